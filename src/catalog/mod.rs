@@ -1,0 +1,681 @@
+//! The schema catalog: the intermediate representation every schemagen pipeline goes through.
+//!
+//! A [`Catalog`] describes a PostgreSQL database the way `pg_catalog` does after Postgres has
+//! normalised what the migrations said: names are folded, defaults are in the text form
+//! `pg_get_expr` prints, and every constraint and index carries the name Postgres gave it.
+//! It is built by replaying migrations ([`crate::sql::replay`]) or by reading a live database
+//! ([`crate::db`]), and rendered by the output modules.
+//!
+//! Every collection is ordered (`BTreeMap` keyed by name, or a `Vec` in the order Postgres keeps),
+//! so that the same inputs always give the same catalog, and its JSON form is stable.
+//! Map keys sort by bytes, which is the order Postgres's `name` type sorts in (C collation).
+
+mod names;
+mod types;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use names::{
+    choose_constraint_name, choose_relation_name, make_object_name, name_addition,
+    truncate_identifier, NAMEDATALEN,
+};
+pub use types::SqlType;
+
+/// A whole database: its schemas and the extensions installed in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Schemas by name.
+    pub schemas: BTreeMap<String, Schema>,
+    /// Installed extensions by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, Extension>,
+}
+
+/// One schema (namespace) and the objects in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Schema name, as stored (folded when it was written unquoted).
+    pub name: String,
+    /// Ordinary and partitioned tables by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, Table>,
+    /// Views and materialized views by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: BTreeMap<String, View>,
+    /// Enum types by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enums: BTreeMap<String, EnumType>,
+    /// Sequences by name (including the ones behind serial and identity columns).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<String, Sequence>,
+    /// Composite types (`CREATE TYPE t AS (…)`) by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub composites: BTreeMap<String, CompositeType>,
+    /// Domains by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<String, Domain>,
+    /// Names of functions and procedures defined in the schema (overloads collapse).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub functions: std::collections::BTreeSet<String>,
+    /// `COMMENT ON SCHEMA`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A table (`relkind` `r` or `p`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// Columns in `attnum` order (dropped columns removed).
+    pub columns: Vec<Column>,
+    /// The primary key constraint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    /// UNIQUE constraints, by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<UniqueConstraint>,
+    /// FOREIGN KEY constraints, by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// CHECK constraints (table and column level, not NOT NULL), by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    /// EXCLUDE constraints, by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<ExclusionConstraint>,
+    /// Indexes that do not back a constraint (`CREATE [UNIQUE] INDEX`), by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rls_enabled: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rls_forced: bool,
+    /// Row-level security policies, by name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
+    /// `PARTITION BY …` clause for a partitioned table (`relkind = 'p'`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// Parent tables (`INHERITS`, or the partitioned parent of a partition), schema-qualified.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QualifiedName>,
+    /// Whether this table is a partition of another one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_partition: bool,
+    /// `COMMENT ON TABLE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Column type with modifiers and array dimensions.
+    #[serde(rename = "type")]
+    pub ty: SqlType,
+    /// `NOT NULL` (also implied by a primary key).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_null: bool,
+    /// The default expression as `pg_get_expr` prints it (`'x'::text`, `now()`,
+    /// `nextval('t_id_seq'::regclass)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// `GENERATED … AS IDENTITY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`, the expression as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
+    /// Explicit collation (`COLLATE "C"`), when not the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// `COMMENT ON COLUMN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Identity column kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault,
+}
+
+/// Deferrability of a constraint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferrable {
+    /// `NOT DEFERRABLE` (Postgres's default).
+    #[default]
+    NotDeferrable,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    InitiallyDeferred,
+}
+
+impl Deferrable {
+    /// Whether this is Postgres's default, `NOT DEFERRABLE`.
+    pub fn is_default(&self) -> bool {
+        *self == Deferrable::NotDeferrable
+    }
+}
+
+/// A `PRIMARY KEY` constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// Constraint (and index) name.
+    pub name: String,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+    /// `INCLUDE (…)` columns of the backing index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Deferrability.
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+}
+
+/// A `UNIQUE` constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UniqueConstraint {
+    /// Constraint (and index) name.
+    pub name: String,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+    /// `INCLUDE (…)` columns of the backing index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// Deferrability.
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+}
+
+/// Referential action of a foreign key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    /// `NO ACTION` (Postgres's default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl FkAction {
+    /// Whether this is `NO ACTION`.
+    pub fn is_default(&self) -> bool {
+        *self == FkAction::NoAction
+    }
+    /// The SQL spelling (`NO ACTION`, `CASCADE`, …).
+    pub fn sql(&self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A schema-qualified object name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QualifiedName {
+    /// Schema name.
+    pub schema: String,
+    /// Object name.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// Builds a qualified name.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}.{}",
+            crate::sql::quote_ident(&self.schema),
+            crate::sql::quote_ident(&self.name)
+        )
+    }
+}
+
+/// `MATCH` type of a foreign key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchType {
+    /// `MATCH SIMPLE` (default).
+    #[default]
+    Simple,
+    /// `MATCH FULL`.
+    Full,
+    /// `MATCH PARTIAL`.
+    Partial,
+}
+
+impl MatchType {
+    /// Whether this is `MATCH SIMPLE`.
+    pub fn is_default(&self) -> bool {
+        *self == MatchType::Simple
+    }
+}
+
+/// A `FOREIGN KEY` constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// Constraint name.
+    pub name: String,
+    /// Referencing columns in order.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub references: QualifiedName,
+    /// Referenced columns, in the order matching `columns`.
+    pub referenced_columns: Vec<String>,
+    /// `ON DELETE` action.
+    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    pub on_delete: FkAction,
+    /// `ON UPDATE` action.
+    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    pub on_update: FkAction,
+    /// `MATCH` type.
+    #[serde(default, skip_serializing_if = "MatchType::is_default")]
+    pub match_type: MatchType,
+    /// Deferrability.
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+    /// False while the constraint is `NOT VALID` and not yet validated.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub validated: bool,
+}
+
+/// A `CHECK` constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    /// Constraint name.
+    pub name: String,
+    /// The boolean expression, as `pg_get_constraintdef` prints it inside `CHECK (…)`.
+    pub expression: String,
+    /// False while the constraint is `NOT VALID` and not yet validated.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub validated: bool,
+    /// `NO INHERIT`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_inherit: bool,
+}
+
+/// An `EXCLUDE` constraint, kept as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionConstraint {
+    /// Constraint name.
+    pub name: String,
+    /// Definition as `pg_get_constraintdef` prints it (`EXCLUDE USING gist (…)`).
+    pub definition: String,
+}
+
+/// An index that does not back a constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// `UNIQUE`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+    /// Access method (`btree`, `hash`, `gin`, `gist`, `spgist`, `brin`, …).
+    pub method: String,
+    /// Key columns or expressions, in order.
+    pub keys: Vec<IndexKey>,
+    /// `INCLUDE (…)` columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Partial index predicate (`WHERE …`) as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// `NULLS NOT DISTINCT`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// `COMMENT ON INDEX`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One key of an index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    /// A plain column, or an expression as `pg_get_indexdef` prints it.
+    #[serde(flatten)]
+    pub target: IndexTarget,
+    /// Non-default operator class (`jsonb_path_ops`, `gin_trgm_ops`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    /// Explicit collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// `DESC`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub descending: bool,
+    /// Whether NULLs sort first; defaults to `descending` as in Postgres.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_first: bool,
+}
+
+impl IndexKey {
+    /// Whether the NULLS order is not the default for the direction.
+    pub fn has_non_default_nulls_order(&self) -> bool {
+        self.nulls_first != self.descending
+    }
+}
+
+/// What an index key indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexTarget {
+    /// A column by name.
+    Column(String),
+    /// An expression, as `pg_get_indexdef` prints the key.
+    Expression(String),
+}
+
+impl Default for IndexTarget {
+    fn default() -> Self {
+        IndexTarget::Column(String::new())
+    }
+}
+
+/// A row-level security policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Policy name.
+    pub name: String,
+    /// `PERMISSIVE` (true, the default) or `RESTRICTIVE`.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub permissive: bool,
+    /// `FOR ALL | SELECT | INSERT | UPDATE | DELETE`, lower case.
+    pub command: String,
+    /// Roles the policy applies to (`public` when none were given), sorted.
+    pub roles: Vec<String>,
+    /// `USING (…)` expression as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// `WITH CHECK (…)` expression as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+}
+
+/// An enum type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// Type name.
+    pub name: String,
+    /// Labels in sort order.
+    pub values: Vec<String>,
+    /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A view or materialized view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// View name.
+    pub name: String,
+    /// `MATERIALIZED`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub materialized: bool,
+    /// The query. From a live database: `pg_get_viewdef`; from replay: the query as written.
+    pub definition: String,
+    /// Output columns, when known (always from a live database).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<Column>,
+    /// Indexes (materialized views only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// `security_invoker` and other reloptions, `key=value`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// `COMMENT ON VIEW`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A sequence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    /// Sequence name.
+    pub name: String,
+    /// `AS smallint | integer | bigint` (format_type spelling).
+    pub data_type: String,
+    /// `START WITH`.
+    pub start: i64,
+    /// `INCREMENT BY`.
+    pub increment: i64,
+    /// `MINVALUE`.
+    pub min_value: i64,
+    /// `MAXVALUE`.
+    pub max_value: i64,
+    /// `CACHE`.
+    pub cache: i64,
+    /// `CYCLE`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cycle: bool,
+    /// `OWNED BY table.column` (also set for serial and identity sequences).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<(String, String)>,
+}
+
+/// A composite type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeType {
+    /// Type name.
+    pub name: String,
+    /// Attributes in order.
+    pub attributes: Vec<(String, SqlType)>,
+}
+
+/// A domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    /// Domain name.
+    pub name: String,
+    /// The underlying type.
+    pub base: SqlType,
+    /// `NOT NULL`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_null: bool,
+    /// Default expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// An installed extension.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Extension name.
+    pub name: String,
+    /// Schema its objects live in.
+    pub schema: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Catalog {
+    /// The schema called `name`, if present.
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.get(name)
+    }
+
+    /// A table by schema and name.
+    pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {
+        self.schemas.get(schema)?.tables.get(name)
+    }
+
+    /// A mutable table by schema and name.
+    pub fn table_mut(&mut self, schema: &str, name: &str) -> Option<&mut Table> {
+        self.schemas.get_mut(schema)?.tables.get_mut(name)
+    }
+
+    /// An enum type by schema and name.
+    pub fn enum_type(&self, schema: &str, name: &str) -> Option<&EnumType> {
+        self.schemas.get(schema)?.enums.get(name)
+    }
+
+    /// Number of tables across all schemas.
+    pub fn table_count(&self) -> usize {
+        self.schemas.values().map(|s| s.tables.len()).sum()
+    }
+
+    /// Keeps only the named schemas (and extensions); used to compare a part of two catalogs.
+    pub fn retain_schemas(&mut self, keep: &dyn Fn(&str) -> bool) {
+        self.schemas.retain(|name, _| keep(name));
+    }
+
+    /// The catalog as pretty JSON (the documented, stable `inspect --format json` form).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("catalog serialises");
+        s.push('\n');
+        s
+    }
+}
+
+impl Schema {
+    /// A new empty schema.
+    pub fn new(name: impl Into<String>) -> Self {
+        Schema {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Whether a relation (table, view, sequence, index, composite type) called `name` exists:
+    /// these share one namespace in `pg_class`.
+    pub fn has_relation(&self, name: &str) -> bool {
+        self.tables.contains_key(name)
+            || self.views.contains_key(name)
+            || self.sequences.contains_key(name)
+            || self.composites.contains_key(name)
+            || self.index_owner(name).is_some()
+    }
+
+    /// Whether a type called `name` exists (every relation has a row type too).
+    pub fn has_type(&self, name: &str) -> bool {
+        self.enums.contains_key(name)
+            || self.domains.contains_key(name)
+            || self.composites.contains_key(name)
+            || self.tables.contains_key(name)
+            || self.views.contains_key(name)
+    }
+
+    /// The table that owns index (or constraint-backing index) `name`.
+    pub fn index_owner(&self, name: &str) -> Option<&str> {
+        for t in self.tables.values() {
+            if t.indexes.iter().any(|i| i.name == name)
+                || t.primary_key.as_ref().is_some_and(|p| p.name == name)
+                || t.uniques.iter().any(|u| u.name == name)
+                || t.exclusions.iter().any(|u| u.name == name)
+            {
+                return Some(&t.name);
+            }
+        }
+        for v in self.views.values() {
+            if v.indexes.iter().any(|i| i.name == name) {
+                return Some(&v.name);
+            }
+        }
+        None
+    }
+
+    /// Whether a constraint called `name` exists on any table of the schema.
+    pub fn has_constraint(&self, name: &str) -> bool {
+        self.tables.values().any(|t| t.has_constraint(name))
+    }
+}
+
+impl Table {
+    /// A new table with no columns.
+    pub fn new(name: impl Into<String>) -> Self {
+        Table {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The mutable column called `name`.
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Whether a constraint (of any kind) called `name` exists on this table.
+    pub fn has_constraint(&self, name: &str) -> bool {
+        self.primary_key.as_ref().is_some_and(|p| p.name == name)
+            || self.uniques.iter().any(|c| c.name == name)
+            || self.foreign_keys.iter().any(|c| c.name == name)
+            || self.checks.iter().any(|c| c.name == name)
+            || self.exclusions.iter().any(|c| c.name == name)
+    }
+
+    /// Sorts constraints, indexes and policies by name, the order the live reader gives.
+    pub fn sort(&mut self) {
+        self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+impl Catalog {
+    /// Sorts every table's constraint, index and policy lists by name.
+    pub fn sort(&mut self) {
+        for s in self.schemas.values_mut() {
+            for t in s.tables.values_mut() {
+                t.sort();
+            }
+            for v in s.views.values_mut() {
+                v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+        }
+    }
+}

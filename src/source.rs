@@ -1,0 +1,131 @@
+//! Finding the migration files the Supabase CLI would apply, in the order it applies them.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::error::{Error, Result};
+
+/// One migration file.
+#[derive(Debug, Clone)]
+pub struct MigrationFile {
+    /// The version prefix (`20240101120000`).
+    pub version: String,
+    /// The name after the first `_`, without `.sql`.
+    pub name: String,
+    /// Path of the file.
+    pub path: PathBuf,
+    /// The file's text in [`Sources`].
+    pub file: FileId,
+}
+
+/// Whether a file name is one the Supabase CLI applies: `^[0-9]+_.*\.sql$`.
+/// Returns the version and the name.
+pub fn parse_migration_name(file_name: &str) -> Option<(&str, &str)> {
+    let stem = file_name.strip_suffix(".sql")?;
+    let underscore = stem.find('_')?;
+    let version = &stem[..underscore];
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((version, &stem[underscore + 1..]))
+}
+
+/// Reads the migrations folder `dir`: the files the Supabase CLI would apply, sorted by version.
+/// Other entries are reported as warnings and skipped; two files with the same version are an
+/// error. Files are added to `sources`.
+pub fn read_migrations(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Vec<MigrationFile>> {
+    let mut found: Vec<(String, String, PathBuf)> = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(
+                path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
+        })?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        match parse_migration_name(&file_name) {
+            Some((version, name)) => {
+                found.push((version.to_string(), name.to_string(), entry.path().to_path_buf()))
+            }
+            None => diags.push(
+                Diagnostic::warning(
+                    format!(
+                        "{}: skipped: the Supabase CLI only applies files named <version>_<name>.sql",
+                        entry.path().display()
+                    ),
+                    None,
+                )
+                .with_help("rename it to match ^[0-9]+_.*\\.sql$ if it should be applied"),
+            ),
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
+    let mut files = Vec::with_capacity(found.len());
+    for (i, (version, name, path)) in found.iter().enumerate() {
+        if i > 0 && found[i - 1].0 == *version {
+            diags.error(
+                format!(
+                    "{} and {} have the same version {}: the Supabase CLI refuses to apply both",
+                    found[i - 1].2.display(),
+                    path.display(),
+                    version
+                ),
+                None,
+            );
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error(
+                    format!(
+                        "{}: not valid UTF-8 (byte {}); skipped",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    ),
+                    None,
+                );
+                continue;
+            }
+        };
+        let file = sources.add(path.clone(), text);
+        files.push(MigrationFile {
+            version: version.clone(),
+            name: name.clone(),
+            path: path.clone(),
+            file,
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            parse_migration_name("20240101000000_init.sql"),
+            Some(("20240101000000", "init"))
+        );
+        assert_eq!(parse_migration_name("1_.sql"), Some(("1", "")));
+        assert_eq!(parse_migration_name("init.sql"), None);
+        assert_eq!(parse_migration_name("2024-01-01_x.sql"), None);
+        assert_eq!(parse_migration_name("20240101_x.sql.bak"), None);
+        assert_eq!(parse_migration_name("_x.sql"), None);
+    }
+}

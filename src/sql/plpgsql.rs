@@ -1,0 +1,1 @@
+//! `DO` blocks: the common guard idioms evaluated against the catalog.

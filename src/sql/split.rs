@@ -1,0 +1,284 @@
+//! Splitting SQL text into statements, over sqlparser's tokenizer.
+//!
+//! The tokenizer already handles dollar quoting (`$$`, `$tag$`), quoted identifiers, `''`,
+//! `E''` and `U&''` strings, both comment forms (nested block comments included) and `COPY … FROM
+//! stdin` data. On top of it this module splits at `;` (not inside `BEGIN ATOMIC … END` function
+//! bodies, as psql does), drops psql meta-command lines (`\restrict`, `\connect`…), and records for
+//! every token its byte offset in the file, so diagnostics can point at file, line and column.
+
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{
+    Location, Span as TokSpan, Token, TokenWithSpan, Tokenizer, Whitespace,
+};
+
+use crate::diagnostics::{Diagnostics, FileId, SourceFile, Span};
+
+/// A piece of text turned into tokens whose spans are relative to the whole file.
+#[derive(Debug, Clone, Default)]
+pub struct Lexed {
+    /// Tokens, trivia (whitespace and comments) included.
+    pub tokens: Vec<TokenWithSpan>,
+    /// Byte offset in the file where each token starts, plus one final entry: the end.
+    pub offsets: Vec<usize>,
+}
+
+/// One statement of a file: a range of tokens and the bytes they cover.
+#[derive(Debug, Clone)]
+pub struct RawStatement {
+    /// Bytes from the first to the last significant token (the `;` excluded).
+    pub span: Span,
+    /// Token index range in [`Lexed::tokens`] (trivia at both ends excluded).
+    pub tokens: std::ops::Range<usize>,
+}
+
+/// Whether a token is whitespace or a comment.
+pub fn is_trivia(t: &Token) -> bool {
+    matches!(t, Token::Whitespace(_))
+}
+
+/// Tokenizes `file.text[base..base + len]`. Token spans and offsets are made relative to the
+/// whole file, so the parser's error positions are file positions. On a tokenizer error returns
+/// the byte offset and the message.
+pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, String)> {
+    let text = &file.text[base..base + len];
+    let dialect = PostgreSqlDialect {};
+    let raw = Tokenizer::new(&dialect, text)
+        .with_unescape(false)
+        .tokenize_with_location();
+    let raw = match raw {
+        Ok(t) => t,
+        Err(e) => {
+            let off = location_to_offset(text, e.location.line, e.location.column);
+            return Err((base + off, e.message));
+        }
+    };
+    // Walk the text once, turning each token's (line, column) into a byte offset.
+    let mut offsets = Vec::with_capacity(raw.len() + 1);
+    let mut cursor = LineCursor::new(text);
+    for t in &raw {
+        offsets.push(base + cursor.advance_to(t.span.start.line, t.span.start.column));
+    }
+    offsets.push(base + len);
+    let mut tokens = raw;
+    if base != 0 {
+        // Re-express spans in file coordinates.
+        for (i, t) in tokens.iter_mut().enumerate() {
+            let (l, c) = file.line_col(offsets[i]);
+            let (el, ec) = file.line_col(offsets[i + 1]);
+            t.span = TokSpan::new(
+                Location::new(l as u64, c as u64),
+                Location::new(el as u64, ec as u64),
+            );
+        }
+    }
+    Ok(Lexed { tokens, offsets })
+}
+
+/// Converts 1-based (line, column in characters) positions into byte offsets, moving forward only.
+struct LineCursor<'a> {
+    text: &'a str,
+    byte: usize,
+    line: u64,
+    col: u64,
+}
+
+impl<'a> LineCursor<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCursor {
+            text,
+            byte: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    fn advance_to(&mut self, line: u64, col: u64) -> usize {
+        if line == 0 {
+            return self.byte;
+        }
+        let bytes = self.text.as_bytes();
+        while self.line < line && self.byte < bytes.len() {
+            if let Some(nl) = memchr_newline(&bytes[self.byte..]) {
+                self.byte += nl + 1;
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.byte = bytes.len();
+                break;
+            }
+        }
+        let rest = &self.text[self.byte..];
+        for (i, ch) in rest.char_indices() {
+            if self.col >= col || ch == '\n' {
+                self.byte += i;
+                return self.byte;
+            }
+            self.col += 1;
+        }
+        self.byte = self.text.len();
+        self.byte
+    }
+}
+
+fn memchr_newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+fn location_to_offset(text: &str, line: u64, col: u64) -> usize {
+    LineCursor::new(text).advance_to(line, col)
+}
+
+/// Splits lexed tokens into statements. psql meta-command lines are skipped with a note.
+pub fn split(file: FileId, lexed: &Lexed, diags: &mut Diagnostics) -> Vec<RawStatement> {
+    let toks = &lexed.tokens;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // Skip trivia and empty statements.
+        match &toks[i].token {
+            t if is_trivia(t) => {
+                i += 1;
+                continue;
+            }
+            Token::SemiColon | Token::EOF => {
+                i += 1;
+                continue;
+            }
+            Token::Backslash => {
+                // psql meta-command: runs to the end of the line.
+                let start = i;
+                while i < toks.len()
+                    && !matches!(toks[i].token, Token::Whitespace(Whitespace::Newline))
+                {
+                    i += 1;
+                }
+                diags.push(crate::diagnostics::Diagnostic::warning(
+                    "psql meta-command skipped: it is not SQL and does not shape the schema",
+                    Some(Span::new(file, lexed.offsets[start], lexed.offsets[i])),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        let start = i;
+        let mut last_sig = i;
+        let mut atomic_depth = 0usize;
+        let routine = starts_routine(toks, start);
+        while i < toks.len() {
+            let t = &toks[i].token;
+            if matches!(t, Token::EOF) {
+                break;
+            }
+            if atomic_depth == 0 && matches!(t, Token::SemiColon) {
+                break;
+            }
+            if routine {
+                if let Token::Word(w) = t {
+                    match w.keyword {
+                        Keyword::BEGIN if atomic_depth > 0 => atomic_depth += 1,
+                        Keyword::BEGIN if next_word_is(toks, i + 1, Keyword::ATOMIC) => {
+                            atomic_depth = 1
+                        }
+                        Keyword::CASE if atomic_depth > 0 => atomic_depth += 1,
+                        Keyword::END if atomic_depth > 0 => atomic_depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            if !is_trivia(t) {
+                last_sig = i;
+            }
+            i += 1;
+        }
+        out.push(RawStatement {
+            span: Span::new(file, lexed.offsets[start], lexed.offsets[last_sig + 1]),
+            tokens: start..last_sig + 1,
+        });
+    }
+    out
+}
+
+fn next_word_is(toks: &[TokenWithSpan], from: usize, kw: Keyword) -> bool {
+    toks[from..]
+        .iter()
+        .find(|t| !is_trivia(&t.token))
+        .is_some_and(|t| matches!(&t.token, Token::Word(w) if w.keyword == kw))
+}
+
+/// Whether the statement starting at `i` is `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
+fn starts_routine(toks: &[TokenWithSpan], i: usize) -> bool {
+    let mut words = toks[i..]
+        .iter()
+        .filter(|t| !is_trivia(&t.token))
+        .take(4)
+        .map(|t| match &t.token {
+            Token::Word(w) => w.keyword,
+            _ => Keyword::NoKeyword,
+        });
+    if words.next() != Some(Keyword::CREATE) {
+        return false;
+    }
+    let mut next = words.next();
+    if next == Some(Keyword::OR) {
+        words.next();
+        next = words.next();
+    }
+    matches!(next, Some(Keyword::FUNCTION) | Some(Keyword::PROCEDURE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Sources;
+
+    fn split_text(text: &str) -> Vec<String> {
+        let mut sources = Sources::new();
+        let id = sources.add("t.sql", text.to_string());
+        let file = sources.get(id);
+        let lexed = lex(file, 0, text.len()).unwrap();
+        let mut d = Diagnostics::new();
+        split(id, &lexed, &mut d)
+            .into_iter()
+            .map(|s| text[s.span.start..s.span.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn splits_around_quotes_and_comments() {
+        let text = "create table a (x text default 'a;b'); -- c;\n\
+                    /* x; /* nested; */ */ select $$ a; $$;\n\
+                    select $f$ ; $f$, E'\\';', \"a;b\";;\n\
+                    do $$ begin null; end $$";
+        assert_eq!(
+            split_text(text),
+            vec![
+                "create table a (x text default 'a;b')",
+                "select $$ a; $$",
+                "select $f$ ; $f$, E'\\';', \"a;b\"",
+                "do $$ begin null; end $$",
+            ]
+        );
+    }
+
+    #[test]
+    fn begin_atomic_bodies_stay_whole() {
+        let text = "create function f() returns int language sql begin atomic select 1; select case when true then 2 end; end; select 3;";
+        let parts = split_text(text);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert!(parts[0].ends_with("end; end"));
+    }
+
+    #[test]
+    fn offsets_follow_multibyte_text() {
+        let text = "-- héllo wörld\ncreate table \"ü\" (x int);\nselect 'é';";
+        let parts = split_text(text);
+        assert_eq!(parts, vec!["create table \"ü\" (x int)", "select 'é'"]);
+    }
+
+    #[test]
+    fn psql_meta_lines_are_skipped() {
+        let text = "\\restrict abc\ncreate table a (x int);\n\\unrestrict abc\n";
+        assert_eq!(split_text(text), vec!["create table a (x int)"]);
+    }
+}
