@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL 15 cluster for running the oracle by hand.
+#
+#   oracle/pg.sh start            -> prints "DIR PORT" (cluster in DIR, listening on 127.0.0.1:PORT)
+#   oracle/pg.sh stop DIR         -> stops it and removes DIR
+#   oracle/pg.sh newdb DIR NAME   -> creates database NAME and loads the Supabase prelude into it
+#   oracle/pg.sh apply DIR NAME SETDIR
+#                                 -> applies SETDIR/migrations/*.sql (filename order, one psql
+#                                    session per file, ON_ERROR_STOP) to database NAME
+#
+# initdb refuses to run as root, so as root everything runs as the `postgres` system user.
+# Trust auth, loopback only, fsync off: for tests only. Override the binaries with PG_BIN.
+set -euo pipefail
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SHARED=${SCHEMAGEN_SHARED:-$(cd "$HERE/../.." && pwd)/shared}
+[[ -d $SHARED ]] || SHARED=/work/shared
+PRELUDE=${PRELUDE:-$SHARED/supabase/prelude.sql}
+
+as_pg() {
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_of() { sed -n 's/^port=//p' "$1/port"; }
+
+psql_() { # DIR DB args...
+  local dir=$1 db=$2; shift 2
+  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$(port_of "$dir")" -U postgres -d "$db" "$@"
+}
+
+case ${1:-} in
+  start)
+    dir=$(mktemp -d /tmp/oracle-pg-XXXXXX)
+    chmod 755 "$dir"
+    [[ $(id -u) == 0 ]] && chown postgres:postgres "$dir"
+    as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+    for _ in 1 2 3 4 5; do
+      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+      if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null; then
+        echo "port=$port" >"$dir/port"
+        echo "$dir $port"
+        exit 0
+      fi
+    done
+    cat "$dir/server.log" >&2
+    exit 1
+    ;;
+  stop)
+    dir=${2:?usage: pg.sh stop DIR}
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    rm -rf "$dir"
+    ;;
+  newdb)
+    dir=${2:?}; db=${3:?}
+    psql_ "$dir" postgres -c "CREATE DATABASE \"$db\""
+    psql_ "$dir" "$db" -f "$PRELUDE" >/dev/null 2>"$dir/prelude-$db.log" \
+      || { cat "$dir/prelude-$db.log" >&2; exit 1; }
+    ;;
+  apply)
+    dir=${2:?}; db=${3:?}; set=${4:?}
+    for f in "$set"/migrations/*.sql; do
+      base=$(basename "$f")
+      [[ $base =~ ^[0-9]+_.*\.sql$ ]] || { echo "skip $base (the Supabase CLI would skip it)" >&2; continue; }
+      psql_ "$dir" "$db" -f "$f" >/dev/null 2>>"$dir/apply-$db.log" \
+        || { echo "failed in $base:" >&2; tail -5 "$dir/apply-$db.log" >&2; exit 1; }
+    done
+    ;;
+  *)
+    sed -n '2,13p' "$0" >&2
+    exit 2
+    ;;
+esac
