@@ -15,16 +15,11 @@ import { readFile } from 'node:fs/promises'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 
+import { takePanic } from './panic.mjs'
+
 const PG_CHAR_OID = 18 // "char"
 const PG_TEXT_OID = 25 // text
 
-/** Last message the wasm panic hook reported (Rust panics call PRISMA_WASM_PANIC_REGISTRY.set_message). */
-let lastPanic = null
-globalThis.PRISMA_WASM_PANIC_REGISTRY = {
-  set_message(message) {
-    lastPanic = message
-  },
-}
 
 export class EngineError extends Error {
   constructor(message, { panic = false, cause } = {}) {
@@ -98,9 +93,8 @@ export async function closeConnections() {
 /** Turns whatever the engine threw into an EngineError, with the panic message when there was one. */
 export function engineError(e) {
   if (e instanceof EngineError) return e
-  if (lastPanic !== null) {
-    const msg = lastPanic
-    lastPanic = null
+  const msg = takePanic()
+  if (msg !== null) {
     return new EngineError(`Prisma schema engine panicked: ${msg}`, { panic: true, cause: e })
   }
   let text
