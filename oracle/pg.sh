@@ -6,7 +6,12 @@
 #   oracle/pg.sh newdb DIR NAME   -> creates database NAME and loads the Supabase prelude into it
 #   oracle/pg.sh apply DIR NAME SETDIR
 #                                 -> applies SETDIR/migrations/*.sql (filename order, one psql
-#                                    session per file, ON_ERROR_STOP) to database NAME
+#                                    session per file, ON_ERROR_STOP) to database NAME; files the
+#                                    Supabase CLI would skip (not ^[0-9]+_.*\.sql$) are skipped.
+#                                    With STRIP_EXTENSIONS=1, line-leading CREATE/ALTER/COMMENT ON
+#                                    EXTENSION statements for the extensions a stock PostgreSQL lacks
+#                                    (pg_graphql, pgjwt, pgsodium, supabase_vault, pg_net, pg_cron,
+#                                    http, pg_jsonschema, wrappers, vector, pgmq) are commented out.
 #
 # initdb refuses to run as root, so as root everything runs as the `postgres` system user.
 # Trust auth, loopback only, fsync off: for tests only. Override the binaries with PG_BIN.
@@ -61,15 +66,22 @@ case ${1:-} in
     ;;
   apply)
     dir=${2:?}; db=${3:?}; set=${4:?}
+    ext='"?(pg_graphql|pgjwt|pgsodium|supabase_vault|pg_net|pg_cron|http|pg_jsonschema|wrappers|vector|pgmq)"?'
     for f in "$set"/migrations/*.sql; do
       base=$(basename "$f")
       [[ $base =~ ^[0-9]+_.*\.sql$ ]] || { echo "skip $base (the Supabase CLI would skip it)" >&2; continue; }
+      if [[ ${STRIP_EXTENSIONS:-0} == 1 ]]; then
+        mkdir -p "$dir/stripped"
+        sed -E "s/^([[:space:]]*(CREATE|ALTER) EXTENSION (IF NOT EXISTS )?$ext([[:space:];]|$))/-- \1/I;
+                s/^([[:space:]]*COMMENT ON EXTENSION $ext([[:space:]]|$))/-- \1/I" "$f" >"$dir/stripped/$base"
+        f=$dir/stripped/$base
+      fi
       psql_ "$dir" "$db" -f "$f" >/dev/null 2>>"$dir/apply-$db.log" \
         || { echo "failed in $base:" >&2; tail -5 "$dir/apply-$db.log" >&2; exit 1; }
     done
     ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,19p' "$0" >&2
     exit 2
     ;;
 esac
