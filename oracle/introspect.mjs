@@ -2,7 +2,7 @@
 // `prisma db pull`, with Prisma's real engine (wasm) and no Prisma CLI.
 //
 //   node oracle/introspect.mjs --url postgresql://USER@HOST:PORT/DB --schema input.prisma
-//        [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose]
+//        [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose] [--timings]
 //
 // The input schema is what `db pull` would read from prisma/schema.prisma: it needs a generator and a
 // `datasource` (provider, and `schemas = [...]` for several schemas; no `url` in Prisma 7). It is also
@@ -16,16 +16,17 @@
 // empty file when there are none), or to stderr. This is the format of the corpus's
 // expected.warnings.txt.
 // --json prints the engine's whole result object as JSON to stdout instead (schema files, views,
-// warnings). Exit status: 0 ok, 1 engine error, 3 engine panic, 2 usage error.
+// warnings). --verbose copies the engine's log lines to stderr; --timings prints how long loading the
+// wasm module, starting the engine and introspecting took. Exit status: 0 ok, 1 engine error, 3 engine panic, 2 usage error.
 
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
-import { call, closeConnections, die, startEngine, UsageError } from './lib/engine.mjs'
+import { call, closeConnections, die, loadSchemaEngine, startEngine, UsageError } from './lib/engine.mjs'
 
 const USAGE = `usage: node oracle/introspect.mjs --url postgresql://... --schema input.prisma
-       [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose]`
+       [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose] [--timings]`
 
 async function main() {
   let args
@@ -38,6 +39,7 @@ async function main() {
         warnings: { type: 'string' },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        timings: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -65,7 +67,11 @@ async function main() {
   const filePath = path.resolve(schemaPath)
   const log = args.verbose ? (line) => process.stderr.write(`[engine] ${line}\n`) : undefined
 
+  const t0 = performance.now()
+  await loadSchemaEngine()
+  const t1 = performance.now()
   const engine = await startEngine({ files: [[filePath, content]], url, log })
+  const t2 = performance.now()
   let result
   try {
     result = await call(() =>
@@ -79,6 +85,14 @@ async function main() {
     )
   } finally {
     await closeConnections()
+  }
+  const t3 = performance.now()
+  if (args.timings) {
+    const ms = (a, b) => `${Math.round(b - a)} ms`
+    process.stderr.write(
+      `timings: wasm load ${ms(t0, t1)}, engine start ${ms(t1, t2)}, introspect ${ms(t2, t3)}, ` +
+        `total since process start ${Math.round(performance.now())} ms\n`,
+    )
   }
 
   if (args.json) {
