@@ -2,6 +2,7 @@
 //! them into a [`Catalog`](crate::catalog::Catalog).
 
 pub mod deparse;
+pub(crate) mod guard;
 pub mod plpgsql;
 pub mod replay;
 pub mod split;

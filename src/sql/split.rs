@@ -43,9 +43,8 @@ pub fn is_trivia(t: &Token) -> bool {
 pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, String)> {
     let text = &file.text[base..base + len];
     let dialect = PostgreSqlDialect {};
-    let raw = Tokenizer::new(&dialect, text)
-        .with_unescape(false)
-        .tokenize_with_location();
+    // Unescaped literals (`'it''s'` → `it's`), as sqlparser's own parse functions give them.
+    let raw = Tokenizer::new(&dialect, text).tokenize_with_location();
     let raw = match raw {
         Ok(t) => t,
         Err(e) => {

@@ -17,3 +17,18 @@ pub fn resolve_type(
     let _ = (dt, catalog, search_path);
     Err("not implemented".into())
 }
+
+/// The integer type behind `serial` spellings (`serial` → `int4`), `None` for other types.
+pub fn serial_kind(dt: &DataType) -> Option<&'static str> {
+    match dt {
+        DataType::Custom(name, mods) if mods.is_empty() => {
+            match name.to_string().to_ascii_lowercase().as_str() {
+                "serial" | "serial4" => Some("int4"),
+                "bigserial" | "serial8" => Some("int8"),
+                "smallserial" | "serial2" => Some("int2"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

@@ -10,3 +10,21 @@ pub fn base_catalog() -> Catalog {
     }
     c
 }
+
+/// Roles a Supabase project has (`pg_roles` in `DO` guards).
+pub const ROLES: &[&str] = &[
+    "anon",
+    "authenticated",
+    "authenticator",
+    "dashboard_user",
+    "pgbouncer",
+    "postgres",
+    "service_role",
+    "supabase_admin",
+    "supabase_auth_admin",
+    "supabase_functions_admin",
+    "supabase_read_only_user",
+    "supabase_realtime_admin",
+    "supabase_replication_admin",
+    "supabase_storage_admin",
+];

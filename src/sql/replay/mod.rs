@@ -1,0 +1,764 @@
+//! Replaying statements in migration order into a [`Catalog`].
+//!
+//! Each statement is first classified by its leading keywords: statements that cannot change the
+//! schema's shape (grants, DML, functions, triggers, publications…) are passed over without
+//! parsing. The rest is parsed with sqlparser and applied; forms sqlparser rejects are rewritten or
+//! handled at token level ([`fallback`]); `DO` blocks go to [`crate::sql::plpgsql`].
+//!
+//! Outcomes are counted in [`ReplayStats`]. A statement Postgres itself would reject at that
+//! point (ALTER of a missing table, a duplicate column…) is an error; one schemagen cannot
+//! understand is a warning. Both name file, line and column.
+
+mod fallback;
+mod objects;
+mod table;
+
+use serde::Serialize;
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use crate::catalog::{truncate_identifier, Catalog, Schema};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources, Span};
+use crate::sql::deparse::ExprContext;
+use crate::sql::split::{is_trivia, lex, split, Lexed, RawStatement};
+
+/// The search path of a migration session: the Supabase CLI connects as `postgres`, whose
+/// default is `"$user", public, extensions`.
+pub const DEFAULT_SEARCH_PATH: &[&str] = &["$user", "public", "extensions"];
+
+/// Counts of what happened to the statements of a replay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReplayStats {
+    /// Migration files replayed.
+    pub files: usize,
+    /// Bytes of SQL replayed.
+    pub bytes: usize,
+    /// Statements seen (statements inside `DO` blocks included).
+    pub statements: usize,
+    /// Statements that shape the schema and were applied.
+    pub understood: usize,
+    /// Statements recognised as not shaping the schema (grants, DML, functions…).
+    pub passed_over: usize,
+    /// Statements schemagen could not understand (warnings).
+    pub not_understood: usize,
+    /// Statements Postgres would reject (errors).
+    pub errors: usize,
+}
+
+/// What happened to one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Applied to the catalog.
+    Understood,
+    /// Recognised; does not shape the schema.
+    PassedOver,
+    /// Could not be understood; the message says why.
+    NotUnderstood(String),
+}
+
+/// The class of an error Postgres would raise, for `EXCEPTION WHEN …` handlers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SqlState {
+    DuplicateObject,
+    DuplicateTable,
+    DuplicateColumn,
+    DuplicateSchema,
+    UndefinedTable,
+    UndefinedColumn,
+    UndefinedObject,
+    InvalidSchemaName,
+    DependentObjects,
+    InvalidDefinition,
+    RaisedException,
+}
+
+impl SqlState {
+    /// The condition name used in `EXCEPTION WHEN <name>`.
+    pub(crate) fn condition(self) -> &'static str {
+        match self {
+            SqlState::DuplicateObject => "duplicate_object",
+            SqlState::DuplicateTable => "duplicate_table",
+            SqlState::DuplicateColumn => "duplicate_column",
+            SqlState::DuplicateSchema => "duplicate_schema",
+            SqlState::UndefinedTable => "undefined_table",
+            SqlState::UndefinedColumn => "undefined_column",
+            SqlState::UndefinedObject => "undefined_object",
+            SqlState::InvalidSchemaName => "invalid_schema_name",
+            SqlState::DependentObjects => "dependent_objects_still_exist",
+            SqlState::InvalidDefinition => "invalid_table_definition",
+            SqlState::RaisedException => "raise_exception",
+        }
+    }
+}
+
+/// An error Postgres would raise for a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReplayError {
+    pub code: SqlState,
+    pub message: String,
+}
+
+impl ReplayError {
+    pub(crate) fn new(code: SqlState, message: impl Into<String>) -> Self {
+        ReplayError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub(crate) type R<T> = Result<T, ReplayError>;
+
+/// One statement being replayed: where its tokens and text are.
+#[derive(Clone, Copy)]
+pub(crate) struct Stmt<'a> {
+    pub source: &'a SourceFile,
+    pub file: FileId,
+    pub lexed: &'a Lexed,
+    pub raw: &'a RawStatement,
+}
+
+impl<'a> Stmt<'a> {
+    /// The statement's text.
+    pub fn text(&self) -> &'a str {
+        &self.source.text[self.raw.span.start..self.raw.span.end]
+    }
+
+    /// The tokens of the statement (trivia included, `;` excluded).
+    pub fn tokens(&self) -> &'a [TokenWithSpan] {
+        &self.lexed.tokens[self.raw.tokens.clone()]
+    }
+
+    /// Index (into `tokens()`) and token of the significant tokens.
+    pub fn significant(&self) -> Vec<(usize, &'a Token)> {
+        self.tokens()
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !is_trivia(&t.token))
+            .map(|(i, t)| (i, &t.token))
+            .collect()
+    }
+
+    /// The first `n` significant tokens as lower-case words (`""` for non-words).
+    pub fn words(&self, n: usize) -> Vec<String> {
+        self.tokens()
+            .iter()
+            .filter(|t| !is_trivia(&t.token))
+            .take(n)
+            .map(|t| word_of(&t.token))
+            .collect()
+    }
+
+    /// Span of token `i` (index into `tokens()`).
+    pub fn token_span(&self, i: usize) -> Span {
+        let abs = self.raw.tokens.start + i;
+        Span::new(
+            self.file,
+            self.lexed.offsets[abs],
+            self.lexed.offsets[abs + 1],
+        )
+    }
+
+    /// The first line of the statement, shortened, to name it in messages.
+    pub fn head(&self) -> String {
+        let text = self.text();
+        let line = text.lines().next().unwrap_or("").trim();
+        let mut s: String = line.chars().take(80).collect();
+        if s.len() < line.len() || text.lines().nth(1).is_some() {
+            s.push_str(" …");
+        }
+        s
+    }
+}
+
+/// A token as a lower-case bare word, or `""`.
+pub(crate) fn word_of(t: &Token) -> String {
+    match t {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// Folds an identifier as Postgres does: unquoted → lower case (ASCII only); then truncated to
+/// 63 bytes.
+pub(crate) fn fold(id: &Ident) -> String {
+    if id.quote_style.is_some() {
+        truncate_identifier(&id.value)
+    } else {
+        truncate_identifier(&id.value.to_ascii_lowercase())
+    }
+}
+
+/// The folded parts of an object name (`catalog.schema.name` → the last two kept).
+pub(crate) fn name_parts(name: &ObjectName) -> Vec<String> {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => fold(id),
+            ObjectNamePart::Function(f) => fold(&f.name),
+        })
+        .collect()
+}
+
+/// `(schema, name)` of an object name; the schema is `None` when unqualified.
+pub(crate) fn split_name(name: &ObjectName) -> (Option<String>, String) {
+    let mut parts = name_parts(name);
+    let last = parts.pop().unwrap_or_default();
+    (parts.pop(), last)
+}
+
+/// Replays migration files, statement by statement, into a catalog.
+#[derive(Debug, Clone)]
+pub struct Replayer {
+    pub(crate) catalog: Catalog,
+    pub(crate) search_path: Vec<String>,
+    stats: ReplayStats,
+}
+
+impl Replayer {
+    /// Starts from `base` (usually [`crate::supabase::base_catalog`]).
+    pub fn new(base: Catalog) -> Self {
+        Replayer {
+            catalog: base,
+            search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
+            stats: ReplayStats::default(),
+        }
+    }
+
+    /// The catalog built so far.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Statement counts so far.
+    pub fn stats(&self) -> &ReplayStats {
+        &self.stats
+    }
+
+    /// Replays one file. Each file is its own session: the search path starts from the default.
+    pub fn replay_file(&mut self, sources: &Sources, file: FileId, diags: &mut Diagnostics) {
+        let source = sources.get(file);
+        self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+        self.stats.files += 1;
+        self.stats.bytes += source.text.len();
+        let lexed = match lex(source, 0, source.text.len()) {
+            Ok(l) => l,
+            Err((offset, message)) => {
+                self.stats.errors += 1;
+                diags.push(
+                    Diagnostic::error(
+                        format!("cannot split this file into statements: {message}"),
+                        Some(Span::new(file, offset, offset)),
+                    )
+                    .with_help("Postgres would reject this file too; nothing in it was replayed"),
+                );
+                return;
+            }
+        };
+        let statements = split(file, &lexed, diags);
+        for raw in &statements {
+            let stmt = Stmt {
+                source,
+                file,
+                lexed: &lexed,
+                raw,
+            };
+            let result = self.run(stmt, diags);
+            self.report(stmt, result, diags);
+        }
+    }
+
+    /// Counts and reports the outcome of one statement.
+    pub(crate) fn report(&mut self, stmt: Stmt<'_>, result: R<Outcome>, diags: &mut Diagnostics) {
+        self.stats.statements += 1;
+        match result {
+            Ok(Outcome::Understood) => self.stats.understood += 1,
+            Ok(Outcome::PassedOver) => self.stats.passed_over += 1,
+            Ok(Outcome::NotUnderstood(why)) => {
+                self.stats.not_understood += 1;
+                diags.push(
+                    Diagnostic::warning(
+                        format!("statement not understood, skipped: {why}"),
+                        Some(stmt.raw.span),
+                    )
+                    .with_label(format!("in `{}`", stmt.head())),
+                );
+            }
+            Err(e) => {
+                self.stats.errors += 1;
+                diags.push(
+                    Diagnostic::error(e.message, Some(stmt.raw.span))
+                        .with_label(format!("in `{}`", stmt.head())),
+                );
+            }
+        }
+    }
+
+    pub(crate) fn bump_errors(&mut self) {
+        self.stats.errors += 1;
+    }
+
+    /// The resulting catalog, with lists sorted as Postgres reports them.
+    pub fn finish(mut self) -> Catalog {
+        self.catalog.sort();
+        self.catalog
+    }
+
+    /// The resulting catalog and the statement counts.
+    pub fn finish_with_stats(self) -> (Catalog, ReplayStats) {
+        let stats = self.stats.clone();
+        (self.finish(), stats)
+    }
+
+    /// Runs one statement; errors are Postgres's, the outcome says whether it was understood.
+    pub(crate) fn run(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
+        let words = stmt.words(6);
+        let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+        if let Some(outcome) = self.classify(stmt, &words) {
+            return outcome;
+        }
+        if w(0) == "do" {
+            return crate::sql::plpgsql::run_do(self, stmt, diags);
+        }
+        match parse_one(stmt.tokens()) {
+            Ok(ast) => self.apply(stmt, &ast, diags),
+            Err(parse_error) => match fallback::run(self, stmt, diags) {
+                Some(result) => result,
+                None => Ok(Outcome::NotUnderstood(format!(
+                    "sqlparser: {}",
+                    clean_parser_message(&parse_error)
+                ))),
+            },
+        }
+    }
+
+    /// Statements recognised from their leading keywords alone.
+    fn classify(&mut self, stmt: Stmt<'_>, words: &[String]) -> Option<R<Outcome>> {
+        let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+        let pass = Some(Ok(Outcome::PassedOver));
+        match w(0) {
+            "grant" | "revoke" | "insert" | "update" | "delete" | "merge" | "copy" | "truncate"
+            | "vacuum" | "analyze" | "analyse" | "reindex" | "cluster" | "notify" | "listen"
+            | "unlisten" | "begin" | "commit" | "end" | "start" | "rollback" | "savepoint"
+            | "release" | "lock" | "reset" | "security" | "checkpoint" | "discard" | "explain"
+            | "prepare" | "execute" | "deallocate" | "call" | "refresh" | "load" | "fetch"
+            | "move" | "close" | "declare" | "abort" | "show" | "values" | "table" | "import" => {
+                return pass
+            }
+            "select" | "with" | "(" => return Some(self.select_statement(stmt)),
+            "set" => return Some(self.set_statement(stmt)),
+            _ => {}
+        }
+        let (verb, object) = object_kind(words);
+        if verb.is_empty() {
+            return None;
+        }
+        match object.as_str() {
+            "function" | "procedure" | "aggregate" | "routine" => {
+                Some(self.routine_statement(stmt, &verb))
+            }
+            "trigger"
+            | "event trigger"
+            | "publication"
+            | "subscription"
+            | "role"
+            | "user"
+            | "group"
+            | "default privileges"
+            | "cast"
+            | "operator"
+            | "text search"
+            | "conversion"
+            | "statistics"
+            | "rule"
+            | "server"
+            | "foreign data wrapper"
+            | "user mapping"
+            | "language"
+            | "transform"
+            | "access method"
+            | "tablespace"
+            | "database"
+            | "system"
+            | "large object"
+            | "collation"
+            | "foreign table" => pass,
+            _ if verb == "alter" && is_owner_to(stmt) => pass,
+            _ => None,
+        }
+    }
+
+    /// `SELECT …`: only `set_config('search_path', …)` matters.
+    fn select_statement(&mut self, stmt: Stmt<'_>) -> R<Outcome> {
+        let text = stmt.text().to_ascii_lowercase();
+        if text.contains("set_config") && text.contains("search_path") {
+            if let Ok(Statement::Query(q)) = parse_one(stmt.tokens()) {
+                if let Some(path) = objects::set_config_search_path(&q) {
+                    self.search_path = path;
+                    return Ok(Outcome::Understood);
+                }
+            }
+        }
+        Ok(Outcome::PassedOver)
+    }
+
+    /// `SET search_path …` changes name resolution; other settings are passed over.
+    fn set_statement(&mut self, stmt: Stmt<'_>) -> R<Outcome> {
+        let sig = stmt.significant();
+        let mut i = 1;
+        let w = |i: usize| sig.get(i).map(|(_, t)| word_of(t)).unwrap_or_default();
+        if matches!(w(i).as_str(), "session" | "local") {
+            i += 1;
+        }
+        if w(i) != "search_path" {
+            return Ok(Outcome::PassedOver);
+        }
+        i += 1;
+        if matches!(sig.get(i).map(|(_, t)| *t), Some(Token::Eq)) || w(i) == "to" {
+            i += 1;
+        }
+        let mut path = Vec::new();
+        for (_, t) in &sig[i.min(sig.len())..] {
+            match t {
+                Token::Comma => {}
+                Token::Word(w)
+                    if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("default") =>
+                {
+                    path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+                }
+                Token::Word(w) => path.push(if w.quote_style.is_some() {
+                    w.value.clone()
+                } else {
+                    w.value.to_ascii_lowercase()
+                }),
+                Token::SingleQuotedString(s) => {
+                    path.extend(objects::parse_search_path_string(s));
+                }
+                _ => {
+                    return Ok(Outcome::NotUnderstood(
+                        "unexpected SET search_path form".into(),
+                    ))
+                }
+            }
+        }
+        self.search_path = path;
+        Ok(Outcome::Understood)
+    }
+
+    /// `CREATE/ALTER/DROP FUNCTION|PROCEDURE`: the name is recorded (it matters for how
+    /// expressions print and for `DO` guards); otherwise not schema shaping.
+    fn routine_statement(&mut self, stmt: Stmt<'_>, verb: &str) -> R<Outcome> {
+        let sig = stmt.significant();
+        // The name follows the FUNCTION/PROCEDURE keyword: word [. word].
+        let Some(pos) = sig.iter().position(|(_, t)| {
+            matches!(
+                word_of(t).as_str(),
+                "function" | "procedure" | "aggregate" | "routine"
+            )
+        }) else {
+            return Ok(Outcome::PassedOver);
+        };
+        let mut j = pos + 1;
+        if verb == "drop" && word_of(sig.get(j).map(|x| x.1).unwrap_or(&Token::EOF)) == "if" {
+            j += 2;
+        }
+        let ident = |t: &Token| match t {
+            Token::Word(w) => Some(if w.quote_style.is_some() {
+                w.value.clone()
+            } else {
+                w.value.to_ascii_lowercase()
+            }),
+            _ => None,
+        };
+        let Some(first) = sig.get(j).and_then(|(_, t)| ident(t)) else {
+            return Ok(Outcome::PassedOver);
+        };
+        let (schema, name) = if matches!(sig.get(j + 1).map(|x| x.1), Some(Token::Period)) {
+            match sig.get(j + 2).and_then(|(_, t)| ident(t)) {
+                Some(n) => (Some(first), n),
+                None => return Ok(Outcome::PassedOver),
+            }
+        } else {
+            (None, first)
+        };
+        let schema = match schema {
+            Some(s) => s,
+            None if verb == "create" => match self.creation_schema() {
+                Ok(s) => s,
+                Err(_) => return Ok(Outcome::PassedOver),
+            },
+            None => match self
+                .effective_path()
+                .into_iter()
+                .find(|s| self.catalog.schemas[s].functions.contains(&name))
+            {
+                Some(s) => s,
+                None => return Ok(Outcome::PassedOver),
+            },
+        };
+        if let Some(s) = self.catalog.schemas.get_mut(&schema) {
+            match verb {
+                "create" => {
+                    s.functions.insert(name);
+                }
+                "drop" => {
+                    s.functions.remove(&name);
+                }
+                _ => {}
+            }
+        }
+        Ok(Outcome::PassedOver)
+    }
+
+    /// Applies a parsed statement.
+    fn apply(&mut self, stmt: Stmt<'_>, ast: &Statement, diags: &mut Diagnostics) -> R<Outcome> {
+        match ast {
+            Statement::CreateTable(ct) => self.create_table(stmt, ct, diags),
+            Statement::AlterTable(at) => self.alter_table(stmt, at, diags),
+            Statement::CreateIndex(ci) => self.create_index(ci),
+            Statement::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => self.create_schema(schema_name, *if_not_exists),
+            Statement::AlterSchema(a) => self.alter_schema(a),
+            Statement::CreateType {
+                name,
+                representation,
+            } => self.create_type(name, representation.as_ref()),
+            Statement::AlterType(a) => self.alter_type(a),
+            Statement::CreateDomain(d) => self.create_domain(d),
+            Statement::CreateView(v) => self.create_view(stmt, v),
+            Statement::AlterView(v) => self.alter_view(v),
+            Statement::CreateSequence {
+                if_not_exists,
+                name,
+                sequence_options,
+                ..
+            } => self.create_sequence(name, *if_not_exists, sequence_options),
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                if_exists,
+            } => self.comment(*object_type, object_name, comment.as_deref(), *if_exists),
+            Statement::CreatePolicy(p) => self.create_policy(p),
+            Statement::AlterPolicy(p) => self.alter_policy(p),
+            Statement::DropPolicy(p) => self.drop_policy(p),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                ..
+            } => self.drop(*object_type, names, *if_exists, *cascade, diags, stmt),
+            Statement::DropDomain(d) => self.drop_domain(d),
+            Statement::CreateExtension(e) => self.create_extension(e),
+            Statement::DropExtension(e) => self.drop_extension(e),
+            Statement::AlterIndex { name, operation } => self.alter_index(name, operation),
+            Statement::RenameTable(r) => {
+                for r in r {
+                    self.rename_relation(&r.old_name, &r.new_name, false)?;
+                }
+                Ok(Outcome::Understood)
+            }
+            Statement::CreateFunction(_)
+            | Statement::CreateTrigger(_)
+            | Statement::DropTrigger(_)
+            | Statement::DropFunction(_)
+            | Statement::AlterFunction(_)
+            | Statement::AlterTrigger(_)
+            | Statement::CreateRole(_)
+            | Statement::Grant(_)
+            | Statement::Revoke(_)
+            | Statement::AlterDefaultPrivileges(_)
+            | Statement::Query(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Set(_)
+            | Statement::AlterRole { .. }
+            | Statement::CreateProcedure { .. }
+            | Statement::DropProcedure { .. }
+            | Statement::Analyze(_)
+            | Statement::Truncate(_)
+            | Statement::Copy { .. }
+            | Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::Rollback { .. } => Ok(Outcome::PassedOver),
+            other => Ok(Outcome::NotUnderstood(format!(
+                "{} statements are not replayed",
+                statement_kind(other)
+            ))),
+        }
+    }
+
+    // ---- name resolution ---------------------------------------------------------------
+
+    /// The search path with `$user` resolved and missing schemas dropped; `pg_catalog` is not
+    /// listed (it holds no user objects).
+    pub(crate) fn effective_path(&self) -> Vec<String> {
+        self.search_path
+            .iter()
+            .map(|s| {
+                if s == "$user" {
+                    "postgres".to_string()
+                } else {
+                    s.clone()
+                }
+            })
+            .filter(|s| self.catalog.schemas.contains_key(s))
+            .collect()
+    }
+
+    /// The schema unqualified objects are created in.
+    pub(crate) fn creation_schema(&self) -> R<String> {
+        self.effective_path().into_iter().next().ok_or_else(|| {
+            ReplayError::new(
+                SqlState::InvalidSchemaName,
+                "no schema has been selected to create in",
+            )
+        })
+    }
+
+    /// The schema a new object called `name` goes to; the schema must exist.
+    pub(crate) fn target_schema(&self, schema: Option<String>) -> R<String> {
+        match schema {
+            Some(s) if self.catalog.schemas.contains_key(&s) => Ok(s),
+            Some(s) => Err(ReplayError::new(
+                SqlState::InvalidSchemaName,
+                format!("schema \"{s}\" does not exist"),
+            )),
+            None => self.creation_schema(),
+        }
+    }
+
+    /// Finds a relation by possibly-qualified name with `pred` saying which schema holds it.
+    pub(crate) fn find_in_path(
+        &self,
+        schema: Option<&str>,
+        pred: &dyn Fn(&Schema) -> bool,
+    ) -> Option<String> {
+        match schema {
+            Some(s) => self
+                .catalog
+                .schemas
+                .get(s)
+                .filter(|sc| pred(sc))
+                .map(|_| s.to_string()),
+            None => self
+                .effective_path()
+                .into_iter()
+                .find(|s| pred(&self.catalog.schemas[s])),
+        }
+    }
+
+    /// The `(schema, table)` a name refers to, or Postgres's error.
+    pub(crate) fn resolve_table(&self, name: &ObjectName) -> R<(String, String)> {
+        let (schema, table) = split_name(name);
+        match self.find_in_path(schema.as_deref(), &|s| s.tables.contains_key(&table)) {
+            Some(s) => Ok((s, table)),
+            None => Err(undefined_relation(schema.as_deref(), &table)),
+        }
+    }
+
+    /// An expression context for a table's columns.
+    pub(crate) fn expr_ctx<'a>(&'a self, columns: &'a [crate::catalog::Column]) -> ExprContext<'a> {
+        ExprContext {
+            catalog: &self.catalog,
+            search_path: &self.search_path,
+            columns,
+        }
+    }
+}
+
+/// `relation "x" does not exist`.
+pub(crate) fn undefined_relation(schema: Option<&str>, name: &str) -> ReplayError {
+    let shown = match schema {
+        Some(s) => format!("{s}.{name}"),
+        None => name.to_string(),
+    };
+    ReplayError::new(
+        SqlState::UndefinedTable,
+        format!("relation \"{shown}\" does not exist"),
+    )
+}
+
+/// Parses a statement's tokens; exactly one statement is expected.
+pub(crate) fn parse_one(tokens: &[TokenWithSpan]) -> Result<Statement, String> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens.to_vec());
+    let mut stmts = parser.parse_statements().map_err(|e| e.to_string())?;
+    match stmts.len() {
+        1 => Ok(stmts.remove(0)),
+        n => Err(format!("expected one statement, found {n}")),
+    }
+}
+
+/// sqlparser's message without its `sql parser error:` prefix.
+fn clean_parser_message(m: &str) -> String {
+    m.trim_start_matches("sql parser error: ").to_string()
+}
+
+/// `(verb, object)` of a DDL statement: `("create", "table")`, `("alter", "default privileges")`,
+/// `("comment", "column")`. Empty when the statement is not DDL.
+pub(crate) fn object_kind(words: &[String]) -> (String, String) {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let verb = w(0);
+    if !matches!(verb, "create" | "alter" | "drop" | "comment") {
+        return (String::new(), String::new());
+    }
+    let mut i = 1;
+    if verb == "comment" {
+        i = 2; // COMMENT ON <object>
+    }
+    if w(i) == "or" {
+        i += 2; // OR REPLACE
+    }
+    while matches!(
+        w(i),
+        "temp"
+            | "temporary"
+            | "unlogged"
+            | "global"
+            | "local"
+            | "unique"
+            | "trusted"
+            | "procedural"
+            | "constraint"
+            | "recursive"
+    ) {
+        i += 1;
+    }
+    let object = match (w(i), w(i + 1), w(i + 2)) {
+        ("event", "trigger", _) => "event trigger",
+        ("default", "privileges", _) => "default privileges",
+        ("text", "search", _) => "text search",
+        ("foreign", "data", "wrapper") => "foreign data wrapper",
+        ("foreign", "table", _) => "foreign table",
+        ("user", "mapping", _) => "user mapping",
+        ("access", "method", _) => "access method",
+        ("large", "object", _) => "large object",
+        ("materialized", "view", _) => "materialized view",
+        (o, _, _) => o,
+    };
+    (verb.to_string(), object.to_string())
+}
+
+/// Whether an ALTER statement ends in `OWNER TO <role>`.
+fn is_owner_to(stmt: Stmt<'_>) -> bool {
+    let sig = stmt.significant();
+    let n = sig.len();
+    n >= 3 && word_of(sig[n - 3].1) == "owner" && word_of(sig[n - 2].1) == "to"
+}
+
+/// A short name for a statement variant, for messages.
+fn statement_kind(s: &Statement) -> String {
+    let text = s.to_string();
+    text.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
