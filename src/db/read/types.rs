@@ -7,18 +7,18 @@ use crate::error::Result;
 
 /// A `LEFT JOIN LATERAL` that resolves the type `typid` to its element type (for true arrays,
 /// whose element's `typarray` points back at them), giving the columns `ty_name`, `ty_schema`
-/// and `ty_array`. Pair it with `ty_mod`, `ty_ndims` and `ty_format` columns in the select list
+/// and `ty_array`. Its own aliases start with `ty_` so that they do not hide the caller's. Pair it with `ty_mod`, `ty_ndims` and `ty_format` columns in the select list
 /// (see [`type_columns`]).
 pub(super) fn type_join(typid: &str) -> String {
     format!(
         "LEFT JOIN LATERAL (
-            SELECT et.typname::text AS ty_name, en.nspname::text AS ty_schema,
-                   (e.oid IS NOT NULL) AS ty_array
-            FROM pg_type t
-            LEFT JOIN pg_type e ON e.oid = t.typelem AND e.typarray = t.oid
-            JOIN pg_type et ON et.oid = coalesce(e.oid, t.oid)
-            JOIN pg_namespace en ON en.oid = et.typnamespace
-            WHERE t.oid = {typid}
+            SELECT ty_et.typname::text AS ty_name, ty_en.nspname::text AS ty_schema,
+                   (ty_e.oid IS NOT NULL) AS ty_array
+            FROM pg_type ty_t
+            LEFT JOIN pg_type ty_e ON ty_e.oid = ty_t.typelem AND ty_e.typarray = ty_t.oid
+            JOIN pg_type ty_et ON ty_et.oid = coalesce(ty_e.oid, ty_t.oid)
+            JOIN pg_namespace ty_en ON ty_en.oid = ty_et.typnamespace
+            WHERE ty_t.oid = {typid}
         ) ty ON true"
     )
 }
