@@ -486,6 +486,7 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
                 base,
                 not_null,
                 default,
+                checks: Vec::new(),
             },
         );
     Ok(Outcome::Understood)

@@ -782,6 +782,7 @@ impl Replayer {
                     base,
                     not_null: false,
                     default,
+                    checks: Vec::new(),
                 },
             );
         Ok(Outcome::Understood)
