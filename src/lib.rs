@@ -44,10 +44,22 @@ use diagnostics::{Diagnostics, Sources};
 /// # Errors
 /// Only when the folder cannot be read.
 pub fn replay_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Result<Catalog> {
+    replay_dir_with_stats(dir, sources, diags).map(|(c, _)| c)
+}
+
+/// [`replay_dir`], also returning the statement counts.
+///
+/// # Errors
+/// Only when the folder cannot be read.
+pub fn replay_dir_with_stats(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<(Catalog, sql::replay::ReplayStats)> {
     let files = source::read_migrations(dir, sources, diags)?;
     let mut replayer = sql::replay::Replayer::new(supabase::base_catalog());
     for f in &files {
         replayer.replay_file(sources, f.file, diags);
     }
-    Ok(replayer.finish())
+    Ok(replayer.finish_with_stats())
 }

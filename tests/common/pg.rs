@@ -45,6 +45,7 @@ pub struct PgCluster {
     pub port: u16,
     as_postgres_user: bool,
     counter: AtomicUsize,
+    supabase_template: Mutex<bool>,
 }
 
 static SHARED: OnceLock<PgCluster> = OnceLock::new();
@@ -167,6 +168,7 @@ impl PgCluster {
                     port,
                     as_postgres_user: as_pg,
                     counter: AtomicUsize::new(0),
+                    supabase_template: Mutex::new(false),
                 };
             }
             last_err = std::fs::read_to_string(&log).unwrap_or_default();
@@ -176,6 +178,54 @@ impl PgCluster {
 
     fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+
+    /// Creates a database that looks like a fresh Supabase project: a copy of a template
+    /// database into which the prelude was loaded once (role creation is cluster-wide, so the
+    /// prelude must not run concurrently).
+    pub fn create_supabase_database(&self, prefix: &str) -> Db {
+        {
+            let mut made = self
+                .supabase_template
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if !*made {
+                let t = self.create_database_named("supabase_template");
+                t.load_prelude();
+                *made = true;
+            }
+        }
+        self.create_database_from(prefix, "supabase_template")
+    }
+
+    fn create_database_named(&self, name: &str) -> Db {
+        let mut admin = self.client("postgres");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
+            .expect("create database");
+        Db {
+            port: self.port,
+            name: name.to_string(),
+        }
+    }
+
+    fn create_database_from(&self, prefix: &str, template: &str) -> Db {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let name: String = format!("{prefix}_{n}")
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let mut admin = self.client("postgres");
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .expect("create database");
+        Db {
+            port: self.port,
+            name,
+        }
     }
 
     /// Creates a fresh, empty database with a unique name built from `prefix`.
@@ -322,6 +372,41 @@ pub fn comment_out_unavailable_extensions(sql: &str) -> (String, Vec<String>) {
                 .is_some()
         };
         if hit || in_stmt {
+            if hit
+                && lower.starts_with("create extension")
+                && names.last().map(String::as_str) == Some("vector")
+            {
+                // pgvector is not packaged for Debian 12: a stand-in type with its operators.
+                let words: Vec<String> = lower
+                    .replace(['"', ';'], " ")
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                let schema = words
+                    .windows(2)
+                    .find(|w| w[0] == "schema")
+                    .map(|w| w[1].clone())
+                    .unwrap_or_else(|| "public".into());
+                out.push_str(&vector_stand_in(&schema));
+                out.push(' ');
+            }
+            if hit
+                && lower.starts_with("create extension")
+                && names.last().map(String::as_str) == Some("wrappers")
+            {
+                let words: Vec<String> = lower
+                    .replace(['"', ';'], " ")
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                let schema = words
+                    .windows(2)
+                    .find(|w| w[0] == "schema")
+                    .map(|w| w[1].clone())
+                    .unwrap_or_else(|| "public".into());
+                out.push_str(&wrappers_stand_in(&schema));
+                out.push(' ');
+            }
             out.push_str("-- ");
             out.push_str(line);
             in_stmt = !line.contains(';');
@@ -330,6 +415,66 @@ pub fn comment_out_unavailable_extensions(sql: &str) -> (String, Vec<String>) {
         }
     }
     (out, names)
+}
+
+/// SQL (one line) that creates a stand-in for pgvector's `vector` type in `schema`: a varlena
+/// type with pgvector's typmod form (`vector(1536)`), made of built-in C functions, and the
+/// `<=>`, `<->`, `<#>` operators (always 0), and `hnsw`/`ivfflat` access methods with
+/// pgvector's operator class names (over the hash index handler), enough for the DDL and SQL function bodies of migrations to apply.
+pub fn vector_stand_in(schema: &str) -> String {
+    let s = format!("\"{schema}\"");
+    format!(
+        "DO $vector$ BEGIN IF to_regtype('{s}.vector') IS NULL THEN \
+         CREATE TYPE {s}.vector; \
+         CREATE FUNCTION {s}.vector_in(cstring, oid, integer) RETURNS {s}.vector AS 'textin' LANGUAGE internal IMMUTABLE STRICT; \
+         CREATE FUNCTION {s}.vector_out({s}.vector) RETURNS cstring AS 'textout' LANGUAGE internal IMMUTABLE STRICT; \
+         CREATE FUNCTION {s}.vector_typmod_in(cstring[]) RETURNS integer AS 'varchartypmodin' LANGUAGE internal IMMUTABLE STRICT; \
+         CREATE FUNCTION {s}.vector_typmod_out(integer) RETURNS cstring AS 'varchartypmodout' LANGUAGE internal IMMUTABLE STRICT; \
+         CREATE TYPE {s}.vector (INPUT = {s}.vector_in, OUTPUT = {s}.vector_out, TYPMOD_IN = {s}.vector_typmod_in, TYPMOD_OUT = {s}.vector_typmod_out, INTERNALLENGTH = variable, STORAGE = extended); \
+         CREATE FUNCTION {s}.vector_distance({s}.vector, {s}.vector) RETURNS float8 AS 'select 0::float8' LANGUAGE sql IMMUTABLE; \
+         CREATE OPERATOR {s}.<=> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
+         CREATE OPERATOR {s}.<-> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
+         CREATE OPERATOR {s}.<#> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
+         CREATE FUNCTION {s}.vector_hash({s}.vector) RETURNS integer AS 'select 0' LANGUAGE sql IMMUTABLE; \
+         CREATE FUNCTION {s}.vector_eq({s}.vector, {s}.vector) RETURNS boolean AS 'select false' LANGUAGE sql IMMUTABLE; \
+         CREATE OPERATOR {s}.= (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_eq); \
+         IF NOT EXISTS (SELECT FROM pg_am WHERE amname = 'hnsw') THEN CREATE ACCESS METHOD hnsw TYPE INDEX HANDLER hashhandler; END IF; \
+         IF NOT EXISTS (SELECT FROM pg_am WHERE amname = 'ivfflat') THEN CREATE ACCESS METHOD ivfflat TYPE INDEX HANDLER hashhandler; END IF; \
+         CREATE OPERATOR CLASS {s}.vector_cosine_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         CREATE OPERATOR CLASS {s}.vector_ip_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         CREATE OPERATOR CLASS {s}.vector_l2_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         CREATE OPERATOR CLASS {s}.vector_cosine_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         CREATE OPERATOR CLASS {s}.vector_ip_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         CREATE OPERATOR CLASS {s}.vector_l2_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
+         END IF; END $vector$;"
+    )
+}
+
+/// SQL (one line) that creates stand-ins for the FDW handlers of Supabase's `wrappers`
+/// extension (postgres_fdw's C handler, no validator), so `CREATE FOREIGN DATA WRAPPER … HANDLER
+/// stripe_fdw_handler` and the servers and foreign tables over it apply.
+pub fn wrappers_stand_in(schema: &str) -> String {
+    let s = format!("\"{schema}\"");
+    let mut sql = String::from("DO $wrappers$ BEGIN ");
+    for w in [
+        "stripe",
+        "airtable",
+        "bigquery",
+        "clickhouse",
+        "firebase",
+        "s3",
+        "logflare",
+        "auth0",
+        "cognito",
+        "mssql",
+        "redis",
+    ] {
+        sql.push_str(&format!(
+            "IF to_regproc('{s}.{w}_fdw_handler') IS NULL THEN CREATE FUNCTION {s}.{w}_fdw_handler() RETURNS fdw_handler AS '$libdir/postgres_fdw', 'postgres_fdw_handler' LANGUAGE c STRICT; END IF; "
+        ));
+    }
+    sql.push_str("END $wrappers$;");
+    sql
 }
 
 /// What happened when a migration set was applied.

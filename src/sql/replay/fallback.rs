@@ -87,25 +87,10 @@ pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> 
     if w(0) == "alter" && has_seq(&["as", "identity"]) {
         if let Some(i) = find_words(&words, &["sequence", "name"]) {
             // SEQUENCE NAME a[.b]
-            let mut j = i + 2;
-            let mut parts = Vec::new();
-            while let Some((_, t)) = sig.get(j) {
-                match t {
-                    Token::Word(wd) => parts.push(sqlparser::ast::Ident {
-                        value: wd.value.clone(),
-                        quote_style: wd.quote_style,
-                        span: sqlparser::tokenizer::Span::empty(),
-                    }),
-                    Token::Period => {}
-                    _ => break,
-                }
-                j += 1;
-                if !matches!(sig.get(j).map(|x| x.1), Some(Token::Period)) {
-                    break;
-                }
+            if let Some((name, j)) = name_at(&stmt, &sig, i + 2) {
+                identity_sequence = Some(name);
+                drop.extend((i..j).map(|k| sig[k].0));
             }
-            identity_sequence = Some(ObjectName::from(parts));
-            drop.extend((i..j).map(|k| sig[k].0));
         }
     }
     if !drop.is_empty() {

@@ -386,6 +386,13 @@ impl Replayer {
             | "collation"
             | "foreign table" => pass,
             _ if verb == "alter" && is_owner_to(stmt) => pass,
+            "table" | "column" | "type" | "view" | "materialized view" | "schema" | "index"
+            | "sequence" | "domain"
+                if verb == "comment" =>
+            {
+                None
+            }
+            _ if verb == "comment" => pass,
             _ => None,
         }
     }
