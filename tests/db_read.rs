@@ -537,6 +537,28 @@ fn partitions_and_inheritance() {
 }
 
 #[test]
+fn partition_constraint_clones() {
+    let fk_names = |t: &str| -> Vec<String> {
+        table("app", t)
+            .foreign_keys
+            .iter()
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    // Postgres also stores `reading_m_id_m_at_fkey1` (reading → measure_2024); it is internal.
+    assert_eq!(fk_names("reading"), ["reading_m_id_m_at_fkey"]);
+    assert_eq!(fk_names("plog"), ["plog_m_id_at_fkey"]);
+    assert_eq!(fk_names("plog_2024"), ["plog_m_id_at_fkey"]);
+    assert_eq!(
+        table("app", "plog_2024").foreign_keys[0].references,
+        QualifiedName::new("app", "measure")
+    );
+    let pk = |t: &str| table("app", t).primary_key.as_ref().map(|p| p.name.clone());
+    assert_eq!(pk("measure").as_deref(), Some("measure_pkey"));
+    assert_eq!(pk("measure_2024").as_deref(), Some("measure_2024_pkey"));
+}
+
+#[test]
 fn functions_collapse_and_extension_members_are_left_out() {
     let c = fixture();
     let app = c.schema("app").unwrap();
