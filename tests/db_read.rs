@@ -628,3 +628,20 @@ fn prelude_database_has_auth_users() {
     assert!(c.schema("extensions").unwrap().functions.is_empty());
     assert!(c.extensions.contains_key("pgcrypto"));
 }
+
+#[test]
+fn connect_takes_a_url() {
+    let db = PgCluster::shared().create_database("db_read_connect");
+    db.psql("create table t (id int primary key);").unwrap();
+    let mut client = schemagen::db::connect(&db.url()).expect("connect");
+    let c = read_catalog(&mut client).unwrap();
+    assert_eq!(c.table("public", "t").unwrap().columns.len(), 1);
+    let Err(err) = schemagen::db::connect(&db.url().replace(&db.name, "no_such_db")) else {
+        panic!("connected to a missing database");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("no_such_db") && text.contains("does not exist"),
+        "{text}"
+    );
+}
