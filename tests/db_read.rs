@@ -525,7 +525,9 @@ fn partitions_and_inheritance() {
     let measure = table("app", "measure");
     assert_eq!(measure.partition_by.as_deref(), Some("RANGE (at)"));
     assert!(!measure.is_partition && measure.inherits.is_empty());
+    assert_eq!(index(&measure.indexes, "measure_id_idx").keys, [col("id")]);
     let part = table("app", "measure_2024");
+    assert_eq!(index(&part.indexes, "measure_2024_id_idx").method, "btree");
     assert!(part.is_partition);
     assert_eq!(part.partition_by, None);
     assert_eq!(part.inherits, [QualifiedName::new("app", "measure")]);
