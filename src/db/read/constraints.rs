@@ -20,6 +20,11 @@ fn attnames(attnums: &str, rel: &str) -> String {
 
 impl Reader<'_, '_> {
     /// Every constraint of the tables read (`NOT NULL` is a column flag in PostgreSQL 15).
+    ///
+    /// A foreign key referencing a partitioned table has internal clones on the same table, one
+    /// per referenced partition (`t_x_fkey1` → the partition); like `pg_dump` and `psql`'s `\d`,
+    /// the reader leaves those out. Clones on partitions of a referencing partitioned table are
+    /// real constraints of those partitions and are kept.
     pub(super) fn read_constraints(&mut self) -> Result<()> {
         let sql = format!(
             "SELECT con.conrelid, con.conname::text AS name, con.contype::text AS kind,
@@ -39,7 +44,10 @@ impl Reader<'_, '_> {
              FROM pg_constraint con
              LEFT JOIN pg_class rc ON rc.oid = con.confrelid
              LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-             WHERE con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x')",
+             WHERE con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x')
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint parent
+                               WHERE parent.oid = con.conparentid
+                                 AND parent.conrelid = con.conrelid)",
             attnames("con.conkey", "con.conrelid"),
             attnames("con.confkey", "con.confrelid"),
         );
