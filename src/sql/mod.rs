@@ -8,6 +8,12 @@ pub mod replay;
 pub mod split;
 pub mod types;
 
+/// The search path of the sessions that read a catalog (Prisma's engine, `schemagen`'s live
+/// reader, `pg_dump`-like tools connected as `postgres` on Supabase): Postgres prints names in
+/// these schemas unqualified and all others qualified, so replay must print them the same way.
+/// Matches [`crate::db::SEARCH_PATH`].
+pub const DISPLAY_SEARCH_PATH: &[&str] = &["public", "extensions"];
+
 /// Keywords that `quote_ident` quotes in PostgreSQL 15 (reserved, type/function-name and
 /// column-name keywords; unreserved keywords stay bare).
 const QUOTED_KEYWORDS: &[&str] = &[

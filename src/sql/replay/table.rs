@@ -464,16 +464,19 @@ impl Replayer {
     /// How a relation name prints in a `::regclass` constant: qualified only when not the first
     /// match on the reading session's search path.
     pub(crate) fn regclass_text(&self, schema: &str, name: &str) -> String {
-        let visible = crate::sql::replay::DEFAULT_SEARCH_PATH
+        // Visible when the first schema of the path that has (or, for a relation being
+        // created, is to have) a relation of that name is its own.
+        let visible = crate::sql::DISPLAY_SEARCH_PATH
             .iter()
-            .map(|s| if *s == "$user" { "postgres" } else { s })
             .find(|s| {
-                self.catalog
-                    .schemas
-                    .get(*s)
-                    .is_some_and(|sc| sc.has_relation(name))
+                **s == schema
+                    || self
+                        .catalog
+                        .schemas
+                        .get(**s)
+                        .is_some_and(|sc| sc.has_relation(name))
             })
-            == Some(schema);
+            .is_some_and(|s| *s == schema);
         let q = crate::sql::quote_ident(name);
         if visible {
             q
