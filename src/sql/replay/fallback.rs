@@ -42,11 +42,13 @@ pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> 
             drop.extend([sig[n - 3].0, sig[n - 2].0, sig[n - 1].0]);
         }
     }
+    let mut check_option = None;
     if w(0) == "create" && has_seq(&["check", "option"]) {
         let n = words.len();
         if n >= 3 && w(n - 1) == "option" && w(n - 2) == "check" {
             drop.extend([sig[n - 2].0, sig[n - 1].0]);
             let k = n - 3;
+            check_option = Some(if w(k) == "local" { "local" } else { "cascaded" });
             if matches!(w(k), "local" | "cascaded") {
                 drop.push(sig[k].0);
                 if w(k - 1) == "with" {
@@ -106,6 +108,21 @@ pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> 
             let result = r.apply(stmt, &ast, diags);
             if let (Ok(_), Some(seq)) = (&result, identity_sequence) {
                 rename_new_identity_sequence(r, &before, &seq);
+            }
+            if let (Ok(_), Some(kind), Statement::CreateView(v)) = (&result, check_option, &ast) {
+                let (schema, n) = split_name(&v.name);
+                if let Some(s) = r.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&n)) {
+                    let view = r
+                        .catalog
+                        .schemas
+                        .get_mut(&s)
+                        .expect("schema")
+                        .views
+                        .get_mut(&n)
+                        .expect("view");
+                    view.options.retain(|o| !o.starts_with("check_option="));
+                    view.options.push(format!("check_option={kind}"));
+                }
             }
             return Some(result);
         }
@@ -421,6 +438,8 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
     };
     let mut not_null = false;
     let mut default: Option<Expr> = None;
+    let mut checks: Vec<(Option<String>, Expr)> = Vec::new();
+    let mut con_name: Option<String> = None;
     loop {
         if p.parse_keywords(&[
             sqlparser::keywords::Keyword::NOT,
@@ -459,6 +478,7 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
     }
     let base = r.resolve_column_type(&dt)?;
     let default = default.map(|e| deparse_default(&e, &base, &r.expr_ctx(&[])));
+    let checks = r.domain_checks(&n, &base, &checks);
     r.catalog
         .schemas
         .get_mut(&schema)
@@ -471,7 +491,7 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
                 base,
                 not_null,
                 default,
-                checks: Vec::new(),
+                checks,
             },
         );
     Ok(Outcome::Understood)

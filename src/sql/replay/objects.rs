@@ -156,6 +156,24 @@ fn column_word_positions<'a>(
     })
 }
 
+/// `value` (the domain value placeholder) printed as Postgres prints it: `VALUE`.
+fn replace_value_keyword(text: &str) -> String {
+    let Some(toks) = word_ranges(text) else {
+        return text.to_string();
+    };
+    let hits: Vec<usize> = column_word_positions(&toks, "value").collect();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for i in hits {
+        let r = &toks[i].0;
+        out.push_str(&text[last..r.start]);
+        out.push_str("VALUE");
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Renames column references in an expression text.
 pub(crate) fn rename_identifier(text: &str, old: &str, new: &str) -> String {
     let Some(toks) = word_ranges(text) else {
@@ -349,7 +367,9 @@ impl Replayer {
             };
             col_names.push(match &target {
                 IndexTarget::Column(n) => n.clone(),
-                IndexTarget::Expression(_) => "expr".to_string(),
+                IndexTarget::Expression(_) => figure_colname(&c.column.expr)
+                    .map(|(n, _)| n)
+                    .unwrap_or_else(|| "expr".to_string()),
             });
             let descending = matches!(
                 c.column.options.sort,
@@ -410,6 +430,25 @@ impl Replayer {
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             comment: None,
         };
+        let partitions: Vec<(String, String)> = self
+            .catalog
+            .schemas
+            .values()
+            .flat_map(|sc| {
+                sc.tables
+                    .values()
+                    .filter(|t| {
+                        t.is_partition
+                            && t.inherits
+                                .iter()
+                                .any(|p| p.schema == schema && p.name == rel)
+                    })
+                    .map(|t| (sc.name.clone(), t.name.clone()))
+            })
+            .collect();
+        for (ps, pt) in partitions {
+            self.clone_index_to_partition(&ps, &pt, &index);
+        }
         let s = self.catalog.schemas.get_mut(&schema).expect("schema");
         match s.tables.get_mut(&rel) {
             Some(t) => t.indexes.push(index),
@@ -770,6 +809,17 @@ impl Replayer {
             .default
             .as_ref()
             .map(|e| deparse_default(e, &base, &self.expr_ctx(&[])));
+        let written: Vec<(Option<String>, Expr)> = d
+            .constraints
+            .iter()
+            .filter_map(|c| match c {
+                sqlparser::ast::TableConstraint::Check(c) => {
+                    Some((c.name.as_ref().map(fold), (*c.expr).clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let checks = self.domain_checks(&n, &base, &written);
         self.catalog
             .schemas
             .get_mut(&schema)
@@ -782,10 +832,44 @@ impl Replayer {
                     base,
                     not_null: false,
                     default,
-                    checks: Vec::new(),
+                    checks,
                 },
             );
         Ok(Outcome::Understood)
+    }
+
+    /// A domain's CHECK constraints: named `{domain}_check` (numbered) unless named, the
+    /// expression printed with `VALUE` for the value.
+    pub(crate) fn domain_checks(
+        &self,
+        domain: &str,
+        base: &crate::catalog::SqlType,
+        written: &[(Option<String>, Expr)],
+    ) -> Vec<crate::catalog::CheckConstraint> {
+        let value = crate::catalog::Column {
+            name: "value".into(),
+            ty: base.clone(),
+            ..Default::default()
+        };
+        let cols = [value];
+        let ctx = self.expr_ctx(&cols);
+        let mut out: Vec<crate::catalog::CheckConstraint> = Vec::new();
+        for (name, e) in written {
+            let name = name.clone().unwrap_or_else(|| {
+                crate::catalog::choose_constraint_name(domain, None, "check", &|n| {
+                    out.iter().any(|c| c.name == n)
+                })
+            });
+            let text = deparse_bool(e, &ctx);
+            out.push(crate::catalog::CheckConstraint {
+                name,
+                expression: replace_value_keyword(&text),
+                validated: true,
+                no_inherit: false,
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
     }
 
     /// `DROP DOMAIN`.
@@ -889,10 +973,15 @@ impl Replayer {
                     .expect("view");
                 for o in view_options(options) {
                     let key = o.split('=').next().unwrap_or("").to_string();
-                    v.options.retain(|x| !x.starts_with(&format!("{key}=")));
-                    v.options.push(o);
+                    match v
+                        .options
+                        .iter_mut()
+                        .find(|x| x.starts_with(&format!("{key}=")))
+                    {
+                        Some(x) => *x = o,
+                        None => v.options.push(o),
+                    }
                 }
-                v.options.sort();
             }
             AlterViewOperation::As { query, .. } => {
                 let v = self
@@ -1467,8 +1556,43 @@ fn view_options(o: &[SqlOption]) -> Vec<String> {
             _ => None,
         })
         .collect();
-    out.sort();
     out
+}
+
+/// `FigureColnameInternal`: the name Postgres gives an expression (a function's name, a
+/// column's, a cast's type…) and how sure it is (2 strong, 1 weak); `None` when it has none.
+fn figure_colname(e: &Expr) -> Option<(String, u8)> {
+    match e {
+        Expr::Identifier(id) => Some((fold(id), 2)),
+        Expr::CompoundIdentifier(ids) => ids.last().map(|i| (fold(i), 2)),
+        Expr::Nested(inner) => figure_colname(inner),
+        Expr::Function(f) => name_parts(&f.name).pop().map(|n| (n, 2)),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match figure_colname(expr) {
+            Some((n, 2)) => Some((n, 2)),
+            other => {
+                let t = data_type.to_string();
+                let last = t
+                    .split('(')
+                    .next()
+                    .unwrap_or("")
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches('"')
+                    .to_ascii_lowercase();
+                if last.is_empty() {
+                    other
+                } else {
+                    Some((last, 1))
+                }
+            }
+        },
+        Expr::Case { .. } => Some(("case".into(), 1)),
+        Expr::Array(_) => Some(("array".into(), 2)),
+        _ => None,
+    }
 }
 
 /// Postgres names index columns for a generated index name: plain columns by name,

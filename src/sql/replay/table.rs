@@ -258,6 +258,7 @@ impl Replayer {
                 .iter()
                 .map(|c| Column {
                     comment: None,
+                    identity: None,
                     ..c.clone()
                 })
                 .collect();
@@ -321,7 +322,77 @@ impl Replayer {
         }
         s.tables.insert(name.clone(), table);
         self.add_constraints(&schema, &name, pending)?;
+        if let Some(parent) = &ct.partition_of {
+            let (ps, pn) = self.resolve_table(parent)?;
+            self.clone_to_partition(&ps, &pn, &schema, &name);
+        }
         Ok(Outcome::Understood)
+    }
+
+    /// A new partition gets its parent's keys and indexes (under names of its own, chosen as
+    /// for a new index), and its checks and foreign keys (same names).
+    fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
+        let parent = self.catalog.schemas[ps].tables[pn].clone();
+        if let Some(pk) = &parent.primary_key {
+            let s = &self.catalog.schemas[schema];
+            let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+            let pk_name = choose_relation_name(name, None, "pkey", &taken);
+            self.table_mut(schema, name).primary_key = Some(PrimaryKey {
+                name: pk_name,
+                ..pk.clone()
+            });
+        }
+        for u in &parent.uniques {
+            let s = &self.catalog.schemas[schema];
+            let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+            let add = name_addition(&u.columns);
+            let n = choose_relation_name(name, Some(&add), "key", &taken);
+            self.table_mut(schema, name).uniques.push(UniqueConstraint {
+                name: n,
+                ..u.clone()
+            });
+        }
+        for i in &parent.indexes {
+            self.clone_index_to_partition(schema, name, i);
+        }
+        let t = self.table_mut(schema, name);
+        for c in &parent.checks {
+            if !t.has_constraint(&c.name) {
+                t.checks.push(c.clone());
+            }
+        }
+        for f in &parent.foreign_keys {
+            if !t.has_constraint(&f.name) {
+                t.foreign_keys.push(f.clone());
+            }
+        }
+    }
+
+    /// An index created on a partitioned table also exists on each partition.
+    pub(crate) fn clone_index_to_partition(
+        &mut self,
+        schema: &str,
+        partition: &str,
+        index: &crate::catalog::Index,
+    ) {
+        let s = &self.catalog.schemas[schema];
+        let cols: Vec<String> = index
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => c.clone(),
+                IndexTarget::Expression(_) => "expr".to_string(),
+            })
+            .chain(index.include.iter().cloned())
+            .collect();
+        let add = name_addition(&cols);
+        let n = choose_relation_name(partition, Some(&add), "idx", &|n| s.has_relation(n));
+        self.table_mut(schema, partition)
+            .indexes
+            .push(crate::catalog::Index {
+                name: n,
+                ..index.clone()
+            });
     }
 
     /// Builds a column from its definition: the column, its constraints and any sequence
@@ -1536,9 +1607,10 @@ fn is_null_literal(e: &Expr) -> bool {
 fn partition_text(e: &Expr) -> String {
     // pg_get_partkeydef: `RANGE (created_at)`, `LIST (region)`, `HASH (id)`.
     let s = e.to_string();
-    s.replace("RANGE(", "RANGE (")
-        .replace("LIST(", "LIST (")
-        .replace("HASH(", "HASH (")
+    match s.find('(') {
+        Some(i) => format!("{} ({}", s[..i].trim().to_uppercase(), &s[i + 1..]),
+        None => s,
+    }
 }
 
 fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
