@@ -16,7 +16,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::TokenWithSpan;
 
-use crate::catalog::{Catalog, IndexTarget};
+use crate::catalog::Catalog;
 use crate::sql::replay::{name_parts, Replayer};
 
 /// Result of evaluating a condition.
@@ -47,6 +47,9 @@ impl V {
         }
     }
 }
+
+/// A constraint row: name, type, own columns, (target schema, table, columns).
+type ConRow<'a> = (&'a str, &'a str, Vec<String>, (String, String, Vec<String>));
 
 /// One row: `(relation alias, column, value)`.
 type Row = Vec<(String, String, V)>;
@@ -389,9 +392,14 @@ impl Evaluator<'_> {
     /// The rows a SELECT produces (before projection), each carrying the outer row's values.
     fn rows(&self, q: &Query, outer: &Row) -> Res<Vec<Row>> {
         let sel = select_of(q)?;
+        let mut filters = Vec::new();
+        if let Some(w) = &sel.selection {
+            equality_filters(w, &mut filters);
+        }
+        let filters = &filters;
         let mut rows: Vec<Row> = vec![Vec::new()];
         for twj in &sel.from {
-            rows = self.join(rows, &twj.relation, None, outer)?;
+            rows = self.join(rows, &twj.relation, None, outer, filters)?;
             for j in &twj.joins {
                 let on = match &j.join_operator {
                     JoinOperator::Join(c)
@@ -412,7 +420,7 @@ impl Evaluator<'_> {
                 if left_outer {
                     return Err("LEFT JOIN is not evaluated".into());
                 }
-                rows = self.join(rows, &j.relation, on, outer)?;
+                rows = self.join(rows, &j.relation, on, outer, filters)?;
             }
         }
         let mut out = Vec::new();
@@ -438,6 +446,7 @@ impl Evaluator<'_> {
         rel: &TableFactor,
         on: Option<&Expr>,
         outer: &Row,
+        filters: &[Filter],
     ) -> Res<Vec<Row>> {
         let TableFactor::Table { name, alias, .. } = rel else {
             return Err("FROM item is not a table".into());
@@ -453,7 +462,11 @@ impl Evaluator<'_> {
             .as_ref()
             .map(|a| a.name.value.to_ascii_lowercase())
             .unwrap_or_else(|| table.clone());
-        let right = self.virtual_table(&schema, &table)?;
+        let mine: Vec<&Filter> = filters
+            .iter()
+            .filter(|f| f.rel.as_deref().is_none_or(|r| r == alias))
+            .collect();
+        let right = self.virtual_table(&schema, &table, &mine)?;
         let mut out = Vec::new();
         for l in &left {
             for r in &right {
@@ -476,16 +489,38 @@ impl Evaluator<'_> {
     }
 
     /// The rows of a virtual catalog table: `(column, value)` lists.
-    fn virtual_table(&self, schema: &str, table: &str) -> Res<Vec<Vec<(String, V)>>> {
+    fn virtual_table(
+        &self,
+        schema: &str,
+        table: &str,
+        filters: &[&Filter],
+    ) -> Res<Vec<Vec<(String, V)>>> {
         let c = self.catalog();
         let s = |x: &str| V::Str(x.to_string());
+        // `col = 'literal'` conditions of the WHERE clause, checked before a row is kept (and,
+        // through `skip`, before a table's columns are even listed).
+        let skip = |col: &str, val: &str| filters.iter().any(|f| f.col == col && f.value != val);
+        // The tables of a schema, narrowed to one when the query names it.
+        let want = |col: &str| {
+            filters
+                .iter()
+                .find(|f| f.col == col)
+                .map(|f| f.value.clone())
+        };
+        let tables_named = |sc, col: &str| tables_named(sc, want(col).as_deref());
         let mut rows: Vec<Vec<(String, V)>> = Vec::new();
         let mut push = |cols: &[(&str, V)]| {
-            rows.push(
-                cols.iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-            );
+            let rejected = cols.iter().any(|(k, v)| match v {
+                V::Str(x) => skip(k, x),
+                _ => false,
+            });
+            if !rejected {
+                rows.push(
+                    cols.iter()
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect(),
+                );
+            }
         };
         let is_info = schema == "information_schema";
         if !(is_info || schema.is_empty() || schema == "pg_catalog") {
@@ -526,7 +561,10 @@ impl Evaluator<'_> {
             }
             (true, "columns") => {
                 for sc in c.schemas.values() {
-                    for t in sc.tables.values() {
+                    if skip("table_schema", &sc.name) {
+                        continue;
+                    }
+                    for t in tables_named(sc, "table_name") {
                         for (i, col) in t.columns.iter().enumerate() {
                             push(&[
                                 ("table_catalog", s("postgres")),
@@ -552,12 +590,7 @@ impl Evaluator<'_> {
             | (true, "constraint_column_usage") => {
                 for sc in c.schemas.values() {
                     for t in sc.tables.values() {
-                        let mut cons: Vec<(
-                            &str,
-                            &str,
-                            Vec<String>,
-                            (String, String, Vec<String>),
-                        )> = Vec::new();
+                        let mut cons: Vec<ConRow> = Vec::new();
                         let own =
                             |cols: &[String]| (sc.name.clone(), t.name.clone(), cols.to_vec());
                         if let Some(pk) = &t.primary_key {
@@ -825,14 +858,6 @@ impl Evaluator<'_> {
                                 ("indexrelid", s(&format!("rel:{}.{}", sc.name, i.name))),
                                 ("indrelid", s(&format!("rel:{}.{}", sc.name, t.name))),
                                 ("indisunique", V::Bool(i.unique)),
-                                (
-                                    "indisprimary",
-                                    V::Bool(
-                                        i.keys.iter().any(|k| {
-                                            matches!(k.target, IndexTarget::Expression(_))
-                                        }) && false,
-                                    ),
-                                ),
                             ]);
                         }
                     }
@@ -899,6 +924,66 @@ impl Evaluator<'_> {
             }
         }
         Ok(rows)
+    }
+}
+
+/// The tables of a schema, or just the one called `name`.
+fn tables_named<'a>(
+    sc: &'a crate::catalog::Schema,
+    name: Option<&str>,
+) -> Vec<&'a crate::catalog::Table> {
+    match name {
+        Some(n) => sc.tables.get(n).into_iter().collect(),
+        None => sc.tables.values().collect(),
+    }
+}
+
+/// A `[rel.]col = 'literal'` conjunct of a WHERE clause.
+struct Filter {
+    rel: Option<String>,
+    col: String,
+    value: String,
+}
+
+/// Collects the `col = 'literal'` conjuncts at the top of a WHERE clause (under ANDs only).
+fn equality_filters(e: &Expr, out: &mut Vec<Filter>) {
+    match e {
+        Expr::Nested(inner) => equality_filters(inner, out),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            equality_filters(left, out);
+            equality_filters(right, out);
+        }
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => {
+            let lit = |e: &Expr| match e {
+                Expr::Value(v) => match &v.value {
+                    Value::SingleQuotedString(s) => Some(s.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let col = |e: &Expr| match e {
+                Expr::Identifier(id) => Some((None, id.value.to_ascii_lowercase())),
+                Expr::CompoundIdentifier(ids) if ids.len() == 2 => Some((
+                    Some(ids[0].value.to_ascii_lowercase()),
+                    ids[1].value.to_ascii_lowercase(),
+                )),
+                _ => None,
+            };
+            if let (Some((rel, col)), Some(value)) = (col(left), lit(right)) {
+                out.push(Filter { rel, col, value });
+            } else if let (Some((rel, col)), Some(value)) = (col(right), lit(left)) {
+                out.push(Filter { rel, col, value });
+            }
+        }
+        _ => {}
     }
 }
 

@@ -42,7 +42,7 @@ enum Node {
     /// Statements without effect on the schema (`NULL`, `PERFORM`, `RETURN`).
     Nothing,
     /// Something not evaluated (loops, assignments, dynamic EXECUTE); the message says what.
-    Unsupported(String, std::ops::Range<usize>),
+    Unsupported(String),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,7 +188,10 @@ impl<'a> Exec<'a> {
         if b.handlers.is_empty() {
             return self.nodes(r, &b.body, diags);
         }
-        let snapshot = r.catalog.clone();
+        // A single failing statement changes nothing (statements are atomic), so only a longer
+        // protected body needs a copy of the catalog to roll back to.
+        let snapshot =
+            (b.body.len() != 1 || !matches!(b.body[0], Node::Sql(_))).then(|| r.catalog.clone());
         let mut local = Diagnostics::new();
         match self.nodes(r, &b.body, &mut local) {
             Ok(()) => {
@@ -203,7 +206,9 @@ impl<'a> Exec<'a> {
                 });
                 match handler {
                     Some((_, nodes)) => {
-                        r.catalog = snapshot;
+                        if let Some(snapshot) = snapshot {
+                            r.catalog = snapshot;
+                        }
                         self.nodes(r, nodes, diags)
                     }
                     None => {
@@ -320,7 +325,7 @@ impl<'a> Exec<'a> {
                 Ok(())
             }
             Node::Nothing => Ok(()),
-            Node::Unsupported(m, _) => {
+            Node::Unsupported(m) => {
                 self.unsupported.push(m.clone());
                 Ok(())
             }
@@ -585,17 +590,16 @@ impl<'a> BodyParser<'a> {
                     }),
                     _ => Ok(Node::Unsupported(
                         "EXECUTE of SQL built at run time is not evaluated".into(),
-                        range,
                     )),
                 }
             }
             "for" | "foreach" | "loop" | "while" | "case" => {
                 let kw = w.clone();
-                let range = self.skip_loop(&kw)?;
-                Ok(Node::Unsupported(
-                    format!("{} loops are not evaluated", kw.to_uppercase()),
-                    range,
-                ))
+                self.skip_loop(&kw)?;
+                Ok(Node::Unsupported(format!(
+                    "{} loops are not evaluated",
+                    kw.to_uppercase()
+                )))
             }
             _ => {
                 let range = self.until_semicolon();
@@ -608,7 +612,6 @@ impl<'a> BodyParser<'a> {
                 if is_assignment {
                     return Ok(Node::Unsupported(
                         "plpgsql variables are not evaluated".into(),
-                        range,
                     ));
                 }
                 Ok(Node::Sql(range))

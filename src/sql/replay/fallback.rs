@@ -129,13 +129,13 @@ pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> 
     }
 
     match (w(0), w(1)) {
-        ("alter", "sequence") => Some(alter_sequence(r, stmt)),
         ("create", "domain") => Some(create_domain(r, stmt)),
         ("alter", "table" | "view" | "sequence" | "type" | "materialized")
             if has_seq(&["set", "schema"]) =>
         {
             Some(set_schema(r, stmt))
         }
+        ("alter", "sequence") => Some(alter_sequence(r, stmt)),
         ("create", "type") if has_seq(&["as", "range"]) => Some(Ok(Outcome::NotUnderstood(
             "range types are not modelled".into(),
         ))),
@@ -454,14 +454,16 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
                 Err(_) => break,
             }
         } else if p.parse_keyword(sqlparser::keywords::Keyword::CONSTRAINT) {
-            let _ = p.parse_identifier();
+            con_name = p.parse_identifier().ok().map(|i| super::fold(&i));
         } else if p.parse_keyword(sqlparser::keywords::Keyword::CHECK) {
-            if p.expect_token(&Token::LParen).is_err()
-                || p.parse_expr().is_err()
-                || p.expect_token(&Token::RParen).is_err()
-            {
+            if p.expect_token(&Token::LParen).is_err() {
                 break;
             }
+            let Ok(e) = p.parse_expr() else { break };
+            if p.expect_token(&Token::RParen).is_err() {
+                break;
+            }
+            checks.push((con_name.take(), e));
         } else if p.parse_keyword(sqlparser::keywords::Keyword::COLLATE) {
             let _ = p.parse_object_name(false);
         } else {

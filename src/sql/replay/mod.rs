@@ -215,16 +215,65 @@ pub struct Replayer {
     pub(crate) catalog: Catalog,
     pub(crate) search_path: Vec<String>,
     stats: ReplayStats,
+    /// Every index and constraint name that has existed (a superset: names are added, never
+    /// removed). A name not in it is certainly free; a name in it is checked against the
+    /// catalog. Keeps name choice O(1) instead of a scan of the schema.
+    known_names: std::collections::HashSet<String>,
 }
 
 impl Replayer {
     /// Starts from `base` (usually [`crate::supabase::base_catalog`]).
     pub fn new(base: Catalog) -> Self {
+        let mut known_names = std::collections::HashSet::new();
+        for s in base.schemas.values() {
+            for t in s.tables.values() {
+                known_names.extend(t.indexes.iter().map(|i| i.name.clone()));
+                known_names.extend(t.primary_key.iter().map(|p| p.name.clone()));
+                known_names.extend(t.uniques.iter().map(|c| c.name.clone()));
+                known_names.extend(t.foreign_keys.iter().map(|c| c.name.clone()));
+                known_names.extend(t.checks.iter().map(|c| c.name.clone()));
+                known_names.extend(t.exclusions.iter().map(|c| c.name.clone()));
+            }
+            for v in s.views.values() {
+                known_names.extend(v.indexes.iter().map(|i| i.name.clone()));
+            }
+        }
         Replayer {
             catalog: base,
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
             stats: ReplayStats::default(),
+            known_names,
         }
+    }
+
+    /// Records an index or constraint name (see `known_names`).
+    pub(crate) fn remember(&mut self, name: &str) {
+        if !self.known_names.contains(name) {
+            self.known_names.insert(name.to_string());
+        }
+    }
+
+    /// Whether a relation (table, view, sequence, composite type or index) called `name`
+    /// exists in `schema`.
+    pub(crate) fn relation_taken(&self, schema: &str, name: &str) -> bool {
+        let Some(s) = self.catalog.schemas.get(schema) else {
+            return false;
+        };
+        s.tables.contains_key(name)
+            || s.views.contains_key(name)
+            || s.sequences.contains_key(name)
+            || s.composites.contains_key(name)
+            || (self.known_names.contains(name) && s.index_owner(name).is_some())
+    }
+
+    /// Whether a constraint called `name` exists on any table of `schema`.
+    pub(crate) fn constraint_taken(&self, schema: &str, name: &str) -> bool {
+        self.known_names.contains(name)
+            && self
+                .catalog
+                .schemas
+                .get(schema)
+                .is_some_and(|s| s.has_constraint(name))
     }
 
     /// The catalog built so far.
@@ -696,7 +745,13 @@ pub(crate) fn undefined_relation(schema: Option<&str>, name: &str) -> ReplayErro
 /// Parses a statement's tokens; exactly one statement is expected.
 pub(crate) fn parse_one(tokens: &[TokenWithSpan]) -> Result<Statement, String> {
     let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens.to_vec());
+    // The parser skips whitespace and comments itself; leaving them out saves copying them.
+    let significant: Vec<TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !is_trivia(&t.token))
+        .cloned()
+        .collect();
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(significant);
     let mut stmts = parser.parse_statements().map_err(|e| e.to_string())?;
     match stmts.len() {
         1 => Ok(stmts.remove(0)),

@@ -10,7 +10,6 @@ use sqlparser::ast::{
     SqlOption, UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::table::{apply_sequence_options, default_sequence, index_column_name};
@@ -54,7 +53,7 @@ pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
         },
         _ => None,
     };
-    if lit(0)?.to_ascii_lowercase() != "search_path" {
+    if !lit(0)?.eq_ignore_ascii_case("search_path") {
         return None;
     }
     Some(parse_search_path_string(&lit(1)?))
@@ -73,16 +72,6 @@ pub(crate) fn parse_search_path_string(s: &str) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// Parses an expression from text (a stored default, say).
-pub(crate) fn parse_expr_text(text: &str) -> Option<Expr> {
-    let dialect = PostgreSqlDialect {};
-    Parser::new(&dialect)
-        .try_with_sql(text)
-        .ok()?
-        .parse_expr()
-        .ok()
 }
 
 /// Word tokens of `text` with their byte ranges; `None` if it does not tokenize.
@@ -388,11 +377,10 @@ impl Replayer {
         }
         let include: Vec<String> = ci.include.iter().map(fold).collect();
         col_names.extend(include.iter().cloned());
-        let s = &self.catalog.schemas[&schema];
         let name = match &ci.name {
             Some(n) => {
                 let n = name_parts(n).pop().unwrap_or_default();
-                if s.has_relation(&n) {
+                if self.relation_taken(&schema, &n) {
                     if ci.if_not_exists {
                         return Ok(Outcome::Understood);
                     }
@@ -406,7 +394,9 @@ impl Replayer {
             None => {
                 let names = dedupe_index_column_names(col_names);
                 let add = name_addition(&names);
-                choose_relation_name(&rel, Some(&add), "idx", &|n| s.has_relation(n))
+                choose_relation_name(&rel, Some(&add), "idx", &|n| {
+                    self.relation_taken(&schema, n)
+                })
             }
         };
         let method = match &ci.using {
@@ -430,22 +420,30 @@ impl Replayer {
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             comment: None,
         };
-        let partitions: Vec<(String, String)> = self
-            .catalog
-            .schemas
-            .values()
-            .flat_map(|sc| {
-                sc.tables
-                    .values()
-                    .filter(|t| {
-                        t.is_partition
-                            && t.inherits
-                                .iter()
-                                .any(|p| p.schema == schema && p.name == rel)
-                    })
-                    .map(|t| (sc.name.clone(), t.name.clone()))
-            })
-            .collect();
+        self.remember(&index.name);
+        let partitioned = self.catalog.schemas[&schema]
+            .tables
+            .get(&rel)
+            .is_some_and(|t| t.partition_by.is_some());
+        let partitions: Vec<(String, String)> = if !partitioned {
+            Vec::new()
+        } else {
+            self.catalog
+                .schemas
+                .values()
+                .flat_map(|sc| {
+                    sc.tables
+                        .values()
+                        .filter(|t| {
+                            t.is_partition
+                                && t.inherits
+                                    .iter()
+                                    .any(|p| p.schema == schema && p.name == rel)
+                        })
+                        .map(|t| (sc.name.clone(), t.name.clone()))
+                })
+                .collect()
+        };
         for (ps, pt) in partitions {
             self.clone_index_to_partition(&ps, &pt, &index);
         }
@@ -486,13 +484,14 @@ impl Replayer {
         let Some(schema) = self.find_in_path(schema.as_deref(), &|s| s.has_relation(&name)) else {
             return Err(undefined_relation(schema.as_deref(), &name));
         };
-        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
-        if s.has_relation(&new) {
+        if self.relation_taken(&schema, &new) {
             return Err(ReplayError::new(
                 SqlState::DuplicateTable,
                 format!("relation \"{new}\" already exists"),
             ));
         }
+        self.remember(&new);
+        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
         if let Some(mut t) = s.tables.remove(&name) {
             t.name = new.clone();
             s.tables.insert(new.clone(), t);
@@ -1527,7 +1526,6 @@ fn policy_roles(to: Option<&[Owner]>) -> Vec<String> {
                 Owner::CurrentRole | Owner::CurrentUser | Owner::SessionUser => {
                     "postgres".to_string()
                 }
-                _ => o.to_string(),
             })
             .collect(),
     };
@@ -1538,7 +1536,7 @@ fn policy_roles(to: Option<&[Owner]>) -> Vec<String> {
 
 /// `WITH (security_invoker = true)` → `["security_invoker=true"]`.
 fn view_options(o: &[SqlOption]) -> Vec<String> {
-    let mut out: Vec<String> = o
+    let out: Vec<String> = o
         .iter()
         .filter_map(|o| match o {
             SqlOption::KeyValue { key, value } => {

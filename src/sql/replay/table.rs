@@ -219,7 +219,7 @@ impl Replayer {
         let schema = self.target_schema(schema)?;
         {
             let s = &self.catalog.schemas[&schema];
-            if s.has_relation(&name) || s.has_type(&name) {
+            if self.relation_taken(&schema, &name) || s.has_type(&name) {
                 if ct.if_not_exists {
                     return Ok(Outcome::Understood);
                 }
@@ -317,11 +317,20 @@ impl Replayer {
             .schemas
             .get_mut(&schema)
             .expect("schema exists");
+        let seq_names: Vec<String> = sequences.iter().map(|q| q.name.clone()).collect();
         for seq in sequences {
             s.sequences.insert(seq.name.clone(), seq);
         }
         s.tables.insert(name.clone(), table);
-        self.add_constraints(&schema, &name, pending)?;
+        if let Err(e) = self.add_constraints(&schema, &name, pending) {
+            // CREATE TABLE is atomic: a bad constraint leaves nothing behind.
+            let s = self.catalog.schemas.get_mut(&schema).expect("schema");
+            s.tables.remove(&name);
+            for q in seq_names {
+                s.sequences.remove(&q);
+            }
+            return Err(e);
+        }
         if let Some(parent) = &ct.partition_of {
             let (ps, pn) = self.resolve_table(parent)?;
             self.clone_to_partition(&ps, &pn, &schema, &name);
@@ -334,19 +343,21 @@ impl Replayer {
     fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
         let parent = self.catalog.schemas[ps].tables[pn].clone();
         if let Some(pk) = &parent.primary_key {
-            let s = &self.catalog.schemas[schema];
-            let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+            let taken =
+                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
             let pk_name = choose_relation_name(name, None, "pkey", &taken);
+            self.remember(&pk_name);
             self.table_mut(schema, name).primary_key = Some(PrimaryKey {
                 name: pk_name,
                 ..pk.clone()
             });
         }
         for u in &parent.uniques {
-            let s = &self.catalog.schemas[schema];
-            let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+            let taken =
+                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
             let add = name_addition(&u.columns);
             let n = choose_relation_name(name, Some(&add), "key", &taken);
+            self.remember(&n);
             self.table_mut(schema, name).uniques.push(UniqueConstraint {
                 name: n,
                 ..u.clone()
@@ -375,7 +386,6 @@ impl Replayer {
         partition: &str,
         index: &crate::catalog::Index,
     ) {
-        let s = &self.catalog.schemas[schema];
         let cols: Vec<String> = index
             .keys
             .iter()
@@ -386,7 +396,10 @@ impl Replayer {
             .chain(index.include.iter().cloned())
             .collect();
         let add = name_addition(&cols);
-        let n = choose_relation_name(partition, Some(&add), "idx", &|n| s.has_relation(n));
+        let n = choose_relation_name(partition, Some(&add), "idx", &|n| {
+            self.relation_taken(schema, n)
+        });
+        self.remember(&n);
         self.table_mut(schema, partition)
             .indexes
             .push(crate::catalog::Index {
@@ -410,7 +423,7 @@ impl Replayer {
             ..Default::default()
         };
         let mut seq = None;
-        let taken = |n: &str| self.catalog.schemas[schema].has_relation(n);
+        let taken = |n: &str| self.relation_taken(schema, n);
         if let Some(int) = serial_kind(&def.data_type) {
             col.ty = SqlType::builtin(int);
             col.not_null = true;
@@ -680,10 +693,13 @@ impl Replayer {
                     Some(n) => n,
                     None => {
                         let col = (cols.len() == 1).then(|| cols[0].as_str());
-                        choose_constraint_name(table, col, "check", &|n| s.has_constraint(n))
+                        choose_constraint_name(table, col, "check", &|n| {
+                            self.constraint_taken(schema, n)
+                        })
                     }
                 };
                 let expression = deparse_bool(&expr, &self.expr_ctx(&t.columns));
+                self.remember(&name);
                 let t = self.table_mut(schema, table);
                 t.checks.push(CheckConstraint {
                     name,
@@ -714,7 +730,8 @@ impl Replayer {
                         format!("multiple primary keys for table \"{table}\" are not allowed"),
                     ));
                 }
-                let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+                let taken =
+                    |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
                 let name = match name {
                     Some(n) if taken(&n) => {
                         return Err(ReplayError::new(
@@ -729,6 +746,7 @@ impl Replayer {
                         choose_relation_name(table, Some(&add), "key", &taken)
                     }
                 };
+                self.remember(&name);
                 let t = self.table_mut(schema, table);
                 if primary {
                     for c in &columns {
@@ -757,7 +775,8 @@ impl Replayer {
                 definition,
                 columns,
             } => {
-                let taken = |n: &str| s.has_relation(n) || s.has_constraint(n);
+                let taken =
+                    |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
                 let name = match name {
                     Some(n) => n,
                     None => {
@@ -765,6 +784,7 @@ impl Replayer {
                         choose_relation_name(table, Some(&add), "excl", &taken)
                     }
                 };
+                self.remember(&name);
                 self.table_mut(schema, table)
                     .exclusions
                     .push(ExclusionConstraint { name, definition });
@@ -823,9 +843,12 @@ impl Replayer {
                     Some(n) => n,
                     None => {
                         let add = name_addition(&fk.columns);
-                        choose_constraint_name(table, Some(&add), "fkey", &|n| s.has_constraint(n))
+                        choose_constraint_name(table, Some(&add), "fkey", &|n| {
+                            self.constraint_taken(schema, n)
+                        })
                     }
                 };
+                self.remember(&name);
                 fk.name = name;
                 fk.references = QualifiedName::new(rs, rt);
                 fk.validated = !not_valid;
@@ -866,15 +889,26 @@ impl Replayer {
                 return Err(e);
             }
         };
-        // A statement is atomic: undo every operation if one fails.
-        let snapshot = self.catalog.clone();
-        let mut name = table;
+        // A statement is atomic: a failing operation undoes the earlier ones. Only the altered
+        // table is restored (effects on other tables, such as foreign keys dropped by CASCADE,
+        // stay; they only happen in operations that succeeded).
+        let single = at.operations.len() == 1;
+        let snapshot = (!single).then(|| {
+            let s = &self.catalog.schemas[&schema];
+            (s.tables[&table].clone(), s.sequences.clone())
+        });
+        let mut name = table.clone();
         for op in &at.operations {
             match self.alter_table_op(&schema, &name, op) {
                 Ok(Some(new_name)) => name = new_name,
                 Ok(None) => {}
                 Err(e) => {
-                    self.catalog = snapshot;
+                    if let Some((t, sequences)) = snapshot {
+                        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
+                        s.tables.remove(&name);
+                        s.tables.insert(table, t);
+                        s.sequences = sequences;
+                    }
                     return Err(e);
                 }
             }
@@ -933,15 +967,29 @@ impl Replayer {
                         format!("column \"{n}\" of relation \"{table}\" already exists"),
                     ));
                 }
-                let existing = self.catalog.schemas[schema].tables[table].columns.clone();
-                let (col, cons, seq) =
-                    self.column_from_def(schema, table, column_def, &existing)?;
+                let (col, cons, seq) = {
+                    let existing = &self.catalog.schemas[schema].tables[table].columns;
+                    self.column_from_def(schema, table, column_def, existing)?
+                };
                 let s = self.catalog.schemas.get_mut(schema).expect("schema");
+                let seq_name = seq.as_ref().map(|q| q.name.clone());
                 if let Some(seq) = seq {
                     s.sequences.insert(seq.name.clone(), seq);
                 }
-                s.tables.get_mut(table).expect("table").columns.push(col);
-                self.add_constraints(schema, table, cons)?;
+                let t = s.tables.get_mut(table).expect("table");
+                let before = (!cons.is_empty()).then(|| t.clone());
+                t.columns.push(col);
+                if let Err(e) = self.add_constraints(schema, table, cons) {
+                    // Atomic on its own: the new column goes with its failed constraints.
+                    let s = self.catalog.schemas.get_mut(schema).expect("schema");
+                    if let Some(before) = before {
+                        s.tables.insert(table.to_string(), before);
+                    }
+                    if let Some(q) = seq_name {
+                        s.sequences.remove(&q);
+                    }
+                    return Err(e);
+                }
             }
             AlterTableOperation::AddConstraint {
                 constraint,
@@ -1133,6 +1181,8 @@ impl Replayer {
             .collect();
         let name = u.name.as_ref().map(fold).unwrap_or(idx.name);
         let deferrable = deferrable(&u.characteristics);
+        self.remember(&name);
+        let t = self.table_mut(schema, table);
         if primary {
             for c in &columns {
                 if let Some(col) = t.column_mut(c) {
@@ -1382,6 +1432,8 @@ impl Replayer {
                 format!("constraint \"{new}\" for relation \"{table}\" already exists"),
             ));
         }
+        self.remember(new);
+        let t = self.table_mut(schema, table);
         let mut found = false;
         let mut set = |n: &mut String| {
             if n == old {
