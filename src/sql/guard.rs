@@ -30,7 +30,7 @@ pub(crate) enum Eval {
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq)]
-enum V {
+pub(crate) enum V {
     Null,
     Bool(bool),
     Int(i64),
@@ -52,25 +52,90 @@ impl V {
 type ConRow<'a> = (&'a str, &'a str, Vec<String>, (String, String, Vec<String>));
 
 /// One row: `(relation alias, column, value)`.
-type Row = Vec<(String, String, V)>;
+type Row = Env;
 
 type Res<T> = Result<T, String>;
 
-/// Evaluates a condition given as tokens (the text between `IF` and `THEN`).
-pub(crate) fn eval_condition(r: &Replayer, tokens: &[TokenWithSpan]) -> Eval {
+/// Variables in scope: `(record, field, value)` triples (`FOR rec IN SELECT …` binds them).
+pub(crate) type Env = Vec<(String, String, V)>;
+
+fn parse_expr(tokens: &[TokenWithSpan]) -> Result<Expr, String> {
     let dialect = PostgreSqlDialect {};
     let mut p = Parser::new(&dialect).with_tokens_with_locations(tokens.to_vec());
-    let expr = match p.parse_expr() {
+    p.parse_expr().map_err(|e| format!("cannot parse: {e}"))
+}
+
+/// Evaluates a condition given as tokens (the text between `IF` and `THEN`).
+pub(crate) fn eval_condition(r: &Replayer, tokens: &[TokenWithSpan], env: &Env) -> Eval {
+    let expr = match parse_expr(tokens) {
         Ok(e) => e,
-        Err(e) => return Eval::Unknown(format!("cannot parse: {e}")),
+        Err(m) => return Eval::Unknown(m),
     };
     let ev = Evaluator { r };
-    match ev.eval(&expr, &Vec::new()) {
+    match ev.eval(&expr, env) {
         Ok(V::Bool(true)) => Eval::True,
         Ok(V::Bool(false)) | Ok(V::Null) => Eval::False,
         Ok(other) => Eval::Unknown(format!("not a boolean: {other:?}")),
         Err(m) => Eval::Unknown(m),
     }
+}
+
+/// Evaluates a text expression (the argument of a dynamic `EXECUTE`).
+pub(crate) fn eval_text(
+    r: &Replayer,
+    tokens: &[TokenWithSpan],
+    env: &Env,
+) -> Result<String, String> {
+    let expr = parse_expr(tokens)?;
+    match (Evaluator { r }).eval(&expr, env)? {
+        V::Null => Err("EXECUTE of NULL".into()),
+        v => Ok(v.text().unwrap_or_default()),
+    }
+}
+
+/// Runs a query (the `SELECT` of `FOR rec IN SELECT …`) and returns its rows as
+/// `(column, value)` lists, named as Postgres names result columns.
+pub(crate) fn query_rows(
+    r: &Replayer,
+    tokens: &[TokenWithSpan],
+    env: &Env,
+) -> Result<Vec<Vec<(String, V)>>, String> {
+    let dialect = PostgreSqlDialect {};
+    let mut p = Parser::new(&dialect).with_tokens_with_locations(tokens.to_vec());
+    let q = p.parse_query().map_err(|e| format!("cannot parse: {e}"))?;
+    let ev = Evaluator { r };
+    let sel = select_of(&q)?;
+    let rows = ev.rows(&q, env)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut full = env.clone();
+        full.extend(row.iter().cloned());
+        let mut projected = Vec::new();
+        for item in &sel.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let name = match e {
+                        Expr::Identifier(id) => id.value.to_ascii_lowercase(),
+                        Expr::CompoundIdentifier(ids) => ids
+                            .last()
+                            .map(|i| i.value.to_ascii_lowercase())
+                            .unwrap_or_default(),
+                        _ => "?column?".to_string(),
+                    };
+                    projected.push((name, ev.eval(e, &full)?));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    projected.push((alias.value.to_ascii_lowercase(), ev.eval(expr, &full)?));
+                }
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
+                    projected.extend(row.iter().map(|(_, c, v)| (c.clone(), v.clone())));
+                }
+                _ => return Err("select list item is not evaluated".into()),
+            }
+        }
+        out.push(projected);
+    }
+    Ok(out)
 }
 
 struct Evaluator<'a> {
@@ -208,6 +273,14 @@ impl Evaluator<'_> {
                     _ => V::Null,
                 })
             }
+            BinaryOperator::StringConcat => {
+                let l = self.eval(left, row)?;
+                let r = self.eval(right, row)?;
+                Ok(match (l.text(), r.text()) {
+                    (Some(a), Some(b)) => V::Str(a + &b),
+                    _ => V::Null,
+                })
+            }
             _ => {
                 let l = self.eval(left, row)?;
                 let r = self.eval(right, row)?;
@@ -307,6 +380,25 @@ impl Evaluator<'_> {
                 .text()
                 .map(|s| V::Str(crate::sql::quote_ident(&s)))
                 .unwrap_or(V::Null),
+            "quote_literal" => arg(0)?
+                .text()
+                .map(|s| V::Str(crate::sql::quote_literal(&s)))
+                .unwrap_or(V::Null),
+            "concat" => {
+                let mut out = String::new();
+                for i in 0..args.len() {
+                    out.push_str(&arg(i)?.text().unwrap_or_default());
+                }
+                V::Str(out)
+            }
+            "format" => {
+                let fmt = arg(0)?.text().unwrap_or_default();
+                let mut vals = Vec::new();
+                for i in 1..args.len() {
+                    vals.push(arg(i)?);
+                }
+                V::Str(format_sql(&fmt, &vals)?)
+            }
             "coalesce" => {
                 for i in 0..args.len() {
                     let v = arg(i)?;
@@ -681,7 +773,18 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            (true, "triggers") | (false, "pg_trigger") | (false, "pg_event_trigger") => {}
+            // Not modelled (they do not shape tables, views or types): always empty.
+            (true, "triggers")
+            | (false, "pg_trigger")
+            | (false, "pg_event_trigger")
+            | (true, "foreign_data_wrappers")
+            | (true, "foreign_servers")
+            | (true, "foreign_tables")
+            | (false, "pg_foreign_data_wrapper")
+            | (false, "pg_foreign_server")
+            | (false, "pg_foreign_table")
+            | (false, "pg_publication_tables")
+            | (false, "pg_subscription") => {}
             (false, "pg_namespace") => {
                 for n in c.schemas.keys() {
                     push(&[("oid", s(&format!("ns:{n}"))), ("nspname", s(n))]);
@@ -992,6 +1095,38 @@ fn select_of(q: &Query) -> Res<&Select> {
         SetExpr::Select(s) => Ok(s),
         _ => Err("only simple SELECTs are evaluated".into()),
     }
+}
+
+/// plpgsql's `format()`: `%s`, `%I` (identifier), `%L` (literal), `%%`.
+fn format_sql(fmt: &str, vals: &[V]) -> Res<String> {
+    let mut out = String::new();
+    let mut it = fmt.chars();
+    let mut next = 0;
+    while let Some(c) = it.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let spec = it.next().ok_or("format() ends in %")?;
+        if spec == '%' {
+            out.push('%');
+            continue;
+        }
+        let v = vals.get(next).ok_or("format() has too few arguments")?;
+        next += 1;
+        match spec {
+            's' => out.push_str(&v.text().unwrap_or_default()),
+            'I' => out.push_str(&crate::sql::quote_ident(
+                &v.text().ok_or("format(%I) of NULL")?,
+            )),
+            'L' => match v.text() {
+                Some(t) => out.push_str(&crate::sql::quote_literal(&t)),
+                None => out.push_str("NULL"),
+            },
+            other => return Err(format!("format() conversion %{other} is not evaluated")),
+        }
+    }
+    Ok(out)
 }
 
 /// `information_schema.columns.data_type` for a type.

@@ -39,6 +39,18 @@ enum Node {
         sql: String,
         range: std::ops::Range<usize>,
     },
+    /// `EXECUTE <text expression>` (`format(…)`, `'…' || quote_ident(…)`), evaluated when its
+    /// inputs are known (loop records).
+    ExecuteExpr {
+        expr: std::ops::Range<usize>,
+        range: std::ops::Range<usize>,
+    },
+    /// `FOR rec IN SELECT … LOOP … END LOOP`.
+    For {
+        var: String,
+        query: std::ops::Range<usize>,
+        body: Vec<Node>,
+    },
     /// Statements without effect on the schema (`NULL`, `PERFORM`, `RETURN`).
     Nothing,
     /// Something not evaluated (loops, assignments, dynamic EXECUTE); the message says what.
@@ -134,6 +146,7 @@ fn exec_body(
         lexed,
         report_at,
         unsupported: Vec::new(),
+        env: Vec::new(),
     };
     match ex.block(r, &block, false, diags) {
         Ok(()) => {}
@@ -163,6 +176,8 @@ struct Exec<'a> {
     lexed: &'a Lexed,
     report_at: Option<Span>,
     unsupported: Vec<String>,
+    /// Loop records in scope.
+    env: crate::sql::guard::Env,
 }
 
 impl<'a> Exec<'a> {
@@ -254,37 +269,31 @@ impl<'a> Exec<'a> {
                     Err(e) => Err(Failure::Error(e, raw.span)),
                 }
             }
-            Node::Execute { sql, range } => {
-                let tmp = SourceFile::new(self.source.path.clone(), sql.clone());
-                let Ok(lexed) = lex(&tmp, 0, tmp.text.len()) else {
-                    self.unsupported
-                        .push("EXECUTE of text that does not tokenize".into());
-                    return Ok(());
-                };
-                let mut d = Diagnostics::new();
-                let parts = crate::sql::split::split(self.stmt.file, &lexed, &mut d);
-                let outer_span = self.span(range);
-                for raw in &parts {
-                    let inner = Stmt {
-                        source: &tmp,
-                        file: self.stmt.file,
-                        lexed: &lexed,
-                        raw,
-                    };
-                    let outer_raw = RawStatement {
-                        span: outer_span,
-                        tokens: range.clone(),
-                    };
-                    let report_stmt = Stmt {
-                        source: self.source,
-                        file: self.stmt.file,
-                        lexed: self.lexed,
-                        raw: &outer_raw,
-                    };
-                    match r.run(inner, diags) {
-                        Ok(o) => r.report(report_stmt, Ok(o), diags),
-                        Err(e) => return Err(Failure::Error(e, outer_span)),
+            Node::Execute { sql, range } => self.run_sql_text(r, sql, range, diags),
+            Node::ExecuteExpr { expr, range } => {
+                let tokens = &self.lexed.tokens[expr.clone()];
+                match crate::sql::guard::eval_text(r, tokens, &self.env) {
+                    Ok(sql) => self.run_sql_text(r, &sql, range, diags),
+                    Err(m) => {
+                        self.unsupported
+                            .push(format!("EXECUTE of SQL built at run time: {m}"));
+                        Ok(())
                     }
+                }
+            }
+            Node::For { var, query, body } => {
+                let tokens = &self.lexed.tokens[query.clone()];
+                let rows = match crate::sql::guard::query_rows(r, tokens, &self.env) {
+                    Ok(rows) => rows,
+                    Err(m) => return Err(Failure::Unknown(format!("FOR query: {m}"))),
+                };
+                for row in rows {
+                    let saved = self.env.len();
+                    self.env
+                        .extend(row.into_iter().map(|(c, v)| (var.clone(), c, v)));
+                    let result = self.nodes(r, body, diags);
+                    self.env.truncate(saved);
+                    result?;
                 }
                 Ok(())
             }
@@ -293,9 +302,15 @@ impl<'a> Exec<'a> {
                 branches,
                 otherwise,
             } => {
+                // An IF that cannot change the schema whatever it decides needs no evaluation.
+                if !branches.iter().any(|(_, b)| shapes_schema(b, self.lexed))
+                    && !shapes_schema(otherwise, self.lexed)
+                {
+                    return Ok(());
+                }
                 for (cond, body) in branches {
                     let tokens = &self.lexed.tokens[cond.clone()];
-                    match eval_condition(r, tokens) {
+                    match eval_condition(r, tokens, &self.env) {
                         Eval::True => return self.nodes(r, body, diags),
                         Eval::False => continue,
                         Eval::Unknown(m) => {
@@ -331,6 +346,91 @@ impl<'a> Exec<'a> {
             }
         }
     }
+}
+
+impl Exec<'_> {
+    /// Replays SQL text given to `EXECUTE`; problems are reported at the EXECUTE statement.
+    fn run_sql_text(
+        &mut self,
+        r: &mut Replayer,
+        sql: &str,
+        range: &std::ops::Range<usize>,
+        diags: &mut Diagnostics,
+    ) -> Result<(), Failure> {
+        let tmp = SourceFile::new(self.source.path.clone(), sql.to_string());
+        let Ok(lexed) = lex(&tmp, 0, tmp.text.len()) else {
+            self.unsupported
+                .push("EXECUTE of text that does not tokenize".into());
+            return Ok(());
+        };
+        let mut d = Diagnostics::new();
+        let parts = crate::sql::split::split(self.stmt.file, &lexed, &mut d);
+        let outer_span = self.span(range);
+        let outer_raw = RawStatement {
+            span: outer_span,
+            tokens: range.clone(),
+        };
+        let report_stmt = Stmt {
+            source: self.source,
+            file: self.stmt.file,
+            lexed: self.lexed,
+            raw: &outer_raw,
+        };
+        for raw in &parts {
+            let inner = Stmt {
+                source: &tmp,
+                file: self.stmt.file,
+                lexed: &lexed,
+                raw,
+            };
+            match r.run(inner, diags) {
+                Ok(o) => r.report(report_stmt, Ok(o), diags),
+                Err(e) => return Err(Failure::Error(e, outer_span)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether statements could change the schema (DML, RAISE and the like cannot).
+fn shapes_schema(nodes: &[Node], lexed: &Lexed) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::Sql(range) => {
+            let first = lexed.tokens[range.clone()]
+                .iter()
+                .find(|t| !is_trivia(&t.token))
+                .map(|t| word_of(&t.token))
+                .unwrap_or_default();
+            !matches!(
+                first.as_str(),
+                "insert"
+                    | "update"
+                    | "delete"
+                    | "select"
+                    | "with"
+                    | "grant"
+                    | "revoke"
+                    | "notify"
+                    | "copy"
+                    | "truncate"
+                    | "lock"
+                    | "analyze"
+                    | "vacuum"
+            )
+        }
+        Node::Block(b) => {
+            shapes_schema(&b.body, lexed) || b.handlers.iter().any(|(_, h)| shapes_schema(h, lexed))
+        }
+        Node::If {
+            branches,
+            otherwise,
+        } => {
+            branches.iter().any(|(_, b)| shapes_schema(b, lexed)) || shapes_schema(otherwise, lexed)
+        }
+        Node::For { body, .. } => shapes_schema(body, lexed),
+        Node::Execute { .. } | Node::ExecuteExpr { .. } | Node::Unsupported(_) => true,
+        Node::Raise { .. } | Node::Nothing => false,
+    })
 }
 
 /// Condition classes: `duplicate_object` also catches duplicate tables etc. in practice? No —
@@ -588,10 +688,56 @@ impl<'a> BodyParser<'a> {
                         sql: d.value.clone(),
                         range,
                     }),
-                    _ => Ok(Node::Unsupported(
-                        "EXECUTE of SQL built at run time is not evaluated".into(),
-                    )),
+                    _ => {
+                        // EXECUTE <expr> [INTO …] [USING …]
+                        let toks = &self.toks[range.clone()];
+                        let mut depth = 0i32;
+                        let mut end = range.end;
+                        let mut started = false;
+                        let mut start = range.start;
+                        for (k, t) in toks.iter().enumerate() {
+                            let i = range.start + k;
+                            match &t.token {
+                                Token::LParen => depth += 1,
+                                Token::RParen => depth -= 1,
+                                tk if is_trivia(tk) => continue,
+                                tk => {
+                                    let w = word_of(tk);
+                                    if !started {
+                                        started = true;
+                                        start = i + 1; // after EXECUTE
+                                        continue;
+                                    }
+                                    if depth == 0 && (w == "into" || w == "using") {
+                                        end = i;
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        Ok(Node::ExecuteExpr {
+                            expr: start..end,
+                            range,
+                        })
+                    }
                 }
+            }
+            "for"
+                if self.peek_word_at(self.pos, 2) == "in"
+                    && matches!(self.peek_word_at(self.pos, 3).as_str(), "select" | "with") =>
+            {
+                self.pos += 1;
+                let var = self.peek_word();
+                self.pos += 1;
+                self.eat_word("in");
+                let query = self.until_word("loop")?;
+                self.pos += 1;
+                let body = self.parse_nodes(&["end"])?;
+                if !(self.eat_word("end") && self.eat_word("loop")) {
+                    return Err("expected END LOOP".into());
+                }
+                self.eat_semicolon();
+                Ok(Node::For { var, query, body })
             }
             "for" | "foreach" | "loop" | "while" | "case" => {
                 let kw = w.clone();
@@ -623,41 +769,40 @@ impl<'a> BodyParser<'a> {
     fn skip_loop(&mut self, kw: &str) -> Result<std::ops::Range<usize>, String> {
         let start = self.pos;
         let closer = if kw == "case" { "case" } else { "loop" };
-        let mut depth = 0;
+        // The body of FOR/WHILE opens with its own LOOP keyword; a bare LOOP opens at once.
+        let mut opened = kw == "loop" || kw == "case";
+        let mut depth = 0usize;
+        let mut prev = String::new();
+        self.pos += 1;
         while self.pos < self.toks.len() {
-            let w = word_of(&self.toks[self.pos].token);
-            if w == "end" {
-                let next = self.peek_word_at(self.pos + 1, 0);
-                if next == closer {
-                    if depth == 0 {
-                        self.pos += 1;
-                        self.eat_word(closer);
-                        self.eat_semicolon();
-                        return Ok(start..self.pos);
-                    }
-                    depth -= 1;
+            let t = &self.toks[self.pos].token;
+            if is_trivia(t) {
+                self.pos += 1;
+                continue;
+            }
+            let w = word_of(t);
+            if w == "end" && self.peek_word_at(self.pos + 1, 0) == closer {
+                if depth == 0 {
+                    self.pos += 1;
+                    self.eat_word(closer);
+                    self.eat_semicolon();
+                    return Ok(start..self.pos);
                 }
-            } else if w == "loop" && kw != "case" {
-                // The LOOP keyword that opens a FOR/WHILE body, or a nested loop.
-                let prev_end = self.pos > 0 && {
-                    let mut k = self.pos;
-                    let mut prev = String::new();
-                    while k > 0 {
-                        k -= 1;
-                        if !is_trivia(&self.toks[k].token) {
-                            prev = word_of(&self.toks[k].token);
-                            break;
-                        }
-                    }
-                    prev == "end"
-                };
-                if !prev_end && self.pos > start {
+                depth -= 1;
+                self.pos += 1; // skip END; the closer word is skipped next round
+                prev = "end".into();
+                continue;
+            }
+            if w == closer && prev != "end" {
+                if opened {
                     depth += 1;
+                } else {
+                    opened = true;
                 }
             }
+            prev = w;
             self.pos += 1;
         }
-        let _ = depth;
         Err(format!("unterminated {}", kw.to_uppercase()))
     }
 }

@@ -345,7 +345,9 @@ impl Replayer {
         }
     }
 
+    /// Counts a failed statement reported outside `report` (inside a `DO` block).
     pub(crate) fn bump_errors(&mut self) {
+        self.stats.statements += 1;
         self.stats.errors += 1;
     }
 
