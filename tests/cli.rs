@@ -1,0 +1,146 @@
+//! The command line: exit codes, diagnostics on stderr, output on stdout.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn schemagen() -> Command {
+    Command::cargo_bin("schemagen").unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn version_and_help() {
+    let out = schemagen().arg("--version").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        stdout.trim(),
+        format!("schemagen {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = schemagen().arg("--help").assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    expectorate::assert_contents("tests/fixtures/cli/help.txt", &help);
+    let out = schemagen().args(["inspect", "--help"]).assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    expectorate::assert_contents("tests/fixtures/cli/inspect-help.txt", &help);
+}
+
+#[test]
+fn errors_stop_the_run_with_their_location_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "20240101000000_init.sql",
+        "create table a (id int primary key);\n\nalter table missing add column x int;\ncreate table a (id int);\n",
+    );
+    let out = schemagen()
+        .args(["inspect", "--migrations"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "nothing printed on error"
+    );
+    assert!(stderr.contains("20240101000000_init.sql:3:1"), "{stderr}");
+    assert!(
+        stderr.contains("relation \"missing\" does not exist"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("20240101000000_init.sql:4:1"), "{stderr}");
+    assert!(stderr.contains("relation \"a\" already exists"), "{stderr}");
+    assert!(stderr.contains("2 error(s)"), "{stderr}");
+
+    // --keep-going: the same problems as warnings, and the catalog.
+    let out = schemagen()
+        .args([
+            "inspect",
+            "--keep-going",
+            "--format",
+            "json",
+            "--migrations",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("warning: relation \"missing\" does not exist"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["schemas"]["public"]["tables"]["a"]["name"], "a");
+}
+
+#[test]
+fn files_the_supabase_cli_skips_are_reported_and_duplicate_versions_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "20240101000000_a.sql",
+        "create table a (id int);\n",
+    );
+    write(
+        dir.path(),
+        "20240101000000_b.sql",
+        "create table b (id int);\n",
+    );
+    write(dir.path(), "notes.sql", "create table c (id int);\n");
+    let out = schemagen()
+        .args(["inspect", "--migrations"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("notes.sql: skipped"), "{stderr}");
+    assert!(
+        stderr.contains("have the same version 20240101000000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreadable_folder_is_a_clear_error() {
+    let out = schemagen()
+        .args(["inspect", "--migrations", "/nonexistent/migrations"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("/nonexistent/migrations"), "{stderr}");
+}
+
+#[test]
+fn example_project_replays_cleanly() {
+    let out = schemagen()
+        .args([
+            "inspect",
+            "--stats",
+            "--migrations",
+            "examples/supabase/migrations",
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("0 not understood, 0 error(s)"), "{stderr}");
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for t in [
+        "users",
+        "sessions",
+        "events",
+        "patterns",
+        "relationships",
+        "subscriptions",
+        "privacy_prefs",
+        "organizations",
+        "workflows",
+    ] {
+        assert!(
+            stdout.contains(&format!("  table {t}")),
+            "{t} missing:\n{stdout}"
+        );
+    }
+}
