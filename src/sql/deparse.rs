@@ -134,6 +134,11 @@ impl<'a> ExprContext<'a> {
     }
 }
 
+/// Runs `f`; if it panics (a bug: nothing should), falls back to sqlparser's text.
+fn guarded<T>(fallback: impl FnOnce() -> T, f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| fallback())
+}
+
 /// A column default, coerced to the column type, as `pg_get_expr(adbin, adrelid)` prints it
 /// (`'x'` on text → `'x'::text`, `0` on bigint → `0`, `-1` on bigint → `'-1'::integer`).
 ///
@@ -147,29 +152,44 @@ pub fn deparse_default(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> 
 /// a NULL constant (`DEFAULT NULL`, `DEFAULT NULL::text`) on a column whose type is not a
 /// domain.
 pub fn stored_default(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> Option<String> {
-    let mut a = analyze::Analyzer::new(ctx);
-    let node = a.assignment(expr, target);
-    if matches!(node, node::Node::Const { value: None, .. }) {
-        return None;
-    }
-    Some(print::print_expr(ctx, &node, false))
+    guarded(
+        || Some(expr.to_string()),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.assignment(expr, target);
+            if matches!(node, node::Node::Const { value: None, .. }) {
+                return None;
+            }
+            Some(print::print_expr(ctx, &node, false))
+        },
+    )
 }
 
 /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`), coerced to the
 /// column type, as `pg_get_expr(adbin, adrelid)` prints it.
 pub fn deparse_generated(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> String {
-    let mut a = analyze::Analyzer::new(ctx);
-    let node = a.assignment(expr, target);
-    print::print_expr(ctx, &node, false)
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.assignment(expr, target);
+            print::print_expr(ctx, &node, false)
+        },
+    )
 }
 
 /// A boolean expression as Postgres prints it: the text inside `CHECK (…)` of
 /// `pg_get_constraintdef`, a partial index predicate (`pg_get_expr(indpred, indrelid)`), a
 /// policy's `USING` / `WITH CHECK` (`pg_get_expr(polqual, polrelid)`).
 pub fn deparse_bool(expr: &Expr, ctx: &ExprContext<'_>) -> String {
-    let mut a = analyze::Analyzer::new(ctx);
-    let node = a.boolean(expr);
-    print::print_expr(ctx, &node, false)
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.boolean(expr);
+            print::print_expr(ctx, &node, false)
+        },
+    )
 }
 
 /// Any expression, uncoerced, as `pg_get_expr` prints it (non-pretty).
@@ -180,20 +200,40 @@ pub fn deparse_expr(expr: &Expr, ctx: &ExprContext<'_>) -> String {
 /// Any expression, uncoerced; `pretty` selects `ruleutils`'s pretty mode (fewer parentheses),
 /// used by `pg_get_indexdef(…, true)`.
 pub fn deparse_expr_pretty(expr: &Expr, ctx: &ExprContext<'_>, pretty: bool) -> String {
-    let mut a = analyze::Analyzer::new(ctx);
-    let node = a.expr(expr);
-    print::print_expr(ctx, &node, pretty)
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.expr(expr);
+            print::print_expr(ctx, &node, pretty)
+        },
+    )
 }
 
 /// An index key expression as `pg_get_indexdef(indexrelid, k, true)` prints it: pretty mode,
 /// wrapped in parentheses unless it is a function call (`lower(email)`, `(data ->> 'k'::text)`).
+///
+/// A top-level `COLLATE` belongs to the index column (its collation), not to the expression,
+/// and is left out, as `pg_get_indexdef(…, k, …)` leaves it out.
 pub fn deparse_index_key(expr: &Expr, ctx: &ExprContext<'_>) -> String {
-    let mut a = analyze::Analyzer::new(ctx);
-    let node = a.expr(expr);
-    let text = print::print_expr(ctx, &node, true);
-    if print::looks_like_function(&node) {
-        text
-    } else {
-        format!("({text})")
+    let mut expr = expr;
+    while let Expr::Collate { expr: inner, .. } | Expr::Nested(inner) = expr {
+        expr = inner;
     }
+    guarded(
+        || format!("({expr})"),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.expr(expr);
+            let text = print::print_expr(ctx, &node, true);
+            if print::looks_like_function(&node) {
+                text
+            } else {
+                format!("({text})")
+            }
+        },
+    )
 }
+
+#[cfg(test)]
+mod tests;

@@ -439,14 +439,14 @@ impl Analyzer<'_, '_> {
                 expr,
                 pattern,
                 escape_char,
-                any: false,
+                any,
             }
             | Expr::ILike {
                 negated,
                 expr,
                 pattern,
                 escape_char,
-                any: false,
+                any,
             } => {
                 let ci = matches!(e, Expr::ILike { .. });
                 let op = match (ci, negated) {
@@ -455,6 +455,38 @@ impl Analyzer<'_, '_> {
                     (true, false) => "~~*",
                     (true, true) => "!~~*",
                 };
+                // `LIKE ANY (array)`, and `LIKE ALL (array)` (which sqlparser reads as a call
+                // of a function `all`).
+                let quantified = if *any {
+                    Some((true, pattern.as_ref()))
+                } else {
+                    match pattern.as_ref() {
+                        Expr::Function(f) if f.name.0.len() == 1 => {
+                            let n = f.name.to_string().to_lowercase();
+                            match (&f.args, n.as_str()) {
+                                (FunctionArguments::List(l), "all" | "any" | "some")
+                                    if l.args.len() == 1 =>
+                                {
+                                    match &l.args[0] {
+                                        FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => {
+                                            Some((n != "all", x))
+                                        }
+                                        _ => None,
+                                    }
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some((any, arr)) = quantified {
+                    if escape_char.is_none() {
+                        let l = self.expr(expr);
+                        let r = self.expr(arr);
+                        return self.scalar_array_op(op, any, l, r);
+                    }
+                }
                 let l = self.expr(expr);
                 let mut p = self.expr(pattern);
                 if let Some(esc) = escape_char {
@@ -590,6 +622,7 @@ impl Analyzer<'_, '_> {
         if unqualified && !quoted {
             match name.as_str() {
                 "coalesce" => return self.coalesce(args),
+                "row" => return Node::Row { args },
                 "greatest" | "least" => {
                     let ty = self.common(&args);
                     let args = self.coerce_all(args, &ty);

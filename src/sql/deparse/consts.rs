@@ -36,6 +36,7 @@ pub(crate) fn normalize(ctx: &ExprContext<'_>, text: &str, ty: &Ty) -> Option<St
         "timestamptz" => datetime::normalize_timestamp(text, true),
         "interval" => datetime::normalize_interval(text),
         "regclass" => Some(ctx.regclass_out(text)),
+        "jsonpath" => Some(normalize_jsonpath(text)),
         _ => Some(text.to_string()),
     }
 }
@@ -394,6 +395,59 @@ fn write_array(ctx: &ExprContext<'_>, v: &ArrayVal, elem: &Ty, out: &mut String)
         }
     }
     Some(())
+}
+
+/// `jsonpath_in` + `jsonpath_out` for plain accessor chains (`$.a[*].b` → `$."a"[*]."b"`);
+/// other paths (filters, methods, arithmetic) are kept as written.
+fn normalize_jsonpath(text: &str) -> String {
+    let t = text.trim();
+    let (mode, rest) = match t.split_once(char::is_whitespace) {
+        Some((m, r)) if m.eq_ignore_ascii_case("strict") => ("strict ", r.trim_start()),
+        Some((m, r)) if m.eq_ignore_ascii_case("lax") => ("", r.trim_start()),
+        _ => ("", t),
+    };
+    let Some(mut rest) = rest.strip_prefix('$') else {
+        return text.to_string();
+    };
+    let mut out = format!("{mode}$");
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix(".*") {
+            out.push_str(".*");
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('.') {
+            let r = r.trim_start();
+            if let Some(q) = r.strip_prefix('"') {
+                let Some(end) = q.find('"') else {
+                    return text.to_string();
+                };
+                out.push_str(&format!(".\"{}\"", &q[..end]));
+                rest = &q[end + 1..];
+            } else {
+                let end = r
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(r.len());
+                if end == 0 || r[end..].trim_start().starts_with('(') {
+                    return text.to_string();
+                }
+                out.push_str(&format!(".\"{}\"", &r[..end]));
+                rest = &r[end..];
+            }
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let Some(end) = r.find(']') else {
+                return text.to_string();
+            };
+            let inner = r[..end].trim();
+            if inner != "*" && inner.parse::<i64>().is_err() {
+                return text.to_string();
+            }
+            out.push_str(&format!("[{inner}]"));
+            rest = &r[end + 1..];
+        } else {
+            return text.to_string();
+        }
+    }
+    out
 }
 
 /// Prints a constant's text as `simple_quote_literal` does (standard conforming strings).

@@ -584,7 +584,6 @@ pub(super) const OPERATORS: &str = "\
 / b numeric numeric numeric\n\
 / b path point path\n\
 / b point point point\n\
-< b _oid _oid bool\n\
 < b anyarray anyarray bool\n\
 < b anyenum anyenum bool\n\
 < b anymultirange anymultirange bool\n\
@@ -623,6 +622,7 @@ pub(super) const OPERATORS: &str = "\
 < b name text bool\n\
 < b numeric numeric bool\n\
 < b oid oid bool\n\
+< b oidvector oidvector bool\n\
 < b path path bool\n\
 < b pg_lsn pg_lsn bool\n\
 < b record record bool\n\
@@ -686,7 +686,6 @@ pub(super) const OPERATORS: &str = "\
 <<| b circle circle bool\n\
 <<| b point point bool\n\
 <<| b polygon polygon bool\n\
-<= b _oid _oid bool\n\
 <= b anyarray anyarray bool\n\
 <= b anyenum anyenum bool\n\
 <= b anymultirange anymultirange bool\n\
@@ -725,6 +724,7 @@ pub(super) const OPERATORS: &str = "\
 <= b name text bool\n\
 <= b numeric numeric bool\n\
 <= b oid oid bool\n\
+<= b oidvector oidvector bool\n\
 <= b path path bool\n\
 <= b pg_lsn pg_lsn bool\n\
 <= b record record bool\n\
@@ -744,7 +744,6 @@ pub(super) const OPERATORS: &str = "\
 <= b uuid uuid bool\n\
 <= b varbit varbit bool\n\
 <= b xid8 xid8 bool\n\
-<> b _oid _oid bool\n\
 <> b anyarray anyarray bool\n\
 <> b anyenum anyenum bool\n\
 <> b anymultirange anymultirange bool\n\
@@ -782,6 +781,7 @@ pub(super) const OPERATORS: &str = "\
 <> b name text bool\n\
 <> b numeric numeric bool\n\
 <> b oid oid bool\n\
+<> b oidvector oidvector bool\n\
 <> b pg_lsn pg_lsn bool\n\
 <> b point point bool\n\
 <> b record record bool\n\
@@ -825,7 +825,6 @@ pub(super) const OPERATORS: &str = "\
 <@ b tsquery tsquery bool\n\
 <^ b box box bool\n\
 <^ b point point bool\n\
-= b _oid _oid bool\n\
 = b aclitem aclitem bool\n\
 = b anyarray anyarray bool\n\
 = b anyenum anyenum bool\n\
@@ -867,6 +866,7 @@ pub(super) const OPERATORS: &str = "\
 = b name text bool\n\
 = b numeric numeric bool\n\
 = b oid oid bool\n\
+= b oidvector oidvector bool\n\
 = b path path bool\n\
 = b pg_lsn pg_lsn bool\n\
 = b record record bool\n\
@@ -888,7 +888,6 @@ pub(super) const OPERATORS: &str = "\
 = b xid int4 bool\n\
 = b xid xid bool\n\
 = b xid8 xid8 bool\n\
-> b _oid _oid bool\n\
 > b anyarray anyarray bool\n\
 > b anyenum anyenum bool\n\
 > b anymultirange anymultirange bool\n\
@@ -927,6 +926,7 @@ pub(super) const OPERATORS: &str = "\
 > b name text bool\n\
 > b numeric numeric bool\n\
 > b oid oid bool\n\
+> b oidvector oidvector bool\n\
 > b path path bool\n\
 > b pg_lsn pg_lsn bool\n\
 > b record record bool\n\
@@ -946,7 +946,6 @@ pub(super) const OPERATORS: &str = "\
 > b uuid uuid bool\n\
 > b varbit varbit bool\n\
 > b xid8 xid8 bool\n\
->= b _oid _oid bool\n\
 >= b anyarray anyarray bool\n\
 >= b anyenum anyenum bool\n\
 >= b anymultirange anymultirange bool\n\
@@ -985,6 +984,7 @@ pub(super) const OPERATORS: &str = "\
 >= b name text bool\n\
 >= b numeric numeric bool\n\
 >= b oid oid bool\n\
+>= b oidvector oidvector bool\n\
 >= b path path bool\n\
 >= b pg_lsn pg_lsn bool\n\
 >= b record record bool\n\
@@ -1346,7 +1346,7 @@ btint8cmp|f|-|f|0|int8,int8|int4\n\
 btnamecmp|f|-|f|0|name,name|int4\n\
 btnametextcmp|f|-|f|0|name,text|int4\n\
 btoidcmp|f|-|f|0|oid,oid|int4\n\
-btoidvectorcmp|f|-|f|0|_oid,_oid|int4\n\
+btoidvectorcmp|f|-|f|0|oidvector,oidvector|int4\n\
 btrecordcmp|f|-|f|0|record,record|int4\n\
 btrecordimagecmp|f|-|f|0|record,record|int4\n\
 btrim|f|-|f|0|bytea,bytea|bytea\n\
@@ -1821,8 +1821,8 @@ hashmacaddr|f|-|f|0|macaddr|int4\n\
 hashnameextended|f|-|f|0|name,int8|int8\n\
 hashname|f|-|f|0|name|int4\n\
 hashoidextended|f|-|f|0|oid,int8|int8\n\
-hashoidvectorextended|f|-|f|0|_oid,int8|int8\n\
-hashoidvector|f|-|f|0|_oid|int4\n\
+hashoidvectorextended|f|-|f|0|oidvector,int8|int8\n\
+hashoidvector|f|-|f|0|oidvector|int4\n\
 hashoid|f|-|f|0|oid|int4\n\
 hashtextextended|f|-|f|0|text,int8|int8\n\
 hashtext|f|-|f|0|text|int4\n\
@@ -2491,13 +2491,13 @@ oidle|f|-|f|0|oid,oid|bool\n\
 oidlt|f|-|f|0|oid,oid|bool\n\
 oidne|f|-|f|0|oid,oid|bool\n\
 oidsmaller|f|-|f|0|oid,oid|oid\n\
-oidvectoreq|f|-|f|0|_oid,_oid|bool\n\
-oidvectorge|f|-|f|0|_oid,_oid|bool\n\
-oidvectorgt|f|-|f|0|_oid,_oid|bool\n\
-oidvectorle|f|-|f|0|_oid,_oid|bool\n\
-oidvectorlt|f|-|f|0|_oid,_oid|bool\n\
-oidvectorne|f|-|f|0|_oid,_oid|bool\n\
-oidvectortypes|f|-|f|0|_oid|text\n\
+oidvectoreq|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectorge|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectorgt|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectorle|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectorlt|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectorne|f|-|f|0|oidvector,oidvector|bool\n\
+oidvectortypes|f|-|f|0|oidvector|text\n\
 oid|f|-|f|0|int8|oid\n\
 on_pb|f|-|f|0|point,box|bool\n\
 on_pl|f|-|f|0|point,line|bool\n\

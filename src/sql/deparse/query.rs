@@ -36,8 +36,23 @@ pub(crate) struct Query {
     pub limit: Option<Node>,
     /// OFFSET.
     pub offset: Option<Node>,
+    /// `UNION` / `INTERSECT` / `EXCEPT` of two queries (the other fields are then empty).
+    pub set_op: Option<Box<SetOp>>,
     /// Text printed instead, for queries outside the modelled subset.
     pub raw: Option<String>,
+}
+
+/// A set operation.
+#[derive(Debug, Clone)]
+pub(crate) struct SetOp {
+    /// `UNION`, `INTERSECT` or `EXCEPT`.
+    pub op: &'static str,
+    /// `ALL`.
+    pub all: bool,
+    /// Left input.
+    pub left: Query,
+    /// Right input.
+    pub right: Query,
 }
 
 /// A FROM item.
@@ -135,16 +150,77 @@ impl Analyzer<'_, '_> {
         if q.with.is_some() || q.fetch.is_some() || !q.locks.is_empty() {
             return Err(Unsupported);
         }
-        let SetExpr::Select(sel) = q.body.as_ref() else {
-            return Err(Unsupported);
-        };
-        self.scopes.push(Vec::new());
-        let result = self.select(sel, q);
-        self.scopes.pop();
-        result
+        match q.body.as_ref() {
+            SetExpr::Select(sel) => {
+                self.scopes.push(Vec::new());
+                let result = self.select(sel, Some(q));
+                self.scopes.pop();
+                result
+            }
+            body @ SetExpr::SetOperation { .. } => {
+                if q.order_by.is_some() || q.limit_clause.is_some() {
+                    return Err(Unsupported);
+                }
+                self.set_expr(body)
+            }
+            _ => Err(Unsupported),
+        }
     }
 
-    fn select(&mut self, sel: &Select, q: &SqlQuery) -> Result<Query, Unsupported> {
+    /// One input of a set operation, analysed as its own query level.
+    fn set_expr(&mut self, body: &SetExpr) -> Result<Query, Unsupported> {
+        match body {
+            SetExpr::Select(sel) => {
+                let saved = self.used_names.len();
+                self.scopes.push(Vec::new());
+                let result = self.select(sel, None);
+                self.scopes.pop();
+                self.used_names.truncate(saved);
+                result
+            }
+            SetExpr::Query(q) => {
+                let saved = self.used_names.len();
+                let result = self.query(q);
+                self.used_names.truncate(saved);
+                result
+            }
+            SetExpr::SetOperation {
+                left,
+                op,
+                set_quantifier,
+                right,
+            } => {
+                use sqlparser::ast::{SetOperator, SetQuantifier};
+                let op = match op {
+                    SetOperator::Union => "UNION",
+                    SetOperator::Intersect => "INTERSECT",
+                    SetOperator::Except => "EXCEPT",
+                    _ => return Err(Unsupported),
+                };
+                let all = match set_quantifier {
+                    SetQuantifier::All => true,
+                    SetQuantifier::Distinct | SetQuantifier::None => false,
+                    _ => return Err(Unsupported),
+                };
+                let left = self.set_expr(left)?;
+                let right = self.set_expr(right)?;
+                let targets = left.targets.clone();
+                Ok(Query {
+                    targets,
+                    set_op: Some(Box::new(SetOp {
+                        op,
+                        all,
+                        left,
+                        right,
+                    })),
+                    ..Default::default()
+                })
+            }
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn select(&mut self, sel: &Select, q: Option<&SqlQuery>) -> Result<Query, Unsupported> {
         let mut out = Query::default();
         let mut from = Vec::new();
         for twj in &sel.from {
@@ -184,7 +260,7 @@ impl Analyzer<'_, '_> {
         if let Some(h) = &sel.having {
             out.having = Some(self.boolean(h));
         }
-        if let Some(ob) = &q.order_by {
+        if let Some(ob) = q.and_then(|q| q.order_by.as_ref()) {
             let OrderByKind::Expressions(items) = &ob.kind else {
                 return Err(Unsupported);
             };
@@ -195,7 +271,7 @@ impl Analyzer<'_, '_> {
                 out.order_by.push((n, desc, nulls_first));
             }
         }
-        match &q.limit_clause {
+        match q.and_then(|q| q.limit_clause.as_ref()) {
             None => {}
             Some(LimitClause::LimitOffset {
                 limit,
@@ -494,6 +570,10 @@ impl Printer<'_, '_> {
             self.buf.push_str(raw);
             return;
         }
+        if let Some(set_op) = &q.set_op {
+            self.set_op(set_op);
+            return;
+        }
         self.varprefix = true;
         self.indent += INDENT_STD;
         self.buf.push_str(" SELECT");
@@ -595,6 +675,57 @@ impl Printer<'_, '_> {
                 Node::Const { value: None, .. } => self.buf.push_str("ALL"),
                 l => self.expr(l, false),
             }
+        }
+    }
+
+    /// `get_setop_query`.
+    fn set_op(&mut self, op: &SetOp) {
+        let left_paren = op
+            .left
+            .set_op
+            .as_ref()
+            .is_some_and(|l| l.op != op.op || l.all != op.all);
+        let mut subindent = 0;
+        if left_paren {
+            self.buf.push('(');
+            subindent = INDENT_STD;
+            self.keyword("", subindent, 0, 0);
+        }
+        self.set_op_input(&op.left);
+        if left_paren {
+            self.keyword(") ", -subindent, 0, 0);
+        } else {
+            self.keyword("", -subindent, 0, 0);
+        }
+        self.buf.push_str(op.op);
+        self.buf.push(' ');
+        if op.all {
+            self.buf.push_str("ALL ");
+        }
+        let right_paren = op.right.set_op.is_some();
+        let subindent = if right_paren {
+            self.buf.push('(');
+            INDENT_STD
+        } else {
+            0
+        };
+        self.keyword("", subindent, 0, 0);
+        self.set_op_input(&op.right);
+        self.indent -= subindent;
+        if right_paren {
+            self.keyword(")", 0, 0, 0);
+        }
+    }
+
+    /// A set-operation input: a nested set operation, or a query at the current indentation.
+    fn set_op_input(&mut self, q: &Query) {
+        if let Some(inner) = &q.set_op {
+            self.set_op(inner);
+        } else {
+            let (indent, prefix) = (self.indent, self.varprefix);
+            self.query(q);
+            self.indent = indent;
+            self.varprefix = prefix;
         }
     }
 
