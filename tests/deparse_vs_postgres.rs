@@ -915,3 +915,57 @@ fn column_cases(
         }
     }
 }
+
+/// Every fixture expression, deparsed in every mode against an empty catalog (nothing
+/// resolves): no panic, even one the API's guard would catch.
+#[test]
+fn never_panics_without_a_catalog() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    let mut exprs: Vec<String> =
+        parse_hand_cases(&std::fs::read_to_string(fixtures().join("hand_cases.txt")).unwrap())
+            .into_iter()
+            .map(|c| c.expr)
+            .collect();
+    for l in std::fs::read_to_string(fixtures().join("corpus_cases.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        exprs.push(serde_json::from_str::<Case>(l).unwrap().expr);
+    }
+    // Count panics of this thread only (other tests run in parallel); report the others.
+    let me = std::thread::current().id();
+    let previous = std::sync::Arc::new(std::panic::take_hook());
+    let chained = previous.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == me {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            eprintln!("deparser panic: {info}");
+        } else {
+            chained(info);
+        }
+    }));
+    let cat = Catalog::default();
+    let path: Vec<String> = vec!["public".into()];
+    let dialect = PostgreSqlDialect {};
+    for text in &exprs {
+        let Ok(expr) = Parser::new(&dialect)
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr())
+        else {
+            continue;
+        };
+        for raw in [false, true] {
+            let ctx = ExprContext::new(&cat, &path, &[])
+                .with_table("public", "t")
+                .with_raw_strings(raw);
+            let _ = stored_default(&expr, &SqlType::builtin("text"), &ctx);
+            let _ = deparse_bool(&expr, &ctx);
+            let _ = deparse_index_key(&expr, &ctx);
+            let _ = deparse_generated(&expr, &SqlType::builtin("int4"), &ctx);
+        }
+    }
+    let _ = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the deparser panicked");
+}

@@ -490,6 +490,18 @@ impl<'a, 'c> Analyzer<'a, 'c> {
         if target.is_polymorphic() {
             return node;
         }
+        // The coercion goes under a COLLATE (which stays only on collatable types).
+        if let Node::Collate { arg, collation } = node {
+            let inner = self.coerce_type(*arg, target, cc, explicit);
+            return if self.ctx.category(target) == b'S' {
+                Node::Collate {
+                    arg: Box::new(inner),
+                    collation,
+                }
+            } else {
+                inner
+            };
+        }
         if let Node::Const { ty, value, .. } = &node {
             if ty.is_unknown() {
                 let base = self.ctx.base_type(target);
