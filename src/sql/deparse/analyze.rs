@@ -103,15 +103,10 @@ impl<'a, 'c> Analyzer<'a, 'c> {
             .collect()
     }
 
-    /// A string literal's value.
+    /// A string literal's value. sqlparser always processes the escapes of `E'…'` strings;
+    /// plain strings keep their doubled quotes when tokenized without unescaping.
     fn string_value(&self, s: &str, escaped: bool) -> String {
-        if escaped {
-            if self.ctx.raw_strings {
-                unescape_e_string(s)
-            } else {
-                s.to_string()
-            }
-        } else if self.ctx.raw_strings {
+        if self.ctx.raw_strings && !escaped {
             s.replace("''", "'")
         } else {
             s.to_string()
@@ -873,59 +868,4 @@ pub(crate) fn number_const(n: &str, negate: bool) -> Node {
 /// `quote_identifier` that always quotes (collation names are printed quoted).
 fn quote_always(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// Processes the backslash escapes of an `E'…'` string still written as in the source.
-pub(crate) fn unescape_e_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\'' if it.peek() == Some(&'\'') => {
-                it.next();
-                out.push('\'');
-            }
-            '\\' => match it.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some('b') => out.push('\u{8}'),
-                Some('f') => out.push('\u{c}'),
-                Some(d @ '0'..='7') => {
-                    let mut v = d.to_digit(8).unwrap_or(0);
-                    for _ in 0..2 {
-                        match it.peek().and_then(|c| c.to_digit(8)) {
-                            Some(x) => {
-                                v = v * 8 + x;
-                                it.next();
-                            }
-                            None => break,
-                        }
-                    }
-                    if let Some(ch) = char::from_u32(v) {
-                        out.push(ch);
-                    }
-                }
-                Some('x') => {
-                    let mut v = 0;
-                    for _ in 0..2 {
-                        match it.peek().and_then(|c| c.to_digit(16)) {
-                            Some(x) => {
-                                v = v * 16 + x;
-                                it.next();
-                            }
-                            None => break,
-                        }
-                    }
-                    if let Some(ch) = char::from_u32(v) {
-                        out.push(ch);
-                    }
-                }
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -139,3 +139,62 @@ fn checks() {
     assert_eq!(check("ids[1:2] <> '{}'"), "(ids[1:2] <> '{}'::integer[])");
     assert_eq!(check("st = 'a'"), "(st = 'a'::status)");
 }
+
+/// An expression as the replay parses it: tokens from a tokenizer that keeps escapes.
+fn parse_raw(e: &str) -> Expr {
+    let dialect = PostgreSqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, e)
+        .with_unescape(false)
+        .tokenize()
+        .unwrap();
+    Parser::new(&dialect)
+        .with_tokens(tokens)
+        .parse_expr()
+        .unwrap()
+}
+
+#[test]
+fn raw_strings_are_unescaped() {
+    let c = catalog();
+    let p = path();
+    let text = SqlType::builtin("text");
+    let ctx = ExprContext::new(&c, &p, &[]).with_raw_strings(true);
+    for (src, want) in [
+        ("'it''s'", "'it''s'::text"),
+        (r"E'a\nb'", "'a\nb'::text"),
+        (r"E'it\'s'", "'it''s'::text"),
+        (r"E'back\\slash'", r"'back\slash'::text"),
+        ("'plain'", "'plain'::text"),
+    ] {
+        assert_eq!(deparse_default(&parse_raw(src), &text, &ctx), want, "{src}");
+    }
+    let ctx = ExprContext::new(&c, &p, &[]);
+    assert_eq!(
+        deparse_default(&parse("'it''s'"), &text, &ctx),
+        "'it''s'::text"
+    );
+}
+
+#[test]
+fn raw_quoted_identifiers() {
+    let mut c = catalog();
+    let p = path();
+    let cols = vec![col("a\"b", SqlType::builtin("int4"))];
+    c.schemas
+        .get_mut("public")
+        .unwrap()
+        .tables
+        .get_mut("t")
+        .unwrap()
+        .columns = cols.clone();
+    let ctx = ExprContext::new(&c, &p, &cols).with_raw_strings(true);
+    assert_eq!(
+        deparse_bool(&parse_raw("\"a\"\"b\" > 0"), &ctx),
+        "(\"a\"\"b\" > 0)"
+    );
+    let ctx = ExprContext::new(&c, &p, &cols);
+    assert_eq!(
+        deparse_bool(&parse("\"a\"\"b\" > 0"), &ctx),
+        "(\"a\"\"b\" > 0)"
+    );
+}
