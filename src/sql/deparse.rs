@@ -23,6 +23,8 @@ use crate::catalog::{Catalog, Column, SqlType};
 
 mod analyze;
 mod analyze_call;
+mod analyze_op;
+mod coerce;
 mod consts;
 mod extensions;
 mod funcs;
@@ -30,6 +32,7 @@ mod node;
 mod pg_data;
 mod print;
 mod query;
+mod query_print;
 mod refs;
 mod typesys;
 mod visibility;
