@@ -37,6 +37,7 @@ pub(crate) fn normalize(ctx: &ExprContext<'_>, text: &str, ty: &Ty) -> Option<St
         "interval" => datetime::normalize_interval(text),
         "regclass" => Some(ctx.regclass_out(text)),
         "jsonpath" => Some(normalize_jsonpath(text)),
+        "inet" => Some(normalize_inet(text)),
         _ => Some(text.to_string()),
     }
 }
@@ -395,6 +396,16 @@ fn write_array(ctx: &ExprContext<'_>, v: &ArrayVal, elem: &Ty, out: &mut String)
         }
     }
     Some(())
+}
+
+/// `inet_out`: the mask is dropped when it covers the whole address.
+fn normalize_inet(text: &str) -> String {
+    let t = text.trim();
+    match t.split_once('/') {
+        Some((addr, "32")) if !addr.contains(':') => addr.to_string(),
+        Some((addr, "128")) if addr.contains(':') => addr.to_lowercase(),
+        _ => t.to_lowercase(),
+    }
 }
 
 /// `jsonpath_in` + `jsonpath_out` for plain accessor chains (`$.a[*].b` → `$."a"[*]."b"`);
