@@ -729,8 +729,13 @@ fn harvest() {
                 continue;
             };
             let mut diags = schemagen::diagnostics::Diagnostics::default();
+            let mut statements: Vec<String> = Vec::new();
             for st in schemagen::sql::split::split(id, &lexed, &mut diags) {
                 let sql = &text[st.span.start..st.span.end];
+                statements.push(sql.to_string());
+                statements.extend(do_block_statements(sql));
+            }
+            for sql in &statements {
                 let Ok(stmts) = Parser::parse_sql(&dialect, sql) else {
                     continue;
                 };
@@ -968,4 +973,63 @@ fn never_panics_without_a_catalog() {
     let _ = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| previous(info)));
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the deparser panicked");
+}
+
+/// DDL statements inside a `DO $$ … $$` block (often guarded by `IF NOT EXISTS … THEN`): each
+/// `CREATE POLICY` / `CREATE INDEX` / `CREATE TABLE` / `ALTER TABLE` / `ALTER POLICY` up to its
+/// `;`.
+fn do_block_statements(sql: &str) -> Vec<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let trimmed = sql.trim_start();
+    if !trimmed
+        .get(..2)
+        .is_some_and(|p| p.eq_ignore_ascii_case("do"))
+    {
+        return Vec::new();
+    }
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, trimmed).tokenize() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for t in tokens {
+        let Token::DollarQuotedString(body) = t else {
+            continue;
+        };
+        let Ok(inner) = Tokenizer::new(&dialect, &body.value).tokenize() else {
+            continue;
+        };
+        let words: Vec<String> = inner
+            .iter()
+            .map(|t| match t {
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+                _ => String::new(),
+            })
+            .collect();
+        let mut i = 0;
+        while i + 1 < inner.len() {
+            let next_word = words[i + 1..]
+                .iter()
+                .zip(&inner[i + 1..])
+                .find(|(_, t)| !matches!(t, Token::Whitespace(_)))
+                .map(|(w, _)| w.as_str())
+                .unwrap_or("");
+            let starts = matches!(
+                (words[i].as_str(), next_word),
+                ("create", "policy" | "index" | "unique" | "table") | ("alter", "table" | "policy")
+            );
+            if starts {
+                let end = inner[i..]
+                    .iter()
+                    .position(|t| *t == Token::SemiColon)
+                    .map(|p| i + p)
+                    .unwrap_or(inner.len());
+                let text: String = inner[i..end].iter().map(|t| t.to_string()).collect();
+                out.push(text);
+                i = end;
+            }
+            i += 1;
+        }
+    }
+    out
 }
