@@ -14,6 +14,11 @@
 //!   migration set was applied
 //!   (regenerate with `cargo test --test deparse_vs_postgres harvest -- --ignored`).
 //!
+//! In each corpus database, every expression Postgres already holds (defaults, generated
+//! columns, CHECKs, index predicates and expressions, policies, including the prelude's `auth`
+//! and `storage` objects and whatever DO blocks and functions created) is also re-parsed from
+//! Postgres's own text and must deparse to that same text (`fix:` categories).
+//!
 //! The tests fail when a category's match rate drops below the thresholds below, and print
 //! every mismatch with the figures.
 
@@ -424,6 +429,30 @@ fn expected(db: &Db, case: &Case) -> Result<Option<String>, String> {
     Ok(out)
 }
 
+/// `schema.table` (either part possibly quoted) → the two names.
+fn split_table(s: &str) -> (String, String) {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    match parts.as_slice() {
+        [schema, table] => (schema.clone(), table.clone()),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// What schemagen prints for a case.
 fn ours(case: &Case, cat: &Catalog, funcs: &[FunctionSig]) -> Result<Option<String>, String> {
     let dialect = PostgreSqlDialect {};
@@ -432,7 +461,8 @@ fn ours(case: &Case, cat: &Catalog, funcs: &[FunctionSig]) -> Result<Option<Stri
         .and_then(|mut p| p.parse_expr())
         .map_err(|e| format!("sqlparser: {e}"))?;
     let path: Vec<String> = vec!["$user".into(), "public".into(), "extensions".into()];
-    let (schema, table) = case.table.split_once('.').unwrap_or(("", ""));
+    let (schema, table) = split_table(&case.table);
+    let (schema, table) = (schema.as_str(), table.as_str());
     let empty = Vec::new();
     let columns = cat
         .table(schema, table)
@@ -509,6 +539,98 @@ fn run_cases(db: &Db, cases: &[Case], tallies: &mut BTreeMap<String, Tally>) {
                     Err(e) => format!("<{e}>"),
                 }
             ));
+        }
+    }
+}
+
+/// Fixpoint cases already checked (the prelude's objects are in every database).
+type Seen = std::sync::Mutex<BTreeSet<(String, String, String, String)>>;
+
+/// Every default, generated column, CHECK, index predicate and expression, and policy already
+/// in the database, as Postgres prints it: re-parsing and deparsing Postgres's own text must
+/// give it back unchanged (`fix:` categories).
+fn run_fixpoint(db: &Db, set: &str, seen: &Seen, tallies: &mut BTreeMap<String, Tally>) {
+    let (cat, funcs) = read_catalog(db);
+    let mut c = db.client();
+    let user =
+        "n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'";
+    let table = "quote_ident(n.nspname) || '.' || quote_ident(c.relname)";
+    let queries = [
+        format!(
+            "select case when a.attgenerated = '' then 'default' else 'generated' end, {table},
+                format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid)
+             from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+             join pg_class c on c.oid = d.adrelid join pg_namespace n on n.oid = c.relnamespace where {user}"
+        ),
+        format!(
+            "select 'check', {table}, '', pg_get_constraintdef(k.oid)
+             from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+             where k.contype = 'c' and {user}"
+        ),
+        format!(
+            "select 'predicate', {table}, '', pg_get_expr(i.indpred, i.indrelid)
+             from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+             where i.indpred is not null and {user}"
+        ),
+        format!(
+            "select 'index', {table}, '', pg_get_indexdef(i.indexrelid, k, true)
+             from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace,
+             generate_series(1, i.indnkeyatts) k
+             where i.indkey[k - 1] = 0 and {user}"
+        ),
+        format!(
+            "select 'policy', {table}, '', pg_get_expr(p.polqual, p.polrelid)
+             from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+             where p.polqual is not null and {user}
+             union all
+             select 'policy', {table}, '', pg_get_expr(p.polwithcheck, p.polrelid)
+             from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+             where p.polwithcheck is not null and {user}"
+        ),
+    ];
+    for q in &queries {
+        for r in c.query(q.as_str(), &[]).unwrap() {
+            let (kind, table, extra, text): (String, String, String, String) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            let want = if kind == "check" {
+                let inner = text.strip_prefix("CHECK (").unwrap_or(&text);
+                let inner = inner.strip_suffix(" NOT VALID").unwrap_or(inner);
+                let inner = inner.strip_suffix(" NO INHERIT").unwrap_or(inner);
+                inner.strip_suffix(')').unwrap_or(inner).to_string()
+            } else {
+                text
+            };
+            let key = (kind.clone(), table.clone(), extra.clone(), want.clone());
+            if !seen.lock().unwrap().insert(key) {
+                continue;
+            }
+            let case = Case {
+                set: format!("{set}:fixpoint"),
+                kind: kind.clone(),
+                table,
+                extra,
+                expr: want.clone(),
+            };
+            let t = tallies.entry(format!("fix:{kind}")).or_default();
+            t.total += 1;
+            let got = ours(&case, &cat, &funcs);
+            if got.as_ref() == Ok(&Some(want.clone())) {
+                t.matched += 1;
+            } else {
+                t.mismatches.push(format!(
+                    "[{}] {} {} {}\n    postgres: {}\n    ours:     {}",
+                    case.set,
+                    case.kind,
+                    case.table,
+                    case.extra,
+                    want,
+                    match &got {
+                        Ok(Some(g)) => g.clone(),
+                        Ok(None) => "<no default>".into(),
+                        Err(e) => format!("<{e}>"),
+                    }
+                ));
+            }
         }
     }
 }
@@ -620,6 +742,7 @@ fn corpus_cases_match_postgres() {
     for c in cases {
         by_set.entry(c.set.clone()).or_default().push(c);
     }
+    let seen = &Seen::default();
     let results: Vec<BTreeMap<String, Tally>> = std::thread::scope(|s| {
         let sets: Vec<_> = by_set.iter().collect();
         let chunks: Vec<Vec<(&String, &Vec<Case>)>> = (0..2)
@@ -652,6 +775,7 @@ fn corpus_cases_match_postgres() {
                             cases.len()
                         );
                         run_cases(&db, cases, &mut tallies);
+                        run_fixpoint(&db, set, seen, &mut tallies);
                     }
                     tallies
                 })
@@ -680,6 +804,12 @@ fn corpus_cases_match_postgres() {
             ("index", 1.0),
             ("policy", 1.0),
             ("generated", 1.0),
+            ("fix:default", 1.0),
+            ("fix:check", 1.0),
+            ("fix:predicate", 1.0),
+            ("fix:index", 1.0),
+            ("fix:policy", 1.0),
+            ("fix:generated", 1.0),
         ],
     );
 }

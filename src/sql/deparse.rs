@@ -168,6 +168,14 @@ pub fn stored_default(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> O
     )
 }
 
+/// The default of a `serial` column, as `pg_get_expr` prints it:
+/// `nextval('t_id_seq'::regclass)`, the sequence name quoted as needed and qualified when its
+/// schema is not visible through [`ExprContext::display_path`].
+pub fn serial_default(seq_schema: &str, seq_name: &str, ctx: &ExprContext<'_>) -> String {
+    let name = ctx.relation_name(seq_schema, seq_name);
+    format!("nextval({}::regclass)", consts::quote_const(&name))
+}
+
 /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`), coerced to the
 /// column type, as `pg_get_expr(adbin, adrelid)` prints it.
 pub fn deparse_generated(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> String {

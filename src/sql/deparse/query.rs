@@ -359,6 +359,13 @@ impl Analyzer<'_, '_> {
     }
 
     fn table_factor(&mut self, tf: &TableFactor) -> Result<FromItem, Unsupported> {
+        if let TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } = tf
+        {
+            return self.range_item(table_with_joins);
+        }
         let TableFactor::Table {
             name,
             alias,

@@ -198,3 +198,22 @@ fn raw_quoted_identifiers() {
         "(\"a\"\"b\" > 0)"
     );
 }
+
+#[test]
+fn serial_defaults() {
+    let c = catalog();
+    let p = path();
+    let ctx = ExprContext::new(&c, &p, &[]);
+    assert_eq!(
+        serial_default("public", "t_id_seq", &ctx),
+        "nextval('t_id_seq'::regclass)"
+    );
+    assert_eq!(
+        serial_default("public", "T_id_seq", &ctx),
+        "nextval('\"T_id_seq\"'::regclass)"
+    );
+    assert_eq!(
+        serial_default("basejump", "x_seq", &ctx),
+        "nextval('basejump.x_seq'::regclass)"
+    );
+}

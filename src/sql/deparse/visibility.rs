@@ -23,11 +23,15 @@ impl ExprContext<'_> {
         self.extension_type_schema(name).as_deref() == Some(schema)
     }
 
-    /// `TypeIsVisible` through the display path.
+    /// `TypeIsVisible` through the display path: the type's schema is on the path and no
+    /// schema before it has a type of that name.
     pub(crate) fn type_visible(&self, schema: &str, name: &str) -> bool {
         for s in Self::effective_path(self.display_path) {
+            if s == schema {
+                return true;
+            }
             if self.schema_has_type(&s, name) {
-                return s == schema;
+                return false;
             }
         }
         false
@@ -41,11 +45,15 @@ impl ExprContext<'_> {
             .is_some_and(|s| s.has_relation(name))
     }
 
-    /// `RelationIsVisible` through the display path.
+    /// `RelationIsVisible` through the display path: the relation's schema is on the path and
+    /// no schema before it has a relation of that name.
     pub(crate) fn relation_visible(&self, schema: &str, name: &str) -> bool {
         for s in Self::effective_path(self.display_path) {
+            if s == schema {
+                return true;
+            }
             if self.schema_has_relation(&s, name) {
-                return s == schema;
+                return false;
             }
         }
         false
