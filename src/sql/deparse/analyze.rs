@@ -137,11 +137,11 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 if matches!(kind, CastKind::TryCast | CastKind::SafeCast) {
                     return self.raw(e);
                 }
-                self.type_cast(expr, data_type, e)
+                self.type_cast(expr, data_type)
             }
             Expr::TypedString(ts) => {
                 let lit = self.value(&ts.value.value, false);
-                self.cast_node(lit, &ts.data_type, e)
+                self.cast_node(lit, &ts.data_type)
             }
             Expr::Interval(iv) => {
                 let lit = self.expr(&iv.value);
@@ -211,7 +211,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 else_result,
                 ..
             } => self.case(operand.as_deref(), conditions, else_result.as_deref()),
-            Expr::Array(arr) => self.array(&arr.elem, None, e),
+            Expr::Array(arr) => self.array(&arr.elem, None),
             Expr::Collate { expr, collation } => {
                 let arg = self.expr(expr);
                 let parts = self.name_parts(collation);
@@ -407,7 +407,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
     }
 
     /// `x::type`, `CAST(x AS type)`.
-    fn type_cast(&mut self, x: &Expr, dt: &DataType, whole: &Expr) -> Node {
+    fn type_cast(&mut self, x: &Expr, dt: &DataType) -> Node {
         // ARRAY[…]::t[] passes the element type down.
         let mut inner = x;
         while let Expr::Nested(i) = inner {
@@ -417,7 +417,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
             if let Ok(t) = resolve_type(dt, self.ctx.catalog, self.ctx.search_path) {
                 if t.array_dims > 0 {
                     let ty = Ty::from_sql(&t);
-                    let node = self.array(&arr.elem, Some((&ty.elem(), &t.modifiers)), x);
+                    let node = self.array(&arr.elem, Some((&ty.elem(), &t.modifiers)));
                     return self.coerce_to_target(
                         node,
                         &ty,
@@ -429,40 +429,32 @@ impl<'a, 'c> Analyzer<'a, 'c> {
             }
         }
         let node = self.expr(x);
-        self.cast_node(node, dt, whole)
+        self.cast_node(node, dt)
     }
 
-    fn cast_node(&mut self, node: Node, dt: &DataType, whole: &Expr) -> Node {
+    fn cast_node(&mut self, node: Node, dt: &DataType) -> Node {
         match resolve_type(dt, self.ctx.catalog, self.ctx.search_path) {
             Ok(t) => {
                 let ty = Ty::from_sql(&t);
                 self.coerce_to_target(node, &ty, &t.modifiers, CoercionContext::Explicit, true)
             }
-            Err(_) => {
-                let _ = whole;
-                Node::Coerce {
-                    arg: Box::new(node),
-                    ty: Ty {
-                        schema: String::new(),
-                        name: dt.to_string().to_lowercase(),
-                        array: false,
-                    },
-                    typmod: Vec::new(),
-                    explicit: true,
-                    kind: CoerceKind::Relabel,
-                }
-            }
+            // An unknown type: keep the cast as written.
+            Err(_) => Node::Coerce {
+                arg: Box::new(node),
+                ty: Ty {
+                    schema: String::new(),
+                    name: dt.to_string().to_lowercase(),
+                    array: false,
+                },
+                typmod: Vec::new(),
+                explicit: true,
+                kind: CoerceKind::Relabel,
+            },
         }
     }
 
     /// `ARRAY[…]`, with an element type when under a cast.
-    pub fn array(
-        &mut self,
-        elems: &[Expr],
-        target: Option<(&Ty, &Vec<i64>)>,
-        whole: &Expr,
-    ) -> Node {
-        let _ = whole;
+    pub fn array(&mut self, elems: &[Expr], target: Option<(&Ty, &Vec<i64>)>) -> Node {
         let mut nodes: Vec<Node> = elems
             .iter()
             .map(|e| {
@@ -471,7 +463,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                     inner = i;
                 }
                 match (inner, target) {
-                    (Expr::Array(sub), Some((t, m))) => self.array(&sub.elem, Some((t, m)), inner),
+                    (Expr::Array(sub), Some((t, m))) => self.array(&sub.elem, Some((t, m))),
                     _ => self.expr(e),
                 }
             })

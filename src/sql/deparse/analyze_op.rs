@@ -92,17 +92,10 @@ impl Analyzer<'_, '_> {
                     },
                 }
             }
-            BinaryOperator::Overlaps => {
-                let l = self.expr(left);
-                let r = self.expr(right);
-                Node::Raw {
-                    text: format!("{left} OVERLAPS {right}"),
-                    ty: {
-                        let _ = (l, r);
-                        Ty::b("bool")
-                    },
-                }
-            }
+            BinaryOperator::Overlaps => Node::Raw {
+                text: format!("{left} OVERLAPS {right}"),
+                ty: Ty::b("bool"),
+            },
             _ => {
                 let Some((schema, name)) = binary_op_name(op) else {
                     return self.raw(&Expr::BinaryOp {

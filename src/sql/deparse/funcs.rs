@@ -104,9 +104,8 @@ const SUPABASE_FUNCTIONS: &[(&str, &str, &[&str], &str)] = &[
     ("storage", "extension", &["text"], "text"),
 ];
 
-fn ext_ty(ctx: &ExprContext<'_>, extension: &str, schema: &str, name: &str) -> Ty {
+fn ext_ty(extension: &str, schema: &str, name: &str) -> Ty {
     if extensions::is_ext_type_of(extension, name) {
-        let _ = ctx;
         Ty {
             schema: schema.to_string(),
             name: name.trim_start_matches('_').to_string(),
@@ -174,7 +173,7 @@ impl ExprContext<'_> {
                     .split(',')
                     .filter(|a| !a.is_empty())
                     .map(|a| {
-                        let t = ext_ty(self, ext_name, schema, a.trim_start_matches('*'));
+                        let t = ext_ty(ext_name, schema, a.trim_start_matches('*'));
                         if a.starts_with('*') {
                             variadic = Some(t.elem());
                         }
@@ -185,7 +184,7 @@ impl ExprContext<'_> {
                     schema: schema.into(),
                     name: name.into(),
                     args,
-                    ret: ext_ty(self, ext_name, schema, f[3]),
+                    ret: ext_ty(ext_name, schema, f[3]),
                     variadic,
                     ndefaults: 0,
                     kind: b'f',
@@ -283,9 +282,9 @@ impl ExprContext<'_> {
                 out.push(Oper {
                     schema: schema.into(),
                     name: name.into(),
-                    left: (f[2] != "-").then(|| ext_ty(self, ext_name, schema, f[2])),
-                    right: ext_ty(self, ext_name, schema, f[3]),
-                    result: ext_ty(self, ext_name, schema, f[4]),
+                    left: (f[2] != "-").then(|| ext_ty(ext_name, schema, f[2])),
+                    right: ext_ty(ext_name, schema, f[3]),
+                    result: ext_ty(ext_name, schema, f[4]),
                 });
             }
         }

@@ -567,7 +567,7 @@ fn is_simple(n: &Node, parent: &Node, pretty: bool) -> bool {
                 is_simple(arg, n, pretty)
             }
         }
-        Node::Op { args, .. } => {
+        Node::Op { .. } => {
             if pretty {
                 if let Node::Op { args: pargs, .. } = parent {
                     let op = simple_binary_op(n);
@@ -586,7 +586,6 @@ fn is_simple(n: &Node, parent: &Node, pretty: bool) -> bool {
                         }
                         return pargs.first().is_some_and(|first| std::ptr::eq(first, n));
                     }
-                    let _ = args;
                     return false;
                 }
             }

@@ -455,13 +455,7 @@ fn figure_colname(e: &Expr) -> Option<String> {
         Expr::Nested(x) => figure_colname(x),
         Expr::Function(f) => {
             let last = f.name.0.last()?.as_ident()?;
-            let name = fold(last);
-            Some(match name.as_str() {
-                "current_timestamp" | "current_date" | "current_time" | "localtime"
-                | "localtimestamp" | "current_user" | "current_role" | "session_user" | "user"
-                | "current_catalog" | "current_schema" => name,
-                _ => name,
-            })
+            Some(fold(last))
         }
         Expr::Cast {
             expr, data_type, ..
