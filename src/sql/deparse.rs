@@ -1,34 +1,250 @@
-//! sqlparser expressions → the text `pg_get_expr` prints for them.
+//! sqlparser expressions → the text Postgres prints for them after parse analysis.
+//!
+//! Prisma renders column defaults, index predicates and generated columns verbatim from
+//! `pg_get_expr`, so schemagen has to print expressions exactly as PostgreSQL 15's
+//! `ruleutils.c` does, without a database. This module does it in two steps:
+//!
+//! 1. [`analyze`] mirrors Postgres's parse analysis (`transformExpr`): it resolves columns,
+//!    functions and operators (built-in ones from PostgreSQL 15's own catalog, see [`pg_data`];
+//!    extension and user ones from the [`Catalog`]), infers types, and inserts the coercions
+//!    Postgres inserts (`'x'` on a text column becomes `'x'::text`, `x IN ('a','b')` becomes
+//!    `x = ANY (ARRAY[…])`, varchar operands are relabelled to text, …).
+//! 2. [`print`] mirrors `get_rule_expr`: parenthesisation, implicit casts shown only where
+//!    ruleutils shows them, names qualified only when not visible through the *reading*
+//!    session's search path ([`ExprContext::display_path`]), constants through their type's
+//!    output function ([`consts`]).
+//!
+//! Nothing here panics on unexpected input: what is not modelled is printed as sqlparser
+//! prints it, as a best guess.
 
 use sqlparser::ast::Expr;
 
 use crate::catalog::{Catalog, Column, SqlType};
 
-/// What an expression can refer to.
+mod analyze;
+mod analyze_call;
+mod analyze_op;
+mod coerce;
+mod consts;
+mod extensions;
+mod funcs;
+mod node;
+mod pg_data;
+mod print;
+mod query;
+mod query_print;
+mod refs;
+mod typesys;
+mod visibility;
+
+pub use refs::referenced_columns;
+pub(crate) use typesys::is_builtin_type;
+
+/// The schema an extension type lives in, when the catalog has its extension installed.
+pub(crate) fn extension_type_schema(catalog: &Catalog, name: &str) -> Option<String> {
+    let ext = extensions::ext_type(name)?;
+    catalog
+        .extensions
+        .get(ext.extension)
+        .map(|e| e.schema.clone())
+}
+
+/// What an expression can refer to, and how names are resolved and printed.
 #[derive(Debug, Clone, Copy)]
 pub struct ExprContext<'a> {
-    /// The catalog (types, enums, functions).
+    /// The catalog (types, enums, domains, extensions, tables for sub-selects).
     pub catalog: &'a Catalog,
-    /// Current `search_path`.
+    /// `search_path` in effect where the expression was written (used to resolve names).
     pub search_path: &'a [String],
     /// Columns of the table the expression belongs to (empty for none).
     pub columns: &'a [Column],
+    /// `(schema, name)` of the table the expression belongs to, when there is one. Sub-selects
+    /// print the table's columns qualified with this name.
+    pub table: Option<(&'a str, &'a str)>,
+    /// `search_path` of the session that *reads* the catalog (`pg_get_expr` qualifies a
+    /// function, type or relation only when it is not visible through it). Defaults to
+    /// [`supabase_display_path`]: `"$user", public, extensions` (the role default of `postgres`
+    /// on Supabase), `pg_catalog` implicitly first.
+    pub display_path: &'a [String],
+    /// Signatures of user-defined functions (from `CREATE FUNCTION`). Functions the catalog
+    /// only names are still found, with an unknown signature.
+    pub functions: &'a [FunctionSig],
+    /// Whether string literals and quoted identifiers in the AST are still escaped as written
+    /// (`'it''s'`), as they are when the tokens come from a tokenizer run with
+    /// `with_unescape(false)`. `false` (the default) for ASTs from `Parser::parse_sql`.
+    pub raw_strings: bool,
 }
 
-/// A column default, coerced to the column type, as `pg_get_expr(adbin)` prints it.
+/// The signature of a user-defined function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSig {
+    /// Schema.
+    pub schema: String,
+    /// Name (folded).
+    pub name: String,
+    /// Input parameter types (a VARIADIC parameter as its array type).
+    pub args: Vec<SqlType>,
+    /// Return type (`SETOF t` as `t`).
+    pub ret: SqlType,
+    /// Whether the last parameter is VARIADIC.
+    pub variadic: bool,
+    /// How many trailing parameters have defaults.
+    pub defaults: usize,
+}
+
+/// `"$user", public, extensions`: the search path of role `postgres` on Supabase.
+pub fn supabase_display_path() -> &'static [String] {
+    static P: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    P.get_or_init(|| vec!["$user".into(), "public".into(), "extensions".into()])
+}
+
+impl<'a> ExprContext<'a> {
+    /// A context with the Supabase display path, no table and no function signatures.
+    pub fn new(catalog: &'a Catalog, search_path: &'a [String], columns: &'a [Column]) -> Self {
+        ExprContext {
+            catalog,
+            search_path,
+            columns,
+            table: None,
+            display_path: supabase_display_path(),
+            functions: &[],
+            raw_strings: false,
+        }
+    }
+
+    /// The table the expression belongs to.
+    pub fn with_table(mut self, schema: &'a str, name: &'a str) -> Self {
+        self.table = Some((schema, name));
+        self
+    }
+
+    /// The reading session's search path.
+    pub fn with_display_path(mut self, path: &'a [String]) -> Self {
+        self.display_path = path;
+        self
+    }
+
+    /// User function signatures.
+    pub fn with_functions(mut self, functions: &'a [FunctionSig]) -> Self {
+        self.functions = functions;
+        self
+    }
+
+    /// Whether literals in the AST are still escaped (see [`ExprContext::raw_strings`]).
+    pub fn with_raw_strings(mut self, raw: bool) -> Self {
+        self.raw_strings = raw;
+        self
+    }
+}
+
+/// Runs `f`; if it panics (a bug: nothing should), falls back to sqlparser's text.
+fn guarded<T>(fallback: impl FnOnce() -> T, f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| fallback())
+}
+
+/// A column default, coerced to the column type, as `pg_get_expr(adbin, adrelid)` prints it
+/// (`'x'` on text → `'x'::text`, `0` on bigint → `0`, `-1` on bigint → `'-1'::integer`).
+///
+/// Postgres stores no default at all for `DEFAULT NULL` (see [`stored_default`]); this
+/// function then returns `NULL`.
 pub fn deparse_default(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> String {
-    let _ = (target, ctx);
-    expr.to_string()
+    stored_default(expr, target, ctx).unwrap_or_else(|| "NULL".to_string())
 }
 
-/// A boolean expression (CHECK, index predicate, policy) as Postgres prints it.
+/// Like [`deparse_default`], but `None` when Postgres would store no default: the default is
+/// a NULL constant (`DEFAULT NULL`, `DEFAULT NULL::text`) on a column whose type is not a
+/// domain.
+pub fn stored_default(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> Option<String> {
+    guarded(
+        || Some(expr.to_string()),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.assignment(expr, target);
+            if matches!(node, node::Node::Const { value: None, .. }) {
+                return None;
+            }
+            Some(print::print_expr(ctx, &node, false))
+        },
+    )
+}
+
+/// The default of a `serial` column, as `pg_get_expr` prints it:
+/// `nextval('t_id_seq'::regclass)`, the sequence name quoted as needed and qualified when its
+/// schema is not visible through [`ExprContext::display_path`].
+pub fn serial_default(seq_schema: &str, seq_name: &str, ctx: &ExprContext<'_>) -> String {
+    let name = ctx.relation_name(seq_schema, seq_name);
+    format!("nextval({}::regclass)", consts::quote_const(&name))
+}
+
+/// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`), coerced to the
+/// column type, as `pg_get_expr(adbin, adrelid)` prints it.
+pub fn deparse_generated(expr: &Expr, target: &SqlType, ctx: &ExprContext<'_>) -> String {
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.assignment(expr, target);
+            print::print_expr(ctx, &node, false)
+        },
+    )
+}
+
+/// A boolean expression as Postgres prints it: the text inside `CHECK (…)` of
+/// `pg_get_constraintdef`, a partial index predicate (`pg_get_expr(indpred, indrelid)`), a
+/// policy's `USING` / `WITH CHECK` (`pg_get_expr(polqual, polrelid)`).
 pub fn deparse_bool(expr: &Expr, ctx: &ExprContext<'_>) -> String {
-    let _ = ctx;
-    expr.to_string()
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.boolean(expr);
+            print::print_expr(ctx, &node, false)
+        },
+    )
 }
 
-/// Any other expression (generated column, index key) as Postgres prints it.
+/// Any expression, uncoerced, as `pg_get_expr` prints it (non-pretty).
 pub fn deparse_expr(expr: &Expr, ctx: &ExprContext<'_>) -> String {
-    let _ = ctx;
-    expr.to_string()
+    deparse_expr_pretty(expr, ctx, false)
 }
+
+/// Any expression, uncoerced; `pretty` selects `ruleutils`'s pretty mode (fewer parentheses),
+/// used by `pg_get_indexdef(…, true)`.
+pub fn deparse_expr_pretty(expr: &Expr, ctx: &ExprContext<'_>, pretty: bool) -> String {
+    guarded(
+        || expr.to_string(),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.expr(expr);
+            print::print_expr(ctx, &node, pretty)
+        },
+    )
+}
+
+/// An index key expression as `pg_get_indexdef(indexrelid, k, true)` prints it: pretty mode,
+/// wrapped in parentheses unless it is a function call (`lower(email)`, `(data ->> 'k'::text)`).
+///
+/// A top-level `COLLATE` belongs to the index column (its collation), not to the expression,
+/// and is left out, as `pg_get_indexdef(…, k, …)` leaves it out.
+pub fn deparse_index_key(expr: &Expr, ctx: &ExprContext<'_>) -> String {
+    let mut expr = expr;
+    while let Expr::Collate { expr: inner, .. } | Expr::Nested(inner) = expr {
+        expr = inner;
+    }
+    guarded(
+        || format!("({expr})"),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.expr(expr);
+            let text = print::print_expr(ctx, &node, true);
+            if print::looks_like_function(&node) {
+                text
+            } else {
+                format!("({text})")
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,154 +1,465 @@
 //! sqlparser's `DataType` → the [`SqlType`] Postgres would store.
 
-use sqlparser::ast::DataType;
+use sqlparser::ast::{
+    ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, TimezoneInfo,
+    TypeModifier,
+};
 
 use crate::catalog::{Catalog, SqlType};
+use crate::sql::deparse::{extension_type_schema, is_builtin_type};
 
 /// Resolves a written type to the stored type (`varchar(255)` → `varchar` with `[255]`,
 /// `int` → `int4`, `timestamptz` → `timestamptz`, `my_enum` → the enum's schema and name).
 ///
+/// Built-in spellings follow Postgres's grammar (`float(p)` is `float4` up to 24 bits,
+/// `char` without a length is `bpchar(1)`, `numeric(p)` is `numeric(p,0)`); other names are
+/// looked up through `search_path` (with `pg_catalog` first) among the built-in types, the
+/// catalog's enums, domains, composite types and tables, and the types of installed extensions
+/// (`citext`, `vector`, `hstore`, …). Interval field restrictions (`interval day`) and
+/// non-numeric type modifiers (PostGIS `geometry(Point, 4326)`) are not kept.
+///
 /// # Errors
-/// A message when the type does not exist (Postgres: `type "x" does not exist`).
+/// A message when the type does not exist (Postgres: `type "x" does not exist`), or when its
+/// modifiers are invalid.
 pub fn resolve_type(
     dt: &DataType,
     catalog: &Catalog,
     search_path: &[String],
 ) -> Result<SqlType, String> {
-    // Interim: resolution by the printed type name.
-    let mut dims = 0;
-    let mut dt = dt;
-    while let DataType::Array(sqlparser::ast::ArrayElemTypeDef::SquareBracket(inner, _))
-    | DataType::Array(sqlparser::ast::ArrayElemTypeDef::AngleBracket(inner)) = dt
-    {
-        dims += 1;
-        dt = inner;
+    let b = |name: &str| Ok(SqlType::builtin(name));
+    let with = |name: &str, mods: Vec<i64>| Ok(SqlType::builtin(name).with_modifiers(mods));
+    match dt {
+        DataType::Array(def) => {
+            let inner = match def {
+                ArrayElemTypeDef::SquareBracket(t, _)
+                | ArrayElemTypeDef::Qualified(t, _)
+                | ArrayElemTypeDef::AngleBracket(t)
+                | ArrayElemTypeDef::Parenthesis(t)
+                | ArrayElemTypeDef::ParenthesisNotNull(t) => t,
+                ArrayElemTypeDef::None => return Err("array element type missing".into()),
+            };
+            let t = resolve_type(inner, catalog, search_path)?;
+            let dims = t.array_dims + 1;
+            Ok(t.with_array_dims(dims))
+        }
+        DataType::Collate(t, _) => resolve_type(t, catalog, search_path),
+        DataType::Int(None) | DataType::Integer(None) | DataType::Int4(None) => b("int4"),
+        DataType::SmallInt(None) | DataType::Int2(None) => b("int2"),
+        DataType::BigInt(None) | DataType::Int8(None) => b("int8"),
+        DataType::Real | DataType::Float4 => b("float4"),
+        DataType::Float8 | DataType::DoublePrecision => b("float8"),
+        DataType::Float(info) => match info {
+            ExactNumberInfo::None => b("float8"),
+            ExactNumberInfo::Precision(p) if *p < 1 => {
+                Err("precision for type float must be at least 1 bit".into())
+            }
+            ExactNumberInfo::Precision(p) if *p <= 24 => b("float4"),
+            ExactNumberInfo::Precision(p) if *p <= 53 => b("float8"),
+            ExactNumberInfo::Precision(_) => {
+                Err("precision for type float must be less than 54 bits".into())
+            }
+            ExactNumberInfo::PrecisionAndScale(..) => Err("syntax error at or near \",\"".into()),
+        },
+        DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => match info {
+            ExactNumberInfo::None => b("numeric"),
+            ExactNumberInfo::Precision(p) => {
+                check_numeric(*p as i64, 0)?;
+                with("numeric", vec![*p as i64, 0])
+            }
+            ExactNumberInfo::PrecisionAndScale(p, s) => {
+                check_numeric(*p as i64, *s)?;
+                with("numeric", vec![*p as i64, *s])
+            }
+        },
+        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => {
+            match len {
+                None => b("varchar"),
+                Some(l) => with("varchar", vec![char_len(l, "varchar")?]),
+            }
+        }
+        DataType::Char(len) | DataType::Character(len) => match len {
+            None => with("bpchar", vec![1]),
+            Some(l) => with("bpchar", vec![char_len(l, "char")?]),
+        },
+        DataType::Text => b("text"),
+        DataType::Bool | DataType::Boolean => b("bool"),
+        DataType::Uuid => b("uuid"),
+        DataType::JSON => b("json"),
+        DataType::JSONB => b("jsonb"),
+        DataType::Bytea => b("bytea"),
+        DataType::Date => b("date"),
+        DataType::Regclass => b("regclass"),
+        DataType::TsVector => b("tsvector"),
+        DataType::TsQuery => b("tsquery"),
+        DataType::Time(p, tz) => {
+            let name = match tz {
+                TimezoneInfo::WithTimeZone | TimezoneInfo::Tz => "timetz",
+                _ => "time",
+            };
+            with(name, precision(*p, name)?)
+        }
+        DataType::Timestamp(p, tz) => {
+            let name = match tz {
+                TimezoneInfo::WithTimeZone | TimezoneInfo::Tz => "timestamptz",
+                _ => "timestamp",
+            };
+            with(name, precision(*p, name)?)
+        }
+        DataType::Interval { precision: p, .. } => with("interval", precision(*p, "interval")?),
+        DataType::Bit(len) => with("bit", vec![len.unwrap_or(1) as i64]),
+        DataType::BitVarying(len) | DataType::VarBit(len) => match len {
+            None => b("varbit"),
+            Some(l) => with("varbit", vec![*l as i64]),
+        },
+        DataType::GeometricType(kind) => b(&kind.to_string()),
+        DataType::Custom(name, mods) => resolve_named(name, mods, catalog, search_path),
+        // Spellings sqlparser accepts for other dialects; Postgres rejects them.
+        other => Err(format!(
+            "type \"{}\" does not exist",
+            other.to_string().to_lowercase()
+        )),
     }
-    let text = dt.to_string().to_ascii_lowercase();
-    let text =
-        if text.starts_with('"') && text.ends_with('"') && !text[1..text.len() - 1].contains('"') {
-            text[1..text.len() - 1].to_string()
-        } else {
-            text
-        };
-    let (base, mods) = match text.find('(') {
-        Some(i) => (
-            text[..i].trim().to_string(),
-            text[i + 1..text.rfind(')').unwrap_or(text.len())]
-                .split(',')
-                .filter_map(|x| x.trim().parse::<i64>().ok())
-                .collect::<Vec<_>>(),
-        ),
-        None => (text.clone(), Vec::new()),
-    };
-    let builtin = match base.as_str() {
-        "int" | "integer" | "int4" => Some("int4"),
-        "smallint" | "int2" => Some("int2"),
-        "bigint" | "int8" => Some("int8"),
-        "real" | "float4" => Some("float4"),
-        "float" | "float8" | "double precision" => Some("float8"),
-        "numeric" | "decimal" => Some("numeric"),
-        "varchar" | "character varying" => Some("varchar"),
-        "char" | "character" | "bpchar" => Some("bpchar"),
-        "text" => Some("text"),
-        "bool" | "boolean" => Some("bool"),
-        "uuid" => Some("uuid"),
-        "json" => Some("json"),
-        "jsonb" => Some("jsonb"),
-        "bytea" => Some("bytea"),
-        "date" => Some("date"),
-        "timestamp" | "timestamp without time zone" => Some("timestamp"),
-        "timestamptz" | "timestamp with time zone" => Some("timestamptz"),
-        "time" | "time without time zone" => Some("time"),
-        "timetz" | "time with time zone" => Some("timetz"),
-        "interval" => Some("interval"),
-        "inet" => Some("inet"),
-        "cidr" => Some("cidr"),
-        "tsvector" => Some("tsvector"),
-        "oid" => Some("oid"),
-        "money" => Some("money"),
-        "xml" => Some("xml"),
-        "regclass" => Some("regclass"),
-        "int4range" => Some("int4range"),
-        "int8range" => Some("int8range"),
-        "tstzrange" => Some("tstzrange"),
-        "tsrange" => Some("tsrange"),
-        "daterange" => Some("daterange"),
-        "numrange" => Some("numrange"),
-        "point" => Some("point"),
-        "macaddr" => Some("macaddr"),
-        "name" => Some("name"),
-        _ => None,
-    };
-    if let Some(b) = builtin {
-        let mods = if b == "bpchar" && mods.is_empty() {
-            vec![1]
-        } else {
-            mods
-        };
-        return Ok(SqlType::builtin(b)
-            .with_modifiers(mods)
-            .with_array_dims(dims));
+}
+
+fn check_numeric(p: i64, s: i64) -> Result<(), String> {
+    if !(1..=1000).contains(&p) {
+        return Err(format!("NUMERIC precision {p} must be between 1 and 1000"));
     }
-    let parts: Vec<String> = base
-        .split('.')
-        .map(|p| p.trim_matches('"').to_string())
-        .collect();
-    let (schema, name) = match parts.as_slice() {
-        [s, n] => (Some(s.clone()), n.clone()),
+    if !(-1000..=1000).contains(&s) {
+        return Err(format!("NUMERIC scale {s} must be between -1000 and 1000"));
+    }
+    Ok(())
+}
+
+fn char_len(l: &CharacterLength, what: &str) -> Result<i64, String> {
+    match l {
+        CharacterLength::IntegerLength { length, .. } if *length >= 1 => Ok(*length as i64),
+        CharacterLength::IntegerLength { .. } => {
+            Err(format!("length for type {what} must be at least 1"))
+        }
+        CharacterLength::Max => Err("syntax error at or near \"MAX\"".into()),
+    }
+}
+
+fn precision(p: Option<u64>, _name: &str) -> Result<Vec<i64>, String> {
+    Ok(match p {
+        None => Vec::new(),
+        // Postgres reduces larger precisions to 6 with a warning.
+        Some(p) => vec![p.min(6) as i64],
+    })
+}
+
+/// Folds an identifier part of an object name.
+fn fold(part: &sqlparser::ast::ObjectNamePart) -> String {
+    match part.as_ident() {
+        Some(id) if id.quote_style.is_some() => id.value.clone(),
+        Some(id) => id.value.to_lowercase(),
+        None => part.to_string(),
+    }
+}
+
+fn resolve_named(
+    name: &ObjectName,
+    mods: &[TypeModifier],
+    catalog: &Catalog,
+    search_path: &[String],
+) -> Result<SqlType, String> {
+    let parts: Vec<String> = name.0.iter().map(fold).collect();
+    let mut modifiers = Vec::new();
+    for m in mods {
+        match m {
+            TypeModifier::Number(n, _) => modifiers.push(
+                n.parse::<i64>()
+                    .map_err(|_| format!("invalid type modifier \"{n}\""))?,
+            ),
+            // Non-numeric modifiers (PostGIS `geometry(Point, 4326)`) are not modelled.
+            TypeModifier::Identifier(_) | TypeModifier::String(_) => {}
+        }
+    }
+    let (schema, tname) = match parts.as_slice() {
         [n] => (None, n.clone()),
-        _ => return Err(format!("type \"{base}\" does not exist")),
+        [.., s, n] => (Some(s.clone()), n.clone()),
+        [] => return Err("empty type name".into()),
     };
+    // Postgres's own spellings that sqlparser leaves as custom names.
+    if schema.is_none() || schema.as_deref() == Some("pg_catalog") {
+        let quoted = name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .is_some_and(|i| i.quote_style.is_some());
+        if !quoted {
+            let alias = match tname.as_str() {
+                "int" | "integer" => Some("int4"),
+                "smallint" => Some("int2"),
+                "bigint" => Some("int8"),
+                "real" => Some("float4"),
+                "boolean" => Some("bool"),
+                "decimal" | "dec" => Some("numeric"),
+                _ => None,
+            };
+            if let Some(a) = alias {
+                return Ok(SqlType::builtin(a).with_modifiers(modifiers));
+            }
+        }
+    }
     let found = match &schema {
-        Some(s) => catalog
-            .schemas
-            .get(s)
-            .filter(|sc| sc.has_type(&name))
-            .map(|_| s.clone()),
-        None => search_path
-            .iter()
-            .map(|s| {
-                if s == "$user" {
-                    "postgres".to_string()
-                } else {
-                    s.clone()
-                }
-            })
-            .find(|s| catalog.schemas.get(s).is_some_and(|sc| sc.has_type(&name))),
+        Some(s) => {
+            if type_in_schema(catalog, s, &tname) {
+                Some(s.clone())
+            } else {
+                None
+            }
+        }
+        None => effective_path(search_path)
+            .into_iter()
+            .find(|s| type_in_schema(catalog, s, &tname)),
     };
     match found {
-        Some(s) => Ok(SqlType::in_schema(&s, &name)
-            .with_modifiers(mods)
-            .with_array_dims(dims)),
-        None => {
-            if let Some(e) = catalog.extensions.values().find(|e| {
-                matches!(
-                    (e.name.as_str(), name.as_str()),
-                    ("citext", "citext")
-                        | ("vector", "vector")
-                        | ("hstore", "hstore")
-                        | ("ltree", "ltree")
-                )
-            }) {
-                return Ok(SqlType::in_schema(&e.schema, &name)
-                    .with_modifiers(mods)
-                    .with_array_dims(dims));
+        Some(s) => {
+            let mut t = SqlType::in_schema(&s, &tname).with_modifiers(modifiers);
+            if tname == "numeric" && s == "pg_catalog" && t.modifiers.len() == 1 {
+                t.modifiers.push(0);
             }
-            Err(format!("type \"{base}\" does not exist"))
+            Ok(t)
+        }
+        None => {
+            let shown = match &schema {
+                Some(s) => format!("{s}.{tname}"),
+                None => tname,
+            };
+            Err(format!("type \"{shown}\" does not exist"))
         }
     }
 }
 
-/// The integer type behind `serial` spellings (`serial` → `int4`), `None` for other types.
-pub fn serial_kind(dt: &DataType) -> Option<&'static str> {
-    match dt {
-        DataType::Custom(name, mods) if mods.is_empty() => {
-            match name.to_string().to_ascii_lowercase().as_str() {
-                "serial" | "serial4" => Some("int4"),
-                "bigserial" | "serial8" => Some("int8"),
-                "smallserial" | "serial2" => Some("int2"),
-                _ => None,
-            }
+fn effective_path(path: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if !path.iter().any(|s| s == "pg_catalog") {
+        out.push("pg_catalog".to_string());
+    }
+    for s in path {
+        let s = if s == "$user" { "postgres" } else { s.as_str() };
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
         }
+    }
+    out
+}
+
+fn type_in_schema(catalog: &Catalog, schema: &str, name: &str) -> bool {
+    if schema == "pg_catalog" {
+        return is_builtin_type(name) && !is_pseudo(name);
+    }
+    if catalog
+        .schemas
+        .get(schema)
+        .is_some_and(|s| s.has_type(name))
+    {
+        return true;
+    }
+    extension_type_schema(catalog, name).as_deref() == Some(schema)
+}
+
+fn is_pseudo(name: &str) -> bool {
+    matches!(name, "unknown" | "internal" | "cstring")
+}
+
+/// The integer type behind a serial pseudo-type: `serial`/`serial4` → `int4`,
+/// `bigserial`/`serial8` → `int8`, `smallserial`/`serial2` → `int2`.
+pub fn serial_kind(dt: &DataType) -> Option<&'static str> {
+    let DataType::Custom(name, mods) = dt else {
+        return None;
+    };
+    if !mods.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = name.0.iter().map(fold).collect();
+    let tname = match parts.as_slice() {
+        [n] => n,
+        [s, n] if s == "pg_catalog" => n,
+        _ => return None,
+    };
+    match tname.as_str() {
+        "serial" | "serial4" => Some("int4"),
+        "bigserial" | "serial8" => Some("int8"),
+        "smallserial" | "serial2" => Some("int2"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Domain, EnumType, Extension, Schema};
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+
+    fn parse(t: &str) -> DataType {
+        Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(t)
+            .unwrap()
+            .parse_data_type()
+            .unwrap()
+    }
+
+    fn catalog() -> Catalog {
+        let mut c = Catalog::default();
+        let mut public = Schema::new("public");
+        public.enums.insert(
+            "status".into(),
+            EnumType {
+                name: "status".into(),
+                values: vec!["a".into()],
+                comment: None,
+            },
+        );
+        public.enums.insert(
+            "Role".into(),
+            EnumType {
+                name: "Role".into(),
+                values: vec!["x".into()],
+                comment: None,
+            },
+        );
+        public.domains.insert(
+            "email".into(),
+            Domain {
+                name: "email".into(),
+                base: SqlType::builtin("text"),
+                not_null: false,
+                default: None,
+            },
+        );
+        c.schemas.insert("public".into(), public);
+        let mut auth = Schema::new("auth");
+        auth.enums.insert(
+            "aal_level".into(),
+            EnumType {
+                name: "aal_level".into(),
+                values: vec!["aal1".into()],
+                comment: None,
+            },
+        );
+        c.schemas.insert("auth".into(), auth);
+        c.schemas
+            .insert("extensions".into(), Schema::new("extensions"));
+        for e in ["citext", "vector"] {
+            c.extensions.insert(
+                e.into(),
+                Extension {
+                    name: e.into(),
+                    schema: "extensions".into(),
+                },
+            );
+        }
+        c
+    }
+
+    #[test]
+    fn builtin_spellings() {
+        let c = catalog();
+        let path = vec!["public".to_string(), "extensions".to_string()];
+        let cases = [
+            ("int", "integer"),
+            ("integer", "integer"),
+            ("int4", "integer"),
+            ("int2", "smallint"),
+            ("smallint", "smallint"),
+            ("int8", "bigint"),
+            ("bigint", "bigint"),
+            ("real", "real"),
+            ("float4", "real"),
+            ("float", "double precision"),
+            ("float8", "double precision"),
+            ("double precision", "double precision"),
+            ("float(24)", "real"),
+            ("float(25)", "double precision"),
+            ("numeric", "numeric"),
+            ("decimal(10,2)", "numeric(10,2)"),
+            ("numeric(10)", "numeric(10,0)"),
+            ("varchar", "character varying"),
+            ("varchar(255)", "character varying(255)"),
+            ("character varying(20)", "character varying(20)"),
+            ("char", "character(1)"),
+            ("character(3)", "character(3)"),
+            ("text", "text"),
+            ("bool", "boolean"),
+            ("boolean", "boolean"),
+            ("uuid", "uuid"),
+            ("json", "json"),
+            ("jsonb", "jsonb"),
+            ("bytea", "bytea"),
+            ("date", "date"),
+            ("time", "time without time zone"),
+            ("timetz", "time with time zone"),
+            ("time(3) with time zone", "time(3) with time zone"),
+            ("timestamp", "timestamp without time zone"),
+            ("timestamptz", "timestamp with time zone"),
+            ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+            ("timestamp without time zone", "timestamp without time zone"),
+            ("interval", "interval"),
+            ("inet", "inet"),
+            ("cidr", "cidr"),
+            ("macaddr", "macaddr"),
+            ("bit(3)", "bit(3)"),
+            ("varbit", "bit varying"),
+            ("money", "money"),
+            ("xml", "xml"),
+            ("tsvector", "tsvector"),
+            ("oid", "oid"),
+            ("\"char\"", "\"char\""),
+            ("name", "name"),
+            ("point", "point"),
+            ("text[]", "text[]"),
+            ("int[][]", "integer[][]"),
+            ("integer ARRAY", "integer[]"),
+            ("varchar(10)[]", "character varying(10)[]"),
+        ];
+        for (src, want) in cases {
+            let t = resolve_type(&parse(src), &c, &path).unwrap_or_else(|e| panic!("{src}: {e}"));
+            assert_eq!(t.format(true), want, "{src}");
+        }
+    }
+
+    #[test]
+    fn user_and_extension_types() {
+        let c = catalog();
+        let path = vec!["public".to_string(), "extensions".to_string()];
+        let t = resolve_type(&parse("status"), &c, &path).unwrap();
+        assert_eq!((t.schema.as_str(), t.name.as_str()), ("public", "status"));
+        let t = resolve_type(&parse("\"Role\"[]"), &c, &path).unwrap();
+        assert_eq!((t.name.as_str(), t.array_dims), ("Role", 1));
+        assert!(resolve_type(&parse("role"), &c, &path).is_err());
+        let t = resolve_type(&parse("auth.aal_level"), &c, &path).unwrap();
+        assert_eq!(t.schema, "auth");
+        assert_eq!(
+            resolve_type(&parse("aal_level"), &c, &path).unwrap_err(),
+            "type \"aal_level\" does not exist"
+        );
+        let t = resolve_type(&parse("citext"), &c, &path).unwrap();
+        assert_eq!(
+            (t.schema.as_str(), t.name.as_str()),
+            ("extensions", "citext")
+        );
+        let t = resolve_type(&parse("vector(1536)"), &c, &path).unwrap();
+        assert_eq!(t.modifiers, vec![1536]);
+        assert!(resolve_type(&parse("hstore"), &c, &path).is_err());
+        assert!(resolve_type(&parse("citext"), &c, &["public".to_string()]).is_err());
+        let t = resolve_type(&parse("email"), &c, &path).unwrap();
+        assert_eq!(t.name, "email");
+        assert!(resolve_type(&parse("datetime"), &c, &path).is_err());
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(serial_kind(&parse("serial")), Some("int4"));
+        assert_eq!(serial_kind(&parse("SERIAL4")), Some("int4"));
+        assert_eq!(serial_kind(&parse("bigserial")), Some("int8"));
+        assert_eq!(serial_kind(&parse("serial8")), Some("int8"));
+        assert_eq!(serial_kind(&parse("smallserial")), Some("int2"));
+        assert_eq!(serial_kind(&parse("pg_catalog.serial2")), Some("int2"));
+        assert_eq!(serial_kind(&parse("int")), None);
+        assert_eq!(serial_kind(&parse("public.serial")), None);
     }
 }

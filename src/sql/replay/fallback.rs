@@ -23,7 +23,7 @@ use super::{
 };
 use crate::catalog::Domain;
 use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::deparse_default;
+use crate::sql::deparse::stored_default;
 
 /// Tries the fallbacks; `None` when none applies.
 pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> Option<R<Outcome>> {
@@ -479,7 +479,7 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
         ));
     }
     let base = r.resolve_column_type(&dt)?;
-    let default = default.map(|e| deparse_default(&e, &base, &r.expr_ctx(&[])));
+    let default = default.and_then(|e| stored_default(&e, &base, &r.expr_ctx(&[])));
     let checks = r.domain_checks(&n, &base, &checks);
     r.catalog
         .schemas

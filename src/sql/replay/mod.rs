@@ -219,6 +219,9 @@ pub struct Replayer {
     /// removed). A name not in it is certainly free; a name in it is checked against the
     /// catalog. Keeps name choice O(1) instead of a scan of the schema.
     known_names: std::collections::HashSet<String>,
+    /// Signatures of the functions the migrations created (the catalog keeps only names):
+    /// expressions calling them print with their argument and result types.
+    function_sigs: Vec<crate::sql::deparse::FunctionSig>,
 }
 
 impl Replayer {
@@ -243,6 +246,7 @@ impl Replayer {
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
             stats: ReplayStats::default(),
             known_names,
+            function_sigs: Vec::new(),
         }
     }
 
@@ -556,18 +560,73 @@ impl Replayer {
                 None => return Ok(Outcome::PassedOver),
             },
         };
+        let sig = if verb == "create" {
+            match parse_one(stmt.tokens()) {
+                Ok(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, &cf),
+                _ => None,
+            }
+        } else {
+            None
+        };
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
             match verb {
                 "create" => {
-                    s.functions.insert(name);
+                    s.functions.insert(name.clone());
                 }
                 "drop" => {
                     s.functions.remove(&name);
+                    self.function_sigs
+                        .retain(|f| !(f.schema == schema && f.name == name));
                 }
                 _ => {}
             }
         }
+        if let Some(sig) = sig {
+            self.function_sigs
+                .retain(|f| !(f.schema == sig.schema && f.name == sig.name && f.args == sig.args));
+            self.function_sigs.push(sig);
+        }
         Ok(Outcome::PassedOver)
+    }
+
+    /// The signature of a created function, when its parameter and result types resolve.
+    fn function_sig(
+        &self,
+        schema: &str,
+        name: &str,
+        cf: &sqlparser::ast::CreateFunction,
+    ) -> Option<crate::sql::deparse::FunctionSig> {
+        use sqlparser::ast::{ArgMode, FunctionReturnType};
+        let mut args = Vec::new();
+        let mut defaults = 0;
+        let mut variadic = false;
+        for a in cf.args.iter().flatten() {
+            if matches!(a.mode, Some(ArgMode::Out)) {
+                continue;
+            }
+            variadic = matches!(a.mode, Some(ArgMode::Variadic));
+            let mut ty = self.resolve_column_type(&a.data_type).ok()?;
+            if variadic && !ty.is_array() {
+                ty.array_dims = 1;
+            }
+            if a.default_expr.is_some() {
+                defaults += 1;
+            }
+            args.push(ty);
+        }
+        let ret = match cf.return_type.as_ref()? {
+            FunctionReturnType::DataType(dt) | FunctionReturnType::SetOf(dt) => {
+                self.resolve_column_type(dt).ok()?
+            }
+        };
+        Some(crate::sql::deparse::FunctionSig {
+            schema: schema.to_string(),
+            name: name.to_string(),
+            args,
+            ret,
+            variadic,
+            defaults,
+        })
     }
 
     /// Applies a parsed statement.
@@ -724,11 +783,18 @@ impl Replayer {
 
     /// An expression context for a table's columns.
     pub(crate) fn expr_ctx<'a>(&'a self, columns: &'a [crate::catalog::Column]) -> ExprContext<'a> {
-        ExprContext {
-            catalog: &self.catalog,
-            search_path: &self.search_path,
-            columns,
-        }
+        ExprContext::new(&self.catalog, &self.search_path, columns)
+            .with_functions(&self.function_sigs)
+    }
+
+    /// An expression context for the columns of `schema.table`.
+    pub(crate) fn table_ctx<'a>(
+        &'a self,
+        schema: &'a str,
+        table: &'a str,
+        columns: &'a [crate::catalog::Column],
+    ) -> ExprContext<'a> {
+        self.expr_ctx(columns).with_table(schema, table)
     }
 }
 

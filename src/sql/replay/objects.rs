@@ -22,7 +22,7 @@ use crate::catalog::{
     IndexKey, IndexTarget, Policy, Schema, View,
 };
 use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::{deparse_bool, deparse_default, deparse_expr};
+use crate::sql::deparse::{deparse_bool, deparse_index_key, stored_default};
 
 /// `SELECT pg_catalog.set_config('search_path', '…', false)` → the new path.
 pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
@@ -338,7 +338,7 @@ impl Replayer {
             Some(t) => t.columns.clone(),
             None => self.catalog.schemas[&schema].views[&rel].columns.clone(),
         };
-        let ctx = self.expr_ctx(&columns);
+        let ctx = self.table_ctx(&schema, &rel, &columns);
         let mut keys = Vec::new();
         let mut col_names = Vec::new();
         for c in &ci.columns {
@@ -352,7 +352,7 @@ impl Replayer {
                     }
                     IndexTarget::Column(n)
                 }
-                None => IndexTarget::Expression(deparse_expr(&c.column.expr, &ctx)),
+                None => IndexTarget::Expression(deparse_index_key(&c.column.expr, &ctx)),
             };
             col_names.push(match &target {
                 IndexTarget::Column(n) => n.clone(),
@@ -807,7 +807,7 @@ impl Replayer {
         let default = d
             .default
             .as_ref()
-            .map(|e| deparse_default(e, &base, &self.expr_ctx(&[])));
+            .and_then(|e| stored_default(e, &base, &self.expr_ctx(&[])));
         let written: Vec<(Option<String>, Expr)> = d
             .constraints
             .iter()
@@ -1167,7 +1167,7 @@ impl Replayer {
                 format!("policy \"{name}\" for table \"{table}\" already exists"),
             ));
         }
-        let ctx = self.expr_ctx(&t.columns);
+        let ctx = self.table_ctx(&schema, &table, &t.columns);
         let policy = Policy {
             name,
             permissive: !matches!(p.policy_type, Some(CreatePolicyType::Restrictive)),
@@ -1198,7 +1198,7 @@ impl Replayer {
                 format!("policy \"{name}\" for table \"{table}\" does not exist"),
             ));
         }
-        let ctx = self.expr_ctx(&t.columns);
+        let ctx = self.table_ctx(&schema, &table, &t.columns);
         match &p.operation {
             AlterPolicyOperation::Rename { new_name } => {
                 let new = fold(new_name);

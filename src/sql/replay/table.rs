@@ -19,7 +19,7 @@ use crate::catalog::{
     PrimaryKey, QualifiedName, Sequence, SqlType, Table, UniqueConstraint,
 };
 use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::{deparse_bool, deparse_default, deparse_expr};
+use crate::sql::deparse::{deparse_bool, deparse_generated, serial_default, stored_default};
 use crate::sql::types::{resolve_type, serial_kind};
 
 /// A constraint written in a CREATE TABLE or ALTER TABLE, before it gets its name.
@@ -430,10 +430,7 @@ impl Replayer {
             let seq_name = choose_relation_name(table, Some(&name), "seq", &taken);
             let mut s = default_sequence(&seq_name, int);
             s.owned_by = Some((table.to_string(), name.clone()));
-            col.default = Some(format!(
-                "nextval({}::regclass)",
-                crate::sql::quote_literal(&self.regclass_text(schema, &seq_name))
-            ));
+            col.default = Some(serial_default(schema, &seq_name, &self.expr_ctx(&[])));
             seq = Some(s);
         } else {
             col.ty = self.resolve_column_type(&def.data_type)?;
@@ -502,7 +499,11 @@ impl Replayer {
                     (_, Some(e)) => {
                         let mut cols = existing.to_vec();
                         cols.push(col.clone());
-                        col.generated = Some(deparse_expr(e, &self.expr_ctx(&cols)));
+                        col.generated = Some(deparse_generated(
+                            e,
+                            &col.ty,
+                            &self.table_ctx(schema, table, &cols),
+                        ));
                     }
                     (GeneratedAs::Always | GeneratedAs::ByDefault, None) => {
                         col.identity = Some(if *generated_as == GeneratedAs::Always {
@@ -530,11 +531,9 @@ impl Replayer {
             }
         }
         if let Some(e) = default_expr {
-            if !is_null_literal(&e) {
-                let mut cols = existing.to_vec();
-                cols.push(col.clone());
-                col.default = Some(deparse_default(&e, &col.ty, &self.expr_ctx(&cols)));
-            }
+            let mut cols = existing.to_vec();
+            cols.push(col.clone());
+            col.default = stored_default(&e, &col.ty, &self.table_ctx(schema, table, &cols));
         }
         Ok((col, cons, seq))
     }
@@ -698,7 +697,7 @@ impl Replayer {
                         })
                     }
                 };
-                let expression = deparse_bool(&expr, &self.expr_ctx(&t.columns));
+                let expression = deparse_bool(&expr, &self.table_ctx(schema, table, &t.columns));
                 self.remember(&name);
                 let t = self.table_mut(schema, table);
                 t.checks.push(CheckConstraint {
@@ -1492,15 +1491,11 @@ impl Replayer {
                 self.column_mut(schema, table, col).not_null = false;
             }
             AlterColumnOperation::SetDefault { value } => {
-                let text = if is_null_literal(value) {
-                    None
-                } else {
-                    Some(deparse_default(
-                        value,
-                        &column.ty,
-                        &self.expr_ctx(&t.columns),
-                    ))
-                };
+                let text = stored_default(
+                    value,
+                    &column.ty,
+                    &self.table_ctx(schema, table, &t.columns),
+                );
                 self.column_mut(schema, table, col).default = text;
             }
             AlterColumnOperation::DropDefault => {
@@ -1645,14 +1640,6 @@ fn match_type(m: &Option<ConstraintReferenceMatchKind>) -> MatchType {
         Some(ConstraintReferenceMatchKind::Full) => MatchType::Full,
         Some(ConstraintReferenceMatchKind::Partial) => MatchType::Partial,
         _ => MatchType::Simple,
-    }
-}
-
-fn is_null_literal(e: &Expr) -> bool {
-    match e {
-        Expr::Value(v) => matches!(v.value, Value::Null),
-        Expr::Nested(e) => is_null_literal(e),
-        _ => false,
     }
 }
 

@@ -1,0 +1,420 @@
+//! The analysed expression tree: the subset of Postgres's primitive nodes (`Const`, `Var`,
+//! `FuncExpr`, `OpExpr`, `RelabelType`, …) that `ruleutils.c` prints from.
+
+use super::funcs::{Func, Oper};
+use super::query::Query;
+use super::typesys::Ty;
+
+/// An analysed expression.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    /// A constant; `value` is the type's output text (`None` for NULL).
+    Const {
+        /// Type (`unknown` for an uncoerced literal).
+        ty: Ty,
+        /// Type modifiers (only kept for `interval`).
+        typmod: Vec<i64>,
+        /// Output text.
+        value: Option<String>,
+    },
+    /// A column reference.
+    Var {
+        /// Column name.
+        name: String,
+        /// Name of the range-table entry it belongs to (printed when prefixes are on).
+        rel: String,
+        /// Type.
+        ty: Ty,
+        /// Column modifiers.
+        typmod: Vec<i64>,
+    },
+    /// A whole-row reference (`tab.*` / `tab`).
+    WholeRow {
+        /// Range-table entry name.
+        rel: String,
+        /// Row type.
+        ty: Ty,
+    },
+    /// A function call.
+    Func(Box<FuncCall>),
+    /// An operator (prefix when it has one argument).
+    Op {
+        /// The operator.
+        oper: Oper,
+        /// Operands after coercion.
+        args: Vec<Node>,
+        /// Result type.
+        ty: Ty,
+    },
+    /// AND / OR / NOT.
+    Bool {
+        /// Which.
+        op: BoolOp,
+        /// Operands.
+        args: Vec<Node>,
+    },
+    /// `IS [NOT] NULL`.
+    NullTest {
+        /// Operand.
+        arg: Box<Node>,
+        /// `IS NOT NULL`.
+        not: bool,
+    },
+    /// `IS [NOT] TRUE|FALSE|UNKNOWN` (`test` is the printed suffix).
+    BoolTest {
+        /// Operand.
+        arg: Box<Node>,
+        /// `" IS TRUE"` etc.
+        test: &'static str,
+    },
+    /// `IS DISTINCT FROM`.
+    Distinct {
+        /// Operands.
+        args: Vec<Node>,
+    },
+    /// `NULLIF(a, b)`.
+    NullIf {
+        /// Operands.
+        args: Vec<Node>,
+        /// Result type.
+        ty: Ty,
+    },
+    /// `x op ANY|ALL (array)`.
+    ScalarArray {
+        /// The operator.
+        oper: Oper,
+        /// ANY (true) or ALL.
+        any: bool,
+        /// Operands.
+        args: Vec<Node>,
+    },
+    /// `ARRAY[…]`.
+    Array {
+        /// Array type.
+        ty: Ty,
+        /// Elements.
+        elems: Vec<Node>,
+    },
+    /// A coercion (`RelabelType`, cast `FuncExpr`, `CoerceViaIO`, `ArrayCoerceExpr`,
+    /// `CoerceToDomain`, length coercion).
+    Coerce {
+        /// Operand.
+        arg: Box<Node>,
+        /// Target type.
+        ty: Ty,
+        /// Target modifiers.
+        typmod: Vec<i64>,
+        /// Shown even when implicit coercions are hidden.
+        explicit: bool,
+        /// Node kind (matters for pretty parenthesisation).
+        kind: CoerceKind,
+    },
+    /// `CASE`.
+    Case {
+        /// `CASE arg WHEN …` operand.
+        arg: Option<Box<Node>>,
+        /// `WHEN` conditions (or compared values) and results.
+        whens: Vec<(Node, Node)>,
+        /// `ELSE` result.
+        default: Box<Node>,
+        /// Result type.
+        ty: Ty,
+    },
+    /// `COALESCE(…)`.
+    Coalesce {
+        /// Arguments.
+        args: Vec<Node>,
+        /// Result type.
+        ty: Ty,
+    },
+    /// `GREATEST(…)` / `LEAST(…)`.
+    MinMax {
+        /// GREATEST.
+        greatest: bool,
+        /// Arguments.
+        args: Vec<Node>,
+        /// Result type.
+        ty: Ty,
+    },
+    /// `CURRENT_TIMESTAMP`, `CURRENT_USER`, … (`SQLValueFunction`).
+    SqlValue {
+        /// Printed keyword.
+        name: &'static str,
+        /// `(precision)`.
+        typmod: Option<i64>,
+        /// Type.
+        ty: Ty,
+    },
+    /// A sub-select.
+    SubLink(Box<SubLink>),
+    /// `ROW(…)`.
+    Row {
+        /// Fields.
+        args: Vec<Node>,
+    },
+    /// `(x).field`.
+    FieldSelect {
+        /// Operand.
+        arg: Box<Node>,
+        /// Field.
+        field: String,
+        /// Type.
+        ty: Ty,
+    },
+    /// `x[i]`, `x[a:b]`.
+    Subscript {
+        /// Operand.
+        arg: Box<Node>,
+        /// Subscripts: lower (or index), upper, is_slice.
+        subs: Vec<(Option<Node>, Option<Node>, bool)>,
+        /// Type.
+        ty: Ty,
+    },
+    /// `x COLLATE "c"`.
+    Collate {
+        /// Operand.
+        arg: Box<Node>,
+        /// Collation name as printed.
+        collation: String,
+    },
+    /// `name => value` in a call.
+    Named {
+        /// Parameter name.
+        name: String,
+        /// Value.
+        arg: Box<Node>,
+    },
+    /// Something not modelled, printed as given.
+    Raw {
+        /// Text.
+        text: String,
+        /// Guessed type.
+        ty: Ty,
+    },
+}
+
+/// Boolean operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BoolOp {
+    /// AND.
+    And,
+    /// OR.
+    Or,
+    /// NOT.
+    Not,
+}
+
+/// Which node a coercion is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CoerceKind {
+    /// `RelabelType`.
+    Relabel,
+    /// A cast function or a length coercion (`FuncExpr`).
+    Func,
+    /// `CoerceViaIO`.
+    Io,
+    /// `ArrayCoerceExpr`.
+    Array,
+    /// `CoerceToDomain`.
+    Domain,
+}
+
+/// A function call.
+#[derive(Debug, Clone)]
+pub(crate) struct FuncCall {
+    /// The function.
+    pub func: Func,
+    /// Arguments after coercion.
+    pub args: Vec<Node>,
+    /// Result type.
+    pub ty: Ty,
+    /// How it was written.
+    pub syntax: Syntax,
+    /// `VARIADIC` shown.
+    pub variadic: bool,
+    /// `*` (`count(*)`).
+    pub star: bool,
+    /// `DISTINCT` in an aggregate.
+    pub distinct: bool,
+}
+
+/// How a function call prints (`COERCE_EXPLICIT_CALL` or one of the SQL syntaxes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// `f(args)`.
+    Call,
+    /// `(x AT TIME ZONE z)`.
+    AtTimeZone,
+    /// `POSITION(a IN b)`.
+    Position,
+    /// `SUBSTRING(a FROM b FOR c)`.
+    Substring,
+    /// `TRIM(BOTH|LEADING|TRAILING …)`.
+    Trim(&'static str),
+    /// `EXTRACT(field FROM x)`.
+    Extract,
+    /// `OVERLAY(a PLACING b FROM c FOR d)`.
+    Overlay,
+}
+
+/// A sub-select in an expression.
+#[derive(Debug, Clone)]
+pub(crate) struct SubLink {
+    /// EXISTS, scalar, ANY/ALL, ARRAY.
+    pub kind: SubLinkKind,
+    /// Left operand of ANY/ALL.
+    pub test: Option<Node>,
+    /// Operator name of ANY/ALL.
+    pub op: String,
+    /// The query.
+    pub query: Query,
+    /// Result type.
+    pub ty: Ty,
+}
+
+/// Sub-link kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubLinkKind {
+    /// `EXISTS (…)`.
+    Exists,
+    /// `(SELECT …)`.
+    Expr,
+    /// `x op ANY (…)` / `x IN (…)`.
+    Any,
+    /// `x op ALL (…)`.
+    All,
+    /// `ARRAY(…)`.
+    Array,
+}
+
+impl Node {
+    /// `exprType`.
+    pub fn ty(&self) -> Ty {
+        match self {
+            Node::Const { ty, .. }
+            | Node::Var { ty, .. }
+            | Node::WholeRow { ty, .. }
+            | Node::Op { ty, .. }
+            | Node::NullIf { ty, .. }
+            | Node::Array { ty, .. }
+            | Node::Coerce { ty, .. }
+            | Node::Case { ty, .. }
+            | Node::Coalesce { ty, .. }
+            | Node::MinMax { ty, .. }
+            | Node::SqlValue { ty, .. }
+            | Node::FieldSelect { ty, .. }
+            | Node::Subscript { ty, .. }
+            | Node::Raw { ty, .. } => ty.clone(),
+            Node::Func(f) => f.ty.clone(),
+            Node::Bool { .. }
+            | Node::NullTest { .. }
+            | Node::BoolTest { .. }
+            | Node::Distinct { .. }
+            | Node::ScalarArray { .. } => Ty::b("bool"),
+            Node::SubLink(s) => s.ty.clone(),
+            Node::Row { .. } => Ty::b("record"),
+            Node::Collate { arg, .. } | Node::Named { arg, .. } => arg.ty(),
+        }
+    }
+
+    /// `exprTypmod` (empty for -1).
+    pub fn typmod(&self) -> Vec<i64> {
+        match self {
+            Node::Const { typmod, .. } | Node::Var { typmod, .. } | Node::Coerce { typmod, .. } => {
+                typmod.clone()
+            }
+            Node::SqlValue { typmod, .. } => typmod.iter().copied().collect(),
+            Node::Collate { arg, .. } => arg.typmod(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this is a `Const` (NULL or not).
+    pub fn is_const(&self) -> bool {
+        matches!(self, Node::Const { .. })
+    }
+
+    /// An untyped literal (`'x'` or `NULL` before coercion).
+    pub fn is_unknown_literal(&self) -> bool {
+        matches!(self, Node::Const { ty, .. } if ty.is_unknown())
+    }
+
+    /// `NULL` constant of type `unknown`.
+    pub fn null() -> Node {
+        Node::Const {
+            ty: Ty::unknown(),
+            typmod: Vec::new(),
+            value: None,
+        }
+    }
+
+    /// Whether the expression contains a column of the current query level.
+    pub fn contains_vars(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |n| {
+            if matches!(n, Node::Var { .. } | Node::WholeRow { .. }) {
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// Calls `f` on this node and every sub-node (not descending into sub-selects).
+    pub fn walk(&self, f: &mut dyn FnMut(&Node)) {
+        f(self);
+        match self {
+            Node::Func(c) => c.args.iter().for_each(|a| a.walk(f)),
+            Node::Op { args, .. }
+            | Node::Bool { args, .. }
+            | Node::Distinct { args, .. }
+            | Node::NullIf { args, .. }
+            | Node::ScalarArray { args, .. }
+            | Node::Coalesce { args, .. }
+            | Node::MinMax { args, .. }
+            | Node::Row { args } => args.iter().for_each(|a| a.walk(f)),
+            Node::Array { elems, .. } => elems.iter().for_each(|a| a.walk(f)),
+            Node::NullTest { arg, .. }
+            | Node::BoolTest { arg, .. }
+            | Node::Coerce { arg, .. }
+            | Node::FieldSelect { arg, .. }
+            | Node::Collate { arg, .. }
+            | Node::Named { arg, .. } => arg.walk(f),
+            Node::Subscript { arg, subs, .. } => {
+                arg.walk(f);
+                for (a, b, _) in subs {
+                    if let Some(a) = a {
+                        a.walk(f);
+                    }
+                    if let Some(b) = b {
+                        b.walk(f);
+                    }
+                }
+            }
+            Node::Case {
+                arg,
+                whens,
+                default,
+                ..
+            } => {
+                if let Some(a) = arg {
+                    a.walk(f);
+                }
+                for (w, r) in whens {
+                    w.walk(f);
+                    r.walk(f);
+                }
+                default.walk(f);
+            }
+            Node::SubLink(s) => {
+                if let Some(t) = &s.test {
+                    t.walk(f);
+                }
+            }
+            Node::Const { .. }
+            | Node::Var { .. }
+            | Node::WholeRow { .. }
+            | Node::SqlValue { .. }
+            | Node::Raw { .. } => {}
+        }
+    }
+}

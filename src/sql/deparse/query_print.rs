@@ -1,0 +1,290 @@
+//! Printing sub-selects as `get_query_def` / `get_sublink_expr` / `get_setop_query` /
+//! `get_from_clause` print them (pretty indentation, range-table names as prefixes).
+
+use super::node::{Node, SubLink, SubLinkKind};
+use super::print::{Printer, INDENT_JOIN, INDENT_STD, INDENT_VAR};
+use super::query::{FromItem, Query, SetOp};
+use crate::sql::quote_ident;
+
+impl Printer<'_, '_> {
+    /// `get_sublink_expr`.
+    pub fn sublink(&mut self, s: &SubLink) {
+        if s.kind == SubLinkKind::Array {
+            self.buf.push_str("ARRAY(");
+        } else {
+            self.buf.push('(');
+        }
+        if let Some(t) = &s.test {
+            self.expr(t, true);
+        }
+        let need_paren = match s.kind {
+            SubLinkKind::Exists => {
+                self.buf.push_str("EXISTS ");
+                true
+            }
+            SubLinkKind::Any => {
+                if s.op == "=" {
+                    self.buf.push_str(" IN ");
+                } else {
+                    self.buf.push_str(&format!(" {} ANY ", s.op));
+                }
+                true
+            }
+            SubLinkKind::All => {
+                self.buf.push_str(&format!(" {} ALL ", s.op));
+                true
+            }
+            SubLinkKind::Expr | SubLinkKind::Array => false,
+        };
+        if need_paren {
+            self.buf.push('(');
+        }
+        let (saved_indent, saved_prefix) = (self.indent, self.varprefix);
+        self.query(&s.query);
+        self.indent = saved_indent;
+        self.varprefix = saved_prefix;
+        self.buf.push_str(if need_paren { "))" } else { ")" });
+    }
+
+    /// `get_query_def` for a SELECT.
+    fn query(&mut self, q: &Query) {
+        if let Some(raw) = &q.raw {
+            self.buf.push_str(raw);
+            return;
+        }
+        if let Some(set_op) = &q.set_op {
+            self.set_op(set_op);
+            return;
+        }
+        self.varprefix = true;
+        self.indent += INDENT_STD;
+        self.buf.push_str(" SELECT");
+        if let Some(on) = &q.distinct {
+            self.buf.push_str(" DISTINCT");
+            if !on.is_empty() {
+                self.buf.push_str(" ON (");
+                self.list(on, false);
+                self.buf.push(')');
+            }
+        }
+        let mut sep = " ";
+        for (i, (node, name)) in q.targets.iter().enumerate() {
+            self.buf.push_str(sep);
+            sep = ", ";
+            let mut item = Printer::new(self.ctx, self.pretty);
+            item.indent = self.indent;
+            item.varprefix = self.varprefix;
+            item.expr(node, true);
+            let attname = match node {
+                Node::Var { name: col, .. } => col.as_str(),
+                _ => "?column?",
+            };
+            let colname = name.as_deref().unwrap_or("?column?");
+            if attname != colname {
+                item.buf.push_str(" AS ");
+                item.buf.push_str(&quote_ident(colname));
+            }
+            if item.buf.starts_with('\n') {
+                while self.buf.ends_with(' ') {
+                    self.buf.pop();
+                }
+            } else if i > 0 {
+                self.keyword("", -INDENT_STD, INDENT_STD, INDENT_VAR);
+            }
+            self.buf.push_str(&item.buf);
+        }
+        for (i, f) in q.from.iter().enumerate() {
+            if i == 0 {
+                self.keyword(" FROM ", -INDENT_STD, INDENT_STD, 2);
+                self.range_item(f);
+            } else {
+                self.buf.push_str(", ");
+                let mut item = Printer::new(self.ctx, self.pretty);
+                item.indent = self.indent;
+                item.varprefix = self.varprefix;
+                item.range_item(f);
+                if item.buf.starts_with('\n') {
+                    while self.buf.ends_with(' ') {
+                        self.buf.pop();
+                    }
+                } else {
+                    self.keyword("", -INDENT_STD, INDENT_STD, INDENT_VAR);
+                }
+                self.buf.push_str(&item.buf);
+            }
+        }
+        if let Some(w) = &q.filter {
+            self.keyword(" WHERE ", -INDENT_STD, INDENT_STD, 1);
+            self.expr(w, false);
+        }
+        if !q.group_by.is_empty() {
+            self.keyword(" GROUP BY ", -INDENT_STD, INDENT_STD, 1);
+            for (i, g) in q.group_by.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.sort_group_item(g);
+            }
+        }
+        if let Some(h) = &q.having {
+            self.keyword(" HAVING ", -INDENT_STD, INDENT_STD, 0);
+            self.expr(h, false);
+        }
+        if !q.order_by.is_empty() {
+            self.keyword(" ORDER BY ", -INDENT_STD, INDENT_STD, 1);
+            for (i, (e, desc, nulls_first)) in q.order_by.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.sort_group_item(e);
+                if *desc {
+                    self.buf.push_str(" DESC");
+                }
+                if *nulls_first && !*desc {
+                    self.buf.push_str(" NULLS FIRST");
+                } else if !*nulls_first && *desc {
+                    self.buf.push_str(" NULLS LAST");
+                }
+            }
+        }
+        if let Some(o) = &q.offset {
+            self.keyword(" OFFSET ", -INDENT_STD, INDENT_STD, 0);
+            self.expr(o, false);
+        }
+        if let Some(l) = &q.limit {
+            self.keyword(" LIMIT ", -INDENT_STD, INDENT_STD, 0);
+            match l {
+                Node::Const { value: None, .. } => self.buf.push_str("ALL"),
+                l => self.expr(l, false),
+            }
+        }
+    }
+
+    /// `get_setop_query`.
+    fn set_op(&mut self, op: &SetOp) {
+        let left_paren = op
+            .left
+            .set_op
+            .as_ref()
+            .is_some_and(|l| l.op != op.op || l.all != op.all);
+        let mut subindent = 0;
+        if left_paren {
+            self.buf.push('(');
+            subindent = INDENT_STD;
+            self.keyword("", subindent, 0, 0);
+        }
+        self.set_op_input(&op.left);
+        if left_paren {
+            self.keyword(") ", -subindent, 0, 0);
+        } else {
+            self.keyword("", -subindent, 0, 0);
+        }
+        self.buf.push_str(op.op);
+        self.buf.push(' ');
+        if op.all {
+            self.buf.push_str("ALL ");
+        }
+        let right_paren = op.right.set_op.is_some();
+        let subindent = if right_paren {
+            self.buf.push('(');
+            INDENT_STD
+        } else {
+            0
+        };
+        self.keyword("", subindent, 0, 0);
+        self.set_op_input(&op.right);
+        self.indent -= subindent;
+        if right_paren {
+            self.keyword(")", 0, 0, 0);
+        }
+    }
+
+    /// A set-operation input: a nested set operation, or a query at the current indentation.
+    fn set_op_input(&mut self, q: &Query) {
+        if let Some(inner) = &q.set_op {
+            self.set_op(inner);
+        } else {
+            let (indent, prefix) = (self.indent, self.varprefix);
+            self.query(q);
+            self.indent = indent;
+            self.varprefix = prefix;
+        }
+    }
+
+    /// `get_rule_sortgroupclause`.
+    fn sort_group_item(&mut self, e: &Node) {
+        match e {
+            Node::Const { ty, typmod, value } => self.constant(ty, typmod, value.as_deref(), 1),
+            Node::Var { .. } => self.expr(e, true),
+            _ => {
+                let paren = self.pretty || matches!(e, Node::Func(_));
+                if paren {
+                    self.buf.push('(');
+                }
+                self.expr(e, true);
+                if paren {
+                    self.buf.push(')');
+                }
+            }
+        }
+    }
+
+    /// `get_from_clause_item`.
+    fn range_item(&mut self, f: &FromItem) {
+        match f {
+            FromItem::Rel {
+                schema,
+                name,
+                refname,
+                aliased,
+            } => {
+                self.buf.push_str(&self.ctx.relation_name(schema, name));
+                if *aliased || refname != name {
+                    self.buf.push(' ');
+                    self.buf.push_str(&quote_ident(refname));
+                }
+            }
+            FromItem::Join {
+                kind,
+                left,
+                right,
+                on,
+                using,
+            } => {
+                let paren_right = self.pretty && matches!(**right, FromItem::Join { .. });
+                if !self.pretty {
+                    self.buf.push('(');
+                }
+                self.range_item(left);
+                self.keyword(kind, -INDENT_STD, INDENT_STD, INDENT_JOIN);
+                if paren_right {
+                    self.buf.push('(');
+                }
+                self.range_item(right);
+                if paren_right {
+                    self.buf.push(')');
+                }
+                if !using.is_empty() {
+                    self.buf.push_str(" USING (");
+                    let cols: Vec<String> = using.iter().map(|c| quote_ident(c)).collect();
+                    self.buf.push_str(&cols.join(", "));
+                    self.buf.push(')');
+                } else if let Some(on) = on {
+                    self.buf.push_str(" ON ");
+                    if !self.pretty {
+                        self.buf.push('(');
+                    }
+                    self.expr(on, false);
+                    if !self.pretty {
+                        self.buf.push(')');
+                    }
+                } else if *kind != " CROSS JOIN " {
+                    self.buf.push_str(" ON TRUE");
+                }
+                if !self.pretty {
+                    self.buf.push(')');
+                }
+            }
+        }
+    }
+}
