@@ -4,18 +4,40 @@
 //! `pg_get_expr`, so schemagen has to print expressions exactly as PostgreSQL 15's
 //! `ruleutils.c` does, without a database. This module does it in two steps:
 //!
-//! 1. [`analyze`] mirrors Postgres's parse analysis (`transformExpr`): it resolves columns,
-//!    functions and operators (built-in ones from PostgreSQL 15's own catalog, see [`pg_data`];
+//! 1. `analyze` mirrors Postgres's parse analysis (`transformExpr`): it resolves columns,
+//!    functions and operators (built-in ones from PostgreSQL 15's own catalog, see `pg_data`;
 //!    extension and user ones from the [`Catalog`]), infers types, and inserts the coercions
 //!    Postgres inserts (`'x'` on a text column becomes `'x'::text`, `x IN ('a','b')` becomes
 //!    `x = ANY (ARRAY[…])`, varchar operands are relabelled to text, …).
-//! 2. [`print`] mirrors `get_rule_expr`: parenthesisation, implicit casts shown only where
+//! 2. `print` mirrors `get_rule_expr`: parenthesisation, implicit casts shown only where
 //!    ruleutils shows them, names qualified only when not visible through the *reading*
 //!    session's search path ([`ExprContext::display_path`]), constants through their type's
-//!    output function ([`consts`]).
+//!    output function (`consts`).
 //!
 //! Nothing here panics on unexpected input: what is not modelled is printed as sqlparser
 //! prints it, as a best guess.
+//!
+//! # Use from the replay
+//!
+//! | object | call | Postgres's text |
+//! |---|---|---|
+//! | column `DEFAULT` | [`stored_default`] (`None`: no default stored) | `pg_get_expr(adbin, adrelid)` |
+//! | `serial` column | [`serial_default`] | `nextval('t_id_seq'::regclass)` |
+//! | `GENERATED ALWAYS AS (…)` | [`deparse_generated`] | `pg_get_expr(adbin, adrelid)` |
+//! | `CHECK (…)` | [`deparse_bool`]; name from [`referenced_columns`] | inside `CHECK (…)` of `pg_get_constraintdef` |
+//! | index `WHERE …` | [`deparse_bool`] | `pg_get_expr(indpred, indrelid)` |
+//! | index expression key | [`deparse_index_key`] | `pg_get_indexdef(indexrelid, k, true)` |
+//! | policy `USING` / `WITH CHECK` | [`deparse_bool`] | `pg_get_expr(polqual, polrelid)` |
+//!
+//! The [`ExprContext`] carries the catalog as it is when the statement runs, the statement's
+//! `search_path`, the table's columns (all of them: a `CHECK` in `CREATE TABLE` sees every
+//! column) and name, and the signatures of user functions (unknown ones are guessed: their
+//! literal arguments print as `'x'::text`). Column types come from
+//! [`resolve_type`](crate::sql::types::resolve_type) (check
+//! [`serial_kind`](crate::sql::types::serial_kind) first: `serial` is not a type). After
+//! `ALTER COLUMN … TYPE`, Postgres re-coerces a stored default without changing its text in
+//! the usual cases (`'x'::text` stays `'x'::text` on a varchar column), so the stored text can
+//! be kept.
 
 use sqlparser::ast::Expr;
 

@@ -301,7 +301,10 @@ impl Analyzer<'_, '_> {
             let (n, fa) = match a {
                 FunctionArg::Unnamed(fa) => (None, fa),
                 FunctionArg::Named { name, arg, .. } => (Some(self.ident(name)), arg),
-                FunctionArg::ExprNamed { arg, .. } => (None, arg),
+                FunctionArg::ExprNamed { name, arg, .. } => match name {
+                    Expr::Identifier(id) => (Some(self.ident(id)), arg),
+                    _ => (None, arg),
+                },
             };
             match fa {
                 FunctionArgExpr::Expr(x) => {

@@ -22,7 +22,8 @@ pub(crate) fn normalize(ctx: &ExprContext<'_>, text: &str, ty: &Ty) -> Option<St
         return Some(text.to_string());
     }
     match ty.name.as_str() {
-        "bool" => parse_bool(text).map(|b| if b { "true" } else { "false" }.to_string()),
+        // `boolout` prints `t`/`f` (in arrays); a bool constant prints as `true`/`false`.
+        "bool" => parse_bool(text).map(|b| if b { "t" } else { "f" }.to_string()),
         "int2" | "int4" | "int8" | "oid" => parse_int(text).map(|v| v.to_string()),
         "numeric" => normalize_numeric(text.trim()),
         "float4" | "float8" => normalize_float(text.trim(), ty.name == "float4"),

@@ -369,7 +369,11 @@ impl<'a, 'c> Printer<'a, 'c> {
                 needlabel = true;
             }
         } else if ty.is("bool") {
-            self.buf.push_str(v);
+            self.buf.push_str(if v == "t" || v == "true" {
+                "true"
+            } else {
+                "false"
+            });
         } else {
             self.buf.push_str(&quote_const(v));
         }

@@ -6,7 +6,8 @@
 
 use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind,
-    Query as SqlQuery, Select, SelectItem, SetExpr, TableFactor, TableWithJoins,
+    Query as SqlQuery, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableFactor,
+    TableWithJoins,
 };
 
 use super::analyze::{Analyzer, Rte};
@@ -235,6 +236,27 @@ impl Analyzer<'_, '_> {
                     let n = self.expr(expr);
                     out.targets.push((n, Some(self.ident(alias))));
                 }
+                SelectItem::Wildcard(_) => {
+                    if has_using(&out.from) {
+                        return Err(Unsupported);
+                    }
+                    for rte in self.scopes.last().cloned().unwrap_or_default() {
+                        out.targets.extend(expand_star(&rte)?);
+                    }
+                }
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(n),
+                    _,
+                ) => {
+                    let q = self.name_parts(n).pop().unwrap_or_default();
+                    let rte = self
+                        .scopes
+                        .last()
+                        .and_then(|s| s.iter().find(|r| r.lookup == q))
+                        .cloned()
+                        .ok_or(Unsupported)?;
+                    out.targets.extend(expand_star(&rte)?);
+                }
                 _ => return Err(Unsupported),
             }
         }
@@ -438,6 +460,40 @@ impl Analyzer<'_, '_> {
             i += 1;
         }
     }
+}
+
+/// `rte.*`: one output column per column of the range-table entry.
+fn expand_star(rte: &Rte) -> Result<Vec<(Node, Option<String>)>, Unsupported> {
+    if !rte.known {
+        return Err(Unsupported);
+    }
+    Ok(rte
+        .columns
+        .iter()
+        .map(|(name, ty, typmod)| {
+            let var = Node::Var {
+                name: name.clone(),
+                rel: rte.refname.clone(),
+                ty: ty.clone(),
+                typmod: typmod.clone(),
+            };
+            (var, Some(name.clone()))
+        })
+        .collect())
+}
+
+/// Whether a FROM list has a `JOIN … USING` (whose merged columns `*` would show once).
+fn has_using(items: &[FromItem]) -> bool {
+    items.iter().any(|i| match i {
+        FromItem::Rel { .. } => false,
+        FromItem::Join {
+            left, right, using, ..
+        } => {
+            !using.is_empty()
+                || has_using(std::slice::from_ref(left))
+                || has_using(std::slice::from_ref(right))
+        }
+    })
 }
 
 /// `FigureColname`: the result name Postgres gives an unnamed output column.
