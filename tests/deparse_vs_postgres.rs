@@ -271,6 +271,7 @@ fn read_catalog(db: &Db) -> (Catalog, Vec<FunctionSig>) {
                     base: mk(r.get(2), r.get(3), r.get(4), r.get(5)),
                     not_null: false,
                     default: None,
+                    checks: Vec::new(),
                 },
             );
         }

@@ -329,6 +329,7 @@ mod tests {
                 base: SqlType::builtin("text"),
                 not_null: false,
                 default: None,
+                checks: Vec::new(),
             },
         );
         c.schemas.insert("public".into(), public);
