@@ -163,9 +163,9 @@ impl ExprContext<'_> {
             if ext.schema != schema {
                 continue;
             }
-            for line in extensions::FUNCTIONS.lines() {
+            for line in ext_lines(&EXT_FUNCTIONS, extensions::FUNCTIONS, '|', ext_name, name) {
                 let f: Vec<&str> = line.split('|').collect();
-                if f.len() != 4 || f[0] != ext_name || f[1] != name {
+                if f.len() != 4 {
                     continue;
                 }
                 let mut variadic = None;
@@ -274,9 +274,9 @@ impl ExprContext<'_> {
             if ext.schema != schema {
                 continue;
             }
-            for line in extensions::OPERATORS.lines() {
+            for line in ext_lines(&EXT_OPERATORS, extensions::OPERATORS, ' ', ext_name, name) {
                 let f: Vec<&str> = line.split(' ').collect();
-                if f.len() != 5 || f[0] != ext_name || f[1] != name || (f[2] == "-") != prefix {
+                if f.len() != 5 || (f[2] == "-") != prefix {
                     continue;
                 }
                 out.push(Oper {
@@ -539,4 +539,40 @@ impl Ty {
     pub(crate) fn is_opaque(&self) -> bool {
         self.schema.is_empty() && self.name == "?"
     }
+}
+
+/// Lines of an extension table (`ext<sep>name<sep>…`) indexed by extension, then name; built
+/// once.
+type ExtIndex = std::sync::OnceLock<
+    std::collections::HashMap<
+        &'static str,
+        std::collections::HashMap<&'static str, Vec<&'static str>>,
+    >,
+>;
+
+static EXT_FUNCTIONS: ExtIndex = std::sync::OnceLock::new();
+static EXT_OPERATORS: ExtIndex = std::sync::OnceLock::new();
+
+/// The lines of `table` for extension `ext` and object `name`.
+fn ext_lines(
+    index: &'static ExtIndex,
+    table: &'static str,
+    sep: char,
+    ext: &str,
+    name: &str,
+) -> &'static [&'static str] {
+    let map = index.get_or_init(|| {
+        let mut m: std::collections::HashMap<&str, std::collections::HashMap<&str, Vec<&str>>> =
+            std::collections::HashMap::new();
+        for line in table.lines() {
+            let mut parts = line.splitn(3, sep);
+            if let (Some(e), Some(n)) = (parts.next(), parts.next()) {
+                m.entry(e).or_default().entry(n).or_default().push(line);
+            }
+        }
+        m
+    });
+    map.get(ext)
+        .and_then(|m| m.get(name))
+        .map_or(&[], Vec::as_slice)
 }
