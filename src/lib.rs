@@ -20,9 +20,11 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod db;
 pub mod diagnostics;
 mod error;
+pub mod output;
 pub mod source;
 pub mod sql;
 pub mod supabase;
