@@ -60,8 +60,23 @@ pub fn replay_dir_with_stats(
 ) -> Result<(Catalog, sql::replay::ReplayStats)> {
     let files = source::read_migrations(dir, sources, diags)?;
     let mut replayer = sql::replay::Replayer::new(supabase::base_catalog());
-    for f in &files {
-        replayer.replay_file(sources, f.file, diags);
-    }
+    // Tokenizing is independent per file: a second thread tokenizes ahead while this one
+    // replays (replay itself is sequential).
+    let sources_ref: &Sources = sources;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(64);
+        let ids: Vec<diagnostics::FileId> = files.iter().map(|f| f.file).collect();
+        s.spawn(move || {
+            for id in ids {
+                let src = sources_ref.get(id);
+                if tx.send(sql::split::lex(src, 0, src.text.len())).is_err() {
+                    break;
+                }
+            }
+        });
+        for (f, lexed) in files.iter().zip(rx.iter()) {
+            replayer.replay_lexed(sources_ref, f.file, lexed, diags);
+        }
+    });
     Ok(replayer.finish_with_stats())
 }

@@ -324,6 +324,43 @@ impl ExprContext<'_> {
         right: &Ty,
         path: &[String],
     ) -> Option<Oper> {
+        // Operator resolution over built-in types depends only on the operator, the types,
+        // the path and the installed extensions: remember it (it runs for every `=`).
+        let builtin = |t: &Ty| t.schema == "pg_catalog";
+        if !(left.is_none_or(builtin) && builtin(right)) {
+            return self.resolve_operator_uncached(schema, name, left, right, path);
+        }
+        let mut exts = String::new();
+        for (n, e) in &self.catalog.extensions {
+            exts.push_str(n);
+            exts.push('@');
+            exts.push_str(&e.schema);
+            exts.push(';');
+        }
+        let key = OperKey {
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+            left: left.cloned(),
+            right: right.clone(),
+            path: path.to_vec(),
+            exts,
+        };
+        if let Some(hit) = OPER_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+            return hit;
+        }
+        let found = self.resolve_operator_uncached(schema, name, left, right, path);
+        OPER_CACHE.with(|c| c.borrow_mut().insert(key, found.clone()));
+        found
+    }
+
+    fn resolve_operator_uncached(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+        left: Option<&Ty>,
+        right: &Ty,
+        path: &[String],
+    ) -> Option<Oper> {
         let cands = self.oper_candidates(schema, name, left.is_none(), path);
         if cands.is_empty() {
             return None;
@@ -575,4 +612,20 @@ fn ext_lines(
     map.get(ext)
         .and_then(|m| m.get(name))
         .map_or(&[], Vec::as_slice)
+}
+
+/// The key of a remembered operator resolution (see `resolve_operator`).
+#[derive(Hash, PartialEq, Eq)]
+struct OperKey {
+    schema: Option<String>,
+    name: String,
+    left: Option<Ty>,
+    right: Ty,
+    path: Vec<String>,
+    exts: String,
+}
+
+thread_local! {
+    static OPER_CACHE: std::cell::RefCell<std::collections::HashMap<OperKey, Option<Oper>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }

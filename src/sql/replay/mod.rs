@@ -293,13 +293,26 @@ impl Replayer {
     /// Replays one file. Each file is its own session: the search path starts from the default.
     pub fn replay_file(&mut self, sources: &Sources, file: FileId, diags: &mut Diagnostics) {
         let source = sources.get(file);
+        self.replay_lexed(sources, file, lex(source, 0, source.text.len()), diags);
+    }
+
+    /// Replays one file already tokenized with [`lex`] (tokenizing is independent per file,
+    /// so callers may do it in parallel).
+    pub fn replay_lexed(
+        &mut self,
+        sources: &Sources,
+        file: FileId,
+        lexed: Result<Lexed, (usize, String)>,
+        diags: &mut Diagnostics,
+    ) {
+        let source = sources.get(file);
         self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
         self.stats.files += 1;
         self.stats.bytes += source.text.len();
-        let lexed = match lex(source, 0, source.text.len()) {
+        let lexed = match lexed {
             Ok(l) => l,
             Err((offset, message)) => {
-                self.stats.errors += 1;
+                self.bump_errors();
                 diags.push(
                     Diagnostic::error(
                         format!("cannot split this file into statements: {message}"),
