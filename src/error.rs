@@ -27,8 +27,16 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// Connecting to a live database failed.
+    #[error("cannot connect to {url}: {}", describe_pg(source))]
+    Connect {
+        /// The connection target, without its password.
+        url: String,
+        /// The cause.
+        source: postgres::Error,
+    },
     /// Talking to a live database failed.
-    #[error("database: {0}")]
+    #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
     /// Bad configuration or arguments.
     #[error("{0}")]
@@ -45,5 +53,17 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// A `postgres::Error` with what its `Display` leaves out: the server's message
+/// (`FATAL: database "x" does not exist`) or the underlying I/O error.
+fn describe_pg(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
     }
 }

@@ -98,7 +98,8 @@ pub struct Table {
     /// Row-level security policies, by name order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
-    /// `PARTITION BY …` clause for a partitioned table (`relkind = 'p'`).
+    /// `PARTITION BY …` clause for a partitioned table (`relkind = 'p'`), without the keywords,
+    /// as `pg_get_partkeydef` prints it (`RANGE (inserted_at)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_by: Option<String>,
     /// Parent tables (`INHERITS`, or the partitioned parent of a partition), schema-qualified.
@@ -512,6 +513,9 @@ pub struct Domain {
     /// Default expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// `CHECK` constraints (`VALUE > 0`), by name order; the expression as for tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
 }
 
 /// An installed extension.
@@ -675,6 +679,9 @@ impl Catalog {
             }
             for v in s.views.values_mut() {
                 v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+            for d in s.domains.values_mut() {
+                d.checks.sort_by(|a, b| a.name.cmp(&b.name));
             }
         }
     }

@@ -1,5 +1,114 @@
-//! Reading the catalog of a live PostgreSQL database through `pg_catalog`.
+//! A live PostgreSQL database: connecting to it ([`connect`]) and reading its catalog
+//! ([`read_catalog`]).
 
 pub mod read;
 
-pub use read::read_catalog;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use read::{read_catalog, SEARCH_PATH};
+
+use crate::error::{Error, Result};
+
+/// How long [`connect`] waits for the server when the URL does not say (`connect_timeout`).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects to `url`, a `postgresql://user:password@host:port/dbname?…` URL or a
+/// `host=… user=… dbname=…` string (libpq's two forms).
+///
+/// The connection is unencrypted (`NoTls`): `sslmode=require` fails, `sslmode=prefer` (the
+/// default) falls back to plain TCP. Without `connect_timeout` in the URL, the wait is
+/// [`DEFAULT_CONNECT_TIMEOUT`].
+///
+/// # Errors
+/// [`Error::Config`] when `url` does not parse, [`Error::Connect`] (naming the target without
+/// its password) when the server cannot be reached or refuses the login.
+pub fn connect(url: &str) -> Result<postgres::Client> {
+    let mut config = postgres::Config::from_str(url)
+        .map_err(|e| Error::Config(format!("invalid database URL: {e}")))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("schemagen");
+    }
+    config
+        .connect(postgres::NoTls)
+        .map_err(|source| Error::Connect {
+            url: redacted(&config),
+            source,
+        })
+}
+
+/// The target of `config` as a URL without password: `postgresql://user@host:port/dbname`.
+fn redacted(config: &postgres::Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let host = match h {
+                postgres::config::Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let at = if user.is_empty() { "" } else { "@" };
+    format!(
+        "postgresql://{user}{at}{}/{}",
+        hosts.join(","),
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_targets_hide_the_password() {
+        let cases = [
+            (
+                "postgresql://postgres:secret@db.example.com:6543/postgres",
+                "postgresql://postgres@db.example.com:6543/postgres",
+            ),
+            (
+                "host=localhost port=5432 user=me password=pw dbname=app",
+                "postgresql://me@localhost:5432/app",
+            ),
+        ];
+        for (url, want) in cases {
+            let config = postgres::Config::from_str(url).unwrap();
+            assert_eq!(redacted(&config), want);
+        }
+    }
+
+    #[test]
+    fn bad_urls_are_config_errors() {
+        let Err(err) = connect("postgresql://[oops") else {
+            panic!("connected");
+        };
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+    }
+
+    #[test]
+    fn unreachable_servers_name_the_target_without_password() {
+        // Port 1 on loopback: refused at once.
+        let Err(err) = connect("postgresql://me:hunter2@127.0.0.1:1/app") else {
+            panic!("connected");
+        };
+        let text = err.to_string();
+        assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+        assert!(
+            text.starts_with("cannot connect to postgresql://me@127.0.0.1:1/app: "),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+}

@@ -24,9 +24,19 @@ pub fn prelude_path() -> PathBuf {
     shared_dir().join("supabase/prelude.sql")
 }
 
-/// `../shared` from the project root.
+/// The shared reference folder: `$SCHEMAGEN_SHARED`, else the first `shared/` holding
+/// `supabase/prelude.sql` in an ancestor of the project root (`../shared` for the main checkout,
+/// `../../shared` for a worktree under `wt/`).
 pub fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    if let Some(dir) = std::env::var_os("SCHEMAGEN_SHARED") {
+        return PathBuf::from(dir);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    root.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|d| d.join("supabase/prelude.sql").exists())
+        .unwrap_or_else(|| root.join("../shared"))
 }
 
 /// A running cluster.
