@@ -23,6 +23,7 @@ pub mod cli;
 pub mod db;
 pub mod diagnostics;
 mod error;
+pub mod prisma;
 pub mod source;
 pub mod sql;
 pub mod supabase;

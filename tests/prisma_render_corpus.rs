@@ -1,0 +1,158 @@
+//! `prisma::render_schema` against the real engine's output for the corpus.
+//!
+//! For every corpus set with an `expected.prisma` (what Prisma 7.10's engine printed): a fresh
+//! database with the Supabase prelude, the set's migrations applied, the catalog read back with
+//! `db::read_catalog`, rendered with `expected.input.prisma` as the previous schema, and compared
+//! with `expected.prisma` block by block (and `expected.warnings.txt`). Prints the figures per set
+//! and overall, and the diff of every differing block; fails when the share of identical
+//! model/enum/view blocks drops below [`MIN_BLOCK_RATE`] or a set that matched stops matching.
+//!
+//! `SCHEMAGEN_PRISMA_OUT=dir` also writes each rendered schema and its warnings to `dir`.
+//! Sets that cannot be applied here (they need pgvector) are reported, not failed; see
+//! `src/prisma/NOTES.md`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::pg::{apply_migration_set, shared_dir, PgCluster};
+#[path = "prisma_render/support.rs"]
+mod support;
+
+use schemagen::prisma::{render_schema, PrismaOptions};
+use support::compare;
+
+/// The share of identical model/enum/view blocks over the sets that apply.
+const MIN_BLOCK_RATE: f64 = 0.98;
+
+fn corpus_sets() -> Vec<PathBuf> {
+    let dir = shared_dir().join("corpus");
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.prisma").exists())
+        .collect();
+    sets.sort();
+    sets
+}
+
+struct SetResult {
+    name: String,
+    applied: bool,
+    total: usize,
+    identical: usize,
+    whole: bool,
+    warnings_identical: bool,
+}
+
+fn run_set(set: &Path, out: Option<&Path>) -> SetResult {
+    let name = set.file_name().unwrap().to_string_lossy().into_owned();
+    let db = PgCluster::shared().create_database(&name);
+    db.load_prelude();
+    let outcome = apply_migration_set(&db, &set.join("migrations"));
+    let expected = std::fs::read_to_string(set.join("expected.prisma")).unwrap();
+    let exp_blocks = support::blocks(&expected)
+        .into_iter()
+        .filter(|b| b.is_data())
+        .count();
+    if let Some((file, err)) = &outcome.failure {
+        println!(
+            "{name}: APPLY-FAILED in {} ({} blocks not checked): {}",
+            file.file_name().unwrap().to_string_lossy(),
+            exp_blocks,
+            err.lines().next().unwrap_or("")
+        );
+        return SetResult {
+            name,
+            applied: false,
+            total: exp_blocks,
+            identical: 0,
+            whole: false,
+            warnings_identical: false,
+        };
+    }
+    let catalog = schemagen::db::read_catalog(&mut db.client()).expect("read_catalog");
+    let input = std::fs::read_to_string(set.join("expected.input.prisma")).unwrap();
+    let rendered = render_schema(&catalog, Some(&input), &PrismaOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let again = render_schema(&catalog, Some(&input), &PrismaOptions::default()).unwrap();
+    assert_eq!(rendered, again, "{name}: rendering twice differs");
+    let expected_warnings = std::fs::read_to_string(set.join("expected.warnings.txt")).unwrap();
+    let warnings = if rendered.warnings.is_empty() {
+        String::new()
+    } else {
+        format!("{}\n", rendered.warnings)
+    };
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.prisma")), &rendered.text).unwrap();
+        std::fs::write(dir.join(format!("{name}.warnings.txt")), &warnings).unwrap();
+    }
+    let report = compare(&expected, &rendered.text);
+    let warnings_identical = warnings == expected_warnings;
+    println!(
+        "{name}: {}/{} blocks identical{}{}",
+        report.identical,
+        report.total,
+        if report.whole_identical {
+            ", whole file identical"
+        } else {
+            ""
+        },
+        if warnings_identical {
+            ", warnings identical"
+        } else {
+            ", WARNINGS DIFFER"
+        }
+    );
+    for (key, diff) in &report.mismatches {
+        println!("--- {name}: {key}\n{diff}");
+    }
+    if !warnings_identical {
+        println!(
+            "--- {name}: warnings\n{}",
+            support::diff(&expected_warnings, &warnings)
+        );
+    }
+    SetResult {
+        name,
+        applied: true,
+        total: report.total,
+        identical: report.identical,
+        whole: report.whole_identical,
+        warnings_identical,
+    }
+}
+
+#[test]
+fn corpus_renders_like_the_engine() {
+    let out = std::env::var_os("SCHEMAGEN_PRISMA_OUT").map(PathBuf::from);
+    let results: Vec<SetResult> = corpus_sets()
+        .iter()
+        .map(|s| run_set(s, out.as_deref()))
+        .collect();
+    let applied: Vec<&SetResult> = results.iter().filter(|r| r.applied).collect();
+    let total: usize = applied.iter().map(|r| r.total).sum();
+    let identical: usize = applied.iter().map(|r| r.identical).sum();
+    let rate = identical as f64 / total.max(1) as f64;
+    println!(
+        "\noverall: {identical}/{total} model/enum/view blocks identical ({:.1}%) over {} sets; \
+         {} whole files identical, {} warning texts identical; not applied: {}",
+        rate * 100.0,
+        applied.len(),
+        applied.iter().filter(|r| r.whole).count(),
+        applied.iter().filter(|r| r.warnings_identical).count(),
+        results
+            .iter()
+            .filter(|r| !r.applied)
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(
+        rate >= MIN_BLOCK_RATE,
+        "block match rate {:.1}% fell below {:.1}%",
+        rate * 100.0,
+        MIN_BLOCK_RATE * 100.0
+    );
+}
