@@ -1229,19 +1229,6 @@ impl<'a> Calc<'a> {
                     None => dbgenerated(v),
                 }
             }
-            (Some(DbDefault::Value(Value::List(vals))), Family::Enum(e)) => {
-                let mut out = Vec::new();
-                for v in vals {
-                    let Value::Enum(label) = v else {
-                        return None;
-                    };
-                    match self.enum_label(*e, label) {
-                        Some(n) if !n.is_empty() => out.push(n),
-                        _ => return Some(format!("@default({})", dbgenerated(label))),
-                    }
-                }
-                format!("[{}]", out.join(", "))
-            }
             (Some(DbDefault::Value(v)), _) => render_value(v),
             (None, Family::String | Family::Uuid) => {
                 let (name, args) = prev?.default_function.as_ref()?;

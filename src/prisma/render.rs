@@ -31,6 +31,8 @@ pub struct SchemaView {
 /// One top-level block: its finished lines (without newlines).
 #[derive(Debug, Clone, Serialize)]
 pub struct BlockView {
+    /// An empty line separates it from the previous block.
+    pub blank_before: bool,
     /// Lines, indentation and padding included.
     pub lines: Vec<String>,
 }
@@ -139,7 +141,33 @@ fn plain_line(l: &Line) -> String {
     s
 }
 
+/// Whether reformat can parse `name` as a block name (else the block is copied verbatim).
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The engine's own text of a block reformat cannot parse (a name sanitised to nothing): the
+/// grammar's catch-all keeps it as written, unindented, attributes in the renderer's order.
+fn raw_block_lines(b: &Block) -> Vec<String> {
+    let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
+    out.push(format!("{} {} {{", b.kind.keyword(), b.name));
+    for l in &b.lines {
+        out.extend(l.docs.iter().map(|d| doc_line(d)));
+        let prefix = if l.commented_out { "// " } else { "" };
+        out.push(format!("{prefix}{}", plain_line(l)));
+    }
+    out.extend(b.attributes.iter().cloned());
+    out.push("}".into());
+    out
+}
+
 fn block_lines(b: &Block) -> Vec<String> {
+    if !is_identifier(&b.name) {
+        return raw_block_lines(b);
+    }
     let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
     let kw = b.kind.keyword();
     if b.commented_out {
@@ -226,12 +254,22 @@ pub fn view(dm: &Datamodel) -> SchemaView {
         .config
         .iter()
         .map(|c| BlockView {
+            blank_before: true,
             lines: config_lines(c),
         })
         .collect();
-    blocks.extend(dm.blocks.iter().map(|b| BlockView {
-        lines: block_lines(b),
-    }));
+    for b in &dm.blocks {
+        // A verbatim block ends without its newline; the empty line after it is eaten.
+        let after_raw = blocks.len() > dm.config.len()
+            && !is_identifier(&dm.blocks[blocks.len() - dm.config.len() - 1].name);
+        blocks.push(BlockView {
+            blank_before: !after_raw,
+            lines: block_lines(b),
+        });
+    }
+    if let Some(first) = blocks.first_mut() {
+        first.blank_before = false;
+    }
     SchemaView { blocks }
 }
 
