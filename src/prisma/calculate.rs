@@ -1486,14 +1486,6 @@ impl<'a> Calc<'a> {
     // -------------------------------------------------------------------------------------
     // Views
 
-    fn view_has_usable_identifier(&self, vi: usize) -> bool {
-        let Some(&mi) = self.existing_views.get(&vi) else {
-            return false;
-        };
-        let p = &self.prev.models[mi];
-        p.id.is_some() || p.indexes.iter().any(|i| i.kind == PIndexKind::Unique)
-    }
-
     /// Renders every view, in output order.
     pub(crate) fn views(&self, warnings: &mut Warnings) -> Vec<Block> {
         let mut out: Vec<(Option<usize>, Block)> = Vec::new();
@@ -1517,9 +1509,6 @@ impl<'a> Calc<'a> {
             .is_some_and(|id| id.fields.len() > 1 && id.name.is_some())
         {
             w.reintrospected_id_names_in_view.push(name.clone());
-        }
-        if !self.view_has_usable_identifier(vi) && !prev.is_some_and(|p| p.ignored) {
-            w.views_without_identifiers.push(name.clone());
         }
         if prev.is_none()
             && !self.overrides.views.contains_key(&vi)
@@ -1574,11 +1563,9 @@ impl<'a> Calc<'a> {
                 ));
             }
         }
-        let usable = self.view_has_usable_identifier(vi);
+        // Prisma 7 no longer marks views without a unique identifier (no `@@ignore`, no
+        // documentation, no warning): only an explicit `@@ignore` is kept.
         let explicit_ignore = prev.is_some_and(|p| p.ignored);
-        if !usable && !explicit_ignore {
-            docs.push("The underlying view does not contain a valid unique identifier and can therefore currently not be handled by Prisma Client.");
-        }
         if prev.is_none()
             && (v.description.is_some() || v.columns.iter().any(|c| c.description.is_some()))
         {
@@ -1653,7 +1640,7 @@ impl<'a> Calc<'a> {
         if let Some(m) = &name.mapped {
             attributes.push(format!("@@map({})", string_literal(m)));
         }
-        if explicit_ignore || (!usable && !v.columns.is_empty()) {
+        if explicit_ignore {
             attributes.push("@@ignore".into());
         }
         if self.opts.uses_namespaces {
