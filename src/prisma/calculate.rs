@@ -374,19 +374,33 @@ impl<'a> Calc<'a> {
         self.model_name_from_sql(&table.name, &table.schema)
     }
 
-    /// The model name relation names and relation field names are built from: the model name,
-    /// except for models renamed because of a duplicate name, which use their sanitised table
-    /// name (`users` for `auth_users`), as the engine does.
+    /// The model name relation names and relation field names are built from. The engine
+    /// derives these from the database alone: the table name, sanitised, `Renamed…` when
+    /// reserved, but neither the previous schema's model name nor the duplicate-name prefix
+    /// (`users` for both `User @@map("users")` and `auth_users`). A naming convention's name wins.
     pub(crate) fn relation_model_name(&self, t: usize) -> String {
-        let n = self.table_name(t);
-        if n.from_psl || self.overrides.models.contains_key(&t) {
-            return n.name;
+        if !self.existing_models.contains_key(&t) {
+            if let Some(n) = self.overrides.models.get(&t) {
+                return n.clone();
+            }
         }
         let raw = &self.db.tables[t].name;
-        if !self.name_is_unique(raw) {
-            return names::sanitize(raw);
+        if names::is_reserved_type_name(raw) {
+            format!("Renamed{raw}")
+        } else {
+            names::sanitize(raw)
         }
-        n.name
+    }
+
+    /// The column name relation names are built from (the sanitised column name, or the
+    /// convention's name).
+    fn relation_column_name(&self, t: usize, c: usize) -> String {
+        if !self.existing_fields.contains_key(&(t, c)) {
+            if let Some(n) = self.overrides.columns.get(&(t, c)) {
+                return n.clone();
+            }
+        }
+        names::sanitize(&self.db.tables[t].columns[c].name)
     }
 
     pub(crate) fn view_name(&self, v: usize) -> PName {
@@ -593,7 +607,7 @@ impl<'a> Calc<'a> {
                 if fk
                     .columns
                     .iter()
-                    .any(|&c| self.column_name(ti, c).name == default_field_name)
+                    .any(|&c| self.relation_column_name(ti, c) == default_field_name)
                 {
                     amb.insert(tables);
                 }
@@ -619,7 +633,7 @@ impl<'a> Calc<'a> {
         let cols: Vec<String> = fk
             .columns
             .iter()
-            .map(|&c| self.column_name(id.0, c).name)
+            .map(|&c| self.relation_column_name(id.0, c))
             .collect();
         let rel = format!("{referencing}_{}To{referenced}", cols.join("_"));
         let forward = format!("{referenced}_{rel}");

@@ -390,7 +390,7 @@ fn resolve_model(m: &Model, model_index: &HashMap<&str, usize>) -> PModel {
                     fields: vec![f.name.name.clone()],
                     field_db_names: vec![db_name_of(&f.name.name)],
                     name: None,
-                    map: str_arg(Some(a), "map").filter(|_| a.argument("map").is_some()),
+                    map: a.argument("map").and_then(Expr::as_str).map(String::from),
                     on_field: true,
                     position: usize::MAX / 2 + position,
                     algorithm: None,
@@ -425,12 +425,18 @@ fn resolve_model(m: &Model, model_index: &HashMap<&str, usize>) -> PModel {
             _ => continue,
         };
         let names = index_field_names(a);
+        let mut name = a.argument("name").and_then(Expr::as_str).map(String::from);
+        let mut map = a.argument("map").and_then(Expr::as_str).map(String::from);
+        // On `@@index` (and `@@fulltext`), `name:` is the legacy spelling of `map:`.
+        if kind != PIndexKind::Unique {
+            map = map.or(name.take());
+        }
         indexes.push(PIndex {
             kind,
             field_db_names: names.iter().map(|n| db_name_of(n)).collect(),
             fields: names,
-            name: a.argument("name").and_then(Expr::as_str).map(String::from),
-            map: a.argument("map").and_then(Expr::as_str).map(String::from),
+            name,
+            map,
             on_field: false,
             position: pos,
             algorithm: a.argument("type").and_then(Expr::as_path).map(String::from),
