@@ -10,9 +10,10 @@
 //! * models, views and enums: PascalCase of the database name (`user_profiles` →
 //!   `UserProfiles`), no singularisation (English plurals cannot be undone reliably: `status`,
 //!   `news`, `data`); `@@map("user_profiles")` when the name changed. When two objects would get
-//!   the same name (`auth.users` and `public.users`, or a table and an enum), each is prefixed with
-//!   its schema in PascalCase (`AuthUsers`, `PublicUsers`); enums that still clash with a model get
-//!   an `Enum` suffix. Names reserved by the client (`PrismaClient`…) get a `Model` suffix.
+//!   the same name in different schemas (`auth.users` and `public.users`), each is prefixed with its
+//!   schema in PascalCase (`AuthUsers`, `PublicUsers`); an enum or view whose name is still taken
+//!   (a table `status` and an enum `Status`) gets an `Enum`/`View` suffix, a model a `Model` suffix
+//!   (also for names the client reserves, `PrismaClient`), then a number if need be.
 //! * fields: camelCase of the column (`created_at` → `createdAt`) with `@map("created_at")`; a
 //!   column whose camelCase name is taken by another column of the same table keeps the engine's
 //!   name.
@@ -95,8 +96,9 @@ pub(crate) fn pascal_overrides(calc: &Calc<'_>) -> Overrides {
             p
         }
     };
-    // Count the plain PascalCase names first to find clashes.
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    // Which schemas each plain PascalCase name would come from: a name wanted in several
+    // schemas gets the schema as a prefix everywhere.
+    let mut schemas_of: HashMap<String, HashSet<String>> = HashMap::new();
     let table_candidates: Vec<(usize, String)> = db
         .tables
         .iter()
@@ -118,16 +120,27 @@ pub(crate) fn pascal_overrides(calc: &Calc<'_>) -> Overrides {
         .filter(|(ei, _)| !calc.enum_from_previous(*ei))
         .map(|(ei, e)| (ei, fallback(&e.name, calc.enum_name(ei).name)))
         .collect();
-    for (_, n) in table_candidates
-        .iter()
-        .chain(&view_candidates)
-        .chain(&enum_candidates)
-    {
-        *counts.entry(n.clone()).or_default() += 1;
+    for (ti, n) in &table_candidates {
+        schemas_of
+            .entry(n.clone())
+            .or_default()
+            .insert(db.tables[*ti].schema.clone());
+    }
+    for (vi, n) in &view_candidates {
+        schemas_of
+            .entry(n.clone())
+            .or_default()
+            .insert(db.views[*vi].schema.clone());
+    }
+    for (ei, n) in &enum_candidates {
+        schemas_of
+            .entry(n.clone())
+            .or_default()
+            .insert(db.enums[*ei].schema.clone());
     }
     let choose = |name: String, schema: &str, suffix: &str, taken: &mut HashSet<String>| {
         let mut n = name.clone();
-        if counts.get(&name).copied().unwrap_or(0) > 1 || taken.contains(&n) {
+        if schemas_of.get(&name).is_some_and(|s| s.len() > 1) {
             n = format!("{}{}", pascal_case(schema), name);
         }
         if taken.contains(&n) || is_reserved_type_name(&n) {

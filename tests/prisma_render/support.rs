@@ -126,10 +126,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `node oracle/validate.mjs` on files; returns (success, output). Panics with a clear
-/// message when node or the oracle's packages are missing.
-pub fn validate(files: &[&Path]) -> (bool, String) {
-    let script = root().join("oracle/validate.mjs");
+/// Runs `node oracle/validate.mjs` (Prisma's validator, and "is it a fixed point of
+/// `prisma format`") on files; returns whether each one passed, and the script's output. Panics
+/// with a clear message when Node.js or the oracle's packages are missing.
+pub fn validate(files: &[PathBuf]) -> (Vec<bool>, String) {
     assert!(
         root()
             .join("oracle/node_modules/@prisma/prisma-schema-wasm")
@@ -137,7 +137,7 @@ pub fn validate(files: &[&Path]) -> (bool, String) {
         "oracle/node_modules is missing: run `npm ci --prefix oracle` (Node.js >= 20)"
     );
     let out = Command::new("node")
-        .arg(&script)
+        .arg(root().join("oracle/validate.mjs"))
         .args(files)
         .output()
         .unwrap_or_else(|e| {
@@ -148,5 +148,37 @@ pub fn validate(files: &[&Path]) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), text)
+    let ok = files
+        .iter()
+        .map(|f| text.lines().any(|l| l == format!("OK {}", f.display())))
+        .collect();
+    (ok, text)
+}
+
+/// Validates each rendered schema; a rendered schema may fail only when the engine's own output
+/// for the same case (`expected`) fails too. Returns the problems.
+pub fn check_validity(pairs: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
+    let rendered: Vec<PathBuf> = pairs.iter().map(|p| p.1.clone()).collect();
+    let (ok, text) = validate(&rendered);
+    let failed: Vec<usize> = (0..pairs.len()).filter(|&i| !ok[i]).collect();
+    if failed.is_empty() {
+        return Vec::new();
+    }
+    let expected: Vec<PathBuf> = failed.iter().map(|&i| pairs[i].2.clone()).collect();
+    let (expected_ok, _) = validate(&expected);
+    let mut problems = Vec::new();
+    for (k, &i) in failed.iter().enumerate() {
+        if expected_ok[k] {
+            problems.push(format!(
+                "{}: does not validate, but the engine's output does:\n{text}",
+                pairs[i].0
+            ));
+        } else {
+            println!(
+                "{}: does not validate, like the engine's own output (matched on purpose)",
+                pairs[i].0
+            );
+        }
+    }
+    problems
 }
