@@ -197,8 +197,10 @@ fn fixtures_render_like_the_engine() {
             failures.push(c.name);
         }
     }
+    let invalid = support::check_validity(&to_validate);
     assert!(
         failures.is_empty(),
         "fixtures differing from the engine: {failures:?}"
     );
+    assert!(invalid.is_empty(), "{}", invalid.join("\n"));
 }
