@@ -1414,7 +1414,21 @@ impl<'a> Calc<'a> {
             || !self.table_has_usable_identifier(fk.referenced_table);
         let model_ignored = match dir {
             Dir::Forward => self.model_ignored(id.0),
-            Dir::Back => self.model_ignored(fk.referenced_table),
+            Dir::Back => match self
+                .existing_inline
+                .get(&id)
+                .map(|&r| &self.prev.relations[r])
+            {
+                // The engine pairs the referenced table with the previous back field's related
+                // model, i.e. the referencing model: its `@@ignore` counts here.
+                Some(r) if r.back.is_some() => {
+                    let t = fk.referenced_table;
+                    self.prev.models[r.forward.0].ignored
+                        || (!self.table_has_usable_identifier(t)
+                            && !self.db.tables[t].columns.is_empty())
+                }
+                _ => self.model_ignored(fk.referenced_table),
+            },
         };
         // The renderer puts `@ignore` after `@relation`.
         if missing && !model_ignored {
