@@ -268,7 +268,12 @@ impl Db {
     }
 
     /// Loads the Supabase prelude (roles, auth, storage, extensions).
+    ///
+    /// Loads are serialised: the prelude creates and grants cluster-wide roles, and two sessions
+    /// doing that at once fail (`duplicate key … pg_authid_rolname_index`).
     pub fn load_prelude(&self) {
+        static PRELUDE: Mutex<()> = Mutex::new(());
+        let _guard = PRELUDE.lock().unwrap_or_else(|e| e.into_inner());
         self.psql_file(&prelude_path())
             .unwrap_or_else(|e| panic!("prelude failed: {e}"));
     }

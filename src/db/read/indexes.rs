@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::catalog::{Index, IndexKey, IndexTarget};
 use crate::error::Result;
 
-use super::{qualified_unless_pg_catalog, Reader};
+use super::{qualified_unless_pg_catalog, Reader, USER_SCHEMA};
 
 /// `indoption` bit: `DESC`.
 const INDOPTION_DESC: i32 = 1;
@@ -15,20 +15,23 @@ const INDOPTION_NULLS_FIRST: i32 = 2;
 impl Reader<'_, '_> {
     /// Indexes not backing a primary key, unique or exclusion constraint.
     pub(super) fn read_indexes(&mut self) -> Result<()> {
-        let sql = "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name,
+        let sql = format!(
+            "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name,
                     am.amname::text AS method, i.indisunique, i.indnullsnotdistinct,
                     pg_get_expr(i.indpred, i.indrelid) AS predicate,
                     obj_description(i.indexrelid, 'pg_class') AS comment
              FROM pg_index i
              JOIN pg_class ic ON ic.oid = i.indexrelid
              JOIN pg_am am ON am.oid = ic.relam
-             WHERE NOT EXISTS (
+             JOIN pg_namespace n ON n.oid = ic.relnamespace
+             WHERE {USER_SCHEMA} AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint con
                 WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
-                  AND con.contype IN ('p', 'u', 'x'))";
+                  AND con.contype IN ('p', 'u', 'x'))"
+        );
         // indexrelid → (indrelid, index)
         let mut indexes: BTreeMap<u32, (u32, Index)> = BTreeMap::new();
-        for row in self.tx.query(sql, &[])? {
+        for row in self.tx.query(&sql, &[])? {
             let owner: u32 = row.try_get("indrelid")?;
             if !self.rels.contains_key(&owner) {
                 continue;
@@ -59,13 +62,16 @@ impl Reader<'_, '_> {
     fn read_index_keys(&mut self, indexes: &mut BTreeMap<u32, (u32, Index)>) -> Result<()> {
         // A key's default collation is its column's, or its expression type's; `indcollation`
         // differs from it only when the index says `COLLATE`.
-        let sql = "SELECT i.indexrelid, (g.k <= i.indnkeyatts) AS is_key,
+        let sql = format!(
+            "SELECT i.indexrelid, (g.k <= i.indnkeyatts) AS is_key,
                     a.attname::text AS column_name,
                     pg_get_indexdef(i.indexrelid, g.k, true) AS def,
                     opc.opcname::text AS opclass, opc.opcdefault,
                     (i.indoption::int2[])[g.k - 1]::int4 AS option,
                     co.collname::text AS coll_name, con.nspname::text AS coll_schema
              FROM pg_index i
+             JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_namespace n ON n.oid = ic.relnamespace
              CROSS JOIN generate_series(1, i.indnatts) g(k)
              LEFT JOIN pg_attribute a ON i.indkey[g.k - 1] <> 0
                    AND a.attrelid = i.indrelid AND a.attnum = i.indkey[g.k - 1]
@@ -76,8 +82,10 @@ impl Reader<'_, '_> {
                    AND co.oid = i.indcollation[g.k - 1]
                    AND i.indcollation[g.k - 1] <> coalesce(a.attcollation, it.typcollation, 0)
              LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
-             ORDER BY i.indexrelid, g.k";
-        for row in self.tx.query(sql, &[])? {
+             WHERE {USER_SCHEMA}
+             ORDER BY i.indexrelid, g.k"
+        );
+        for row in self.tx.query(&sql, &[])? {
             let oid: u32 = row.try_get("indexrelid")?;
             let Some((_, index)) = indexes.get_mut(&oid) else {
                 continue;

@@ -89,6 +89,7 @@ impl Reader<'_, '_> {
                     {}
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              LEFT JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_collation co
@@ -96,7 +97,7 @@ impl Reader<'_, '_> {
              LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
              {}
              WHERE a.attnum > 0 AND NOT a.attisdropped
-               AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
+               AND c.relkind IN ('r', 'p', 'v', 'm', 'c') AND {USER_SCHEMA}
              ORDER BY a.attrelid, a.attnum",
             type_columns("a.atttypid", "a.atttypmod", "a.attndims"),
             type_join("a.atttypid"),
