@@ -95,6 +95,17 @@ impl fmt::Display for SchemaError {
     }
 }
 
+impl SchemaError {
+    /// The errors as `path:line:column: error: message` lines (the shape compilers use, so that
+    /// editors and terminals link them).
+    pub fn render(&self, path: &str) -> String {
+        self.errors
+            .iter()
+            .map(|e| format!("{path}:{}:{}: error: {}\n", e.line, e.column, e.message))
+            .collect()
+    }
+}
+
 impl std::error::Error for SchemaError {}
 
 /// Renders `catalog` as `schema.prisma`.
