@@ -77,6 +77,7 @@ pub(crate) struct Calc<'a> {
     existing_fields: HashMap<(usize, usize), usize>,
     existing_view_fields: HashMap<(usize, usize), usize>,
     existing_inline: HashMap<FkId, usize>,
+    existing_m2m: HashMap<usize, usize>,
     join_tables: Vec<bool>,
     inline_names: HashMap<FkId, [String; 3]>,
     m2m_names: HashMap<usize, [String; 3]>,
@@ -182,6 +183,7 @@ impl<'a> Calc<'a> {
             existing_fields: HashMap::new(),
             existing_view_fields: HashMap::new(),
             existing_inline: HashMap::new(),
+            existing_m2m: HashMap::new(),
             join_tables: db.tables.iter().map(|t| is_join_table(db, t)).collect(),
             inline_names: HashMap::new(),
             m2m_names: HashMap::new(),
@@ -265,6 +267,14 @@ impl<'a> Calc<'a> {
                 if let Some(r) = found {
                     self.existing_inline.insert((ti, ki), r);
                 }
+            }
+        }
+        for (ti, t) in db.tables.iter().enumerate() {
+            if !self.join_tables[ti] {
+                continue;
+            }
+            if let Some(r) = self.prev.m2m.iter().position(|r| r.name == t.name[1..]) {
+                self.existing_m2m.insert(ti, r);
             }
         }
         for (vi, v) in db.views.iter().enumerate() {
@@ -1446,14 +1456,29 @@ impl<'a> Calc<'a> {
     fn m2m_relation_field(&self, id: FkId, dir: Dir) -> Line {
         let fk = self.fk(id);
         let names = &self.m2m_names[&id.0];
-        let name = match dir {
+        let mut name = match dir {
             Dir::Forward => names[1].clone(),
             Dir::Back => names[2].clone(),
         };
+        let mut rel_name = names[0].clone();
+        if let Some(&r) = self.existing_m2m.get(&id.0) {
+            let r = &self.prev.m2m[r];
+            rel_name = r.name.clone();
+            let tables = self.m2m_tables(id.0);
+            if tables[0] != tables[1] {
+                // The field on the model this side sits on, pointing at `fk`'s table.
+                let holder = self
+                    .existing_models
+                    .get(&self.db.tables[id.0].fks[1 - id.1].referenced_table);
+                if let Some(&(m, f)) = r.sides.iter().find(|(m, _)| Some(m) == holder) {
+                    name = self.prev.models[m].fields[f].name.clone();
+                }
+            }
+        }
         let ty = format!("{}[]", self.table_name(fk.referenced_table).name);
         let mut attributes = Vec::new();
-        if !names[0].is_empty() {
-            attributes.push(format!("@relation({})", string_literal(&names[0])));
+        if !rel_name.is_empty() {
+            attributes.push(format!("@relation({})", string_literal(&rel_name)));
         }
         Line {
             docs: Vec::new(),

@@ -217,6 +217,15 @@ pub struct PRelation {
     pub back: Option<(usize, usize)>,
 }
 
+/// An implicit many-to-many relation of the previous schema (two list fields, no `fields:`).
+#[derive(Debug, Clone)]
+pub struct PM2m {
+    /// The relation name: explicit, or generated (`{A}To{B}`, model names in order).
+    pub name: String,
+    /// The two (model, field) sides.
+    pub sides: [(usize, usize); 2],
+}
+
 /// The previous schema, resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Previous {
@@ -230,6 +239,8 @@ pub struct Previous {
     pub enums: Vec<PEnum>,
     /// Inline relations.
     pub relations: Vec<PRelation>,
+    /// Implicit many-to-many relations.
+    pub m2m: Vec<PM2m>,
 }
 
 impl Previous {
@@ -273,6 +284,7 @@ impl Previous {
             p.models.push(resolve_model(m, &model_index));
         }
         p.relations = pair_relations(&p.models);
+        p.m2m = pair_m2m(&p.models);
         p
     }
 
@@ -482,6 +494,45 @@ fn pair_relations(models: &[PModel]) -> Vec<PRelation> {
             out.push(PRelation {
                 forward: (mi, fi),
                 back,
+            });
+        }
+    }
+    out
+}
+
+/// Pairs list relation fields without `fields:` into implicit many-to-many relations.
+fn pair_m2m(models: &[PModel]) -> Vec<PM2m> {
+    let mut out: Vec<PM2m> = Vec::new();
+    let is_m2m_side = |f: &PField| {
+        f.related_model.is_some() && f.arity == Arity::List && f.relation_fields().is_none()
+    };
+    for (mi, m) in models.iter().enumerate() {
+        for (fi, f) in m.fields.iter().enumerate() {
+            if !is_m2m_side(f) {
+                continue;
+            }
+            let target = f.related_model.expect("relation");
+            if out.iter().any(|r| r.sides.contains(&(mi, fi))) {
+                continue;
+            }
+            let other = models[target].fields.iter().enumerate().find(|(ofi, o)| {
+                is_m2m_side(o)
+                    && o.related_model == Some(mi)
+                    && !(target == mi && *ofi == fi)
+                    && o.relation_name() == f.relation_name()
+            });
+            let Some((ofi, _)) = other else { continue };
+            let name = match f.relation_name() {
+                Some(n) => n.to_string(),
+                None => {
+                    let mut names = [m.name.as_str(), models[target].name.as_str()];
+                    names.sort();
+                    format!("{}To{}", names[0], names[1])
+                }
+            };
+            out.push(PM2m {
+                name,
+                sides: [(mi, fi), (target, ofi)],
             });
         }
     }
