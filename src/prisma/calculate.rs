@@ -860,15 +860,20 @@ impl<'a> Calc<'a> {
                     .push(("field", format!("{name}.{field_name}")));
             }
         }
-        if self.prev.relation_mode_prisma() {
-            if let Some(p) = prev {
-                for f in &p.fields {
-                    if let Some(rm) = f.related_model {
-                        if !self.missing_tables_for_models.contains(&rm) {
-                            w.reintrospected_relations
-                                .push(self.prev.models[rm].name.clone());
-                        }
-                    }
+        if let Some(p) = prev {
+            let prisma_mode = self.prev.relation_mode_prisma();
+            for f in &p.fields {
+                let Some(rm) = f.related_model else { continue };
+                let copied = if prisma_mode {
+                    !self.missing_tables_for_models.contains(&rm)
+                } else {
+                    self.prev.models[rm].is_view
+                        && !self.missing_tables_for_models.contains(&rm)
+                        && !self.missing_views_for_models.contains(&rm)
+                };
+                if copied {
+                    w.reintrospected_relations
+                        .push(self.prev.models[rm].name.clone());
                 }
             }
         }
@@ -1574,6 +1579,17 @@ impl<'a> Calc<'a> {
         }
         if v.description.is_some() {
             w.objects_with_comments.push(("view", name.clone()));
+        }
+        if let Some(p) = prev {
+            for f in &p.fields {
+                let Some(rm) = f.related_model else { continue };
+                if !self.missing_tables_for_models.contains(&rm)
+                    && !self.missing_views_for_models.contains(&rm)
+                {
+                    w.reintrospected_relations
+                        .push(self.prev.models[rm].name.clone());
+                }
+            }
         }
         for (ci, col) in v.columns.iter().enumerate() {
             let fname = self.scalar_field_name(self.view_column_name(vi, ci), &col.name);
