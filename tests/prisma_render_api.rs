@@ -92,6 +92,27 @@ fn any_input_is_handled_without_panicking() {
 }
 
 #[test]
+fn dropped_datasource_properties_are_noticed() {
+    let previous = "datasource db {\n  provider  = \"postgresql\"\n  url       = env(\"DATABASE_URL\")\n  directUrl = env(\"DIRECT_URL\")\n}\n";
+    let rendered = render_schema(
+        &Catalog::default(),
+        Some(previous),
+        &PrismaOptions::default(),
+    )
+    .unwrap();
+    assert!(rendered
+        .text
+        .starts_with("datasource db {\n  provider = \"postgresql\"\n}\n"));
+    assert_eq!(
+        rendered.notices,
+        [
+            "datasource db: `url` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
+            "datasource db: `directUrl` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
+        ]
+    );
+}
+
+#[test]
 fn rendering_is_deterministic() {
     let catalog = profiles_catalog();
     let previous = "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n  schemas  = [\"auth\", \"public\"]\n}\n";

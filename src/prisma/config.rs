@@ -229,6 +229,30 @@ fn datasource(d: &AstBlock) -> ConfigBlock {
     }
 }
 
+/// What the re-rendered datasource leaves out that the user wrote, one notice each.
+pub fn dropped_datasource_properties(prev: &Previous) -> Vec<String> {
+    let Some(d) = &prev.datasource else {
+        return Vec::new();
+    };
+    d.properties
+        .iter()
+        .filter_map(|p| {
+            let why = match p.name.name.as_str() {
+                "provider" | "relationMode" | "schemas" => return None,
+                "url" | "directUrl" | "shadowDatabaseUrl" => {
+                    "Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource)"
+                }
+                "extensions" => "Prisma 7 no longer lists PostgreSQL extensions in the schema",
+                _ => "`prisma db pull` does not keep it",
+            };
+            Some(format!(
+                "datasource {}: `{}` is not written: {why}.",
+                d.name.name, p.name.name
+            ))
+        })
+        .collect()
+}
+
 /// The configuration blocks of the output: the previous schema's, or a fresh default
 /// (`generator client` with `prisma-client`, `datasource db` with `postgresql`).
 pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {

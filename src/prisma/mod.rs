@@ -71,8 +71,9 @@ pub struct Rendered {
     /// The warnings `prisma db pull` prints for this database (`*** WARNING ***` block), empty
     /// when there are none.
     pub warnings: String,
-    /// What schemagen adds: problems the engine would stop at (a foreign key to a schema the
-    /// datasource does not list) and what to change, one message each.
+    /// What schemagen adds, one message each: problems the engine would stop at (a foreign key
+    /// to a schema the datasource does not list) and what to change, and datasource properties
+    /// of the previous schema that are not written any more (`url`, `extensions`).
     pub notices: Vec<String>,
 }
 
@@ -168,7 +169,8 @@ pub fn render_schema(
         .datasource
         .as_ref()
         .map_or("db".to_string(), |d| d.name.name.clone());
-    let notices = cross_schema_notices(&db, &namespaces, &datasource);
+    let mut notices = config::dropped_datasource_properties(&prev);
+    notices.extend(cross_schema_notices(&db, &namespaces, &datasource));
     Ok(Rendered {
         text,
         warnings: result.warnings.text(),
