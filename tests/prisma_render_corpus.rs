@@ -13,6 +13,10 @@
 //! enum whose values are all commented out; classroomio: a relation between fields of different
 //! types).
 //!
+//! Each set is also rendered with `Naming::Pascal`: that output must validate (same rule) and be
+//! a fixed point of the engine's re-introspection (given as the previous schema, printed back
+//! unchanged).
+//!
 //! `SCHEMAGEN_PRISMA_OUT=dir` also writes each rendered schema and its warnings to `dir`.
 //! Sets that use pgvector or Supabase's `wrappers` get an SQL stand-in for the extension first
 //! (`tests/fixtures/prisma/*_standin.sql`); a set that still cannot be applied is reported, not
@@ -80,6 +84,10 @@ struct SetResult {
     identical: usize,
     whole: bool,
     warnings_identical: bool,
+    /// With `Naming::Pascal`: the engine, given that output as the previous schema, prints it
+    /// back unchanged. `None` when the engine refuses it as invalid (only where the engine's own
+    /// output is invalid too: the validity check sees to that).
+    pascal_fixed_point: Option<bool>,
 }
 
 fn run_set(set: &Path, out: Option<&Path>, validation: &Path) -> SetResult {
@@ -119,6 +127,7 @@ fn run_set(set: &Path, out: Option<&Path>, validation: &Path) -> SetResult {
             identical: 0,
             whole: false,
             warnings_identical: false,
+            pascal_fixed_point: Some(false),
         };
     }
     let catalog = schemagen::db::read_catalog(&mut db.client()).expect("read_catalog");
@@ -139,6 +148,7 @@ fn run_set(set: &Path, out: Option<&Path>, validation: &Path) -> SetResult {
         std::fs::write(dir.join(format!("{name}.warnings.txt")), &warnings).unwrap();
     }
     std::fs::write(validation.join(format!("{name}.prisma")), &rendered.text).unwrap();
+    let pascal_fixed_point = pascal_check(&db, &catalog, &input, &name, validation);
     let report = compare(&expected, &rendered.text);
     let warnings_identical = warnings == expected_warnings;
     println!(
@@ -172,7 +182,51 @@ fn run_set(set: &Path, out: Option<&Path>, validation: &Path) -> SetResult {
         identical: report.identical,
         whole: report.whole_identical,
         warnings_identical,
+        pascal_fixed_point,
     }
+}
+
+/// Renders with `Naming::Pascal`, keeps the file for validation, and checks that the real engine,
+/// given it as the previous schema, prints it back unchanged (every chosen name survives
+/// re-introspection).
+fn pascal_check(
+    db: &common::pg::Db,
+    catalog: &schemagen::catalog::Catalog,
+    input: &str,
+    name: &str,
+    validation: &Path,
+) -> Option<bool> {
+    let opts = PrismaOptions {
+        naming: schemagen::prisma::Naming::Pascal,
+        ..PrismaOptions::default()
+    };
+    let pascal = render_schema(catalog, Some(input), &opts).unwrap();
+    let file = validation.join(format!("{name}.pascal.prisma"));
+    std::fs::write(&file, &pascal.text).unwrap();
+    let out = validation.join(format!("{name}.pascal.engine.prisma"));
+    let run = std::process::Command::new("node")
+        .arg(support::root().join("oracle/introspect.mjs"))
+        .args(["--url", &db.url(), "--schema"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--warnings")
+        .arg(validation.join("ignored-warnings.txt"))
+        .output()
+        .expect("node");
+    if !run.status.success() && String::from_utf8_lossy(&run.stderr).contains("P1012") {
+        println!("{name}: the engine refuses the pascal schema as invalid (as its own output)");
+        return None;
+    }
+    let engine = std::fs::read_to_string(&out).unwrap_or_default();
+    let same = run.status.success() && engine == pascal.text;
+    if !same {
+        println!(
+            "--- {name}: pascal output is not a fixed point of the engine\n{}",
+            support::diff(&pascal.text, &engine)
+        );
+    }
+    Some(same)
 }
 
 #[test]
@@ -196,6 +250,14 @@ fn corpus_renders_like_the_engine() {
             )
         })
         .collect();
+    let mut to_validate = to_validate;
+    for (s, r) in sets.iter().zip(&results).filter(|(_, r)| r.applied) {
+        to_validate.push((
+            format!("{} (pascal)", r.name),
+            validation.path().join(format!("{}.pascal.prisma", r.name)),
+            s.join("expected.prisma"),
+        ));
+    }
     let invalid = support::check_validity(&to_validate);
     let applied: Vec<&SetResult> = results.iter().filter(|r| r.applied).collect();
     let total: usize = applied.iter().map(|r| r.total).sum();
@@ -216,7 +278,21 @@ fn corpus_renders_like_the_engine() {
             .join(", ")
     );
     assert!(invalid.is_empty(), "{}", invalid.join("\n"));
+    println!(
+        "pascal naming: {}/{} sets are a fixed point of the engine's re-introspection",
+        applied
+            .iter()
+            .filter(|r| r.pascal_fixed_point == Some(true))
+            .count(),
+        applied.len()
+    );
     for r in &applied {
+        assert_ne!(
+            r.pascal_fixed_point,
+            Some(false),
+            "{}: pascal output not kept by the engine",
+            r.name
+        );
         assert!(
             r.whole && r.warnings_identical,
             "{}: the schema or the warnings no longer match the engine's",
