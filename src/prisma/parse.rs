@@ -1,0 +1,849 @@
+//! `schema.prisma` text → [`SchemaAst`].
+//!
+//! A hand-written parser for the grammar of Prisma's `datamodel.pest`: blocks are line based
+//! (one field, value, attribute or property per line; whitespace never spans lines), `///` lines
+//! document the next item, `//` lines are comments. A line that does not parse is reported with its
+//! line and column and skipped, so that one mistake yields one error and parsing goes on; the
+//! parser never panics on any input.
+
+use super::ast::*;
+
+/// A problem in the previous schema, with a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Parses a schema. Returns the tree and every error found (an empty list when the text is fine).
+pub fn parse_schema(text: &str) -> (SchemaAst, Vec<ParseError>) {
+    let mut p = Parser {
+        src: text,
+        pos: 0,
+        errors: Vec::new(),
+    };
+    let ast = p.schema();
+    (ast, p.errors)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+    errors: Vec<ParseError>,
+}
+
+/// A parse failure inside a line; the caller reports it and skips the line.
+struct Fail {
+    pos: usize,
+    message: String,
+}
+
+type PResult<T> = Result<T, Fail>;
+
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn at_eof(&self) -> bool {
+        self.pos >= self.src.len()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn fail<T>(&self, message: impl Into<String>) -> PResult<T> {
+        Err(Fail {
+            pos: self.pos,
+            message: message.into(),
+        })
+    }
+
+    fn report(&mut self, pos: usize, message: impl Into<String>) {
+        let (line, column) = line_col(self.src, pos);
+        self.errors.push(ParseError {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    /// Spaces and tabs (PSL whitespace never includes newlines).
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if c == ' ' || c == '\t' || (c.is_whitespace() && c != '\n' && c != '\r') {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn at_newline(&self) -> bool {
+        matches!(self.peek(), Some('\n') | Some('\r'))
+    }
+
+    fn eat_newline(&mut self) -> bool {
+        if self.eat("\r\n") || self.eat("\n") || self.eat("\r") {
+            return true;
+        }
+        false
+    }
+
+    /// Skips to just after the end of the current line.
+    fn skip_line(&mut self) {
+        while let Some(c) = self.peek() {
+            if c == '\n' || c == '\r' {
+                self.eat_newline();
+                return;
+            }
+            self.bump();
+        }
+    }
+
+    /// The rest of the current line after optional whitespace must be empty or a comment.
+    fn end_of_line(&mut self) -> PResult<()> {
+        self.skip_ws();
+        if self.rest().starts_with("//") {
+            while !self.at_eof() && !self.at_newline() {
+                self.bump();
+            }
+        }
+        if self.at_eof() || self.eat_newline() {
+            Ok(())
+        } else {
+            self.fail(format!(
+                "unexpected `{}`",
+                self.rest().chars().take(20).collect::<String>().trim_end()
+            ))
+        }
+    }
+
+    fn ident(&mut self) -> PResult<Ident> {
+        let start = self.pos;
+        match self.peek() {
+            Some(c) if is_ident_start(c) => {}
+            _ => return self.fail("expected a name"),
+        }
+        while matches!(self.peek(), Some(c) if is_ident_char(c)) {
+            self.bump();
+        }
+        Ok(Ident {
+            name: self.src[start..self.pos].to_string(),
+            span: start..self.pos,
+        })
+    }
+
+    /// `ident(.ident)*`.
+    fn path(&mut self) -> PResult<String> {
+        let mut out = self.ident()?.name;
+        while self.peek() == Some('.') {
+            self.bump();
+            out.push('.');
+            if matches!(self.peek(), Some(c) if is_ident_start(c)) {
+                out.push_str(&self.ident()?.name);
+            }
+        }
+        Ok(out)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Top level
+
+    fn schema(&mut self) -> SchemaAst {
+        let mut tops = Vec::new();
+        let mut pending_docs: Option<String> = None;
+        loop {
+            // Blank lines make a preceding comment block free-floating.
+            let line_start = self.pos;
+            self.skip_ws();
+            if self.at_eof() {
+                break;
+            }
+            if self.eat_newline() {
+                pending_docs = None;
+                continue;
+            }
+            if self.rest().starts_with("//") {
+                let docs = self.comment_block();
+                pending_docs = docs;
+                continue;
+            }
+            let docs = pending_docs.take();
+            let keyword_start = self.pos;
+            let Ok(keyword) = self.ident() else {
+                self.report(
+                    keyword_start,
+                    "This line is invalid. It does not start with any known Prisma schema keyword.",
+                );
+                self.skip_line();
+                continue;
+            };
+            let result = match keyword.name.as_str() {
+                "model" | "view" | "type" => self.model_block(&keyword.name, docs, line_start),
+                "enum" => self.enum_block(docs, line_start),
+                "generator" | "datasource" => self.config_block(&keyword.name, docs, line_start),
+                _ => {
+                    self.report(
+                        keyword_start,
+                        format!(
+                            "This block is invalid. It does not start with any known Prisma schema keyword \
+                             (`{}`). Valid keywords include 'model', 'enum', 'type', 'view', 'datasource' and 'generator'.",
+                            keyword.name
+                        ),
+                    );
+                    self.skip_block_or_line();
+                    continue;
+                }
+            };
+            if let Some(top) = result {
+                tops.push(top);
+            }
+        }
+        SchemaAst { tops }
+    }
+
+    /// After an unknown keyword: skips a `{ … }` block when the line opens one, else the line.
+    fn skip_block_or_line(&mut self) {
+        let line_end = self
+            .rest()
+            .find('\n')
+            .map_or(self.src.len(), |i| self.pos + i);
+        if self.src[self.pos..line_end].contains('{') {
+            while let Some(c) = self.bump() {
+                if c == '}' {
+                    break;
+                }
+            }
+        }
+        self.skip_line();
+    }
+
+    /// Consecutive comment lines; returns the `///` lines joined (None when there are none).
+    fn comment_block(&mut self) -> Option<String> {
+        let mut docs: Vec<String> = Vec::new();
+        loop {
+            let save = self.pos;
+            self.skip_ws();
+            if self.rest().starts_with("///") {
+                self.pos += 3;
+                let start = self.pos;
+                while !self.at_eof() && !self.at_newline() {
+                    self.bump();
+                }
+                docs.push(self.src[start..self.pos].trim_start().to_string());
+                self.eat_newline();
+            } else if self.rest().starts_with("//") {
+                while !self.at_eof() && !self.at_newline() {
+                    self.bump();
+                }
+                self.eat_newline();
+            } else {
+                self.pos = save;
+                break;
+            }
+        }
+        (!docs.is_empty()).then(|| docs.join("\n"))
+    }
+
+    /// `name {` and the rest of that line; returns the name.
+    fn block_open(&mut self) -> PResult<Ident> {
+        self.skip_ws();
+        let name = self.ident()?;
+        self.skip_ws();
+        if !self.eat("{") {
+            return self.fail("expected `{`");
+        }
+        // Anything may follow the brace on its line.
+        while !self.at_eof() && !self.at_newline() {
+            self.bump();
+        }
+        self.eat_newline();
+        Ok(name)
+    }
+
+    /// Reports an unterminated block at `start` and returns its span.
+    fn block_close(&mut self, start: usize) -> Span {
+        start..self.pos
+    }
+
+    fn model_block(&mut self, keyword: &str, docs: Option<String>, start: usize) -> Option<Top> {
+        let name = match self.block_open() {
+            Ok(n) => n,
+            Err(f) => {
+                self.report(f.pos, f.message);
+                self.skip_block_or_line();
+                return None;
+            }
+        };
+        let mut fields = Vec::new();
+        let mut attributes = Vec::new();
+        let mut pending_docs: Option<String> = None;
+        let mut closed = false;
+        while !self.at_eof() {
+            self.skip_ws();
+            if self.eat("}") {
+                closed = true;
+                let _ = self.end_of_line();
+                break;
+            }
+            if self.eat_newline() {
+                continue;
+            }
+            if self.rest().starts_with("//") {
+                pending_docs = self.comment_block();
+                continue;
+            }
+            let line_start = self.pos;
+            let r = if self.rest().starts_with("@@") {
+                self.pos += 2;
+                self.attribute_after_at(line_start).and_then(|a| {
+                    self.end_of_line()?;
+                    attributes.push(a);
+                    Ok(())
+                })
+            } else {
+                self.field(line_start, pending_docs.take())
+                    .map(|f| fields.push(f))
+            };
+            if let Err(f) = r {
+                self.report(f.pos, f.message);
+                self.pos = f.pos.max(line_start);
+                self.skip_line();
+            }
+        }
+        if !closed {
+            self.report(
+                start,
+                format!("this {keyword} block is not closed with `}}`"),
+            );
+        }
+        let model = Model {
+            name,
+            fields,
+            attributes,
+            documentation: docs,
+            is_view: keyword == "view",
+            span: self.block_close(start),
+        };
+        Some(if keyword == "type" {
+            Top::CompositeType(model)
+        } else {
+            Top::Model(model)
+        })
+    }
+
+    fn field(&mut self, start: usize, docs: Option<String>) -> PResult<Field> {
+        let name = self.ident()?;
+        self.skip_ws();
+        // Prisma 1 legacy `name: Type`.
+        if self.eat(":") {
+            self.skip_ws();
+        }
+        let ty = self.field_type()?;
+        let mut attributes = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.rest().starts_with("@@") {
+                return self.fail("block attributes (`@@`) go on their own line");
+            }
+            if self.rest().starts_with('@') {
+                let at = self.pos;
+                self.bump();
+                attributes.push(self.attribute_after_at(at)?);
+            } else {
+                break;
+            }
+        }
+        let end = self.pos;
+        self.end_of_line()?;
+        Ok(Field {
+            name,
+            ty,
+            attributes,
+            documentation: docs,
+            span: start..end,
+        })
+    }
+
+    fn field_type(&mut self) -> PResult<FieldType> {
+        let start = self.pos;
+        let (name, unsupported) = if self.rest().starts_with("Unsupported(") {
+            self.pos += "Unsupported(".len();
+            self.skip_ws();
+            let s = self.string_literal()?;
+            self.skip_ws();
+            if !self.eat(")") {
+                return self.fail("expected `)` after the Unsupported type name");
+            }
+            (s, true)
+        } else if self.eat("[") {
+            // Prisma 1 legacy `[Type]`.
+            let n = self.ident()?.name;
+            if !self.eat("]") {
+                return self.fail("expected `]`");
+            }
+            let span = start..self.pos;
+            return Ok(FieldType {
+                name: n,
+                unsupported: false,
+                arity: Arity::List,
+                span,
+            });
+        } else {
+            match self.ident() {
+                Ok(i) => (i.name, false),
+                Err(_) => return self.fail("expected a field type"),
+            }
+        };
+        let arity = if self.eat("[]") {
+            // `[]?` is only valid for Unsupported; treat it as a list.
+            self.eat("?");
+            Arity::List
+        } else if self.eat("?") {
+            Arity::Optional
+        } else {
+            // Prisma 1 legacy `Type!`.
+            self.eat("!");
+            Arity::Required
+        };
+        Ok(FieldType {
+            name,
+            unsupported,
+            arity,
+            span: start..self.pos,
+        })
+    }
+
+    /// An attribute whose `@` or `@@` was just consumed; `start` is where the `@` was.
+    fn attribute_after_at(&mut self, start: usize) -> PResult<Attribute> {
+        let name = self.path()?;
+        let arguments = if self.peek() == Some('(') {
+            self.arguments()?
+        } else {
+            Vec::new()
+        };
+        Ok(Attribute {
+            name,
+            arguments,
+            span: start..self.pos,
+        })
+    }
+
+    /// `( [arg (, arg)*] [,] )`.
+    fn arguments(&mut self) -> PResult<Vec<Argument>> {
+        if !self.eat("(") {
+            return self.fail("expected `(`");
+        }
+        let mut args = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.eat(")") {
+                break;
+            }
+            if !args.is_empty() {
+                if !self.eat(",") {
+                    return self.fail("expected `,` or `)`");
+                }
+                self.skip_ws();
+                if self.eat(")") {
+                    break;
+                }
+            }
+            args.push(self.argument()?);
+        }
+        Ok(args)
+    }
+
+    fn argument(&mut self) -> PResult<Argument> {
+        // `name: value`, `name:` or a value.
+        let save = self.pos;
+        if matches!(self.peek(), Some(c) if is_ident_start(c)) {
+            let name = self.ident()?;
+            self.skip_ws();
+            if self.peek() == Some(':') && !self.rest().starts_with("::") {
+                self.bump();
+                self.skip_ws();
+                if matches!(self.peek(), Some(',') | Some(')')) {
+                    return Ok(Argument {
+                        name: Some(name.name),
+                        value: Expr::Path(String::new()),
+                    });
+                }
+                let value = self.expression()?;
+                return Ok(Argument {
+                    name: Some(name.name),
+                    value,
+                });
+            }
+            self.pos = save;
+        }
+        Ok(Argument {
+            name: None,
+            value: self.expression()?,
+        })
+    }
+
+    fn expression(&mut self) -> PResult<Expr> {
+        self.skip_ws();
+        match self.peek() {
+            Some('"') => Ok(Expr::Str(self.string_literal()?)),
+            Some('[') => {
+                self.bump();
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    if self.eat("]") {
+                        break;
+                    }
+                    if !items.is_empty() {
+                        if !self.eat(",") {
+                            return self.fail("expected `,` or `]`");
+                        }
+                        self.skip_ws();
+                        if self.eat("]") {
+                            break;
+                        }
+                    }
+                    items.push(self.expression()?);
+                }
+                Ok(Expr::Array(items))
+            }
+            Some(c) if c == '-' || c.is_ascii_digit() => {
+                let start = self.pos;
+                self.eat("-");
+                let digits = self.pos;
+                while matches!(self.peek(), Some(c) if c.is_ascii_digit()) {
+                    self.bump();
+                }
+                // A name may start with a digit (`1Country`): then it is a path.
+                if start == digits && matches!(self.peek(), Some(c) if is_ident_char(c)) {
+                    self.pos = start;
+                    return self.path_or_call();
+                }
+                if self.pos == digits {
+                    return self.fail("expected a number");
+                }
+                if self.peek() == Some('.') {
+                    self.bump();
+                    while matches!(self.peek(), Some(c) if c.is_ascii_digit()) {
+                        self.bump();
+                    }
+                }
+                Ok(Expr::Number(self.src[start..self.pos].to_string()))
+            }
+            Some(c) if is_ident_start(c) => self.path_or_call(),
+            _ => self.fail("expected a value"),
+        }
+    }
+
+    fn path_or_call(&mut self) -> PResult<Expr> {
+        let path = self.path()?;
+        if self.peek() == Some('(') {
+            let args = self.arguments()?;
+            Ok(Expr::Function(path, args))
+        } else {
+            Ok(Expr::Path(path))
+        }
+    }
+
+    /// A JSON-style string literal; returns its unescaped content.
+    fn string_literal(&mut self) -> PResult<String> {
+        if !self.eat("\"") {
+            return self.fail("expected a string");
+        }
+        let mut out = String::new();
+        loop {
+            match self.bump() {
+                None | Some('\n') | Some('\r') => {
+                    return self.fail("this string is not closed with `\"`");
+                }
+                Some('"') => return Ok(out),
+                Some('\\') => match self.bump() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some('r') => out.push('\r'),
+                    Some('b') => out.push('\u{8}'),
+                    Some('f') => out.push('\u{c}'),
+                    Some('u') => {
+                        let hex: String = self.rest().chars().take(4).collect();
+                        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                            Some(c) if hex.len() == 4 => {
+                                self.pos += 4;
+                                out.push(c);
+                            }
+                            _ => out.push('u'),
+                        }
+                    }
+                    Some(c) => out.push(c),
+                    None => return self.fail("this string is not closed with `\"`"),
+                },
+                Some(c) => out.push(c),
+            }
+        }
+    }
+
+    fn enum_block(&mut self, docs: Option<String>, start: usize) -> Option<Top> {
+        let name = match self.block_open() {
+            Ok(n) => n,
+            Err(f) => {
+                self.report(f.pos, f.message);
+                self.skip_block_or_line();
+                return None;
+            }
+        };
+        let mut values = Vec::new();
+        let mut attributes = Vec::new();
+        let mut pending_docs = None;
+        let mut closed = false;
+        while !self.at_eof() {
+            self.skip_ws();
+            if self.eat("}") {
+                closed = true;
+                let _ = self.end_of_line();
+                break;
+            }
+            if self.eat_newline() {
+                continue;
+            }
+            if self.rest().starts_with("//") {
+                pending_docs = self.comment_block();
+                continue;
+            }
+            let line_start = self.pos;
+            let r: PResult<()> = if self.rest().starts_with("@@") {
+                self.pos += 2;
+                self.attribute_after_at(line_start).and_then(|a| {
+                    self.end_of_line()?;
+                    attributes.push(a);
+                    Ok(())
+                })
+            } else {
+                (|| {
+                    let name = self.ident()?;
+                    let mut attrs = Vec::new();
+                    loop {
+                        self.skip_ws();
+                        if self.rest().starts_with('@') && !self.rest().starts_with("@@") {
+                            let at = self.pos;
+                            self.bump();
+                            attrs.push(self.attribute_after_at(at)?);
+                        } else {
+                            break;
+                        }
+                    }
+                    let end = self.pos;
+                    self.end_of_line()?;
+                    values.push(EnumValue {
+                        name,
+                        attributes: attrs,
+                        documentation: pending_docs.take(),
+                        span: line_start..end,
+                    });
+                    Ok(())
+                })()
+            };
+            if let Err(f) = r {
+                self.report(f.pos, f.message);
+                self.pos = f.pos.max(line_start);
+                self.skip_line();
+            }
+        }
+        if !closed {
+            self.report(start, "this enum block is not closed with `}`");
+        }
+        Some(Top::Enum(Enum {
+            name,
+            values,
+            attributes,
+            documentation: docs,
+            span: start..self.pos,
+        }))
+    }
+
+    fn config_block(&mut self, keyword: &str, docs: Option<String>, start: usize) -> Option<Top> {
+        let name = match self.block_open() {
+            Ok(n) => n,
+            Err(f) => {
+                self.report(f.pos, f.message);
+                self.skip_block_or_line();
+                return None;
+            }
+        };
+        let mut properties = Vec::new();
+        let mut closed = false;
+        while !self.at_eof() {
+            self.skip_ws();
+            if self.eat("}") {
+                closed = true;
+                let _ = self.end_of_line();
+                break;
+            }
+            if self.eat_newline() {
+                continue;
+            }
+            if self.rest().starts_with("//") {
+                self.comment_block();
+                continue;
+            }
+            let line_start = self.pos;
+            let r: PResult<()> = (|| {
+                let key = self.ident()?;
+                self.skip_ws();
+                if !self.eat("=") {
+                    return self.fail(format!("expected `=` after `{}`", key.name));
+                }
+                let value = self.expression()?;
+                let end = self.pos;
+                self.end_of_line()?;
+                properties.push(Property {
+                    name: key,
+                    value,
+                    span: line_start..end,
+                });
+                Ok(())
+            })();
+            if let Err(f) = r {
+                self.report(f.pos, f.message);
+                self.pos = f.pos.max(line_start);
+                self.skip_line();
+            }
+        }
+        if !closed {
+            self.report(
+                start,
+                format!("this {keyword} block is not closed with `}}`"),
+            );
+        }
+        let block = ConfigBlock {
+            name,
+            properties,
+            documentation: docs,
+            span: start..self.pos,
+        };
+        Some(if keyword == "generator" {
+            Top::Generator(block)
+        } else {
+            Top::Datasource(block)
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `pos` in `text`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..pos].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_blocks_fields_and_attributes() {
+        let text = r#"
+generator client {
+  provider = "prisma-client"
+  previewFeatures = ["views"]
+}
+
+/// The users.
+model User {
+  /// Primary key.
+  id    Int     @id @default(autoincrement())
+  name  String? @map("user_name") @db.VarChar(20)
+  posts Post[]  @relation("A")
+  blob  Unsupported("tsvector")?
+
+  @@index([name(sort: Desc), id], map: "x")
+  @@map("users")
+}
+
+enum Role {
+  USER @map("user")
+  ADMIN
+  @@schema("public")
+}
+"#;
+        let (ast, errors) = parse_schema(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ast.tops.len(), 3);
+        let Top::Model(m) = &ast.tops[1] else {
+            panic!()
+        };
+        assert_eq!(m.documentation.as_deref(), Some("The users."));
+        assert_eq!(m.fields.len(), 4);
+        assert_eq!(m.fields[0].documentation.as_deref(), Some("Primary key."));
+        assert_eq!(m.fields[1].ty.arity, Arity::Optional);
+        assert_eq!(
+            m.fields[1].attribute("map").unwrap().positional(),
+            Some(&Expr::Str("user_name".into()))
+        );
+        assert!(m.fields[3].ty.unsupported);
+        assert_eq!(m.attributes.len(), 2);
+        assert_eq!(
+            m.attributes[0].arguments[0].value.to_psl(),
+            "[name(sort: Desc), id]"
+        );
+    }
+
+    #[test]
+    fn errors_have_line_and_column_and_never_panic() {
+        let text = "model A {\n  id Int @id(\n  x String\n}\nfoo bar\n";
+        let (_, errors) = parse_schema(text);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].column), (2, 14));
+        assert_eq!(errors[1].line, 5);
+        for junk in [
+            "{",
+            "model",
+            "model {",
+            "enum E {\n @@",
+            "\"",
+            "model A {\n a \"",
+            "@@@",
+        ] {
+            let _ = parse_schema(junk);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! [`Datamodel`] → text, laid out exactly as `psl::reformat` lays out the engine's output.
+//!
+//! The layout is computed here, in a view model of finished lines ([`SchemaView`]); the tera
+//! template (`templates/schema.prisma.tera`) only joins them. What psl's reformatter does, and
+//! this module reproduces:
+//!
+//! * inside a block, consecutive field lines form a table: names, types and attributes are
+//!   padded to the widest entry of their column (byte length, one space between columns, the
+//!   last column of a line never padded); comment lines take no part in the widths;
+//! * field attributes are sorted `@id @unique @default @updatedAt @@index @@fulltext @map
+//!   @relation @ignore`, then the others (`@db.*`) in their order; block attributes likewise;
+//! * block attributes come after one empty line; a comment block directly before the first
+//!   block attribute moves with it (so commented-out lines at the end of a block end up after the
+//!   empty line);
+//! * top-level blocks are separated by one empty line; documentation is `/// text`.
+
+use serde::Serialize;
+
+use super::dm::{Block, ConfigBlock, Datamodel, Line};
+
+/// The template, embedded so that the crate works as a build dependency.
+pub const TEMPLATE: &str = include_str!("../../templates/schema.prisma.tera");
+
+/// The pre-laid-out schema the template renders.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaView {
+    /// Top-level blocks in order.
+    pub blocks: Vec<BlockView>,
+}
+
+/// One top-level block: its finished lines (without newlines).
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockView {
+    /// An empty line separates it from the previous block.
+    pub blank_before: bool,
+    /// Lines, indentation and padding included.
+    pub lines: Vec<String>,
+}
+
+/// Sort position of an attribute in psl's reformatter (`get_sort_index_of_attribute`).
+fn sort_index(attr: &str) -> usize {
+    let path = attr.trim_start_matches('@');
+    let path = path.split('(').next().unwrap_or(path);
+    const ORDER: [&str; 9] = [
+        "id",
+        "unique",
+        "default",
+        "updatedAt",
+        "index",
+        "fulltext",
+        "map",
+        "relation",
+        "ignore",
+    ];
+    ORDER.iter().position(|p| *p == path).unwrap_or(usize::MAX)
+}
+
+fn sorted(attrs: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = attrs.to_vec();
+    v.sort_by_key(|a| sort_index(a));
+    v
+}
+
+/// A row of a reformat table.
+enum Row {
+    /// Columns (trailing empty ones are dropped).
+    Cols(Vec<String>),
+    /// A comment line (`/// x`, `// x`).
+    Comment(String),
+    /// An empty line.
+    Blank,
+}
+
+fn doc_line(d: &str) -> String {
+    if d.is_empty() {
+        "///".to_string()
+    } else {
+        format!("/// {d}")
+    }
+}
+
+/// Lays out a table of rows with `indent` spaces.
+fn render_table(rows: &[Row], indent: usize, out: &mut Vec<String>) {
+    let mut widths: Vec<usize> = Vec::new();
+    let trimmed: Vec<Option<Vec<&str>>> = rows
+        .iter()
+        .map(|r| match r {
+            Row::Cols(c) => {
+                let mut cols: Vec<&str> = c.iter().map(|s| s.trim()).collect();
+                while cols.last() == Some(&"") {
+                    cols.pop();
+                }
+                Some(cols)
+            }
+            _ => None,
+        })
+        .collect();
+    for cols in trimmed.iter().flatten() {
+        for (i, c) in cols.iter().enumerate() {
+            if widths.len() <= i {
+                widths.push(0);
+            }
+            widths[i] = widths[i].max(c.len());
+        }
+    }
+    let pad = " ".repeat(indent);
+    for (row, cols) in rows.iter().zip(&trimmed) {
+        match row {
+            Row::Blank => out.push(String::new()),
+            Row::Comment(c) => out.push(format!("{pad}{c}")),
+            Row::Cols(_) => {
+                let cols = cols.as_ref().expect("columns");
+                let mut line = pad.clone();
+                for (i, c) in cols.iter().enumerate() {
+                    line.push_str(c);
+                    if i + 1 < cols.len() {
+                        line.push_str(&" ".repeat(widths[i] - c.len() + 1));
+                    }
+                }
+                if cols.is_empty() {
+                    line = String::new();
+                }
+                out.push(line);
+            }
+        }
+    }
+}
+
+/// The engine's one-line rendering of a field (used for commented-out lines, which reformat
+/// does not touch).
+fn plain_line(l: &Line) -> String {
+    let mut s = l.name.clone();
+    if !l.ty.is_empty() {
+        s.push(' ');
+        s.push_str(&l.ty);
+    }
+    for a in &l.attributes {
+        s.push(' ');
+        s.push_str(a);
+    }
+    s
+}
+
+/// Whether reformat can parse `name` as a block name (else the block is copied verbatim).
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The engine's own text of a block reformat cannot parse (a name sanitised to nothing): the
+/// grammar's catch-all keeps it as written, unindented, attributes in the renderer's order.
+fn raw_block_lines(b: &Block) -> Vec<String> {
+    let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
+    out.push(format!("{} {} {{", b.kind.keyword(), b.name));
+    for l in &b.lines {
+        out.extend(l.docs.iter().map(|d| doc_line(d)));
+        let prefix = if l.commented_out { "// " } else { "" };
+        out.push(format!("{prefix}{}", plain_line(l)));
+    }
+    out.extend(b.attributes.iter().cloned());
+    out.push("}".into());
+    out
+}
+
+fn block_lines(b: &Block) -> Vec<String> {
+    if !is_identifier(&b.name) {
+        return raw_block_lines(b);
+    }
+    let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
+    let kw = b.kind.keyword();
+    if b.commented_out {
+        out.push(format!("// {kw} {} {{", b.name));
+        for l in &b.lines {
+            out.push(format!("// {}", plain_line(l)));
+        }
+        for a in &b.attributes {
+            out.push(format!("// {a}"));
+        }
+        out.push("// }".into());
+        return out;
+    }
+    out.push(format!("{kw} {} {{", b.name));
+    let is_enum = b.kind == super::dm::BlockKind::Enum;
+    let mut rows: Vec<Row> = Vec::new();
+    for l in &b.lines {
+        for d in &l.docs {
+            rows.push(Row::Comment(doc_line(d)));
+        }
+        if l.commented_out {
+            rows.push(Row::Comment(format!("// {}", plain_line(l))));
+        } else if is_enum {
+            rows.push(Row::Cols(vec![l.name.clone(), l.attributes.concat()]));
+        } else {
+            rows.push(Row::Cols(vec![
+                l.name.clone(),
+                l.ty.clone(),
+                sorted(&l.attributes).join(" "),
+            ]));
+        }
+    }
+    // Comments directly before the block attributes move with the first of them.
+    let mut pending: Vec<Row> = Vec::new();
+    if !b.attributes.is_empty() {
+        while matches!(rows.last(), Some(Row::Comment(_))) {
+            pending.insert(0, rows.pop().expect("row"));
+        }
+    }
+    render_table(&rows, 2, &mut out);
+    if !b.attributes.is_empty() {
+        let mut attrs: Vec<(Vec<Row>, &String)> = b
+            .attributes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    if i == 0 {
+                        std::mem::take(&mut pending)
+                    } else {
+                        Vec::new()
+                    },
+                    a,
+                )
+            })
+            .collect();
+        attrs.sort_by_key(|(_, a)| sort_index(a));
+        let mut rows = vec![Row::Blank];
+        for (comments, a) in attrs {
+            rows.extend(comments);
+            rows.push(Row::Cols(vec![a.clone()]));
+        }
+        render_table(&rows, 2, &mut out);
+    }
+    out.push("}".into());
+    out
+}
+
+fn config_lines(c: &ConfigBlock) -> Vec<String> {
+    let mut out = vec![format!("{} {} {{", c.keyword, c.name)];
+    let rows: Vec<Row> = c
+        .lines
+        .iter()
+        .map(|l| Row::Cols(vec![l.key.clone(), format!("= {}", l.value)]))
+        .collect();
+    render_table(&rows, 2, &mut out);
+    out.push("}".into());
+    out
+}
+
+/// Builds the view model of a datamodel.
+pub fn view(dm: &Datamodel) -> SchemaView {
+    let mut blocks: Vec<BlockView> = dm
+        .config
+        .iter()
+        .map(|c| BlockView {
+            blank_before: true,
+            lines: config_lines(c),
+        })
+        .collect();
+    for b in &dm.blocks {
+        // A verbatim block ends without its newline; the empty line after it is eaten.
+        let after_raw = blocks.len() > dm.config.len()
+            && !is_identifier(&dm.blocks[blocks.len() - dm.config.len() - 1].name);
+        blocks.push(BlockView {
+            blank_before: !after_raw,
+            lines: block_lines(b),
+        });
+    }
+    if let Some(first) = blocks.first_mut() {
+        first.blank_before = false;
+    }
+    SchemaView { blocks }
+}
+
+/// Renders a datamodel through the template.
+///
+/// # Errors
+/// When tera fails (which the embedded template does not).
+pub fn render(dm: &Datamodel) -> Result<String, tera::Error> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(Vec::new());
+    tera.add_raw_template("schema.prisma.tera", TEMPLATE)?;
+    let ctx = tera::Context::from_serialize(view(dm))?;
+    tera.render("schema.prisma.tera", &ctx)
+}

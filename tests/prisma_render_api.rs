@@ -1,0 +1,150 @@
+//! `prisma::render_schema` without a database: errors in the previous schema, robustness against
+//! any input, determinism, and schemagen's own notices. (The rendering itself is checked against
+//! the real engine by `prisma_render_fixtures.rs` and `prisma_render_corpus.rs`.)
+
+use schemagen::catalog::{Catalog, Column, ForeignKey, PrimaryKey, QualifiedName, SqlType, Table};
+use schemagen::prisma::{render_schema, Naming, PrismaOptions};
+
+fn profiles_catalog() -> Catalog {
+    let mut c = schemagen::supabase::base_catalog();
+    let mut t = Table::new("profiles");
+    t.columns.push(Column {
+        name: "id".into(),
+        ty: SqlType::builtin("uuid"),
+        not_null: true,
+        ..Column::default()
+    });
+    t.columns.push(Column {
+        name: "username".into(),
+        ty: SqlType::builtin("text"),
+        ..Column::default()
+    });
+    t.primary_key = Some(PrimaryKey {
+        name: "profiles_pkey".into(),
+        columns: vec!["id".into()],
+        ..PrimaryKey::default()
+    });
+    t.foreign_keys.push(ForeignKey {
+        name: "profiles_id_fkey".into(),
+        columns: vec!["id".into()],
+        references: QualifiedName::new("auth", "users"),
+        referenced_columns: vec!["id".into()],
+        ..ForeignKey::default()
+    });
+    c.schemas
+        .get_mut("public")
+        .expect("public")
+        .tables
+        .insert("profiles".into(), t);
+    c
+}
+
+#[test]
+fn parse_errors_have_line_and_column() {
+    let previous = "generator client {\n  provider = \"prisma-client\"\n}\n\nmodel A {\n  id Int @id @default(\n}\n\nnonsense here\n";
+    let err = render_schema(
+        &Catalog::default(),
+        Some(previous),
+        &PrismaOptions::default(),
+    )
+    .expect_err("the schema does not parse");
+    let located: Vec<(usize, usize)> = err.errors.iter().map(|e| (e.line, e.column)).collect();
+    assert_eq!(located, [(6, 23), (9, 1)], "{err}");
+    let text = err.to_string();
+    assert!(text.starts_with("6:23: "), "{text}");
+    assert!(
+        err.render("prisma/schema.prisma")
+            .starts_with("prisma/schema.prisma:6:23: error: "),
+        "{}",
+        err.render("prisma/schema.prisma")
+    );
+}
+
+#[test]
+fn any_input_is_handled_without_panicking() {
+    let catalog = profiles_catalog();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma");
+    let mut texts: Vec<String> = Vec::new();
+    for case in std::fs::read_dir(&dir).unwrap().flatten() {
+        for f in ["input.prisma", "expected.prisma"] {
+            if let Ok(t) = std::fs::read_to_string(case.path().join(f)) {
+                texts.push(t);
+            }
+        }
+    }
+    texts.push("\u{feff}model 😀 { é ü }\n\"\\\n@@@ ((( [[[ \u{0}".into());
+    for t in &texts {
+        // The parser sees ~300 prefixes of each text, the whole pipeline ~8.
+        let cuts: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+        for &i in cuts.iter().step_by(cuts.len() / 300 + 1) {
+            let _ = schemagen::prisma::parse::parse_schema(&t[..i]);
+        }
+        for &i in cuts.iter().step_by(cuts.len() / 8 + 1) {
+            for naming in [Naming::Prisma, Naming::Pascal] {
+                let opts = PrismaOptions {
+                    naming,
+                    ..PrismaOptions::default()
+                };
+                let _ = render_schema(&catalog, Some(&t[..i]), &opts);
+            }
+        }
+    }
+}
+
+#[test]
+fn dropped_datasource_properties_are_noticed() {
+    let previous = "datasource db {\n  provider  = \"postgresql\"\n  url       = env(\"DATABASE_URL\")\n  directUrl = env(\"DIRECT_URL\")\n}\n";
+    let rendered = render_schema(
+        &Catalog::default(),
+        Some(previous),
+        &PrismaOptions::default(),
+    )
+    .unwrap();
+    assert!(rendered
+        .text
+        .starts_with("datasource db {\n  provider = \"postgresql\"\n}\n"));
+    assert_eq!(
+        rendered.notices,
+        [
+            "datasource db: `url` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
+            "datasource db: `directUrl` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
+        ]
+    );
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let catalog = profiles_catalog();
+    let previous = "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n  schemas  = [\"auth\", \"public\"]\n}\n";
+    for naming in [Naming::Prisma, Naming::Pascal] {
+        let opts = PrismaOptions {
+            naming,
+            ..PrismaOptions::default()
+        };
+        let a = render_schema(&catalog, Some(previous), &opts).unwrap();
+        for _ in 0..3 {
+            assert_eq!(render_schema(&catalog, Some(previous), &opts).unwrap(), a);
+        }
+        assert!(a.notices.is_empty());
+        assert!(a.text.contains("@@schema(\"auth\")"));
+    }
+}
+
+#[test]
+fn a_reference_into_an_unlisted_schema_is_left_out_with_a_notice() {
+    let catalog = profiles_catalog();
+    let rendered = render_schema(&catalog, None, &PrismaOptions::default()).unwrap();
+    assert_eq!(
+        rendered.text,
+        "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n}\n\nmodel profiles {\n  id       String  @id @db.Uuid\n  username String?\n}\n"
+    );
+    assert_eq!(rendered.notices.len(), 1, "{:?}", rendered.notices);
+    let notice = &rendered.notices[0];
+    for part in [
+        "`public.profiles` points to `auth.users` in constraint `profiles_id_fkey`",
+        "add \"auth\" to the schemas list of datasource db",
+        "schemas = [\"auth\", \"public\"]",
+    ] {
+        assert!(notice.contains(part), "{notice}");
+    }
+}
