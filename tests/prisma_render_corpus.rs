@@ -149,6 +149,10 @@ fn run_set(set: &Path, out: Option<&Path>, validation: &Path) -> SetResult {
     }
     std::fs::write(validation.join(format!("{name}.prisma")), &rendered.text).unwrap();
     let pascal_fixed_point = pascal_check(&db, &catalog, &input, &name, validation);
+    if let Some(dir) = out {
+        let file = format!("{name}.pascal.prisma");
+        std::fs::copy(validation.join(&file), dir.join(&file)).unwrap();
+    }
     let report = compare(&expected, &rendered.text);
     let warnings_identical = warnings == expected_warnings;
     println!(

@@ -22,7 +22,17 @@
 //! * [`render`]: the view model laid out as `psl::reformat` does, joined by the tera template.
 //!
 //! The rules come from the engine's source (see `shared/reference/prisma-introspection-rules.md`)
-//! and are checked against the real engine (the `oracle/` scripts) by the `prisma_render*` tests.
+//! and are checked against the real engine (the `oracle/` scripts) by the `prisma_render*` tests;
+//! `src/prisma/NOTES.md` lists the figures, what the oracle taught beyond the reference, and what
+//! is left out.
+//!
+//! [`Naming::Pascal`] renames what the previous schema does not name (PascalCase models and
+//! enums, camelCase fields, relation fields named after their foreign keys; see [`naming`]), as a
+//! user would by hand: Prisma's own re-introspection keeps those names.
+//!
+//! Where `db pull` would stop — a foreign key into a schema the datasource does not list
+//! (`auth.users` without `schemas = ["auth", "public"]`) — the schema is rendered without that
+//! relation and [`Rendered::notices`] says what to add.
 
 pub mod ast;
 pub mod calculate;
