@@ -85,7 +85,11 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             c.name,
             r.identical,
             r.total,
-            if r.whole_identical { ", whole file identical" } else { "" }
+            if r.whole_identical {
+                ", whole file identical"
+            } else {
+                ""
+            }
         ));
         for (key, d) in &r.mismatches {
             report.push(format!("  {key}:\n{d}"));
@@ -100,10 +104,7 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             if ours.trim_end() == w.trim_end() {
                 warnings_ok += 1;
             } else {
-                report.push(format!(
-                    "  warnings differ:\n{}",
-                    support::diff(w, &ours)
-                ));
+                report.push(format!("  warnings differ:\n{}", support::diff(w, &ours)));
             }
         }
         let path = out_dir.path().join(format!("{}.prisma", c.name));
@@ -150,7 +151,10 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             .map(|((_, m), _)| m.as_str())
             .collect();
         for (_, m) in &not_fixed {
-            println!("not a fixed point (the engine's own output is invalid): {}", m.lines().next().unwrap_or(""));
+            println!(
+                "not a fixed point (the engine's own output is invalid): {}",
+                m.lines().next().unwrap_or("")
+            );
         }
         assert!(real.is_empty(), "{}", real.join("\n"));
     }
@@ -177,7 +181,10 @@ fn corpus_sets_render_like_the_engine_offline() {
             // The engine's expectation was made from a database that also had
             // `local_20240107152745_ollama.sql` applied (a file the Supabase CLI skips); the
             // oracle confirms the engine prints what we print without it. Replay it too.
-            catalog = replay_more(catalog, &set.join("migrations/local_20240107152745_ollama.sql"));
+            catalog = replay_more(
+                catalog,
+                &set.join("migrations/local_20240107152745_ollama.sql"),
+            );
         }
         cases.push(Case {
             name,

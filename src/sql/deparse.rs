@@ -28,6 +28,7 @@
 //! | index `WHERE …` | [`deparse_bool`] | `pg_get_expr(indpred, indrelid)` |
 //! | index expression key | [`deparse_index_key`] | `pg_get_indexdef(indexrelid, k, true)` |
 //! | policy `USING` / `WITH CHECK` | [`deparse_bool`] | `pg_get_expr(polqual, polrelid)` |
+//! | view / materialized view | [`view_query`] | `pg_get_viewdef(oid)`, the view's `pg_attribute` rows |
 //!
 //! The [`ExprContext`] carries the catalog as it is when the statement runs, the statement's
 //! `search_path`, the table's columns (all of them: a `CHECK` in `CREATE TABLE` sees every
@@ -44,9 +45,11 @@ use sqlparser::ast::Expr;
 use crate::catalog::{Catalog, Column, SqlType};
 
 mod analyze;
+mod analyze_agg;
 mod analyze_call;
 mod analyze_op;
 mod coerce;
+mod colname;
 mod consts;
 mod extensions;
 mod funcs;
@@ -54,13 +57,16 @@ mod node;
 mod pg_data;
 mod print;
 mod query;
+mod query_from;
 mod query_print;
 mod refs;
 mod typesys;
+mod view;
 mod visibility;
 
 pub use refs::referenced_columns;
 pub(crate) use typesys::is_builtin_type;
+pub use view::{view_query, ViewQuery};
 
 /// The schema an extension type lives in, when the catalog has its extension installed.
 pub(crate) fn extension_type_schema(catalog: &Catalog, name: &str) -> Option<String> {

@@ -22,6 +22,49 @@ pub(crate) struct Rte {
     pub columns: Vec<(String, Ty, Vec<i64>)>,
     /// Whether the columns are known (a relation missing from the catalog accepts any name).
     pub known: bool,
+    /// For the merged columns of a `JOIN … USING` (an entry that is not a FROM item of its
+    /// own): the range-table name each column's reference prints with (empty: unqualified).
+    pub rels: Option<Vec<String>>,
+    /// A function returning a scalar: its whole row is its single column.
+    pub scalar: bool,
+}
+
+impl Rte {
+    /// An entry for a FROM item.
+    pub fn new(refname: &str, lookup: &str, columns: Vec<(String, Ty, Vec<i64>)>) -> Self {
+        Rte {
+            refname: refname.to_string(),
+            lookup: lookup.to_string(),
+            columns,
+            known: true,
+            rels: None,
+            scalar: false,
+        }
+    }
+
+    /// The reference to column `i`.
+    pub fn var(&self, i: usize) -> Option<Node> {
+        let (name, ty, typmod) = self.columns.get(i)?;
+        let rel = match &self.rels {
+            Some(r) => r.get(i).cloned().unwrap_or_default(),
+            None => self.refname.clone(),
+        };
+        Some(Node::Var {
+            name: name.clone(),
+            rel,
+            ty: ty.clone(),
+            typmod: typmod.clone(),
+        })
+    }
+}
+
+/// A `WITH` query visible to FROM items: its name and output columns.
+#[derive(Debug, Clone)]
+pub(crate) struct CteInfo {
+    /// Name.
+    pub name: String,
+    /// Columns: name, type, modifiers.
+    pub columns: Vec<(String, Ty, Vec<i64>)>,
 }
 
 /// Transforms expressions of one statement.
@@ -32,26 +75,35 @@ pub(crate) struct Analyzer<'a, 'c> {
     pub scopes: Vec<Vec<Rte>>,
     /// Every range-table name assigned so far (sub-select names are made unique).
     pub used_names: Vec<String>,
+    /// `WITH` queries visible, per query level, innermost last.
+    pub ctes: Vec<Vec<CteInfo>>,
+    /// Range-table names chosen ahead for the FROM items of the query level being analysed,
+    /// in FROM order (`set_rtable_names` names a level's entries before any sub-select's).
+    pub pending_names: std::collections::VecDeque<String>,
+    /// Set when something was not modelled and was kept as written: the printed text is then
+    /// only a guess.
+    pub unmodelled: std::cell::Cell<bool>,
 }
 
 impl<'a, 'c> Analyzer<'a, 'c> {
     /// An analyzer whose outer scope is the context's table.
     pub fn new(ctx: &'a ExprContext<'c>) -> Self {
         let name = ctx.table.map(|t| t.1.to_string()).unwrap_or_default();
-        let rte = Rte {
-            refname: name.clone(),
-            lookup: name.clone(),
-            columns: ctx
-                .columns
+        let rte = Rte::new(
+            &name,
+            &name,
+            ctx.columns
                 .iter()
                 .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
                 .collect(),
-            known: true,
-        };
+        );
         Analyzer {
             ctx,
             scopes: vec![vec![rte]],
             used_names: vec![name],
+            ctes: Vec::new(),
+            pending_names: Default::default(),
+            unmodelled: Default::default(),
         }
     }
 
@@ -239,6 +291,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
 
     /// What sqlparser prints, as a last resort.
     pub fn raw(&self, e: &Expr) -> Node {
+        self.unmodelled.set(true);
         Node::Raw {
             text: e.to_string(),
             ty: Ty::opaque(),
@@ -333,17 +386,15 @@ impl<'a, 'c> Analyzer<'a, 'c> {
         for scope in self.scopes.iter().rev() {
             let matches = |rte: &&Rte| qual.is_none_or(|q| rte.lookup == q);
             for rte in scope.iter().filter(matches) {
-                if let Some((name, ty, typmod)) = rte.columns.iter().find(|c| c.0 == col) {
-                    return Node::Var {
-                        name: name.clone(),
-                        rel: rte.refname.clone(),
-                        ty: ty.clone(),
-                        typmod: typmod.clone(),
-                    };
+                if let Some(i) = rte.columns.iter().position(|c| c.0 == col) {
+                    if let Some(v) = rte.var(i) {
+                        return v;
+                    }
                 }
             }
             // A relation the catalog does not know: assume the column is its.
             if let Some(rte) = scope.iter().filter(matches).find(|r| !r.known) {
+                self.unmodelled.set(true);
                 return Node::Var {
                     name: col.to_string(),
                     rel: rte.refname.clone(),
@@ -354,13 +405,8 @@ impl<'a, 'c> Analyzer<'a, 'c> {
         }
         // A bare table name is a whole-row reference.
         if qual.is_none() {
-            for scope in self.scopes.iter().rev() {
-                if let Some(rte) = scope.iter().find(|r| r.lookup == col) {
-                    return Node::WholeRow {
-                        rel: rte.refname.clone(),
-                        ty: Ty::b("record"),
-                    };
-                }
+            if let Some(n) = self.whole_row(col) {
+                return n;
             }
             if let Some(n) = self.sql_value_function(col, None) {
                 return n;
@@ -375,12 +421,30 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                     .map(|r| r.refname.clone())
             })
             .unwrap_or_default();
+        self.unmodelled.set(true);
         Node::Var {
             name: col.to_string(),
             rel,
             ty: Ty::opaque(),
             typmod: Vec::new(),
         }
+    }
+
+    /// `rel.*` or a bare `rel` as a value: the whole row of a FROM item (the single column of a
+    /// function returning a scalar).
+    pub fn whole_row(&mut self, rel: &str) -> Option<Node> {
+        for scope in self.scopes.iter().rev() {
+            if let Some(rte) = scope.iter().find(|r| r.lookup == rel && r.rels.is_none()) {
+                if rte.scalar {
+                    return rte.var(0);
+                }
+                return Some(Node::WholeRow {
+                    rel: rte.refname.clone(),
+                    ty: Ty::b("record"),
+                });
+            }
+        }
+        None
     }
 
     /// `CURRENT_TIMESTAMP` and friends (`SQLValueFunction`).
@@ -570,7 +634,25 @@ impl<'a, 'c> Analyzer<'a, 'c> {
         whole: &Expr,
     ) -> Node {
         use sqlparser::ast::{AccessExpr, Subscript};
-        let mut node = self.expr(root);
+        // `t.col[1]`: the dotted names before the first subscript are a column reference.
+        let mut chain = chain;
+        let mut node = match root {
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_)
+                if matches!(chain.first(), Some(AccessExpr::Dot(Expr::Identifier(_)))) =>
+            {
+                let mut parts: Vec<String> = match root {
+                    Expr::CompoundIdentifier(ids) => ids.iter().map(|i| self.ident(i)).collect(),
+                    Expr::Identifier(id) => vec![self.ident(id)],
+                    _ => Vec::new(),
+                };
+                while let Some(AccessExpr::Dot(Expr::Identifier(f))) = chain.first() {
+                    parts.push(self.ident(f));
+                    chain = &chain[1..];
+                }
+                self.column_ref(&parts, whole)
+            }
+            _ => self.expr(root),
+        };
         for acc in chain {
             match acc {
                 AccessExpr::Subscript(Subscript::Index { index }) => {

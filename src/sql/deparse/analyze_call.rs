@@ -311,6 +311,16 @@ impl Analyzer<'_, '_> {
                     args.push(self.expr(x));
                     names.push(n);
                 }
+                FunctionArgExpr::QualifiedWildcard(q) => {
+                    let rel = self.name_parts(q).pop().unwrap_or_default();
+                    match self.whole_row(&rel) {
+                        Some(w) => {
+                            args.push(w);
+                            names.push(n);
+                        }
+                        None => return self.raw(whole),
+                    }
+                }
                 _ => star = true,
             }
         }
@@ -366,7 +376,7 @@ impl Analyzer<'_, '_> {
                 None => a,
             })
             .collect();
-        match self.resolve_call(schema.as_deref(), &name, args.clone(), has_names) {
+        let node = match self.resolve_call(schema.as_deref(), &name, args.clone(), has_names) {
             Some(Node::Func(mut fc)) => {
                 fc.star = star;
                 fc.distinct = distinct;
@@ -408,9 +418,15 @@ impl Analyzer<'_, '_> {
                     variadic: false,
                     star,
                     distinct,
+                    agg: None,
                 }))
             }
+        };
+        let (node, modelled) = self.attach_agg(node, f);
+        if !modelled {
+            self.unmodelled.set(true);
         }
+        node
     }
 
     fn common(&self, args: &[Node]) -> Ty {
@@ -509,6 +525,7 @@ impl Analyzer<'_, '_> {
             variadic,
             star: false,
             distinct: false,
+            agg: None,
         })))
     }
 

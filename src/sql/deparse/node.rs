@@ -236,6 +236,65 @@ pub(crate) struct FuncCall {
     pub star: bool,
     /// `DISTINCT` in an aggregate.
     pub distinct: bool,
+    /// `ORDER BY` inside the arguments, `FILTER` and `OVER` (aggregates and window functions).
+    pub agg: Option<Box<AggExtra>>,
+}
+
+/// A sort key: expression, `DESC`, `NULLS FIRST`.
+pub(crate) type SortItem = (Node, bool, bool);
+
+/// What an aggregate or window function call carries besides its arguments.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AggExtra {
+    /// `ORDER BY` inside the argument list.
+    pub order: Vec<SortItem>,
+    /// `FILTER (WHERE …)`.
+    pub filter: Option<Node>,
+    /// `OVER …`.
+    pub over: Option<WindowRef>,
+}
+
+/// The window of a window function call.
+#[derive(Debug, Clone)]
+pub(crate) enum WindowRef {
+    /// `OVER w`, a window of the `WINDOW` clause.
+    Named(String),
+    /// `OVER (…)`.
+    Spec(WindowSpec),
+}
+
+/// A window specification (`WindowClause`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WindowSpec {
+    /// The window it copies (`OVER (w ORDER BY …)`).
+    pub base: Option<String>,
+    /// `PARTITION BY`.
+    pub partition: Vec<Node>,
+    /// `ORDER BY`.
+    pub order: Vec<SortItem>,
+    /// The frame clause as printed (`ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`), its
+    /// offsets analysed.
+    pub frame: Option<Frame>,
+}
+
+/// A window frame clause.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// `ROWS`, `RANGE` or `GROUPS`.
+    pub units: &'static str,
+    /// Start bound.
+    pub start: FrameBound,
+    /// End bound (`BETWEEN … AND end`).
+    pub end: Option<FrameBound>,
+}
+
+/// A window frame bound.
+#[derive(Debug, Clone)]
+pub(crate) enum FrameBound {
+    /// `UNBOUNDED PRECEDING` / `UNBOUNDED FOLLOWING` / `CURRENT ROW`.
+    Keyword(&'static str),
+    /// `offset PRECEDING` (true) or `offset FOLLOWING` (false).
+    Offset(Box<Node>, bool),
 }
 
 /// How a function call prints (`COERCE_EXPLICIT_CALL` or one of the SQL syntaxes).
@@ -325,6 +384,61 @@ impl Node {
             }
             Node::SqlValue { typmod, .. } => typmod.iter().copied().collect(),
             Node::Collate { arg, .. } => arg.typmod(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `exprTypmod`: the type modifiers the expression's result keeps (a column's, a length
+    /// coercion's; `CASE`, `COALESCE`, `GREATEST`/`LEAST` and `ARRAY[…]` when every input agrees;
+    /// a scalar or `ARRAY` sub-select's first column's). Empty for -1.
+    pub fn expr_typmod(&self) -> Vec<i64> {
+        /// The common typmod of `nodes` when they all have type `ty` and the same typmod.
+        fn agreed<'n>(mut nodes: impl Iterator<Item = &'n Node>, ty: &Ty) -> Vec<i64> {
+            let Some(first) = nodes.next() else {
+                return Vec::new();
+            };
+            if first.ty() != *ty {
+                return Vec::new();
+            }
+            let m = first.expr_typmod();
+            if m.is_empty() {
+                return m;
+            }
+            for n in nodes {
+                if n.ty() != *ty || n.expr_typmod() != m {
+                    return Vec::new();
+                }
+            }
+            m
+        }
+        match self {
+            Node::Const { typmod, .. } | Node::Var { typmod, .. } | Node::Coerce { typmod, .. } => {
+                typmod.clone()
+            }
+            Node::SqlValue { typmod, .. } => typmod.iter().copied().collect(),
+            Node::Collate { arg, .. } => arg.expr_typmod(),
+            Node::Case {
+                whens, default, ty, ..
+            } => agreed(
+                std::iter::once(default.as_ref()).chain(whens.iter().map(|(_, r)| r)),
+                ty,
+            ),
+            Node::Coalesce { args, ty } | Node::MinMax { args, ty, .. } => agreed(args.iter(), ty),
+            Node::NullIf { args, .. } => args.first().map(Node::expr_typmod).unwrap_or_default(),
+            Node::Array { elems, ty } => {
+                if elems.iter().any(|e| matches!(e, Node::Array { .. })) {
+                    agreed(elems.iter(), ty)
+                } else {
+                    agreed(elems.iter(), &ty.elem())
+                }
+            }
+            Node::SubLink(s) if matches!(s.kind, SubLinkKind::Expr | SubLinkKind::Array) => s
+                .query
+                .output()
+                .first()
+                .map(|c| c.2.clone())
+                .unwrap_or_default(),
+            Node::Subscript { arg, .. } => arg.expr_typmod(),
             _ => Vec::new(),
         }
     }

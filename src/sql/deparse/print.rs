@@ -4,7 +4,9 @@
 
 use super::consts::quote_const;
 use super::funcs::Oper;
-use super::node::{BoolOp, CoerceKind, FuncCall, Node, Syntax};
+use super::node::{
+    BoolOp, CoerceKind, FrameBound, FuncCall, Node, SortItem, Syntax, WindowRef, WindowSpec,
+};
 use super::typesys::Ty;
 use super::ExprContext;
 use crate::sql::quote_ident;
@@ -46,6 +48,12 @@ pub(crate) struct Printer<'a, 'c> {
     pub indent: i32,
     /// Prefix column references with their range-table name.
     pub varprefix: bool,
+    /// `colNamesVisible`: the output column names of the query being printed matter, so every
+    /// output column that is not a plain column reference shows its name (`AS "?column?"`).
+    pub colnames_visible: bool,
+    /// The view's column names, which the outputs of its top-level query (and of each input of
+    /// a top-level set operation) print as (`resultDesc`).
+    pub result_names: Option<Vec<String>>,
     /// Output.
     pub buf: String,
 }
@@ -58,6 +66,8 @@ impl<'a, 'c> Printer<'a, 'c> {
             pretty,
             indent: 0,
             varprefix: false,
+            colnames_visible: false,
+            result_names: None,
             buf: String::new(),
         }
     }
@@ -531,11 +541,11 @@ impl<'a, 'c> Printer<'a, 'c> {
         let name = self.func_name(f);
         self.buf.push_str(&name);
         self.buf.push('(');
-        if f.star {
-            self.buf.push('*');
-        }
         if f.distinct {
             self.buf.push_str("DISTINCT ");
+        }
+        if f.star {
+            self.buf.push('*');
         }
         for (i, a) in args.iter().enumerate() {
             if i > 0 {
@@ -546,7 +556,113 @@ impl<'a, 'c> Printer<'a, 'c> {
             }
             self.expr(a, true);
         }
+        if let Some(agg) = &f.agg {
+            if agg.over.is_none() && !agg.order.is_empty() {
+                self.buf.push_str(" ORDER BY ");
+                self.order_list(&agg.order);
+            }
+            if let Some(filter) = &agg.filter {
+                self.buf.push_str(") FILTER (WHERE ");
+                self.expr(filter, false);
+            }
+            match &agg.over {
+                Some(WindowRef::Named(w)) => {
+                    self.buf.push_str(") OVER ");
+                    self.buf.push_str(&quote_ident(w));
+                    return;
+                }
+                Some(WindowRef::Spec(spec)) => {
+                    self.buf.push_str(") OVER ");
+                    self.window_spec(spec);
+                    return;
+                }
+                None => {}
+            }
+        }
         self.buf.push(')');
+    }
+
+    /// `get_rule_windowspec`.
+    pub fn window_spec(&mut self, w: &WindowSpec) {
+        self.buf.push('(');
+        let mut need_space = false;
+        if let Some(base) = &w.base {
+            self.buf.push_str(&quote_ident(base));
+            need_space = true;
+        }
+        if !w.partition.is_empty() && w.base.is_none() {
+            if need_space {
+                self.buf.push(' ');
+            }
+            self.buf.push_str("PARTITION BY ");
+            for (i, p) in w.partition.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.sort_group_item(p);
+            }
+            need_space = true;
+        }
+        if !w.order.is_empty() {
+            if need_space {
+                self.buf.push(' ');
+            }
+            self.buf.push_str("ORDER BY ");
+            self.order_list(&w.order);
+            need_space = true;
+        }
+        if let Some(f) = &w.frame {
+            if need_space {
+                self.buf.push(' ');
+            }
+            self.buf.push_str(f.units);
+            self.buf.push(' ');
+            if f.end.is_some() {
+                self.buf.push_str("BETWEEN ");
+            }
+            self.frame_bound(&f.start);
+            if let Some(e) = &f.end {
+                self.buf.push_str("AND ");
+                self.frame_bound(e);
+            }
+            self.buf.pop();
+        }
+        self.buf.push(')');
+    }
+
+    fn frame_bound(&mut self, b: &FrameBound) {
+        match b {
+            FrameBound::Keyword(k) => {
+                self.buf.push_str(k);
+                self.buf.push(' ');
+            }
+            FrameBound::Offset(n, preceding) => {
+                self.expr(n, false);
+                self.buf.push_str(if *preceding {
+                    " PRECEDING "
+                } else {
+                    " FOLLOWING "
+                });
+            }
+        }
+    }
+
+    /// `get_rule_orderby`: sort keys with `DESC` and the non-default null orderings.
+    pub fn order_list(&mut self, items: &[SortItem]) {
+        for (i, (e, desc, nulls_first)) in items.iter().enumerate() {
+            if i > 0 {
+                self.buf.push_str(", ");
+            }
+            self.sort_group_item(e);
+            if *desc {
+                self.buf.push_str(" DESC");
+            }
+            if *nulls_first && !*desc {
+                self.buf.push_str(" NULLS FIRST");
+            } else if !*nulls_first && *desc {
+                self.buf.push_str(" NULLS LAST");
+            }
+        }
     }
 }
 

@@ -1,25 +1,38 @@
-//! Sub-selects inside expressions (`EXISTS (…)`, `x IN (SELECT …)`, `(SELECT …)`,
-//! `ARRAY(SELECT …)`): analysed (`transformSelectStmt`, simplified) and printed as
-//! `get_query_def` prints them, with pretty indentation. Queries outside the modelled subset
-//! (set operations, CTEs, sub-selects or functions in FROM) are printed as sqlparser prints
-//! them.
+//! Queries: sub-selects inside expressions (`EXISTS (…)`, `x IN (SELECT …)`, `(SELECT …)`,
+//! `ARRAY(SELECT …)`) and view queries, analysed as `transformSelectStmt` does (simplified)
+//! and printed as `get_query_def` prints them (`query_print`), with pretty indentation.
+//!
+//! Modelled: `SELECT` lists with `*` and `t.*`, FROM items (`query_from`: tables, views, joins
+//! with `ON`/`USING`/`NATURAL`, sub-selects, `WITH` queries, set-returning functions), `WHERE`,
+//! `GROUP BY`, `HAVING`, `WINDOW`, `DISTINCT [ON]`, `ORDER BY`, `LIMIT`/`OFFSET`, set operations
+//! (with the common column types of `transformSetOperationTree`) and `WITH [RECURSIVE]`. A
+//! sub-select outside that subset is printed as sqlparser prints it.
 
 use sqlparser::ast::{
-    Distinct, Expr, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind,
-    Query as SqlQuery, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableFactor,
-    TableWithJoins,
+    CteAsMaterialized, Distinct, Expr, GroupByExpr, LimitClause, NamedWindowExpr, OrderByKind,
+    Query as SqlQuery, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
+    SetQuantifier,
 };
 
-use super::analyze::{Analyzer, Rte};
-use super::node::{Node, SubLink, SubLinkKind};
+use super::analyze::{Analyzer, CteInfo};
+use super::analyze_agg::sort_item;
+use super::colname::figure_colname;
+use super::node::{Node, SortItem, SubLink, SubLinkKind, WindowSpec};
 use super::typesys::Ty;
 
-/// An analysed sub-select.
+/// An output column: name, type, type modifiers.
+pub(crate) type OutColumn = (String, Ty, Vec<i64>);
+
+/// An analysed query.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Query {
+    /// `WITH` queries.
+    pub ctes: Vec<Cte>,
+    /// `WITH RECURSIVE`.
+    pub recursive: bool,
     /// `DISTINCT` (empty list) or `DISTINCT ON (…)`.
     pub distinct: Option<Vec<Node>>,
-    /// Output columns: expression and result name.
+    /// Output columns: expression and result name (`None`: `?column?`).
     pub targets: Vec<(Node, Option<String>)>,
     /// FROM items.
     pub from: Vec<FromItem>,
@@ -29,13 +42,16 @@ pub(crate) struct Query {
     pub group_by: Vec<Node>,
     /// HAVING.
     pub having: Option<Node>,
-    /// ORDER BY: expression, DESC, NULLS FIRST.
-    pub order_by: Vec<(Node, bool, bool)>,
+    /// `WINDOW name AS (…)`.
+    pub windows: Vec<(String, WindowSpec)>,
+    /// ORDER BY (of a set operation: output column numbers, as `Raw` nodes).
+    pub order_by: Vec<SortItem>,
     /// LIMIT.
     pub limit: Option<Node>,
     /// OFFSET.
     pub offset: Option<Node>,
-    /// `UNION` / `INTERSECT` / `EXCEPT` of two queries (the other fields are then empty).
+    /// `UNION` / `INTERSECT` / `EXCEPT` of two queries (the other fields but `WITH`, `ORDER
+    /// BY`, `LIMIT` and `OFFSET` are then empty).
     pub set_op: Option<Box<SetOp>>,
     /// Text printed instead, for queries outside the modelled subset.
     pub raw: Option<String>,
@@ -52,6 +68,21 @@ pub(crate) struct SetOp {
     pub left: Query,
     /// Right input.
     pub right: Query,
+    /// Result column types and modifiers (`select_common_type`, `select_common_typmod`).
+    pub columns: Vec<(Ty, Vec<i64>)>,
+}
+
+/// A `WITH` query.
+#[derive(Debug, Clone)]
+pub(crate) struct Cte {
+    /// Name.
+    pub name: String,
+    /// Column names written after the name.
+    pub aliases: Vec<String>,
+    /// `MATERIALIZED` (true) or `NOT MATERIALIZED` (false).
+    pub materialized: Option<bool>,
+    /// The query.
+    pub query: Query,
 }
 
 /// A FROM item.
@@ -67,6 +98,8 @@ pub(crate) enum FromItem {
         refname: String,
         /// Whether an alias was written.
         aliased: bool,
+        /// Column alias list to print, quoted (empty: none).
+        col_aliases: Vec<String>,
     },
     /// A join.
     Join {
@@ -78,12 +111,74 @@ pub(crate) enum FromItem {
         right: Box<FromItem>,
         /// ON condition.
         on: Option<Box<Node>>,
-        /// USING columns.
+        /// USING columns (also those of a NATURAL join).
         using: Vec<String>,
+    },
+    /// A sub-select.
+    Subquery {
+        /// The query.
+        query: Box<Query>,
+        /// Range-table name (its alias).
+        refname: String,
+        /// `LATERAL`.
+        lateral: bool,
+        /// Column alias list to print, quoted (empty: none).
+        col_aliases: Vec<String>,
+    },
+    /// A set-returning function.
+    Function {
+        /// The call.
+        call: Box<Node>,
+        /// Range-table name.
+        refname: String,
+        /// `LATERAL` (written, or implied by a reference to an earlier FROM item).
+        lateral: bool,
+        /// `WITH ORDINALITY`.
+        ordinality: bool,
+        /// Column alias list to print, or column definitions (`a integer`), as printed.
+        col_aliases: Vec<String>,
+    },
+    /// A reference to a `WITH` query.
+    Cte {
+        /// The `WITH` query's name.
+        name: String,
+        /// Range-table name.
+        refname: String,
+        /// Whether an alias was written.
+        aliased: bool,
+        /// Column alias list to print, quoted (empty: none).
+        col_aliases: Vec<String>,
     },
 }
 
-struct Unsupported;
+/// The query is outside the modelled subset.
+pub(crate) struct Unsupported;
+
+impl Query {
+    /// The output columns: names (of the leftmost input for a set operation), types and
+    /// modifiers.
+    pub fn output(&self) -> Vec<OutColumn> {
+        if let Some(op) = &self.set_op {
+            return op
+                .left
+                .output()
+                .into_iter()
+                .zip(&op.columns)
+                .map(|((name, _, _), (ty, typmod))| (name, ty.clone(), typmod.clone()))
+                .collect();
+        }
+        self.targets
+            .iter()
+            .map(|(n, name)| {
+                (
+                    name.clone().unwrap_or_else(|| "?column?".into()),
+                    n.ty(),
+                    n.expr_typmod(),
+                )
+            })
+            .collect()
+    }
+}
 
 impl Analyzer<'_, '_> {
     /// A sub-link over a query.
@@ -97,18 +192,18 @@ impl Analyzer<'_, '_> {
         let saved_names = self.used_names.len();
         let query = match self.query(q) {
             Ok(query) => query,
-            Err(Unsupported) => Query {
-                raw: Some(q.to_string()),
-                ..Default::default()
-            },
+            Err(Unsupported) => {
+                self.unmodelled.set(true);
+                Query {
+                    raw: Some(q.to_string()),
+                    ..Default::default()
+                }
+            }
         };
         // Sibling sub-selects do not see each other's range-table names.
         self.used_names.truncate(saved_names);
-        let first_ty = query
-            .targets
-            .first()
-            .map(|(n, _)| n.ty())
-            .unwrap_or_else(Ty::opaque);
+        let first = query.output().into_iter().next();
+        let first_ty = first.map(|c| c.1).unwrap_or_else(Ty::opaque);
         let (test, op) = match (kind, test) {
             (SubLinkKind::Any | SubLinkKind::All, Some(t)) => {
                 let probe = Node::Raw {
@@ -145,24 +240,113 @@ impl Analyzer<'_, '_> {
         }))
     }
 
-    fn query(&mut self, q: &SqlQuery) -> Result<Query, Unsupported> {
-        if q.with.is_some() || q.fetch.is_some() || !q.locks.is_empty() {
+    /// A query at a new level: its own range-table scope and `WITH` queries.
+    pub fn query(&mut self, q: &SqlQuery) -> Result<Query, Unsupported> {
+        if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() {
             return Err(Unsupported);
         }
-        match q.body.as_ref() {
-            SetExpr::Select(sel) => {
-                self.scopes.push(Vec::new());
-                let result = self.select(sel, Some(q));
-                self.scopes.pop();
-                result
+        self.scopes.push(Vec::new());
+        self.ctes.push(Vec::new());
+        let result = self.query_level(q);
+        self.ctes.pop();
+        self.scopes.pop();
+        result
+    }
+
+    fn query_level(&mut self, q: &SqlQuery) -> Result<Query, Unsupported> {
+        // The level's FROM items are named before any sub-select (in WITH or FROM) is.
+        let names = match q.body.as_ref() {
+            SetExpr::Select(sel) => Some(self.assign_names(&sel.from)),
+            _ => None,
+        };
+        let mut ctes = Vec::new();
+        let mut recursive = false;
+        if let Some(with) = &q.with {
+            recursive = with.recursive;
+            for c in &with.cte_tables {
+                let saved = self.used_names.len();
+                let cte = self.cte(c, recursive);
+                self.used_names.truncate(saved);
+                ctes.push(cte?);
             }
+        }
+        let mut out = match q.body.as_ref() {
+            SetExpr::Select(sel) => self.select(sel, Some(q), names.unwrap_or_default(), true)?,
             body @ SetExpr::SetOperation { .. } => {
-                if q.order_by.is_some() || q.limit_clause.is_some() {
-                    return Err(Unsupported);
-                }
-                self.set_expr(body)
+                let mut out = self.set_expr(body)?;
+                self.set_op_sort_limit(&mut out, q)?;
+                out
             }
-            _ => Err(Unsupported),
+            SetExpr::Query(inner) if q.with.is_none() && q.order_by.is_none() => {
+                return self.query(inner);
+            }
+            _ => return Err(Unsupported),
+        };
+        out.ctes = ctes;
+        out.recursive = recursive;
+        Ok(out)
+    }
+
+    /// A `WITH` query; it is visible to the ones after it and to the query's FROM items.
+    fn cte(&mut self, c: &sqlparser::ast::Cte, recursive: bool) -> Result<Cte, Unsupported> {
+        if c.from.is_some() {
+            return Err(Unsupported);
+        }
+        let name = self.ident(&c.alias.name);
+        let aliases: Vec<String> = c
+            .alias
+            .columns
+            .iter()
+            .map(|a| self.ident(&a.name))
+            .collect();
+        let materialized = c.materialized.as_ref().map(|m| match m {
+            CteAsMaterialized::Materialized => true,
+            CteAsMaterialized::NotMaterialized => false,
+        });
+        let level = self.ctes.len() - 1;
+        let query = match c.query.body.as_ref() {
+            SetExpr::SetOperation {
+                op: SetOperator::Union,
+                left,
+                right,
+                set_quantifier,
+            } if recursive && c.query.with.is_none() && c.query.order_by.is_none() => {
+                // `non_recursive UNION [ALL] recursive`: the non-recursive term gives the
+                // columns the recursive one sees.
+                self.scopes.push(Vec::new());
+                self.ctes.push(Vec::new());
+                let result = (|| {
+                    let l = self.set_expr(left)?;
+                    let info = self.cte_info(&name, &aliases, &l.output());
+                    self.ctes[level].push(info);
+                    let r = self.set_expr(right)?;
+                    self.combine("UNION", matches!(set_quantifier, SetQuantifier::All), l, r)
+                })();
+                self.ctes.pop();
+                self.scopes.pop();
+                result?
+            }
+            _ => self.query(&c.query)?,
+        };
+        let info = self.cte_info(&name, &aliases, &query.output());
+        self.ctes[level].retain(|i| i.name != name);
+        self.ctes[level].push(info);
+        Ok(Cte {
+            name,
+            aliases,
+            materialized,
+            query,
+        })
+    }
+
+    fn cte_info(&self, name: &str, aliases: &[String], output: &[OutColumn]) -> CteInfo {
+        let mut columns = output.to_vec();
+        for (c, a) in columns.iter_mut().zip(aliases) {
+            c.0 = a.clone();
+        }
+        CteInfo {
+            name: name.to_string(),
+            columns,
         }
     }
 
@@ -172,7 +356,8 @@ impl Analyzer<'_, '_> {
             SetExpr::Select(sel) => {
                 let saved = self.used_names.len();
                 self.scopes.push(Vec::new());
-                let result = self.select(sel, None);
+                let names = self.assign_names(&sel.from);
+                let result = self.select(sel, None, names, false);
                 self.scopes.pop();
                 self.used_names.truncate(saved);
                 result
@@ -189,7 +374,6 @@ impl Analyzer<'_, '_> {
                 set_quantifier,
                 right,
             } => {
-                use sqlparser::ast::{SetOperator, SetQuantifier};
                 let op = match op {
                     SetOperator::Union => "UNION",
                     SetOperator::Intersect => "INTERSECT",
@@ -203,45 +387,171 @@ impl Analyzer<'_, '_> {
                 };
                 let left = self.set_expr(left)?;
                 let right = self.set_expr(right)?;
-                let targets = left.targets.clone();
-                Ok(Query {
-                    targets,
-                    set_op: Some(Box::new(SetOp {
-                        op,
-                        all,
-                        left,
-                        right,
-                    })),
-                    ..Default::default()
-                })
+                self.combine(op, all, left, right)
             }
             _ => Err(Unsupported),
         }
     }
 
-    fn select(&mut self, sel: &Select, q: Option<&SqlQuery>) -> Result<Query, Unsupported> {
-        let mut out = Query::default();
-        let mut from = Vec::new();
-        for twj in &sel.from {
-            from.push(self.range_item(twj)?);
+    /// `transformSetOperationTree` for one node: the common type of each column pair; an
+    /// untyped literal of an input is coerced to it in place.
+    fn combine(
+        &mut self,
+        op: &'static str,
+        all: bool,
+        mut left: Query,
+        mut right: Query,
+    ) -> Result<Query, Unsupported> {
+        let lcols = left.output();
+        let rcols = right.output();
+        if lcols.len() != rcols.len() {
+            return Err(Unsupported);
         }
-        out.from = from;
+        let mut columns = Vec::new();
+        for (i, (l, r)) in lcols.iter().zip(&rcols).enumerate() {
+            let ty = self
+                .ctx
+                .select_common_type(&[l.1.clone(), r.1.clone()])
+                .unwrap_or_else(|| Ty::b("text"));
+            let typmod = if l.1 == ty && r.1 == ty && l.2 == r.2 {
+                l.2.clone()
+            } else {
+                Vec::new()
+            };
+            for side in [&mut left, &mut right] {
+                if side.set_op.is_some() {
+                    continue;
+                }
+                if let Some((n, _)) = side.targets.get_mut(i) {
+                    if n.is_unknown_literal() {
+                        let node = std::mem::replace(n, Node::null());
+                        *n = self.coerce_arg(node, &ty);
+                    }
+                }
+            }
+            columns.push((ty, typmod));
+        }
+        Ok(Query {
+            set_op: Some(Box::new(SetOp {
+                op,
+                all,
+                left,
+                right,
+                columns,
+            })),
+            ..Default::default()
+        })
+    }
+
+    /// `ORDER BY` (as output column numbers), `LIMIT` and `OFFSET` of a set operation.
+    fn set_op_sort_limit(&mut self, out: &mut Query, q: &SqlQuery) -> Result<(), Unsupported> {
+        if let Some(ob) = &q.order_by {
+            let OrderByKind::Expressions(items) = &ob.kind else {
+                return Err(Unsupported);
+            };
+            let names: Vec<String> = out.output().into_iter().map(|c| c.0).collect();
+            for it in items {
+                let idx = match &it.expr {
+                    Expr::Value(v) => match &v.value {
+                        sqlparser::ast::Value::Number(n, _) => n.parse::<usize>().ok(),
+                        _ => None,
+                    },
+                    Expr::Identifier(id) => {
+                        let name = self.ident(id);
+                        names.iter().position(|n| *n == name).map(|i| i + 1)
+                    }
+                    _ => None,
+                };
+                let Some(idx) = idx.filter(|i| (1..=names.len()).contains(i)) else {
+                    return Err(Unsupported);
+                };
+                let n = Node::Raw {
+                    text: idx.to_string(),
+                    ty: Ty::opaque(),
+                };
+                out.order_by.push(sort_item(n, it));
+            }
+        }
+        self.limit_offset(out, q)
+    }
+
+    fn limit_offset(&mut self, out: &mut Query, q: &SqlQuery) -> Result<(), Unsupported> {
+        match &q.limit_clause {
+            None => Ok(()),
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) if limit_by.is_empty() => {
+                if let Some(l) = limit {
+                    let n = self.expr(l);
+                    out.limit = Some(self.coerce_arg(n, &Ty::b("int8")));
+                }
+                if let Some(o) = offset {
+                    let n = self.expr(&o.value);
+                    out.offset = Some(self.coerce_arg(n, &Ty::b("int8")));
+                }
+                Ok(())
+            }
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// One SELECT. `names` are the range-table names of its FROM items ([`Self::assign_names`]);
+    /// `resolve_unknowns` turns untyped literal outputs into `text` (all but set-operation
+    /// inputs).
+    fn select(
+        &mut self,
+        sel: &Select,
+        q: Option<&SqlQuery>,
+        names: Vec<String>,
+        resolve_unknowns: bool,
+    ) -> Result<Query, Unsupported> {
+        let saved = std::mem::replace(&mut self.pending_names, names.into());
+        let result = self.select_inner(sel, q, resolve_unknowns);
+        self.pending_names = saved;
+        result
+    }
+
+    fn select_inner(
+        &mut self,
+        sel: &Select,
+        q: Option<&SqlQuery>,
+        resolve_unknowns: bool,
+    ) -> Result<Query, Unsupported> {
+        if sel.top.is_some()
+            || sel.into.is_some()
+            || !sel.lateral_views.is_empty()
+            || sel.prewhere.is_some()
+            || !sel.connect_by.is_empty()
+            || !sel.cluster_by.is_empty()
+            || !sel.distribute_by.is_empty()
+            || !sel.sort_by.is_empty()
+            || sel.qualify.is_some()
+            || sel.exclude.is_some()
+        {
+            return Err(Unsupported);
+        }
+        let mut out = Query::default();
+        for twj in &sel.from {
+            let item = self.range_item(twj)?;
+            out.from.push(item);
+        }
         for item in &sel.projection {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let n = self.expr(e);
-                    out.targets.push((n, figure_colname(e)));
+                    out.targets.push((n, figure_colname(e, self.ctx)));
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let n = self.expr(expr);
                     out.targets.push((n, Some(self.ident(alias))));
                 }
                 SelectItem::Wildcard(_) => {
-                    if has_using(&out.from) {
-                        return Err(Unsupported);
-                    }
-                    for rte in self.scopes.last().cloned().unwrap_or_default() {
-                        out.targets.extend(expand_star(&rte)?);
+                    for f in &out.from {
+                        for (name, n) in self.item_columns(f)? {
+                            out.targets.push((n, Some(name)));
+                        }
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -251,19 +561,39 @@ impl Analyzer<'_, '_> {
                     let q = self.name_parts(n).pop().unwrap_or_default();
                     let rte = self
                         .scopes
-                        .last()
-                        .and_then(|s| s.iter().find(|r| r.lookup == q))
+                        .iter()
+                        .rev()
+                        .find_map(|s| s.iter().find(|r| r.lookup == q && r.rels.is_none()))
                         .cloned()
                         .ok_or(Unsupported)?;
-                    out.targets.extend(expand_star(&rte)?);
+                    if !rte.known {
+                        return Err(Unsupported);
+                    }
+                    for i in 0..rte.columns.len() {
+                        let var = rte.var(i).ok_or(Unsupported)?;
+                        out.targets.push((var, Some(rte.columns[i].0.clone())));
+                    }
                 }
                 _ => return Err(Unsupported),
+            }
+        }
+        if resolve_unknowns {
+            for (n, _) in &mut out.targets {
+                if n.ty().is_unknown() {
+                    let node = std::mem::replace(n, Node::null());
+                    *n = self.coerce_arg(node, &Ty::b("text"));
+                }
             }
         }
         out.distinct = match &sel.distinct {
             None | Some(Distinct::All) => None,
             Some(Distinct::Distinct) => Some(Vec::new()),
-            Some(Distinct::On(exprs)) => Some(exprs.iter().map(|e| self.expr(e)).collect()),
+            Some(Distinct::On(exprs)) => Some(
+                exprs
+                    .iter()
+                    .map(|e| self.target_ref(e, &out.targets))
+                    .collect(),
+            ),
         };
         if let Some(w) = &sel.selection {
             out.filter = Some(self.boolean(w));
@@ -280,34 +610,25 @@ impl Analyzer<'_, '_> {
         if let Some(h) = &sel.having {
             out.having = Some(self.boolean(h));
         }
+        for w in &sel.named_window {
+            let name = self.ident(&w.0);
+            let NamedWindowExpr::WindowSpec(spec) = &w.1 else {
+                return Err(Unsupported);
+            };
+            let spec = self.window_spec(spec).ok_or(Unsupported)?;
+            out.windows.push((name, spec));
+        }
         if let Some(ob) = q.and_then(|q| q.order_by.as_ref()) {
             let OrderByKind::Expressions(items) = &ob.kind else {
                 return Err(Unsupported);
             };
             for it in items {
                 let n = self.target_ref(&it.expr, &out.targets);
-                let desc = matches!(it.options.sort, Some(sqlparser::ast::OrderBySort::Desc));
-                let nulls_first = it.options.nulls_first.unwrap_or(desc);
-                out.order_by.push((n, desc, nulls_first));
+                out.order_by.push(sort_item(n, it));
             }
         }
-        match q.and_then(|q| q.limit_clause.as_ref()) {
-            None => {}
-            Some(LimitClause::LimitOffset {
-                limit,
-                offset,
-                limit_by,
-            }) if limit_by.is_empty() => {
-                if let Some(l) = limit {
-                    let n = self.expr(l);
-                    out.limit = Some(self.coerce_arg(n, &Ty::b("int8")));
-                }
-                if let Some(o) = offset {
-                    let n = self.expr(&o.value);
-                    out.offset = Some(self.coerce_arg(n, &Ty::b("int8")));
-                }
-            }
-            _ => return Err(Unsupported),
+        if let Some(q) = q {
+            self.limit_offset(&mut out, q)?;
         }
         Ok(out)
     }
@@ -336,245 +657,5 @@ impl Analyzer<'_, '_> {
             }
         }
         self.expr(e)
-    }
-
-    fn range_item(&mut self, twj: &TableWithJoins) -> Result<FromItem, Unsupported> {
-        let mut item = self.table_factor(&twj.relation)?;
-        for j in &twj.joins {
-            let right = self.table_factor(&j.relation)?;
-            let (kind, constraint) = match &j.join_operator {
-                JoinOperator::Join(c) | JoinOperator::Inner(c) => (" JOIN ", Some(c)),
-                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (" LEFT JOIN ", Some(c)),
-                JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (" RIGHT JOIN ", Some(c)),
-                JoinOperator::FullOuter(c) => (" FULL JOIN ", Some(c)),
-                JoinOperator::CrossJoin(_) => (" CROSS JOIN ", None),
-                _ => return Err(Unsupported),
-            };
-            let mut on = None;
-            let mut using = Vec::new();
-            match constraint {
-                Some(JoinConstraint::On(e)) => on = Some(Box::new(self.boolean(e))),
-                Some(JoinConstraint::Using(cols)) => {
-                    for c in cols {
-                        using.push(self.name_parts(c).pop().unwrap_or_default());
-                    }
-                }
-                Some(JoinConstraint::None) | None => {}
-                Some(JoinConstraint::Natural | JoinConstraint::UsingAlias(..)) => {
-                    return Err(Unsupported)
-                }
-            }
-            let kind = if kind == " JOIN " && on.is_none() && using.is_empty() {
-                " CROSS JOIN "
-            } else {
-                kind
-            };
-            item = FromItem::Join {
-                kind,
-                left: Box::new(item),
-                right: Box::new(right),
-                on,
-                using,
-            };
-        }
-        Ok(item)
-    }
-
-    fn table_factor(&mut self, tf: &TableFactor) -> Result<FromItem, Unsupported> {
-        if let TableFactor::NestedJoin {
-            table_with_joins,
-            alias: None,
-        } = tf
-        {
-            return self.range_item(table_with_joins);
-        }
-        let TableFactor::Table {
-            name,
-            alias,
-            args: None,
-            ..
-        } = tf
-        else {
-            return Err(Unsupported);
-        };
-        let parts = self.name_parts(name);
-        let (schema, relname) = self
-            .ctx
-            .resolve_relation(&parts)
-            .unwrap_or_else(|| ("public".into(), parts.last().cloned().unwrap_or_default()));
-        let alias_name = alias.as_ref().map(|a| self.ident(&a.name));
-        let wanted = alias_name.clone().unwrap_or_else(|| relname.clone());
-        let refname = self.unique_name(&wanted);
-        let mut columns: Vec<(String, Ty, Vec<i64>)> = Vec::new();
-        let mut known = false;
-        if let Some(s) = self.ctx.catalog.schemas.get(&schema) {
-            let cols = s
-                .tables
-                .get(&relname)
-                .map(|t| &t.columns)
-                .or_else(|| s.views.get(&relname).map(|v| &v.columns));
-            if let Some(cols) = cols {
-                known = true;
-                columns = cols
-                    .iter()
-                    .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
-                    .collect();
-            }
-        }
-        if let Some(a) = alias {
-            for (i, c) in a.columns.iter().enumerate() {
-                if let Some(col) = columns.get_mut(i) {
-                    col.0 = self.ident(&c.name);
-                }
-            }
-        }
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.push(Rte {
-                refname: refname.clone(),
-                lookup: wanted,
-                columns,
-                known,
-            });
-        }
-        Ok(FromItem::Rel {
-            schema,
-            name: relname,
-            refname,
-            aliased: alias.is_some(),
-        })
-    }
-
-    /// `set_rtable_names`: a name not used by any enclosing or earlier range-table entry.
-    fn unique_name(&mut self, wanted: &str) -> String {
-        if !self.used_names.iter().any(|n| n == wanted) {
-            self.used_names.push(wanted.to_string());
-            return wanted.to_string();
-        }
-        let mut i = 1;
-        loop {
-            let candidate = format!("{wanted}_{i}");
-            if !self.used_names.contains(&candidate) {
-                self.used_names.push(candidate.clone());
-                return candidate;
-            }
-            i += 1;
-        }
-    }
-}
-
-/// `rte.*`: one output column per column of the range-table entry.
-fn expand_star(rte: &Rte) -> Result<Vec<(Node, Option<String>)>, Unsupported> {
-    if !rte.known {
-        return Err(Unsupported);
-    }
-    Ok(rte
-        .columns
-        .iter()
-        .map(|(name, ty, typmod)| {
-            let var = Node::Var {
-                name: name.clone(),
-                rel: rte.refname.clone(),
-                ty: ty.clone(),
-                typmod: typmod.clone(),
-            };
-            (var, Some(name.clone()))
-        })
-        .collect())
-}
-
-/// Whether a FROM list has a `JOIN … USING` (whose merged columns `*` would show once).
-fn has_using(items: &[FromItem]) -> bool {
-    items.iter().any(|i| match i {
-        FromItem::Rel { .. } => false,
-        FromItem::Join {
-            left, right, using, ..
-        } => {
-            !using.is_empty()
-                || has_using(std::slice::from_ref(left))
-                || has_using(std::slice::from_ref(right))
-        }
-    })
-}
-
-/// `FigureColname`: the result name Postgres gives an unnamed output column.
-fn figure_colname(e: &Expr) -> Option<String> {
-    let fold = |id: &sqlparser::ast::Ident| {
-        if id.quote_style.is_some() {
-            id.value.clone()
-        } else {
-            id.value.to_lowercase()
-        }
-    };
-    match e {
-        Expr::Identifier(id) => Some(fold(id)),
-        Expr::CompoundIdentifier(ids) => ids.last().map(fold),
-        Expr::Nested(x) => figure_colname(x),
-        Expr::Function(f) => {
-            let last = f.name.0.last()?.as_ident()?;
-            Some(fold(last))
-        }
-        Expr::Cast {
-            expr, data_type, ..
-        } => figure_colname(expr).or_else(|| Some(cast_type_name(data_type))),
-        Expr::Case { .. } => Some("case".into()),
-        Expr::Array(_) => Some("array".into()),
-        Expr::Exists { .. } => Some("exists".into()),
-        Expr::Subquery(q) => match q.body.as_ref() {
-            SetExpr::Select(s) => match s.projection.first() {
-                Some(SelectItem::UnnamedExpr(x)) => figure_colname(x),
-                Some(SelectItem::ExprWithAlias { alias, .. }) => Some(fold(alias)),
-                _ => None,
-            },
-            _ => None,
-        },
-        Expr::Extract { .. } => Some("extract".into()),
-        Expr::Position { .. } => Some("position".into()),
-        Expr::Substring { shorthand, .. } => {
-            Some(if *shorthand { "substr" } else { "substring" }.into())
-        }
-        Expr::Trim { .. } => Some("btrim".into()),
-        Expr::Tuple(_) => Some("row".into()),
-        _ => None,
-    }
-}
-
-/// The type name `FigureColname` uses for a cast (the last name of the written type).
-fn cast_type_name(dt: &sqlparser::ast::DataType) -> String {
-    use sqlparser::ast::DataType as D;
-    match dt {
-        D::Int(_) | D::Integer(_) | D::Int4(_) => "int4".into(),
-        D::BigInt(_) | D::Int8(_) => "int8".into(),
-        D::SmallInt(_) | D::Int2(_) => "int2".into(),
-        D::Text => "text".into(),
-        D::Uuid => "uuid".into(),
-        D::Varchar(_) | D::CharacterVarying(_) | D::CharVarying(_) => "varchar".into(),
-        D::Char(_) | D::Character(_) => "bpchar".into(),
-        D::Bool | D::Boolean => "bool".into(),
-        D::Real | D::Float4 => "float4".into(),
-        D::DoublePrecision | D::Float8 => "float8".into(),
-        D::Numeric(_) | D::Decimal(_) | D::Dec(_) => "numeric".into(),
-        D::Timestamp(_, tz) => match tz {
-            sqlparser::ast::TimezoneInfo::WithTimeZone | sqlparser::ast::TimezoneInfo::Tz => {
-                "timestamptz".into()
-            }
-            _ => "timestamp".into(),
-        },
-        D::JSONB => "jsonb".into(),
-        D::JSON => "json".into(),
-        D::Date => "date".into(),
-        D::Array(_) => "array".into(),
-        D::Custom(name, _) => name
-            .0
-            .last()
-            .and_then(|p| p.as_ident())
-            .map(|i| {
-                if i.quote_style.is_some() {
-                    i.value.clone()
-                } else {
-                    i.value.to_lowercase()
-                }
-            })
-            .unwrap_or_default(),
-        other => other.to_string().to_lowercase(),
     }
 }

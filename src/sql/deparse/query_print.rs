@@ -1,5 +1,6 @@
-//! Printing sub-selects as `get_query_def` / `get_sublink_expr` / `get_setop_query` /
-//! `get_from_clause` print them (pretty indentation, range-table names as prefixes).
+//! Printing queries as `get_query_def` / `get_sublink_expr` / `get_setop_query` /
+//! `get_with_clause` / `get_from_clause` print them (pretty indentation, range-table names as
+//! prefixes).
 
 use super::node::{Node, SubLink, SubLinkKind};
 use super::print::{Printer, INDENT_JOIN, INDENT_STD, INDENT_VAR};
@@ -39,23 +40,98 @@ impl Printer<'_, '_> {
         if need_paren {
             self.buf.push('(');
         }
-        let (saved_indent, saved_prefix) = (self.indent, self.varprefix);
-        self.query(&s.query);
-        self.indent = saved_indent;
-        self.varprefix = saved_prefix;
+        self.sub_query(&s.query, false);
         self.buf.push_str(if need_paren { "))" } else { ")" });
     }
 
-    /// `get_query_def` for a SELECT.
-    fn query(&mut self, q: &Query) {
+    /// `get_query_def` for a query nested in the one being printed, at the current
+    /// indentation; `visible` is its `colNamesVisible`.
+    fn sub_query(&mut self, q: &Query, visible: bool) {
+        let saved = (
+            self.indent,
+            self.varprefix,
+            self.colnames_visible,
+            self.result_names.take(),
+        );
+        self.colnames_visible = visible;
+        self.query(q);
+        (
+            self.indent,
+            self.varprefix,
+            self.colnames_visible,
+            self.result_names,
+        ) = saved;
+    }
+
+    /// `get_query_def` for a SELECT (with its `WITH` clause, or a set operation).
+    pub fn query(&mut self, q: &Query) {
         if let Some(raw) = &q.raw {
             self.buf.push_str(raw);
             return;
         }
+        self.with_clause(q);
         if let Some(set_op) = &q.set_op {
             self.set_op(set_op);
+        } else {
+            self.basic_select(q);
+        }
+        if !q.order_by.is_empty() {
+            self.keyword(" ORDER BY ", -INDENT_STD, INDENT_STD, 1);
+            self.order_list(&q.order_by);
+        }
+        if let Some(o) = &q.offset {
+            self.keyword(" OFFSET ", -INDENT_STD, INDENT_STD, 0);
+            self.expr(o, false);
+        }
+        if let Some(l) = &q.limit {
+            self.keyword(" LIMIT ", -INDENT_STD, INDENT_STD, 0);
+            match l {
+                Node::Const { value: None, .. } => self.buf.push_str("ALL"),
+                l => self.expr(l, false),
+            }
+        }
+    }
+
+    /// `get_with_clause`.
+    fn with_clause(&mut self, q: &Query) {
+        if q.ctes.is_empty() {
             return;
         }
+        self.indent += INDENT_STD;
+        self.buf.push(' ');
+        let mut sep = if q.recursive {
+            "WITH RECURSIVE "
+        } else {
+            "WITH "
+        };
+        for c in &q.ctes {
+            self.buf.push_str(sep);
+            self.buf.push_str(&quote_ident(&c.name));
+            if !c.aliases.is_empty() {
+                let cols: Vec<String> = c.aliases.iter().map(|a| quote_ident(a)).collect();
+                self.buf.push('(');
+                self.buf.push_str(&cols.join(", "));
+                self.buf.push(')');
+            }
+            self.buf.push_str(" AS ");
+            match c.materialized {
+                Some(true) => self.buf.push_str("MATERIALIZED "),
+                Some(false) => self.buf.push_str("NOT MATERIALIZED "),
+                None => {}
+            }
+            self.buf.push('(');
+            self.keyword("", 0, 0, 0);
+            self.sub_query(&c.query, true);
+            self.keyword("", 0, 0, 0);
+            self.buf.push(')');
+            sep = ", ";
+        }
+        self.indent -= INDENT_STD;
+        self.keyword("", 0, 0, 0);
+    }
+
+    /// `get_basic_select_query`.
+    fn basic_select(&mut self, q: &Query) {
         self.varprefix = true;
         self.indent += INDENT_STD;
         self.buf.push_str(" SELECT");
@@ -76,11 +152,18 @@ impl Printer<'_, '_> {
             item.varprefix = self.varprefix;
             item.expr(node, true);
             let attname = match node {
-                Node::Var { name: col, .. } => col.as_str(),
-                _ => "?column?",
+                Node::Var { name: col, .. } => Some(col.as_str()),
+                _ if self.colnames_visible => None,
+                _ => Some("?column?"),
             };
-            let colname = name.as_deref().unwrap_or("?column?");
-            if attname != colname {
+            let colname = self
+                .result_names
+                .as_ref()
+                .and_then(|r| r.get(i))
+                .map(String::as_str)
+                .or(name.as_deref())
+                .unwrap_or("?column?");
+            if attname != Some(colname) {
                 item.buf.push_str(" AS ");
                 item.buf.push_str(&quote_ident(colname));
             }
@@ -130,33 +213,15 @@ impl Printer<'_, '_> {
             self.keyword(" HAVING ", -INDENT_STD, INDENT_STD, 0);
             self.expr(h, false);
         }
-        if !q.order_by.is_empty() {
-            self.keyword(" ORDER BY ", -INDENT_STD, INDENT_STD, 1);
-            for (i, (e, desc, nulls_first)) in q.order_by.iter().enumerate() {
-                if i > 0 {
-                    self.buf.push_str(", ");
-                }
-                self.sort_group_item(e);
-                if *desc {
-                    self.buf.push_str(" DESC");
-                }
-                if *nulls_first && !*desc {
-                    self.buf.push_str(" NULLS FIRST");
-                } else if !*nulls_first && *desc {
-                    self.buf.push_str(" NULLS LAST");
-                }
+        for (i, (name, spec)) in q.windows.iter().enumerate() {
+            if i == 0 {
+                self.keyword(" WINDOW ", -INDENT_STD, INDENT_STD, 1);
+            } else {
+                self.buf.push_str(", ");
             }
-        }
-        if let Some(o) = &q.offset {
-            self.keyword(" OFFSET ", -INDENT_STD, INDENT_STD, 0);
-            self.expr(o, false);
-        }
-        if let Some(l) = &q.limit {
-            self.keyword(" LIMIT ", -INDENT_STD, INDENT_STD, 0);
-            match l {
-                Node::Const { value: None, .. } => self.buf.push_str("ALL"),
-                l => self.expr(l, false),
-            }
+            self.buf.push_str(&quote_ident(name));
+            self.buf.push_str(" AS ");
+            self.window_spec(spec);
         }
     }
 
@@ -192,7 +257,10 @@ impl Printer<'_, '_> {
             0
         };
         self.keyword("", subindent, 0, 0);
+        // The right input's column names are not visible.
+        let visible = std::mem::replace(&mut self.colnames_visible, false);
         self.set_op_input(&op.right);
+        self.colnames_visible = visible;
         self.indent -= subindent;
         if right_paren {
             self.keyword(")", 0, 0, 0);
@@ -212,7 +280,7 @@ impl Printer<'_, '_> {
     }
 
     /// `get_rule_sortgroupclause`.
-    fn sort_group_item(&mut self, e: &Node) {
+    pub(crate) fn sort_group_item(&mut self, e: &Node) {
         match e {
             Node::Const { ty, typmod, value } => self.constant(ty, typmod, value.as_deref(), 1),
             Node::Var { .. } => self.expr(e, true),
@@ -237,12 +305,61 @@ impl Printer<'_, '_> {
                 name,
                 refname,
                 aliased,
+                col_aliases,
             } => {
                 self.buf.push_str(&self.ctx.relation_name(schema, name));
-                if *aliased || refname != name {
+                if *aliased || refname != name || !col_aliases.is_empty() {
                     self.buf.push(' ');
                     self.buf.push_str(&quote_ident(refname));
                 }
+                self.column_aliases(col_aliases);
+            }
+            FromItem::Subquery {
+                query,
+                refname,
+                lateral,
+                col_aliases,
+            } => {
+                if *lateral {
+                    self.buf.push_str("LATERAL ");
+                }
+                self.buf.push('(');
+                self.sub_query(query, true);
+                self.buf.push(')');
+                self.buf.push(' ');
+                self.buf.push_str(&quote_ident(refname));
+                self.column_aliases(col_aliases);
+            }
+            FromItem::Function {
+                call,
+                refname,
+                lateral,
+                ordinality,
+                col_aliases,
+            } => {
+                if *lateral {
+                    self.buf.push_str("LATERAL ");
+                }
+                self.expr(call, true);
+                if *ordinality {
+                    self.buf.push_str(" WITH ORDINALITY");
+                }
+                self.buf.push(' ');
+                self.buf.push_str(&quote_ident(refname));
+                self.column_aliases(col_aliases);
+            }
+            FromItem::Cte {
+                name,
+                refname,
+                aliased,
+                col_aliases,
+            } => {
+                self.buf.push_str(&quote_ident(name));
+                if *aliased || refname != name || !col_aliases.is_empty() {
+                    self.buf.push(' ');
+                    self.buf.push_str(&quote_ident(refname));
+                }
+                self.column_aliases(col_aliases);
             }
             FromItem::Join {
                 kind,
@@ -285,6 +402,15 @@ impl Printer<'_, '_> {
                     self.buf.push(')');
                 }
             }
+        }
+    }
+
+    /// `get_column_alias_list`: `(a, b)` after a FROM item's alias.
+    fn column_aliases(&mut self, cols: &[String]) {
+        if !cols.is_empty() {
+            self.buf.push('(');
+            self.buf.push_str(&cols.join(", "));
+            self.buf.push(')');
         }
     }
 }

@@ -660,8 +660,8 @@ impl Replayer {
             } => self.create_type(name, representation.as_ref()),
             Statement::AlterType(a) => self.alter_type(a),
             Statement::CreateDomain(d) => self.create_domain(d),
-            Statement::CreateView(v) => self.create_view(stmt, v),
-            Statement::AlterView(v) => self.alter_view(v),
+            Statement::CreateView(v) => self.create_view(stmt, v, diags),
+            Statement::AlterView(v) => self.alter_view(stmt, v, diags),
             Statement::CreateSequence {
                 if_not_exists,
                 name,

@@ -21,8 +21,8 @@ use crate::catalog::{
     choose_relation_name, name_addition, CompositeType, Domain, EnumType, Extension, Index,
     IndexKey, IndexTarget, Policy, Schema, View,
 };
-use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::{deparse_bool, deparse_index_key, stored_default};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::sql::deparse::{deparse_bool, deparse_index_key, stored_default, view_query};
 
 /// `SELECT pg_catalog.set_config('search_path', '…', false)` → the new path.
 pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
@@ -893,8 +893,12 @@ impl Replayer {
     }
 
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`.
-    pub(crate) fn create_view(&mut self, stmt: Stmt<'_>, v: &CreateView) -> R<Outcome> {
-        let _ = stmt;
+    pub(crate) fn create_view(
+        &mut self,
+        stmt: Stmt<'_>,
+        v: &CreateView,
+        diags: &mut Diagnostics,
+    ) -> R<Outcome> {
         if v.temporary {
             return Ok(Outcome::PassedOver);
         }
@@ -921,18 +925,18 @@ impl Replayer {
             sqlparser::ast::CreateTableOptions::With(o) => view_options(o),
             _ => Vec::new(),
         };
+        let names: Vec<String> = v.columns.iter().map(|c| fold(&c.name)).collect();
+        let old = self.catalog.schemas[&schema].views.get(&n);
+        let (definition, columns) = self.view_query(&v.query, &names, old, &n, stmt, diags);
+        let old = self.catalog.schemas[&schema].views.get(&n);
         let view = View {
             name: n.clone(),
             materialized: v.materialized,
-            definition: v.query.to_string(),
-            columns: Vec::new(),
-            indexes: s
-                .views
-                .get(&n)
-                .map(|old| old.indexes.clone())
-                .unwrap_or_default(),
+            definition,
+            columns,
+            indexes: old.map(|old| old.indexes.clone()).unwrap_or_default(),
             options,
-            comment: s.views.get(&n).and_then(|old| old.comment.clone()),
+            comment: old.and_then(|old| old.comment.clone()),
         };
         self.catalog
             .schemas
@@ -943,8 +947,57 @@ impl Replayer {
         Ok(Outcome::Understood)
     }
 
+    /// A view's definition and columns from its query (see [`view_query`]); the comments of
+    /// columns the view already had (`CREATE OR REPLACE`) are kept. Columns whose type could
+    /// not be inferred are reported.
+    fn view_query(
+        &self,
+        query: &sqlparser::ast::Query,
+        names: &[String],
+        old: Option<&View>,
+        view: &str,
+        stmt: Stmt<'_>,
+        diags: &mut Diagnostics,
+    ) -> (String, Vec<crate::catalog::Column>) {
+        let ctx = self.expr_ctx(&[]);
+        let shape = view_query(query, names, &ctx);
+        if !shape.untyped.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    format!(
+                        "the type of view column(s) {} of \"{view}\" could not be inferred; \
+                         they are given type text",
+                        shape
+                            .untyped
+                            .iter()
+                            .map(|c| format!("\"{c}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    Some(stmt.raw.span),
+                )
+                .with_label(format!("in `{}`", stmt.head())),
+            );
+        }
+        let mut columns = shape.columns;
+        if let Some(old) = old {
+            for c in &mut columns {
+                if let Some(o) = old.columns.iter().find(|o| o.name == c.name) {
+                    c.comment = o.comment.clone();
+                }
+            }
+        }
+        let definition = shape.definition.unwrap_or_else(|| query.to_string());
+        (definition, columns)
+    }
+
     /// `ALTER VIEW`.
-    pub(crate) fn alter_view(&mut self, a: &sqlparser::ast::AlterView) -> R<Outcome> {
+    pub(crate) fn alter_view(
+        &mut self,
+        stmt: Stmt<'_>,
+        a: &sqlparser::ast::AlterView,
+        diags: &mut Diagnostics,
+    ) -> R<Outcome> {
         let (schema, n) = split_name(&a.name);
         let Some(schema) = self.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&n))
         else {
@@ -982,7 +1035,11 @@ impl Replayer {
                     }
                 }
             }
-            AlterViewOperation::As { query, .. } => {
+            AlterViewOperation::As { query, columns, .. } => {
+                let names: Vec<String> = columns.iter().map(fold).collect();
+                let old = &self.catalog.schemas[&schema].views[&n];
+                let (definition, columns) =
+                    self.view_query(query, &names, Some(old), &n, stmt, diags);
                 let v = self
                     .catalog
                     .schemas
@@ -991,7 +1048,8 @@ impl Replayer {
                     .views
                     .get_mut(&n)
                     .expect("view");
-                v.definition = query.to_string();
+                v.definition = definition;
+                v.columns = columns;
             }
             _ => {}
         }
