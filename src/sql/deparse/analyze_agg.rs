@@ -21,19 +21,35 @@ impl Analyzer<'_, '_> {
             _ => None,
         };
         let clauses = list.map(|l| l.clauses.as_slice()).unwrap_or_default();
-        if f.filter.is_none() && f.over.is_none() && clauses.is_empty() {
+        if f.filter.is_none()
+            && f.over.is_none()
+            && clauses.is_empty()
+            && f.within_group.is_empty()
+            && f.null_treatment.is_none()
+        {
             return (node, true);
         }
         let only_order_by = clauses
             .iter()
             .all(|c| matches!(c, FunctionArgumentClause::OrderBy(_)));
-        if !f.within_group.is_empty() || f.null_treatment.is_some() || !only_order_by {
+        if f.null_treatment.is_some() || !only_order_by {
             return (node, false);
         }
         let Node::Func(mut call) = node else {
             return (node, false);
         };
         let mut extra = AggExtra::default();
+        if !f.within_group.is_empty() {
+            // The sort keys were analysed as the last arguments (`function`).
+            let n = call.args.len().saturating_sub(f.within_group.len());
+            let keys = call.args.split_off(n);
+            extra.within_group = true;
+            extra.order = keys
+                .into_iter()
+                .zip(&f.within_group)
+                .map(|(k, it)| sort_item(k, it))
+                .collect();
+        }
         for c in clauses {
             let FunctionArgumentClause::OrderBy(items) = c else {
                 continue;

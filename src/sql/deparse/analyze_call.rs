@@ -324,6 +324,12 @@ impl Analyzer<'_, '_> {
                 _ => star = true,
             }
         }
+        // `WITHIN GROUP (ORDER BY …)`: the sort keys are the aggregated arguments, after the
+        // direct ones (split again by `attach_agg`).
+        for it in &f.within_group {
+            args.push(self.expr(&it.expr));
+            names.push(None);
+        }
         let distinct = list
             .duplicate_treatment
             .is_some_and(|d| matches!(d, sqlparser::ast::DuplicateTreatment::Distinct));

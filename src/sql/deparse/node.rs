@@ -246,8 +246,11 @@ pub(crate) type SortItem = (Node, bool, bool);
 /// What an aggregate or window function call carries besides its arguments.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AggExtra {
-    /// `ORDER BY` inside the argument list.
+    /// `ORDER BY` inside the argument list, or of `WITHIN GROUP` (then the call's arguments
+    /// are the direct ones).
     pub order: Vec<SortItem>,
+    /// An ordered-set aggregate (`percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`).
+    pub within_group: bool,
     /// `FILTER (WHERE …)`.
     pub filter: Option<Node>,
     /// `OVER …`.

@@ -452,7 +452,7 @@ impl<'a, 'c> Printer<'a, 'c> {
         if f.func.schema.is_empty() {
             return quote_ident(name);
         }
-        let types: Vec<Ty> = f
+        let mut types: Vec<Ty> = f
             .args
             .iter()
             .map(|a| match a {
@@ -460,6 +460,9 @@ impl<'a, 'c> Printer<'a, 'c> {
                 a => a.ty(),
             })
             .collect();
+        if let Some(agg) = f.agg.as_ref().filter(|a| a.within_group) {
+            types.extend(agg.order.iter().map(|(n, _, _)| n.ty()));
+        }
         let visible = self.ctx.function_visible(&f.func, &types, f.variadic);
         if visible {
             quote_ident(name)
@@ -557,7 +560,10 @@ impl<'a, 'c> Printer<'a, 'c> {
             self.expr(a, true);
         }
         if let Some(agg) = &f.agg {
-            if agg.over.is_none() && !agg.order.is_empty() {
+            if agg.within_group {
+                self.buf.push_str(") WITHIN GROUP (ORDER BY ");
+                self.order_list(&agg.order);
+            } else if agg.over.is_none() && !agg.order.is_empty() {
                 self.buf.push_str(" ORDER BY ");
                 self.order_list(&agg.order);
             }

@@ -55,6 +55,9 @@ pub(crate) struct Query {
     pub set_op: Option<Box<SetOp>>,
     /// Text printed instead, for queries outside the modelled subset.
     pub raw: Option<String>,
+    /// `VALUES (…), (…)`: the rows, coerced to the column types (the other fields are then
+    /// empty); the columns are `column1`, `column2`…
+    pub values: Option<Vec<Vec<Node>>>,
 }
 
 /// A set operation.
@@ -167,6 +170,19 @@ impl Query {
                 .map(|((name, _, _), (ty, typmod))| (name, ty.clone(), typmod.clone()))
                 .collect();
         }
+        if let Some(rows) = &self.values {
+            let Some(first) = rows.first() else {
+                return Vec::new();
+            };
+            return (0..first.len())
+                .map(|i| {
+                    let col: Vec<&Node> = rows.iter().filter_map(|r| r.get(i)).collect();
+                    let ty = first[i].ty();
+                    let typmod = common_typmod(&col, &ty);
+                    (format!("column{}", i + 1), ty, typmod)
+                })
+                .collect();
+        }
         self.targets
             .iter()
             .map(|(n, name)| {
@@ -177,6 +193,19 @@ impl Query {
                 )
             })
             .collect()
+    }
+}
+
+/// `select_common_typmod`: the inputs' typmod when they all have type `ty` and agree on it.
+fn common_typmod(nodes: &[&Node], ty: &Ty) -> Vec<i64> {
+    let Some(first) = nodes.first() else {
+        return Vec::new();
+    };
+    let m = first.expr_typmod();
+    if nodes.iter().all(|n| n.ty() == *ty && n.expr_typmod() == m) {
+        m
+    } else {
+        Vec::new()
     }
 }
 
@@ -280,6 +309,9 @@ impl Analyzer<'_, '_> {
             SetExpr::Query(inner) if q.with.is_none() && q.order_by.is_none() => {
                 return self.query(inner);
             }
+            SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
+                self.values(v)?
+            }
             _ => return Err(Unsupported),
         };
         out.ctes = ctes;
@@ -368,6 +400,7 @@ impl Analyzer<'_, '_> {
                 self.used_names.truncate(saved);
                 result
             }
+            SetExpr::Values(v) => self.values(v),
             SetExpr::SetOperation {
                 left,
                 op,
@@ -439,6 +472,37 @@ impl Analyzer<'_, '_> {
                 right,
                 columns,
             })),
+            ..Default::default()
+        })
+    }
+
+    /// `VALUES (…), (…)` (`transformValuesClause`): each column coerced to its rows' common
+    /// type (`text` for untyped literals only).
+    fn values(&mut self, v: &sqlparser::ast::Values) -> Result<Query, Unsupported> {
+        if v.explicit_row {
+            return Err(Unsupported);
+        }
+        let mut rows: Vec<Vec<Node>> = Vec::new();
+        for r in &v.rows {
+            rows.push(r.content.iter().map(|e| self.expr(e)).collect());
+        }
+        let width = rows.first().map_or(0, Vec::len);
+        if width == 0 || rows.iter().any(|r| r.len() != width) {
+            return Err(Unsupported);
+        }
+        for i in 0..width {
+            let types: Vec<Ty> = rows.iter().map(|r| r[i].ty()).collect();
+            let ty = self
+                .ctx
+                .select_common_type(&types)
+                .unwrap_or_else(|| Ty::b("text"));
+            for r in &mut rows {
+                let node = std::mem::replace(&mut r[i], Node::null());
+                r[i] = self.coerce_arg(node, &ty);
+            }
+        }
+        Ok(Query {
+            values: Some(rows),
             ..Default::default()
         })
     }

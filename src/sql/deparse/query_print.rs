@@ -2,7 +2,7 @@
 //! `get_with_clause` / `get_from_clause` print them (pretty indentation, range-table names as
 //! prefixes).
 
-use super::node::{Node, SubLink, SubLinkKind};
+use super::node::{CoerceKind, Node, SubLink, SubLinkKind};
 use super::print::{Printer, INDENT_JOIN, INDENT_STD, INDENT_VAR};
 use super::query::{FromItem, Query, SetOp};
 use crate::sql::quote_ident;
@@ -134,6 +134,24 @@ impl Printer<'_, '_> {
     fn basic_select(&mut self, q: &Query) {
         self.varprefix = true;
         self.indent += INDENT_STD;
+        if let Some(rows) = &q.values {
+            // `get_values_def`.
+            self.buf.push_str(" VALUES ");
+            for (i, row) in rows.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.buf.push('(');
+                for (j, v) in row.iter().enumerate() {
+                    if j > 0 {
+                        self.buf.push(',');
+                    }
+                    self.expr(v, false);
+                }
+                self.buf.push(')');
+            }
+            return;
+        }
         self.buf.push_str(" SELECT");
         if let Some(on) = &q.distinct {
             self.buf.push_str(" DISTINCT");
@@ -285,7 +303,16 @@ impl Printer<'_, '_> {
             Node::Const { ty, typmod, value } => self.constant(ty, typmod, value.as_deref(), 1),
             Node::Var { .. } => self.expr(e, true),
             _ => {
-                let paren = self.pretty || matches!(e, Node::Func(_));
+                // A function call or a cast through a function (`FuncExpr`) gets parentheses.
+                let paren = self.pretty
+                    || matches!(
+                        e,
+                        Node::Func(_)
+                            | Node::Coerce {
+                                kind: CoerceKind::Func,
+                                ..
+                            }
+                    );
                 if paren {
                     self.buf.push('(');
                 }

@@ -59,7 +59,9 @@ fn analyse(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> 
             ..Default::default()
         });
     }
-    if !a.unmodelled.get() && !query_has_raw(&q) {
+    // A renamed VALUES view prints as a SELECT over `"*VALUES*"` (not modelled).
+    let renamed_values = q.values.is_some() && !column_names.is_empty();
+    if !a.unmodelled.get() && !query_has_raw(&q) && !renamed_values {
         let mut p = Printer::new(ctx, false);
         p.colnames_visible = true;
         p.result_names = Some(names);
@@ -114,6 +116,7 @@ fn fallback(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) ->
 /// Whether an analysed query holds an expression kept as written.
 fn query_has_raw(q: &Query) -> bool {
     if q.raw.is_some()
+        || q.values.iter().flatten().flatten().any(node_has_raw)
         || q.ctes.iter().any(|c| query_has_raw(&c.query))
         || q.set_op
             .as_ref()

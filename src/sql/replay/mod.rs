@@ -410,13 +410,21 @@ impl Replayer {
             "grant" | "revoke" | "insert" | "update" | "delete" | "merge" | "copy" | "truncate"
             | "vacuum" | "analyze" | "analyse" | "reindex" | "cluster" | "notify" | "listen"
             | "unlisten" | "begin" | "commit" | "end" | "start" | "rollback" | "savepoint"
-            | "release" | "lock" | "reset" | "security" | "checkpoint" | "discard" | "explain"
+            | "release" | "lock" | "security" | "checkpoint" | "discard" | "explain"
             | "prepare" | "execute" | "deallocate" | "call" | "refresh" | "load" | "fetch"
             | "move" | "close" | "declare" | "abort" | "show" | "values" | "table" | "import" => {
                 return pass
             }
             "select" | "with" | "(" => return Some(self.select_statement(stmt)),
             "set" => return Some(self.set_statement(stmt)),
+            "reset" => {
+                // `RESET search_path` / `RESET ALL`: back to the session's default.
+                if matches!(w(1), "search_path" | "all") {
+                    self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+                    return Some(Ok(Outcome::Understood));
+                }
+                return pass;
+            }
             _ => {}
         }
         let (verb, object) = object_kind(words);
