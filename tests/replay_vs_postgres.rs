@@ -48,8 +48,8 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
         match r {
             Ok(c) => {
                 lines.push(format!(
-                    "{name}: tables {}/{} equal, other objects {}/{} equal",
-                    c.tables_equal, c.tables, c.objects_equal, c.objects
+                    "{name}: tables {}/{} equal, other objects {}/{} equal, view definitions printed {}/{}",
+                    c.tables_equal, c.tables, c.objects_equal, c.objects, c.view_definitions_printed, c.views
                 ));
                 for d in c.differences.iter().take(40) {
                     lines.push(format!("    {d}"));
@@ -76,12 +76,14 @@ fn corpus_sets_replay_like_postgres() {
     let (total, lines) = run_sets(&sets);
     println!("{}", lines.join("\n"));
     println!(
-        "corpus: tables {}/{} equal ({:.1}%), other objects {}/{} equal",
+        "corpus: tables {}/{} equal ({:.1}%), other objects {}/{} equal, view definitions printed {}/{}",
         total.tables_equal,
         total.tables,
         100.0 * total.tables_equal as f64 / total.tables.max(1) as f64,
         total.objects_equal,
-        total.objects
+        total.objects,
+        total.view_definitions_printed,
+        total.views
     );
     assert!(total.tables > 0, "no corpus set applied");
     assert_eq!(

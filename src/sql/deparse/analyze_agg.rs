@@ -113,23 +113,35 @@ impl Analyzer<'_, '_> {
                 WindowFrameUnits::Range => "RANGE",
                 WindowFrameUnits::Groups => "GROUPS",
             };
+            // ROWS and GROUPS offsets are bigint; a RANGE offset is what the sort key's
+            // `in_range` support takes: an interval for date and time keys, else the key's own
+            // type (the usual choice for an untyped or same-typed offset).
+            let offset_ty = if units == "RANGE" {
+                let key = out.order.first().map(|(n, _, _)| n.ty());
+                match key {
+                    Some(k)
+                        if ["timestamp", "timestamptz", "date", "time", "timetz"]
+                            .iter()
+                            .any(|t| k.is(t)) =>
+                    {
+                        Ty::b("interval")
+                    }
+                    Some(k) if !k.is_opaque() => k,
+                    _ => return None,
+                }
+            } else {
+                Ty::b("int8")
+            };
             let mut bound = |b: &WindowFrameBound| -> Option<FrameBound> {
                 Some(match b {
                     WindowFrameBound::CurrentRow => FrameBound::Keyword("CURRENT ROW"),
                     WindowFrameBound::Preceding(None) => FrameBound::Keyword("UNBOUNDED PRECEDING"),
                     WindowFrameBound::Following(None) => FrameBound::Keyword("UNBOUNDED FOLLOWING"),
-                    // RANGE offsets are coerced through the in_range support of the sort
-                    // key's type, which is not modelled.
-                    WindowFrameBound::Preceding(Some(_)) | WindowFrameBound::Following(Some(_))
-                        if units == "RANGE" =>
-                    {
-                        return None
-                    }
                     WindowFrameBound::Preceding(Some(x)) | WindowFrameBound::Following(Some(x)) => {
                         let n = self.expr(x);
                         let n = self.coerce_to_target(
                             n,
-                            &Ty::b("int8"),
+                            &offset_ty,
                             &[],
                             CoercionContext::Assignment,
                             false,
