@@ -66,7 +66,7 @@ mod visibility;
 
 pub use refs::referenced_columns;
 pub(crate) use typesys::is_builtin_type;
-pub use view::{view_query, ViewQuery};
+pub use view::{view_query, AnalysedView, ViewQuery};
 
 /// The schema an extension type lives in, when the catalog has its extension installed.
 pub(crate) fn extension_type_schema(catalog: &Catalog, name: &str) -> Option<String> {

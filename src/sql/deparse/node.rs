@@ -280,6 +280,22 @@ pub(crate) struct WindowSpec {
     pub frame: Option<Frame>,
 }
 
+impl WindowSpec {
+    /// The expressions of the specification, mutably.
+    pub fn nodes_mut(&mut self) -> Vec<&mut Node> {
+        let mut out: Vec<&mut Node> = self.partition.iter_mut().collect();
+        out.extend(self.order.iter_mut().map(|(n, _, _)| n));
+        if let Some(f) = &mut self.frame {
+            for b in std::iter::once(&mut f.start).chain(f.end.iter_mut()) {
+                if let FrameBound::Offset(n, _) = b {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A window frame clause.
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
@@ -474,6 +490,73 @@ impl Node {
             }
         });
         found
+    }
+
+    /// The direct sub-nodes, mutably (with those of aggregate and window clauses; not the
+    /// queries of sub-selects).
+    pub fn children_mut(&mut self) -> Vec<&mut Node> {
+        let mut out: Vec<&mut Node> = Vec::new();
+        match self {
+            Node::Func(c) => {
+                let FuncCall { args, agg, .. } = c.as_mut();
+                out.extend(args.iter_mut());
+                if let Some(agg) = agg {
+                    let AggExtra {
+                        order,
+                        filter,
+                        over,
+                        ..
+                    } = agg.as_mut();
+                    out.extend(order.iter_mut().map(|(n, _, _)| n));
+                    out.extend(filter.iter_mut());
+                    if let Some(WindowRef::Spec(w)) = over {
+                        out.extend(w.nodes_mut());
+                    }
+                }
+            }
+            Node::Op { args, .. }
+            | Node::Bool { args, .. }
+            | Node::Distinct { args, .. }
+            | Node::NullIf { args, .. }
+            | Node::ScalarArray { args, .. }
+            | Node::Coalesce { args, .. }
+            | Node::MinMax { args, .. }
+            | Node::Row { args } => out.extend(args.iter_mut()),
+            Node::Array { elems, .. } => out.extend(elems.iter_mut()),
+            Node::NullTest { arg, .. }
+            | Node::BoolTest { arg, .. }
+            | Node::Coerce { arg, .. }
+            | Node::FieldSelect { arg, .. }
+            | Node::Collate { arg, .. }
+            | Node::Named { arg, .. } => out.push(arg),
+            Node::Subscript { arg, subs, .. } => {
+                out.push(arg);
+                for (a, b, _) in subs {
+                    out.extend(a.iter_mut());
+                    out.extend(b.iter_mut());
+                }
+            }
+            Node::Case {
+                arg,
+                whens,
+                default,
+                ..
+            } => {
+                out.extend(arg.iter_mut().map(|a| a.as_mut()));
+                for (w, r) in whens {
+                    out.push(w);
+                    out.push(r);
+                }
+                out.push(default);
+            }
+            Node::SubLink(s) => out.extend(s.test.iter_mut()),
+            Node::Const { .. }
+            | Node::Var { .. }
+            | Node::WholeRow { .. }
+            | Node::SqlValue { .. }
+            | Node::Raw { .. } => {}
+        }
+        out
     }
 
     /// Calls `f` on this node and every sub-node (not descending into sub-selects).

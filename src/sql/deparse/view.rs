@@ -12,7 +12,7 @@ use super::ExprContext;
 use crate::catalog::{truncate_identifier, Column, SqlType};
 
 /// What PostgreSQL stores for `CREATE VIEW v [(names)] AS query`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ViewQuery {
     /// The view's columns: names (the column list, else the query's output names), types with
     /// the modifiers the query keeps; always nullable, without defaults.
@@ -23,6 +23,196 @@ pub struct ViewQuery {
     /// Names of the columns whose type could not be inferred (they are given `text`); when
     /// the query could not be analysed at all, every column, named as written.
     pub untyped: Vec<String>,
+    /// The tables and views the query reads, `(schema, name)` (empty when it could not be
+    /// analysed).
+    pub relations: Vec<(String, String)>,
+    /// The analysed query, when the definition was printed: it prints the definition again
+    /// after renames ([`AnalysedView`]).
+    pub analysed: Option<AnalysedView>,
+}
+
+/// A view's analysed query. PostgreSQL stores a view as a query tree that refers to tables and
+/// columns by number, so `pg_get_viewdef` follows later renames of the view's columns and of
+/// the tables and columns it reads; this keeps what is needed to print it again.
+#[derive(Debug, Clone)]
+pub struct AnalysedView {
+    query: Query,
+}
+
+impl AnalysedView {
+    /// The definition, printed with the view's current column names (`pg_get_viewdef`).
+    pub fn definition(&self, column_names: &[String], ctx: &ExprContext<'_>) -> String {
+        print_view(&self.query, column_names, ctx)
+    }
+
+    /// `ALTER TABLE|VIEW rel RENAME COLUMN old TO new` on a table or view the query reads;
+    /// whether the query reads that column.
+    pub fn rename_column(&mut self, schema: &str, rel: &str, old: &str, new: &str) -> bool {
+        let mut refnames = Vec::new();
+        visit_mut(&mut self.query, &mut |_| {}, &mut |f| {
+            if let FromItem::Rel {
+                schema: s,
+                name,
+                refname,
+                ..
+            } = f
+            {
+                if s == schema && name == rel {
+                    refnames.push(refname.clone());
+                }
+            }
+        });
+        let mut changed = false;
+        visit_mut(
+            &mut self.query,
+            &mut |n| {
+                if let Node::Var { name, rel, .. } = n {
+                    if name == old && refnames.contains(rel) {
+                        *name = new.to_string();
+                        changed = true;
+                    }
+                }
+            },
+            &mut |_| {},
+        );
+        changed
+    }
+
+    /// `ALTER TABLE|VIEW old RENAME TO new` on a relation the query reads; whether it reads
+    /// it. A reference without an alias is named after the relation, and follows the rename.
+    pub fn rename_relation(&mut self, schema: &str, old: &str, new: &str) -> bool {
+        let mut renamed_refs = Vec::new();
+        let mut changed = false;
+        visit_mut(&mut self.query, &mut |_| {}, &mut |f| {
+            if let FromItem::Rel {
+                schema: s,
+                name,
+                refname,
+                aliased,
+                ..
+            } = f
+            {
+                if s == schema && name == old {
+                    *name = new.to_string();
+                    changed = true;
+                    if !*aliased && refname == old {
+                        *refname = new.to_string();
+                        renamed_refs.push(old.to_string());
+                    }
+                }
+            }
+        });
+        if !renamed_refs.is_empty() {
+            visit_mut(
+                &mut self.query,
+                &mut |n| match n {
+                    Node::Var { rel, .. } | Node::WholeRow { rel, .. } if rel == old => {
+                        *rel = new.to_string();
+                    }
+                    _ => {}
+                },
+                &mut |_| {},
+            );
+        }
+        changed
+    }
+
+    /// The tables and views the query reads.
+    pub fn relations(&self) -> Vec<(String, String)> {
+        relations(&self.query)
+    }
+}
+
+/// The tables and views a query reads (each once).
+fn relations(q: &Query) -> Vec<(String, String)> {
+    let mut q = q.clone();
+    let mut out: Vec<(String, String)> = Vec::new();
+    visit_mut(&mut q, &mut |_| {}, &mut |f| {
+        if let FromItem::Rel { schema, name, .. } = f {
+            let r = (schema.clone(), name.clone());
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    });
+    out
+}
+
+/// `pg_get_viewdef`: the top-level query's outputs named as the view's columns.
+fn print_view(q: &Query, names: &[String], ctx: &ExprContext<'_>) -> String {
+    let mut p = Printer::new(ctx, false);
+    p.colnames_visible = true;
+    p.result_names = Some(names.to_vec());
+    p.query(q);
+    p.buf.push(';');
+    p.buf
+}
+
+/// Calls `node` on every expression and `from` on every FROM item of `q` and of the queries
+/// nested in it.
+fn visit_mut(q: &mut Query, node: &mut dyn FnMut(&mut Node), from: &mut dyn FnMut(&mut FromItem)) {
+    for c in &mut q.ctes {
+        visit_mut(&mut c.query, node, from);
+    }
+    if let Some(op) = &mut q.set_op {
+        visit_mut(&mut op.left, node, from);
+        visit_mut(&mut op.right, node, from);
+    }
+    for f in &mut q.from {
+        visit_from_mut(f, node, from);
+    }
+    let mut roots: Vec<&mut Node> = Vec::new();
+    roots.extend(q.distinct.iter_mut().flatten());
+    roots.extend(q.targets.iter_mut().map(|(n, _)| n));
+    roots.extend(q.filter.iter_mut());
+    roots.extend(q.group_by.iter_mut());
+    roots.extend(q.having.iter_mut());
+    roots.extend(q.order_by.iter_mut().map(|(n, _, _)| n));
+    roots.extend(q.limit.iter_mut());
+    roots.extend(q.offset.iter_mut());
+    roots.extend(q.values.iter_mut().flatten().flatten());
+    for (_, w) in &mut q.windows {
+        roots.extend(w.nodes_mut());
+    }
+    for r in roots {
+        visit_node_mut(r, node, from);
+    }
+}
+
+fn visit_from_mut(
+    f: &mut FromItem,
+    node: &mut dyn FnMut(&mut Node),
+    from: &mut dyn FnMut(&mut FromItem),
+) {
+    from(f);
+    match f {
+        FromItem::Join {
+            left, right, on, ..
+        } => {
+            visit_from_mut(left, node, from);
+            visit_from_mut(right, node, from);
+            if let Some(on) = on {
+                visit_node_mut(on, node, from);
+            }
+        }
+        FromItem::Subquery { query, .. } => visit_mut(query, node, from),
+        FromItem::Function { call, .. } => visit_node_mut(call, node, from),
+        FromItem::Rel { .. } | FromItem::Cte { .. } => {}
+    }
+}
+
+fn visit_node_mut(
+    n: &mut Node,
+    node: &mut dyn FnMut(&mut Node),
+    from: &mut dyn FnMut(&mut FromItem),
+) {
+    node(n);
+    if let Node::SubLink(s) = n {
+        visit_mut(&mut s.query, node, from);
+    }
+    for c in n.children_mut() {
+        visit_node_mut(c, node, from);
+    }
 }
 
 /// The output columns and definition of a view over `query`; `column_names` is the column
@@ -59,15 +249,12 @@ fn analyse(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> 
             ..Default::default()
         });
     }
+    out.relations = relations(&q);
     // A renamed VALUES view prints as a SELECT over `"*VALUES*"` (not modelled).
     let renamed_values = q.values.is_some() && !column_names.is_empty();
     if !a.unmodelled.get() && !query_has_raw(&q) && !renamed_values {
-        let mut p = Printer::new(ctx, false);
-        p.colnames_visible = true;
-        p.result_names = Some(names);
-        p.query(&q);
-        p.buf.push(';');
-        out.definition = Some(p.buf);
+        out.definition = Some(print_view(&q, &names, ctx));
+        out.analysed = Some(AnalysedView { query: q });
     }
     out
 }

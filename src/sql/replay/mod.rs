@@ -12,6 +12,7 @@
 mod fallback;
 mod objects;
 mod table;
+mod views;
 
 use serde::Serialize;
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
@@ -222,6 +223,8 @@ pub struct Replayer {
     /// Signatures of the functions the migrations created (the catalog keeps only names):
     /// expressions calling them print with their argument and result types.
     function_sigs: Vec<crate::sql::deparse::FunctionSig>,
+    /// What is known of each view replayed besides the catalog (see `views`).
+    views: views::ViewStates,
 }
 
 impl Replayer {
@@ -247,6 +250,7 @@ impl Replayer {
             stats: ReplayStats::default(),
             known_names,
             function_sigs: Vec::new(),
+            views: Default::default(),
         }
     }
 

@@ -13,6 +13,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::table::{apply_sequence_options, default_sequence, index_column_name};
+use super::views::ViewState;
 use super::{
     fold, name_parts, split_name, undefined_relation, Outcome, ReplayError, Replayer, SqlState,
     Stmt, R,
@@ -477,6 +478,24 @@ impl Replayer {
         &mut self,
         old: &ObjectName,
         new: &ObjectName,
+        table_only: bool,
+    ) -> R<()> {
+        let (schema, name) = split_name(old);
+        let found = self.find_in_path(schema.as_deref(), &|s| {
+            s.tables.contains_key(&name) || s.views.contains_key(&name)
+        });
+        self.rename_relation_inner(old, new, table_only)?;
+        if let Some(schema) = found {
+            let new = name_parts(new).pop().unwrap_or_default();
+            self.relation_renamed(&schema, &name, &new);
+        }
+        Ok(())
+    }
+
+    fn rename_relation_inner(
+        &mut self,
+        old: &ObjectName,
+        new: &ObjectName,
         _table_only: bool,
     ) -> R<()> {
         let (schema, name) = split_name(old);
@@ -927,7 +946,7 @@ impl Replayer {
         };
         let names: Vec<String> = v.columns.iter().map(|c| fold(&c.name)).collect();
         let old = self.catalog.schemas[&schema].views.get(&n);
-        let (definition, columns) = self.view_query(&v.query, &names, old, &n, stmt, diags);
+        let (definition, columns, state) = self.view_query(&v.query, &names, old, &n, stmt, diags);
         let old = self.catalog.schemas[&schema].views.get(&n);
         let view = View {
             name: n.clone(),
@@ -943,13 +962,14 @@ impl Replayer {
             .get_mut(&schema)
             .expect("schema")
             .views
-            .insert(n, view);
+            .insert(n.clone(), view);
+        self.remember_view(&schema, &n, state);
         Ok(Outcome::Understood)
     }
 
-    /// A view's definition and columns from its query (see [`view_query`]); the comments of
-    /// columns the view already had (`CREATE OR REPLACE`) are kept. Columns whose type could
-    /// not be inferred are reported.
+    /// A view's definition, columns and dependencies from its query (see [`view_query`]); the
+    /// comments of columns the view already had (`CREATE OR REPLACE`) are kept. Columns whose
+    /// type could not be inferred are reported.
     fn view_query(
         &self,
         query: &sqlparser::ast::Query,
@@ -958,7 +978,7 @@ impl Replayer {
         view: &str,
         stmt: Stmt<'_>,
         diags: &mut Diagnostics,
-    ) -> (String, Vec<crate::catalog::Column>) {
+    ) -> (String, Vec<crate::catalog::Column>, ViewState) {
         let ctx = self.expr_ctx(&[]);
         let shape = view_query(query, names, &ctx);
         if !shape.untyped.is_empty() {
@@ -988,7 +1008,11 @@ impl Replayer {
             }
         }
         let definition = shape.definition.unwrap_or_else(|| query.to_string());
-        (definition, columns)
+        let state = ViewState {
+            analysed: shape.analysed,
+            relations: shape.relations,
+        };
+        (definition, columns, state)
     }
 
     /// `ALTER VIEW`.
@@ -1014,6 +1038,17 @@ impl Replayer {
                 ]);
                 self.rename_relation(&old, new_name, false)?;
             }
+            AlterViewOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                self.rename_view_column(
+                    &schema,
+                    &n,
+                    &fold(old_column_name),
+                    &fold(new_column_name),
+                )?;
+            }
             AlterViewOperation::SetOptions { options } => {
                 let v = self
                     .catalog
@@ -1038,8 +1073,9 @@ impl Replayer {
             AlterViewOperation::As { query, columns, .. } => {
                 let names: Vec<String> = columns.iter().map(fold).collect();
                 let old = &self.catalog.schemas[&schema].views[&n];
-                let (definition, columns) =
+                let (definition, columns, state) =
                     self.view_query(query, &names, Some(old), &n, stmt, diags);
+                self.remember_view(&schema, &n, state);
                 let v = self
                     .catalog
                     .schemas
@@ -1054,6 +1090,37 @@ impl Replayer {
             _ => {}
         }
         Ok(Outcome::Understood)
+    }
+
+    /// `ALTER VIEW v RENAME COLUMN old TO new` (also spelt `ALTER TABLE`).
+    pub(crate) fn rename_view_column(
+        &mut self,
+        schema: &str,
+        view: &str,
+        old: &str,
+        new: &str,
+    ) -> R<()> {
+        let v = self
+            .catalog
+            .schemas
+            .get_mut(schema)
+            .and_then(|s| s.views.get_mut(view))
+            .ok_or_else(|| undefined_relation(Some(schema), view))?;
+        if v.columns.iter().any(|c| c.name == new) {
+            return Err(ReplayError::new(
+                SqlState::DuplicateColumn,
+                format!("column \"{new}\" of relation \"{view}\" already exists"),
+            ));
+        }
+        let Some(c) = v.columns.iter_mut().find(|c| c.name == old) else {
+            return Err(ReplayError::new(
+                SqlState::UndefinedColumn,
+                format!("column \"{old}\" does not exist"),
+            ));
+        };
+        c.name = new.to_string();
+        self.column_renamed(schema, view, old, new);
+        Ok(())
     }
 
     /// `CREATE SEQUENCE`.
@@ -1436,6 +1503,7 @@ impl Replayer {
                 _ => {}
             }
         }
+        self.prune_views();
         Ok(Outcome::Understood)
     }
 

@@ -926,6 +926,20 @@ impl Replayer {
             return Ok(None);
         };
         for op in &at.operations {
+            if let AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } = op
+            {
+                if self.catalog.schemas[&s].views.contains_key(name) {
+                    self.rename_view_column(
+                        &s,
+                        name,
+                        &fold(old_column_name),
+                        &fold(new_column_name),
+                    )?;
+                }
+            }
             if let AlterTableOperation::RenameTable { table_name } = op {
                 let new = match table_name {
                     RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
@@ -1045,12 +1059,9 @@ impl Replayer {
                 old_column_name,
                 new_column_name,
             } => {
-                self.rename_column(
-                    schema,
-                    table,
-                    &fold(old_column_name),
-                    &fold(new_column_name),
-                )?;
+                let (old, new) = (fold(old_column_name), fold(new_column_name));
+                self.rename_column(schema, table, &old, &new)?;
+                self.column_renamed(schema, table, &old, &new);
             }
             AlterTableOperation::RenameTable { table_name } => {
                 let new = match table_name {
