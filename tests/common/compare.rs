@@ -1,6 +1,6 @@
 //! Comparing a replayed catalog with the one read from PostgreSQL.
 //!
-//! Intended differences, not compared (documented in docs/replay.md):
+//! Intended differences, not compared:
 //! - the definition of a view whose query replay could not model entirely (replay then keeps the
 //!   query as written, which is not `pg_get_viewdef`'s multi-line form ending in `;`): only the
 //!   definitions replay printed are compared; view columns always are;
