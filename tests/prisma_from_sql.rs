@@ -57,9 +57,6 @@ struct Case {
     catalog: Catalog,
     input: String,
     expected: String,
-    /// What the engine prints with `expected` as the previous schema, where that differs
-    /// (`expected.rerun.prisma`).
-    rerun: Option<String>,
     expected_warnings: Option<String>,
     naming: Naming,
 }
@@ -88,11 +85,7 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             c.name,
             r.identical,
             r.total,
-            if r.whole_identical {
-                ", whole file identical"
-            } else {
-                ""
-            }
+            if r.whole_identical { ", whole file identical" } else { "" }
         ));
         for (key, d) in &r.mismatches {
             report.push(format!("  {key}:\n{d}"));
@@ -107,7 +100,10 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             if ours.trim_end() == w.trim_end() {
                 warnings_ok += 1;
             } else {
-                report.push(format!("  warnings differ:\n{}", support::diff(w, &ours)));
+                report.push(format!(
+                    "  warnings differ:\n{}",
+                    support::diff(w, &ours)
+                ));
             }
         }
         let path = out_dir.path().join(format!("{}.prisma", c.name));
@@ -116,11 +112,9 @@ fn run(cases: Vec<Case>, min_rate: f64) {
         std::fs::write(&expected_path, &c.expected).unwrap();
         to_validate.push((c.name.clone(), path, expected_path));
         // Deterministic and a fixed point: rendering again, with the output as the previous
-        // schema, changes nothing (or changes what the engine's own second run changes).
+        // schema, changes nothing.
         match render_schema(&c.catalog, Some(&rendered.text), &opts) {
             Ok(again) if again.text == rendered.text => {}
-            // The engine's own second run changes its output the same way.
-            Ok(again) if c.rerun.as_deref() == Some(again.text.as_str()) => {}
             Ok(again) => not_fixed.push((
                 to_validate.len() - 1,
                 format!(
@@ -141,8 +135,7 @@ fn run(cases: Vec<Case>, min_rate: f64) {
         "blocks identical: {identical}/{total} ({:.1}%); warnings identical: {warnings_ok}/{warnings_total}",
         rate * 100.0
     );
-    // A second run changes nothing, except where the engine's own second run changes its output
-    // the same way (`expected.rerun.prisma`) or the engine's own output is not a valid schema
+    // A second run changes nothing, except where the engine's own output is not a valid schema
     // (then the engine's next `db pull` does not reproduce it either: it fails or changes it).
     if !not_fixed.is_empty() {
         let expected: Vec<PathBuf> = not_fixed
@@ -157,10 +150,7 @@ fn run(cases: Vec<Case>, min_rate: f64) {
             .map(|((_, m), _)| m.as_str())
             .collect();
         for (_, m) in &not_fixed {
-            println!(
-                "not a fixed point (the engine's own output is invalid): {}",
-                m.lines().next().unwrap_or("")
-            );
+            println!("not a fixed point (the engine's own output is invalid): {}", m.lines().next().unwrap_or(""));
         }
         assert!(real.is_empty(), "{}", real.join("\n"));
     }
@@ -187,17 +177,13 @@ fn corpus_sets_render_like_the_engine_offline() {
             // The engine's expectation was made from a database that also had
             // `local_20240107152745_ollama.sql` applied (a file the Supabase CLI skips); the
             // oracle confirms the engine prints what we print without it. Replay it too.
-            catalog = replay_more(
-                catalog,
-                &set.join("migrations/local_20240107152745_ollama.sql"),
-            );
+            catalog = replay_more(catalog, &set.join("migrations/local_20240107152745_ollama.sql"));
         }
         cases.push(Case {
             name,
             catalog,
             input: std::fs::read_to_string(set.join("expected.input.prisma")).unwrap(),
             expected: std::fs::read_to_string(&expected).unwrap(),
-            rerun: None,
             expected_warnings: std::fs::read_to_string(set.join("expected.warnings.txt")).ok(),
             naming: Naming::Prisma,
         });
@@ -229,7 +215,6 @@ fn fixtures_render_like_the_engine_offline() {
                 catalog: replay_file(&d.join("migration.sql")),
                 input: std::fs::read_to_string(d.join("input.prisma")).unwrap(),
                 expected: std::fs::read_to_string(d.join("expected.prisma")).unwrap(),
-                rerun: std::fs::read_to_string(d.join("expected.rerun.prisma")).ok(),
                 expected_warnings: std::fs::read_to_string(d.join("expected.warnings.txt")).ok(),
                 name,
             }

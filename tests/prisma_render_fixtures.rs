@@ -9,11 +9,6 @@
 //!   on that database with `input.prisma`). Never written by hand: regenerate with
 //!   `SCHEMAGEN_REGEN=1 cargo test --test prisma_render_fixtures -- --nocapture` (needs Node.js and
 //!   `npm ci --prefix oracle`);
-//! * optional `expected.rerun.prisma`: what the engine prints when given its own
-//!   `expected.prisma` as the previous schema, kept only where that differs (the engine's output
-//!   is not always a fixed point of the engine: it re-sorts preview features, moves a commented-out
-//!   model, drops an `@ignore` from a back-relation field). `tests/prisma_from_sql.rs` expects a
-//!   second schemagen run to change the file the same way;
 //! * optional `oracle.sql`: run before the engine only, for cases the engine refuses. The engine
 //!   stops at a foreign key into a schema the datasource does not list (P4002); schemagen renders
 //!   the schema without that relation and says what to add. `oracle.sql` drops such foreign keys,
@@ -133,17 +128,6 @@ fn regenerate(case: &Path) {
             .unwrap_or_else(|e| panic!("{}/oracle.sql: {e}", c.name));
         let (ok, err) = introspect(&url, &schema, &out, &warnings);
         assert!(ok, "{}: the engine failed after oracle.sql: {err}", c.name);
-    }
-    let rerun = case.join("expected.rerun.prisma");
-    let _ = std::fs::remove_file(&rerun);
-    if !pascal {
-        // The engine again, with its own output as the previous schema.
-        let again = tmp.path().join("rerun.prisma");
-        let (ok, _) = introspect(&url, &out, &again, &tmp.path().join("rerun.txt"));
-        let again_text = std::fs::read_to_string(&again).unwrap_or_default();
-        if ok && again_text != std::fs::read_to_string(&out).unwrap() {
-            std::fs::write(&rerun, again_text).unwrap();
-        }
     }
     println!("regenerated {}", c.name);
 }
