@@ -5,7 +5,7 @@
 //!
 //! `cargo bench --bench prisma`
 
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 #[path = "../tests/common/pg.rs"]
 mod pg;
 
