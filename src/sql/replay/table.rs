@@ -857,6 +857,42 @@ impl Replayer {
         Ok(())
     }
 
+    /// Foreign keys that depend on what is being dropped: an error without CASCADE (naming the
+    /// first), dropped with it.
+    pub(crate) fn drop_dependent_fks(
+        &mut self,
+        what: &str,
+        fks: Vec<(String, String, String)>,
+        cascade: bool,
+    ) -> R<()> {
+        if let (Some((_, t, fk)), false) = (fks.first(), cascade) {
+            return Err(depends_error(
+                what,
+                &format!("constraint {fk} on table {t}"),
+            ));
+        }
+        for (s, t, fk) in fks {
+            self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
+        }
+        Ok(())
+    }
+
+    /// Every column `(schema, table, column)` for which `pred` holds.
+    pub(crate) fn columns_where(
+        &self,
+        pred: &dyn Fn(&Column) -> bool,
+    ) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for (sn, s) in &self.catalog.schemas {
+            for t in s.tables.values() {
+                for c in t.columns.iter().filter(|c| pred(c)) {
+                    out.push((sn.clone(), t.name.clone(), c.name.clone()));
+                }
+            }
+        }
+        out
+    }
+
     pub(crate) fn table_mut(&mut self, schema: &str, table: &str) -> &mut Table {
         self.catalog
             .table_mut(schema, table)
@@ -1219,18 +1255,11 @@ impl Replayer {
         };
         if let Some(cols) = key_cols {
             let dependents = self.fks_referencing(schema, table, Some(&cols));
-            if !dependents.is_empty() && !cascade {
-                return Err(ReplayError::new(
-                    SqlState::DependentObjects,
-                    format!(
-                        "cannot drop constraint {name} on table {table} because other objects depend on it (constraint {} on table {})",
-                        dependents[0].2, dependents[0].1
-                    ),
-                ));
-            }
-            for (s, t, fk) in dependents {
-                self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
-            }
+            self.drop_dependent_fks(
+                &format!("constraint {name} on table {table}"),
+                dependents,
+                cascade,
+            )?;
         }
         let t = self.table_mut(schema, table);
         let before = constraint_count(t);
@@ -1286,18 +1315,11 @@ impl Replayer {
                 }
             }
         }
-        if !dependents.is_empty() && !cascade {
-            return Err(ReplayError::new(
-                SqlState::DependentObjects,
-                format!(
-                    "cannot drop column {col} of table {table} because other objects depend on it (constraint {} on table {})",
-                    dependents[0].2, dependents[0].1
-                ),
-            ));
-        }
-        for (s, t, fk) in dependents {
-            self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
-        }
+        self.drop_dependent_fks(
+            &format!("column {col} of table {table}"),
+            dependents,
+            cascade,
+        )?;
         let t = self.table_mut(schema, table);
         t.columns.retain(|c| c.name != col);
         let uses = |cols: &[String]| cols.iter().any(|c| c == col);
@@ -1566,6 +1588,14 @@ impl Replayer {
             .column_mut(col)
             .expect("column resolved before")
     }
+}
+
+/// `cannot drop <what> because other objects depend on it (<dependent>)`.
+pub(crate) fn depends_error(what: &str, dependent: &str) -> ReplayError {
+    ReplayError::new(
+        SqlState::DependentObjects,
+        format!("cannot drop {what} because other objects depend on it ({dependent})"),
+    )
 }
 
 fn constraint_count(t: &Table) -> usize {
