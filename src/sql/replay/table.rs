@@ -9,10 +9,7 @@ use sqlparser::ast::{
     RenameTableNameKind, SequenceOptions, TableConstraint, Value,
 };
 
-use super::{
-    fold, split_name, undefined_relation, word_of, Outcome, ReplayError, Replayer, SqlState, Stmt,
-    R,
-};
+use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint, Column,
     Deferrable, ExclusionConstraint, FkAction, ForeignKey, Identity, IndexTarget, MatchType,
@@ -684,9 +681,6 @@ impl Replayer {
                 not_valid,
             } => {
                 let cols = referenced_columns(&expr, &t.columns);
-                for c in &cols {
-                    let _ = c;
-                }
                 let name = match name {
                     Some(n) if t.has_constraint(&n) => return Err(duplicate(&n)),
                     Some(n) => n,
@@ -1547,14 +1541,11 @@ impl Replayer {
                     ));
                 }
                 let s = &self.catalog.schemas[schema];
-                let mut seq_name =
+                let seq_name =
                     choose_relation_name(table, Some(col), "seq", &|n| s.has_relation(n));
                 let mut seq = default_sequence(&seq_name, &column.ty.name);
                 if let Some(opts) = sequence_options {
                     apply_sequence_options(&mut seq, opts);
-                }
-                if let Some(n) = &seq.owned_by {
-                    let _ = n;
                 }
                 seq.owned_by = Some((table.to_string(), col.to_string()));
                 let c = self.column_mut(schema, table, col);
@@ -1564,8 +1555,6 @@ impl Replayer {
                     Identity::Always
                 });
                 c.not_null = true;
-                std::mem::swap(&mut seq.name, &mut seq_name);
-                seq.name = seq_name;
                 self.catalog
                     .schemas
                     .get_mut(schema)
@@ -1698,10 +1687,4 @@ fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
         s.push_str(&format!(" WHERE ({w})"));
     }
     s
-}
-
-#[allow(dead_code)]
-fn unused(_: &dyn Fn(&sqlparser::tokenizer::Token) -> String) {
-    let _ = word_of;
-    let _ = undefined_relation;
 }
