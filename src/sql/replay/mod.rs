@@ -331,7 +331,19 @@ impl Replayer {
                 lexed: &lexed,
                 raw,
             };
-            let result = self.run(stmt, diags);
+            // A bug in schemagen must not take the run down: report it at the statement.
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(stmt, diags)))
+                    .unwrap_or_else(|p| {
+                        let why = p
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| p.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        Ok(Outcome::NotUnderstood(format!(
+                            "internal error in schemagen (please report it): {why}"
+                        )))
+                    });
             self.report(stmt, result, diags);
         }
     }
