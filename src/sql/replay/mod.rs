@@ -3,7 +3,7 @@
 //! Each statement is first classified by its leading keywords: statements that cannot change the
 //! schema's shape (grants, DML, functions, triggers, publications…) are passed over without
 //! parsing. The rest is parsed with sqlparser and applied; forms sqlparser rejects are rewritten or
-//! handled at token level ([`fallback`]); `DO` blocks go to [`crate::sql::plpgsql`].
+//! handled at token level (`fallback`); `DO` blocks go to [`crate::sql::plpgsql`].
 //!
 //! Outcomes are counted in [`ReplayStats`]. A statement Postgres itself would reject at that
 //! point (ALTER of a missing table, a duplicate column…) is an error; one schemagen cannot
