@@ -95,6 +95,44 @@ fn main() {
             }
         }
     }
+    // Every corpus set, one after the other (real-world statement mix).
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("migrations"))
+        .filter(|p| p.is_dir())
+        .collect();
+    sets.sort();
+    if !sets.is_empty() {
+        let mut best = Duration::MAX;
+        let (mut bytes, mut statements) = (0, 0);
+        for _ in 0..10 {
+            let start = Instant::now();
+            let (mut b, mut n) = (0, 0);
+            for dir in &sets {
+                let mut sources = Sources::new();
+                let mut diags = Diagnostics::new();
+                let (c, s) = schemagen::replay_dir_with_stats(dir, &mut sources, &mut diags)
+                    .expect("replay");
+                std::hint::black_box(c);
+                b += s.bytes;
+                n += s.statements;
+            }
+            best = best.min(start.elapsed());
+            (bytes, statements) = (b, n);
+        }
+        let secs = best.as_secs_f64();
+        println!(
+            "all {} corpus sets: {:.2} MB, {statements} statements: {:.1} ms, {:.1} MB/s, {:.0} statements/s (10 MB of such migrations: {:.2} s)",
+            sets.len(),
+            bytes as f64 / 1e6,
+            secs * 1e3,
+            bytes as f64 / 1e6 / secs,
+            statements as f64 / secs,
+            10.0 / (bytes as f64 / 1e6 / secs)
+        );
+    }
     if let Some((_, dir)) = largest {
         let name = dir.parent().and_then(|p| p.file_name()).unwrap_or_default();
         measure(&format!("corpus {}", name.to_string_lossy()), &dir, 20);

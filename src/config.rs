@@ -75,7 +75,7 @@ impl Config {
         let rel = |p: &mut Option<PathBuf>| {
             if let Some(x) = p {
                 if x.is_relative() {
-                    *x = base.join(&*x);
+                    *x = normalize(&base.join(&*x));
                 }
             }
         };
@@ -83,6 +83,26 @@ impl Config {
         rel(&mut c.prisma.schema);
         Ok(c)
     }
+}
+
+/// `a/b/../c` → `a/c`, lexically (for shorter paths in messages).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,5 +125,9 @@ mod tests {
         let e = Config::load(Some(&p)).unwrap_err().to_string();
         assert!(e.contains("schemagen.toml:2:1"), "{e}");
         assert!(Config::load(Some(&dir.path().join("missing.toml"))).is_err());
+        assert_eq!(
+            normalize(Path::new("examples/../generated/x")),
+            PathBuf::from("generated/x")
+        );
     }
 }

@@ -65,17 +65,24 @@ pub fn replay_dir_with_stats(
     // replays (replay itself is sequential).
     let sources_ref: &Sources = sources;
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(64);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<_>>(4);
         let ids: Vec<diagnostics::FileId> = files.iter().map(|f| f.file).collect();
         s.spawn(move || {
-            for id in ids {
-                let src = sources_ref.get(id);
-                if tx.send(sql::split::lex(src, 0, src.text.len())).is_err() {
+            // Batches keep the hand-over cheap when there are thousands of small files.
+            for chunk in ids.chunks(32) {
+                let batch = chunk
+                    .iter()
+                    .map(|id| {
+                        let src = sources_ref.get(*id);
+                        sql::split::lex(src, 0, src.text.len())
+                    })
+                    .collect();
+                if tx.send(batch).is_err() {
                     break;
                 }
             }
         });
-        for (f, lexed) in files.iter().zip(rx.iter()) {
+        for (f, lexed) in files.iter().zip(rx.iter().flatten()) {
             replayer.replay_lexed(sources_ref, f.file, lexed, diags);
         }
     });

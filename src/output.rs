@@ -24,18 +24,7 @@ pub fn persist(path: &Path, content: &str) -> Result<Written> {
     if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
         return Ok(Written::Unchanged);
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".schemagen-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    std::io::Write::write_all(&mut tmp, content.as_bytes()).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    let tmp = staged(path, content)?;
     // Keep the permissions of the file being replaced.
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
@@ -50,6 +39,15 @@ pub fn persist(path: &Path, content: &str) -> Result<Written> {
 /// # Errors
 /// When the file exists or cannot be written.
 pub fn create_new(path: &Path, content: &str) -> Result<()> {
+    let tmp = staged(path, content)?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// `content` written and synced to a temporary file next to `path` (same folder, so the
+/// final rename is atomic); the folder is created if missing.
+fn staged(path: &Path, content: &str) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -61,9 +59,8 @@ pub fn create_new(path: &Path, content: &str) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     std::io::Write::write_all(&mut tmp, content.as_bytes()).map_err(|e| Error::io(path, e))?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    Ok(tmp)
 }
 
 /// A unified diff from the file on disk (`old`, empty if absent) to `new`, labelled with `path`;

@@ -26,6 +26,12 @@ fn version_and_help() {
     let out = schemagen().args(["inspect", "--help"]).assert().success();
     let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     expectorate::assert_contents("tests/fixtures/cli/inspect-help.txt", &help);
+    let out = schemagen()
+        .args(["prisma-from-sql", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    expectorate::assert_contents("tests/fixtures/cli/prisma-from-sql-help.txt", &help);
 }
 
 #[test]

@@ -12,7 +12,7 @@
 //! - `tests/fixtures/deparse/corpus_cases.jsonl`: every distinct expression of those kinds in
 //!   the corpus migrations and the Supabase prelude, each checked in a database where its
 //!   migration set was applied
-//!   (regenerate with `cargo test --test deparse_vs_postgres harvest -- --ignored`).
+//!   (kept in sync by the `harvest` test; `EXPECTORATE=overwrite cargo test --test deparse_vs_postgres harvest` rewrites it).
 //!
 //! In each corpus database, every expression Postgres already holds (defaults, generated
 //! columns, CHECKs, index predicates and expressions, policies, including the prelude's `auth`
@@ -818,8 +818,9 @@ fn corpus_cases_match_postgres() {
 // ---------------------------------------------------------------------------------------------
 // Harvesting the corpus.
 
+/// The expressions of the corpus, harvested from the migrations: the checked-in
+/// `corpus_cases.jsonl` must be what harvesting gives now (`EXPECTORATE=overwrite` rewrites it).
 #[test]
-#[ignore = "regenerates tests/fixtures/deparse/corpus_cases.jsonl"]
 fn harvest() {
     use sqlparser::ast::{
         AlterColumnOperation, AlterPolicyOperation, AlterTableOperation, Statement, TableConstraint,
@@ -1012,7 +1013,7 @@ fn harvest() {
         text.push_str(&serde_json::to_string(c).unwrap());
         text.push('\n');
     }
-    std::fs::write(fixtures().join("corpus_cases.jsonl"), text).unwrap();
+    expectorate::assert_contents("tests/fixtures/deparse/corpus_cases.jsonl", &text);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &out {
         *counts.entry(c.kind.as_str()).or_default() += 1;

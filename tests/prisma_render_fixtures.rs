@@ -100,36 +100,68 @@ fn introspect(url: &str, schema: &Path, out: &Path, warnings: &Path) -> (bool, S
     )
 }
 
-fn regenerate(case: &Path) {
-    let c = setup(case);
+/// Runs the real engine on the case's database and writes what it printed to `dest`
+/// (`expected.prisma`, `expected.warnings.txt`, `expected.engine-error.txt`). Applies the case's
+/// `oracle.sql` to the database when the engine refuses it (the cross-schema case).
+fn engine_run(case: &Path, c: &Case, dest: &Path) {
     let url = c.db.url();
-    let _ = std::fs::remove_file(case.join("expected.engine-error.txt"));
+    let _ = std::fs::remove_file(dest.join("expected.engine-error.txt"));
     let mut schema = case.join("input.prisma");
     let tmp = tempfile::tempdir().unwrap();
-    if options(case).naming == Naming::Pascal {
-        let ours = render(&c, case);
+    let pascal = options(case).naming == Naming::Pascal;
+    if pascal {
+        let ours = render(c, case);
         schema = tmp.path().join("schemagen.prisma");
         std::fs::write(&schema, &ours.text).unwrap();
     }
-    let out = case.join("expected.prisma");
-    let pascal = options(case).naming == Naming::Pascal;
+    let out = dest.join("expected.prisma");
     // For a naming convention the engine's warnings are about re-introspection, not comparable.
     let warnings = if pascal {
         tmp.path().join("warnings.txt")
     } else {
-        case.join("expected.warnings.txt")
+        dest.join("expected.warnings.txt")
     };
     let (ok, err) = introspect(&url, &schema, &out, &warnings);
     if !ok {
         let oracle_sql = case.join("oracle.sql");
         assert!(oracle_sql.exists(), "{}: the engine failed: {err}", c.name);
-        std::fs::write(case.join("expected.engine-error.txt"), &err).unwrap();
+        std::fs::write(dest.join("expected.engine-error.txt"), &err).unwrap();
         c.db.psql_file(&oracle_sql)
             .unwrap_or_else(|e| panic!("{}/oracle.sql: {e}", c.name));
         let (ok, err) = introspect(&url, &schema, &out, &warnings);
         assert!(ok, "{}: the engine failed after oracle.sql: {err}", c.name);
     }
+}
+
+fn regenerate(case: &Path) {
+    let c = setup(case);
+    engine_run(case, &c, case);
     println!("regenerated {}", c.name);
+}
+
+/// The real engine, run now on the case's database, still prints the checked-in expectation
+/// (the pinned engine and the fixtures agree). Returns a description of any difference.
+fn engine_still_agrees(case: &Path, c: &Case) -> Option<String> {
+    let dest = tempfile::tempdir().unwrap();
+    engine_run(case, c, dest.path());
+    let mut problems = String::new();
+    for f in ["expected.prisma", "expected.warnings.txt"] {
+        let now = std::fs::read_to_string(dest.path().join(f)).ok();
+        let stored = std::fs::read_to_string(case.join(f)).ok();
+        if f == "expected.warnings.txt" && options(case).naming == Naming::Pascal {
+            continue;
+        }
+        if now != stored {
+            problems.push_str(&format!(
+                "{f} differs from the engine's output now:\n{}",
+                support::diff(
+                    stored.as_deref().unwrap_or(""),
+                    now.as_deref().unwrap_or("")
+                )
+            ));
+        }
+    }
+    (!problems.is_empty()).then_some(problems)
 }
 
 #[test]
@@ -191,6 +223,12 @@ fn fixtures_render_like_the_engine() {
                 "--- {}: engine error: {engine_error}, notices: {:?}",
                 c.name, rendered.notices
             );
+        }
+        if !regen {
+            if let Some(p) = engine_still_agrees(&case, &c) {
+                ok = false;
+                println!("--- {}: the engine disagrees with the fixture\n{p}", c.name);
+            }
         }
         println!("{}: {}", c.name, if ok { "identical" } else { "DIFFERS" });
         if !ok {

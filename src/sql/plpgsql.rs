@@ -4,7 +4,7 @@
 //! Supported: `[DECLARE …] BEGIN … [EXCEPTION WHEN cond [OR cond] THEN …] END`, nested blocks,
 //! `IF cond THEN … [ELSIF cond THEN …] [ELSE …] END IF`, `RAISE`, `NULL`, `PERFORM`,
 //! `EXECUTE '<literal SQL>'`, and plain SQL statements. Conditions are evaluated by
-//! [`crate::sql::guard`] (`EXISTS (SELECT … FROM information_schema.* / pg_catalog.* …)`,
+//! `sql::guard` (`EXISTS (SELECT … FROM information_schema.* / pg_catalog.* …)`,
 //! `to_regclass(…) IS NULL`, counts). Exception handlers run when a statement fails the way
 //! Postgres would fail (`duplicate_object`, `duplicate_table`, `others`, …), after the block's
 //! changes are rolled back. Loops, variables and dynamic SQL built at run time are not

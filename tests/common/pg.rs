@@ -377,11 +377,9 @@ pub fn comment_out_unavailable_extensions(sql: &str) -> (String, Vec<String>) {
                 .is_some()
         };
         if hit || in_stmt {
-            if hit
-                && lower.starts_with("create extension")
-                && names.last().map(String::as_str) == Some("vector")
-            {
-                // pgvector is not packaged for Debian 12: a stand-in type with its operators.
+            if hit && lower.starts_with("create extension") {
+                // Stand-ins for extensions that matter to the DDL of the corpus (pgvector is not
+                // packaged for Debian 12; `wrappers` is Supabase's own).
                 let words: Vec<String> = lower
                     .replace(['"', ';'], " ")
                     .split_whitespace()
@@ -392,24 +390,11 @@ pub fn comment_out_unavailable_extensions(sql: &str) -> (String, Vec<String>) {
                     .find(|w| w[0] == "schema")
                     .map(|w| w[1].clone())
                     .unwrap_or_else(|| "public".into());
-                out.push_str(&vector_stand_in(&schema));
-                out.push(' ');
-            }
-            if hit
-                && lower.starts_with("create extension")
-                && names.last().map(String::as_str) == Some("wrappers")
-            {
-                let words: Vec<String> = lower
-                    .replace(['"', ';'], " ")
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect();
-                let schema = words
-                    .windows(2)
-                    .find(|w| w[0] == "schema")
-                    .map(|w| w[1].clone())
-                    .unwrap_or_else(|| "public".into());
-                out.push_str(&wrappers_stand_in(&schema));
+                match names.last().map(String::as_str) {
+                    Some("vector") => out.push_str(&vector_stand_in(&schema)),
+                    Some("wrappers") => out.push_str(&wrappers_stand_in(&schema)),
+                    _ => {}
+                }
                 out.push(' ');
             }
             out.push_str("-- ");

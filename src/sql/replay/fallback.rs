@@ -21,9 +21,7 @@ use super::table::apply_sequence_options;
 use super::{
     name_parts, parse_one, split_name, word_of, Outcome, ReplayError, Replayer, SqlState, Stmt, R,
 };
-use crate::catalog::Domain;
 use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::stored_default;
 
 /// Tries the fallbacks; `None` when none applies.
 pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> Option<R<Outcome>> {
@@ -470,31 +468,5 @@ fn create_domain(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
             break;
         }
     }
-    let (schema, n) = split_name(&name);
-    let schema = r.target_schema(schema)?;
-    if r.catalog.schemas[&schema].has_type(&n) {
-        return Err(ReplayError::new(
-            SqlState::DuplicateObject,
-            format!("type \"{n}\" already exists"),
-        ));
-    }
-    let base = r.resolve_column_type(&dt)?;
-    let default = default.and_then(|e| stored_default(&e, &base, &r.expr_ctx(&[])));
-    let checks = r.domain_checks(&n, &base, &checks);
-    r.catalog
-        .schemas
-        .get_mut(&schema)
-        .expect("schema")
-        .domains
-        .insert(
-            n.clone(),
-            Domain {
-                name: n,
-                base,
-                not_null,
-                default,
-                checks,
-            },
-        );
-    Ok(Outcome::Understood)
+    r.define_domain(&name, &dt, default.as_ref(), not_null, &checks)
 }

@@ -3,7 +3,7 @@
 //! Each statement is first classified by its leading keywords: statements that cannot change the
 //! schema's shape (grants, DML, functions, triggers, publications…) are passed over without
 //! parsing. The rest is parsed with sqlparser and applied; forms sqlparser rejects are rewritten or
-//! handled at token level ([`fallback`]); `DO` blocks go to [`crate::sql::plpgsql`].
+//! handled at token level (`fallback`); `DO` blocks go to [`crate::sql::plpgsql`].
 //!
 //! Outcomes are counted in [`ReplayStats`]. A statement Postgres itself would reject at that
 //! point (ALTER of a missing table, a duplicate column…) is an error; one schemagen cannot
@@ -335,7 +335,19 @@ impl Replayer {
                 lexed: &lexed,
                 raw,
             };
-            let result = self.run(stmt, diags);
+            // A bug in schemagen must not take the run down: report it at the statement.
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(stmt, diags)))
+                    .unwrap_or_else(|p| {
+                        let why = p
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| p.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        Ok(Outcome::NotUnderstood(format!(
+                            "internal error in schemagen (please report it): {why}"
+                        )))
+                    });
             self.report(stmt, result, diags);
         }
     }

@@ -12,7 +12,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use super::table::{apply_sequence_options, default_sequence, index_column_name};
+use super::table::{apply_sequence_options, default_sequence, depends_error, index_column_name};
 use super::views::ViewState;
 use super::{
     fold, name_parts, split_name, undefined_relation, Outcome, ReplayError, Replayer, SqlState,
@@ -814,19 +814,6 @@ impl Replayer {
 
     /// `CREATE DOMAIN`.
     pub(crate) fn create_domain(&mut self, d: &CreateDomain) -> R<Outcome> {
-        let (schema, n) = split_name(&d.name);
-        let schema = self.target_schema(schema)?;
-        if self.catalog.schemas[&schema].has_type(&n) {
-            return Err(ReplayError::new(
-                SqlState::DuplicateObject,
-                format!("type \"{n}\" already exists"),
-            ));
-        }
-        let base = self.resolve_column_type(&d.data_type)?;
-        let default = d
-            .default
-            .as_ref()
-            .and_then(|e| stored_default(e, &base, &self.expr_ctx(&[])));
         let written: Vec<(Option<String>, Expr)> = d
             .constraints
             .iter()
@@ -837,22 +824,42 @@ impl Replayer {
                 _ => None,
             })
             .collect();
-        let checks = self.domain_checks(&n, &base, &written);
+        self.define_domain(&d.name, &d.data_type, d.default.as_ref(), false, &written)
+    }
+
+    /// Adds a domain (`CREATE DOMAIN`, from sqlparser's AST or the token-level fallback).
+    pub(crate) fn define_domain(
+        &mut self,
+        name: &ObjectName,
+        data_type: &sqlparser::ast::DataType,
+        default: Option<&Expr>,
+        not_null: bool,
+        checks: &[(Option<String>, Expr)],
+    ) -> R<Outcome> {
+        let (schema, n) = split_name(name);
+        let schema = self.target_schema(schema)?;
+        if self.catalog.schemas[&schema].has_type(&n) {
+            return Err(ReplayError::new(
+                SqlState::DuplicateObject,
+                format!("type \"{n}\" already exists"),
+            ));
+        }
+        let base = self.resolve_column_type(data_type)?;
+        let default = default.and_then(|e| stored_default(e, &base, &self.expr_ctx(&[])));
+        let checks = self.domain_checks(&n, &base, checks);
+        let domain = Domain {
+            name: n.clone(),
+            base,
+            not_null,
+            default,
+            checks,
+        };
         self.catalog
             .schemas
             .get_mut(&schema)
             .expect("schema")
             .domains
-            .insert(
-                n.clone(),
-                Domain {
-                    name: n,
-                    base,
-                    not_null: false,
-                    default,
-                    checks,
-                },
-            );
+            .insert(n, domain);
         Ok(Outcome::Understood)
     }
 
@@ -1509,18 +1516,7 @@ impl Replayer {
 
     fn drop_table(&mut self, schema: &str, table: &str, cascade: bool) -> R<()> {
         let deps = self.fks_referencing(schema, table, None);
-        if !deps.is_empty() && !cascade {
-            return Err(ReplayError::new(
-                SqlState::DependentObjects,
-                format!(
-                    "cannot drop table {table} because other objects depend on it (constraint {} on table {})",
-                    deps[0].2, deps[0].1
-                ),
-            ));
-        }
-        for (s, t, fk) in deps {
-            self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
-        }
+        self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.tables.remove(table);
         s.sequences
@@ -1555,23 +1551,11 @@ impl Replayer {
             "nextval({}::regclass)",
             crate::sql::quote_literal(&self.regclass_text(schema, name))
         );
-        let mut users = Vec::new();
-        for (sn, s) in &self.catalog.schemas {
-            for t in s.tables.values() {
-                for c in &t.columns {
-                    if c.default.as_deref().is_some_and(|d| d.contains(&pat)) {
-                        users.push((sn.clone(), t.name.clone(), c.name.clone()));
-                    }
-                }
-            }
-        }
-        if !users.is_empty() && !cascade {
-            return Err(ReplayError::new(
-                SqlState::DependentObjects,
-                format!(
-                    "cannot drop sequence {name} because other objects depend on it (default value for column {} of table {})",
-                    users[0].2, users[0].1
-                ),
+        let users = self.columns_where(&|c| c.default.as_deref().is_some_and(|d| d.contains(&pat)));
+        if let (Some((_, t, c)), false) = (users.first(), cascade) {
+            return Err(depends_error(
+                &format!("sequence {name}"),
+                &format!("default value for column {c} of table {t}"),
             ));
         }
         for (s, t, c) in users {
@@ -1587,23 +1571,11 @@ impl Replayer {
     }
 
     fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
-        let mut users = Vec::new();
-        for (sn, s) in &self.catalog.schemas {
-            for t in s.tables.values() {
-                for c in &t.columns {
-                    if c.ty.schema == schema && c.ty.name == name {
-                        users.push((sn.clone(), t.name.clone(), c.name.clone()));
-                    }
-                }
-            }
-        }
-        if !users.is_empty() && !cascade {
-            return Err(ReplayError::new(
-                SqlState::DependentObjects,
-                format!(
-                    "cannot drop type {name} because other objects depend on it (column {} of table {})",
-                    users[0].2, users[0].1
-                ),
+        let users = self.columns_where(&|c| c.ty.schema == schema && c.ty.name == name);
+        if let (Some((_, t, c)), false) = (users.first(), cascade) {
+            return Err(depends_error(
+                &format!("type {name}"),
+                &format!("column {c} of table {t}"),
             ));
         }
         for (s, t, c) in users {

@@ -9,10 +9,7 @@ use sqlparser::ast::{
     RenameTableNameKind, SequenceOptions, TableConstraint, Value,
 };
 
-use super::{
-    fold, split_name, undefined_relation, word_of, Outcome, ReplayError, Replayer, SqlState, Stmt,
-    R,
-};
+use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint, Column,
     Deferrable, ExclusionConstraint, FkAction, ForeignKey, Identity, IndexTarget, MatchType,
@@ -684,9 +681,6 @@ impl Replayer {
                 not_valid,
             } => {
                 let cols = referenced_columns(&expr, &t.columns);
-                for c in &cols {
-                    let _ = c;
-                }
                 let name = match name {
                     Some(n) if t.has_constraint(&n) => return Err(duplicate(&n)),
                     Some(n) => n,
@@ -855,6 +849,42 @@ impl Replayer {
             }
         }
         Ok(())
+    }
+
+    /// Foreign keys that depend on what is being dropped: an error without CASCADE (naming the
+    /// first), dropped with it.
+    pub(crate) fn drop_dependent_fks(
+        &mut self,
+        what: &str,
+        fks: Vec<(String, String, String)>,
+        cascade: bool,
+    ) -> R<()> {
+        if let (Some((_, t, fk)), false) = (fks.first(), cascade) {
+            return Err(depends_error(
+                what,
+                &format!("constraint {fk} on table {t}"),
+            ));
+        }
+        for (s, t, fk) in fks {
+            self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
+        }
+        Ok(())
+    }
+
+    /// Every column `(schema, table, column)` for which `pred` holds.
+    pub(crate) fn columns_where(
+        &self,
+        pred: &dyn Fn(&Column) -> bool,
+    ) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for (sn, s) in &self.catalog.schemas {
+            for t in s.tables.values() {
+                for c in t.columns.iter().filter(|c| pred(c)) {
+                    out.push((sn.clone(), t.name.clone(), c.name.clone()));
+                }
+            }
+        }
+        out
     }
 
     pub(crate) fn table_mut(&mut self, schema: &str, table: &str) -> &mut Table {
@@ -1230,18 +1260,11 @@ impl Replayer {
         };
         if let Some(cols) = key_cols {
             let dependents = self.fks_referencing(schema, table, Some(&cols));
-            if !dependents.is_empty() && !cascade {
-                return Err(ReplayError::new(
-                    SqlState::DependentObjects,
-                    format!(
-                        "cannot drop constraint {name} on table {table} because other objects depend on it (constraint {} on table {})",
-                        dependents[0].2, dependents[0].1
-                    ),
-                ));
-            }
-            for (s, t, fk) in dependents {
-                self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
-            }
+            self.drop_dependent_fks(
+                &format!("constraint {name} on table {table}"),
+                dependents,
+                cascade,
+            )?;
         }
         let t = self.table_mut(schema, table);
         let before = constraint_count(t);
@@ -1297,18 +1320,11 @@ impl Replayer {
                 }
             }
         }
-        if !dependents.is_empty() && !cascade {
-            return Err(ReplayError::new(
-                SqlState::DependentObjects,
-                format!(
-                    "cannot drop column {col} of table {table} because other objects depend on it (constraint {} on table {})",
-                    dependents[0].2, dependents[0].1
-                ),
-            ));
-        }
-        for (s, t, fk) in dependents {
-            self.table_mut(&s, &t).foreign_keys.retain(|f| f.name != fk);
-        }
+        self.drop_dependent_fks(
+            &format!("column {col} of table {table}"),
+            dependents,
+            cascade,
+        )?;
         let t = self.table_mut(schema, table);
         t.columns.retain(|c| c.name != col);
         let uses = |cols: &[String]| cols.iter().any(|c| c == col);
@@ -1536,14 +1552,11 @@ impl Replayer {
                     ));
                 }
                 let s = &self.catalog.schemas[schema];
-                let mut seq_name =
+                let seq_name =
                     choose_relation_name(table, Some(col), "seq", &|n| s.has_relation(n));
                 let mut seq = default_sequence(&seq_name, &column.ty.name);
                 if let Some(opts) = sequence_options {
                     apply_sequence_options(&mut seq, opts);
-                }
-                if let Some(n) = &seq.owned_by {
-                    let _ = n;
                 }
                 seq.owned_by = Some((table.to_string(), col.to_string()));
                 let c = self.column_mut(schema, table, col);
@@ -1553,8 +1566,6 @@ impl Replayer {
                     Identity::Always
                 });
                 c.not_null = true;
-                std::mem::swap(&mut seq.name, &mut seq_name);
-                seq.name = seq_name;
                 self.catalog
                     .schemas
                     .get_mut(schema)
@@ -1577,6 +1588,14 @@ impl Replayer {
             .column_mut(col)
             .expect("column resolved before")
     }
+}
+
+/// `cannot drop <what> because other objects depend on it (<dependent>)`.
+pub(crate) fn depends_error(what: &str, dependent: &str) -> ReplayError {
+    ReplayError::new(
+        SqlState::DependentObjects,
+        format!("cannot drop {what} because other objects depend on it ({dependent})"),
+    )
 }
 
 fn constraint_count(t: &Table) -> usize {
@@ -1679,10 +1698,4 @@ fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
         s.push_str(&format!(" WHERE ({w})"));
     }
     s
-}
-
-#[allow(dead_code)]
-fn unused(_: &dyn Fn(&sqlparser::tokenizer::Token) -> String) {
-    let _ = word_of;
-    let _ = undefined_relation;
 }
