@@ -217,3 +217,84 @@ fn serial_defaults() {
         "nextval('basejump.x_seq'::regclass)"
     );
 }
+
+/// A view over `sql` (a query) in the trial catalog: `(name, formatted type)` of each column,
+/// and the definition.
+fn view(sql: &str, names: &[&str]) -> (Vec<(String, String)>, Option<String>) {
+    let c = catalog();
+    let p = path();
+    let ctx = ExprContext::new(&c, &p, &[]);
+    let q = Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(sql)
+        .unwrap()
+        .parse_query()
+        .unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let v = view_query(&q, &names, &ctx);
+    let cols = v
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.ty.format(false)))
+        .collect();
+    (cols, v.definition)
+}
+
+fn cols(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+#[test]
+fn view_column_names_and_types() {
+    let (c, def) = view(
+        "select n, title, title::text, 'x', null, count(*) over (), coalesce(title, title), \
+         case when n > 0 then title else name end, price + 1, '{}'::int[], ids[1] from t",
+        &[],
+    );
+    assert_eq!(
+        c,
+        cols(&[
+            ("n", "integer"),
+            ("title", "character varying(255)"),
+            ("title", "text"),
+            ("?column?", "text"),
+            ("?column?", "text"),
+            ("count", "bigint"),
+            ("coalesce", "character varying(255)"),
+            ("name", "text"),
+            ("?column?", "numeric"),
+            ("int4", "integer[]"),
+            ("ids", "integer"),
+        ])
+    );
+    assert!(def.is_some());
+}
+
+#[test]
+fn view_definitions_print_like_pg_get_viewdef() {
+    let (c, def) = view("select n, sum(price) as total from t group by n", &["a"]);
+    assert_eq!(c, cols(&[("a", "integer"), ("total", "numeric")]));
+    assert_eq!(
+        def.as_deref(),
+        Some(" SELECT t.n AS a,\n    sum(t.price) AS total\n   FROM t\n  GROUP BY t.n;")
+    );
+    let (c, def) = view("select n from t union select 1.5", &[]);
+    assert_eq!(c, cols(&[("n", "numeric")]));
+    assert_eq!(
+        def.as_deref(),
+        Some(" SELECT t.n\n   FROM t\nUNION\n SELECT 1.5 AS n;")
+    );
+}
+
+#[test]
+fn views_outside_the_model_keep_their_names() {
+    // An unknown relation: columns named as written, typed text, no definition.
+    let (c, def) = view("select a, b as c, count(*) from nowhere", &[]);
+    assert_eq!(
+        c,
+        cols(&[("a", "text"), ("c", "text"), ("count", "bigint")])
+    );
+    assert_eq!(def, None);
+}
