@@ -49,6 +49,7 @@ mod analyze_agg;
 mod analyze_call;
 mod analyze_op;
 mod coerce;
+mod collation;
 mod colname;
 mod consts;
 mod extensions;

@@ -65,6 +65,8 @@ pub(crate) struct CteInfo {
     pub name: String,
     /// Columns: name, type, modifiers.
     pub columns: Vec<(String, Ty, Vec<i64>)>,
+    /// Their collations, when not the default.
+    pub collations: Vec<Option<String>>,
 }
 
 /// Transforms expressions of one statement.
@@ -83,6 +85,9 @@ pub(crate) struct Analyzer<'a, 'c> {
     /// Set when something was not modelled and was kept as written: the printed text is then
     /// only a guess.
     pub unmodelled: std::cell::Cell<bool>,
+    /// Collations of FROM item columns that are not the default, by (range-table name,
+    /// column).
+    pub collations: super::collation::ColumnCollations,
 }
 
 impl<'a, 'c> Analyzer<'a, 'c> {
@@ -104,6 +109,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
             ctes: Vec::new(),
             pending_names: Default::default(),
             unmodelled: Default::default(),
+            collations: Default::default(),
         }
     }
 

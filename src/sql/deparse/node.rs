@@ -281,6 +281,20 @@ pub(crate) struct WindowSpec {
 }
 
 impl WindowSpec {
+    /// The expressions of the specification.
+    pub fn nodes(&self) -> Vec<&Node> {
+        let mut out: Vec<&Node> = self.partition.iter().collect();
+        out.extend(self.order.iter().map(|(n, _, _)| n));
+        if let Some(f) = &self.frame {
+            for b in std::iter::once(&f.start).chain(f.end.iter()) {
+                if let FrameBound::Offset(n, _) = b {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
     /// The expressions of the specification, mutably.
     pub fn nodes_mut(&mut self) -> Vec<&mut Node> {
         let mut out: Vec<&mut Node> = self.partition.iter_mut().collect();
@@ -550,6 +564,73 @@ impl Node {
                 out.push(default);
             }
             Node::SubLink(s) => out.extend(s.test.iter_mut()),
+            Node::Const { .. }
+            | Node::Var { .. }
+            | Node::WholeRow { .. }
+            | Node::SqlValue { .. }
+            | Node::Raw { .. } => {}
+        }
+        out
+    }
+
+    /// The direct sub-nodes (with those of aggregate and window clauses; not the queries of
+    /// sub-selects).
+    pub fn children(&self) -> Vec<&Node> {
+        let mut out: Vec<&Node> = Vec::new();
+        match self {
+            Node::Func(c) => {
+                let FuncCall { args, agg, .. } = c.as_ref();
+                out.extend(args.iter());
+                if let Some(agg) = agg {
+                    let AggExtra {
+                        order,
+                        filter,
+                        over,
+                        ..
+                    } = agg.as_ref();
+                    out.extend(order.iter().map(|(n, _, _)| n));
+                    out.extend(filter.iter());
+                    if let Some(WindowRef::Spec(w)) = over {
+                        out.extend(w.nodes());
+                    }
+                }
+            }
+            Node::Op { args, .. }
+            | Node::Bool { args, .. }
+            | Node::Distinct { args, .. }
+            | Node::NullIf { args, .. }
+            | Node::ScalarArray { args, .. }
+            | Node::Coalesce { args, .. }
+            | Node::MinMax { args, .. }
+            | Node::Row { args } => out.extend(args.iter()),
+            Node::Array { elems, .. } => out.extend(elems.iter()),
+            Node::NullTest { arg, .. }
+            | Node::BoolTest { arg, .. }
+            | Node::Coerce { arg, .. }
+            | Node::FieldSelect { arg, .. }
+            | Node::Collate { arg, .. }
+            | Node::Named { arg, .. } => out.push(arg),
+            Node::Subscript { arg, subs, .. } => {
+                out.push(arg);
+                for (a, b, _) in subs {
+                    out.extend(a.iter());
+                    out.extend(b.iter());
+                }
+            }
+            Node::Case {
+                arg,
+                whens,
+                default,
+                ..
+            } => {
+                out.extend(arg.iter().map(|a| a.as_ref()));
+                for (w, r) in whens {
+                    out.push(w);
+                    out.push(r);
+                }
+                out.push(default);
+            }
+            Node::SubLink(s) => out.extend(s.test.iter()),
             Node::Const { .. }
             | Node::Var { .. }
             | Node::WholeRow { .. }

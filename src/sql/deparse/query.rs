@@ -349,7 +349,7 @@ impl Analyzer<'_, '_> {
                 self.ctes.push(Vec::new());
                 let result = (|| {
                     let l = self.set_expr(left)?;
-                    let info = self.cte_info(&name, &aliases, &l.output());
+                    let info = self.cte_info(&name, &aliases, &l);
                     self.ctes[level].push(info);
                     let r = self.set_expr(right)?;
                     self.combine("UNION", matches!(set_quantifier, SetQuantifier::All), l, r)
@@ -360,7 +360,7 @@ impl Analyzer<'_, '_> {
             }
             _ => self.query(&c.query)?,
         };
-        let info = self.cte_info(&name, &aliases, &query.output());
+        let info = self.cte_info(&name, &aliases, &query);
         self.ctes[level].retain(|i| i.name != name);
         self.ctes[level].push(info);
         Ok(Cte {
@@ -371,14 +371,18 @@ impl Analyzer<'_, '_> {
         })
     }
 
-    fn cte_info(&self, name: &str, aliases: &[String], output: &[OutColumn]) -> CteInfo {
-        let mut columns = output.to_vec();
+    fn cte_info(&self, name: &str, aliases: &[String], query: &Query) -> CteInfo {
+        let mut columns = query.output();
         for (c, a) in columns.iter_mut().zip(aliases) {
             c.0 = a.clone();
         }
+        let collations = (0..columns.len())
+            .map(|i| self.output_collation(query, i))
+            .collect();
         CteInfo {
             name: name.to_string(),
             columns,
+            collations,
         }
     }
 

@@ -314,6 +314,10 @@ impl Analyzer<'_, '_> {
                 let mut columns = query.output();
                 let col_aliases = self.apply_aliases(&mut columns, alias)?;
                 let lookup = self.ident(&alias.name);
+                let collations: Vec<(String, Option<String>)> = (0..columns.len())
+                    .map(|i| (columns[i].0.clone(), self.output_collation(&query, i)))
+                    .collect();
+                self.remember_collations(&refname, &collations);
                 self.push_rte(Rte::new(&refname, &lookup, columns));
                 Ok(FromItem::Subquery {
                     query: Box::new(query),
@@ -380,6 +384,12 @@ impl Analyzer<'_, '_> {
                     Some(a) => self.apply_aliases(&mut columns, a)?,
                     None => Vec::new(),
                 };
+                let collations: Vec<(String, Option<String>)> = columns
+                    .iter()
+                    .map(|c| c.0.clone())
+                    .zip(cte.collations.iter().cloned())
+                    .collect();
+                self.remember_collations(&refname, &collations);
                 self.push_rte(Rte::new(&refname, &lookup, columns));
                 return Ok(FromItem::Cte {
                     name: relname,
@@ -395,6 +405,7 @@ impl Analyzer<'_, '_> {
             .unwrap_or_else(|| ("public".into(), relname));
         let refname = self.next_name(&lookup);
         let mut columns: Vec<OutColumn> = Vec::new();
+        let mut collations: Vec<Option<String>> = Vec::new();
         let mut known = false;
         if let Some(s) = self.ctx.catalog.schemas.get(&schema) {
             let cols = s
@@ -408,6 +419,7 @@ impl Analyzer<'_, '_> {
                     .iter()
                     .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
                     .collect();
+                collations = cols.iter().map(|c| c.collation.clone()).collect();
             }
         }
         if !known {
@@ -426,6 +438,12 @@ impl Analyzer<'_, '_> {
                 return Err(Unsupported);
             }
         }
+        let named: Vec<(String, Option<String>)> = columns
+            .iter()
+            .map(|c| c.0.clone())
+            .zip(collations)
+            .collect();
+        self.remember_collations(&refname, &named);
         self.push_rte(Rte {
             known,
             ..Rte::new(&refname, &lookup, columns)

@@ -8,6 +8,7 @@ use super::colname::figure_colname;
 use super::node::{Node, WindowRef};
 use super::print::Printer;
 use super::query::{FromItem, Query};
+use super::typesys::Ty;
 use super::ExprContext;
 use crate::catalog::{truncate_identifier, Column, SqlType};
 
@@ -243,9 +244,13 @@ fn analyse(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> 
             ty.to_sql(&typmod)
         };
         names.push(name.clone());
+        let collation = a
+            .output_coll(&q, i)
+            .column_collation(a.type_collation(&Ty::from_sql(&ty)));
         out.columns.push(Column {
             name,
             ty,
+            collation,
             ..Default::default()
         });
     }
