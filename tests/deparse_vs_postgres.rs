@@ -317,6 +317,7 @@ fn read_catalog(db: &Db) -> (Catalog, Vec<FunctionSig>) {
             ret: ret.into_iter().next().unwrap_or_default(),
             variadic: r.get(3),
             defaults: r.get::<_, i32>(4) as usize,
+            out_columns: Vec::new(),
         });
     }
     (cat, funcs)

@@ -119,6 +119,9 @@ pub struct FunctionSig {
     pub variadic: bool,
     /// How many trailing parameters have defaults.
     pub defaults: usize,
+    /// The columns of the rows it returns, when declared: `RETURNS TABLE (…)` or `OUT`
+    /// parameters (`ret` is then `record`, or the single column's type). Empty otherwise.
+    pub out_columns: Vec<(String, SqlType)>,
 }
 
 /// `"$user", public, extensions`: the search path of role `postgres` on Supabase.

@@ -271,7 +271,7 @@ impl Analyzer<'_, '_> {
 
     /// A query at a new level: its own range-table scope and `WITH` queries.
     pub fn query(&mut self, q: &SqlQuery) -> Result<Query, Unsupported> {
-        if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() {
+        if !q.locks.is_empty() || q.for_clause.is_some() {
             return Err(Unsupported);
         }
         self.scopes.push(Vec::new());
@@ -544,6 +544,17 @@ impl Analyzer<'_, '_> {
     }
 
     fn limit_offset(&mut self, out: &mut Query, q: &SqlQuery) -> Result<(), Unsupported> {
+        if let Some(f) = &q.fetch {
+            // `FETCH FIRST n ROWS ONLY` is a LIMIT (`WITH TIES` is not modelled).
+            if f.with_ties || f.percent || out.limit.is_some() {
+                return Err(Unsupported);
+            }
+            let n = match &f.quantity {
+                Some(e) => self.expr(e),
+                None => super::analyze::number_const("1", false),
+            };
+            out.limit = Some(self.coerce_arg(n, &Ty::b("int8")));
+        }
         match &q.limit_clause {
             None => Ok(()),
             Some(LimitClause::LimitOffset {

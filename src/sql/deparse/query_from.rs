@@ -485,6 +485,52 @@ impl Analyzer<'_, '_> {
             within_group: Vec::new(),
         });
         let node = self.expr(&call);
+        let (columns, scalar, col_aliases) =
+            match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
+                Ok(c) => c,
+                Err(Unsupported) => {
+                    // Columns unknown (a function returning a row type): references to them
+                    // are left untyped, the rest of the query is still analysed.
+                    self.unmodelled.set(true);
+                    let lateral = lateral || node.contains_vars();
+                    self.push_rte(Rte {
+                        known: false,
+                        ..Rte::new(&refname, &wanted, Vec::new())
+                    });
+                    return Ok(FromItem::Function {
+                        call: Box::new(node),
+                        refname,
+                        lateral,
+                        ordinality,
+                        col_aliases: Vec::new(),
+                    });
+                }
+            };
+        let lateral = lateral || node.contains_vars();
+        self.push_rte(Rte {
+            scalar,
+            ..Rte::new(&refname, &wanted, columns)
+        });
+        Ok(FromItem::Function {
+            call: Box::new(node),
+            refname,
+            lateral,
+            ordinality,
+            col_aliases,
+        })
+    }
+
+    /// The columns of a function in FROM: its column definition list, its OUT parameters, or
+    /// its single scalar result (named after the alias, else the function); whether it is
+    /// scalar; the column list to print.
+    fn function_columns(
+        &self,
+        node: &Node,
+        fname: &str,
+        wanted: &str,
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+    ) -> Result<(Vec<OutColumn>, bool, Vec<String>), Unsupported> {
         let Node::Func(f) = &node else {
             return Err(Unsupported);
         };
@@ -511,7 +557,28 @@ impl Analyzer<'_, '_> {
                 columns.push((name, Ty::from_sql(&t), t.modifiers.clone()));
             }
         } else {
-            columns = match out_columns(&fname, &f.ty) {
+            // The columns a user function declares (`RETURNS TABLE`, OUT parameters).
+            let declared = self
+                .ctx
+                .functions
+                .iter()
+                .find(|s| {
+                    s.schema == f.func.schema
+                        && s.name == f.func.name
+                        && s.args.len() == f.func.args.len()
+                        && s.args
+                            .iter()
+                            .zip(&f.func.args)
+                            .all(|(a, b)| Ty::from_sql(a) == *b)
+                })
+                .map(|s| {
+                    s.out_columns
+                        .iter()
+                        .map(|(n, t)| (n.clone(), Ty::from_sql(t), t.modifiers.clone()))
+                        .collect::<Vec<OutColumn>>()
+                })
+                .filter(|c| !c.is_empty());
+            columns = match declared.clone().or_else(|| out_columns(fname, &f.ty)) {
                 Some(cols) => cols,
                 None => {
                     let ty = f.ty.clone();
@@ -525,10 +592,10 @@ impl Analyzer<'_, '_> {
                         return Err(Unsupported);
                     }
                     scalar = true;
-                    vec![(wanted.clone(), ty, Vec::new())]
+                    vec![(wanted.to_string(), ty, Vec::new())]
                 }
             };
-            if columns.len() == 1 && out_columns(&fname, &f.ty).is_some() {
+            if columns.len() == 1 && (declared.is_some() || out_columns(fname, &f.ty).is_some()) {
                 scalar = true;
             }
             if ordinality {
@@ -541,18 +608,7 @@ impl Analyzer<'_, '_> {
             // A function's column list is always printed.
             col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
         }
-        let lateral = lateral || node.contains_vars();
-        self.push_rte(Rte {
-            scalar,
-            ..Rte::new(&refname, &wanted, columns)
-        });
-        Ok(FromItem::Function {
-            call: Box::new(node),
-            refname,
-            lateral,
-            ordinality,
-            col_aliases,
-        })
+        Ok((columns, scalar, col_aliases))
     }
 }
 

@@ -637,7 +637,12 @@ impl Replayer {
         let mut args = Vec::new();
         let mut defaults = 0;
         let mut variadic = false;
+        let mut out_columns = Vec::new();
         for a in cf.args.iter().flatten() {
+            if matches!(a.mode, Some(ArgMode::Out | ArgMode::InOut)) {
+                let ty = self.resolve_column_type(&a.data_type).ok()?;
+                out_columns.push((a.name.as_ref().map(fold).unwrap_or_default(), ty));
+            }
             if matches!(a.mode, Some(ArgMode::Out)) {
                 continue;
             }
@@ -651,11 +656,28 @@ impl Replayer {
             }
             args.push(ty);
         }
-        let ret = match cf.return_type.as_ref()? {
-            FunctionReturnType::DataType(dt) | FunctionReturnType::SetOf(dt) => {
+        let ret = match cf.return_type.as_ref() {
+            Some(
+                FunctionReturnType::DataType(sqlparser::ast::DataType::Table(Some(cols)))
+                | FunctionReturnType::SetOf(sqlparser::ast::DataType::Table(Some(cols))),
+            ) => {
+                out_columns.clear();
+                for c in cols {
+                    out_columns.push((fold(&c.name), self.resolve_column_type(&c.data_type).ok()?));
+                }
+                crate::catalog::SqlType::builtin("record")
+            }
+            Some(FunctionReturnType::DataType(dt) | FunctionReturnType::SetOf(dt)) => {
                 self.resolve_column_type(dt).ok()?
             }
+            // Only OUT parameters: their row, or the single one's type.
+            None if out_columns.len() == 1 => out_columns[0].1.clone(),
+            None if !out_columns.is_empty() => crate::catalog::SqlType::builtin("record"),
+            None => return None,
         };
+        if out_columns.len() > 1 && !ret.is("record") {
+            out_columns.clear();
+        }
         Some(crate::sql::deparse::FunctionSig {
             schema: schema.to_string(),
             name: name.to_string(),
@@ -663,6 +685,7 @@ impl Replayer {
             ret,
             variadic,
             defaults,
+            out_columns,
         })
     }
 
