@@ -988,7 +988,15 @@ impl Replayer {
     ) -> (String, Vec<crate::catalog::Column>, ViewState) {
         let ctx = self.expr_ctx(&[]);
         let shape = view_query(query, names, &ctx);
-        if !shape.untyped.is_empty() {
+        if shape.columns.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    format!("the columns of view \"{view}\" could not be inferred"),
+                    Some(stmt.raw.span),
+                )
+                .with_label(format!("in `{}`", stmt.head())),
+            );
+        } else if !shape.untyped.is_empty() {
             diags.push(
                 Diagnostic::warning(
                     format!(
