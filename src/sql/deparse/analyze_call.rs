@@ -337,6 +337,27 @@ impl Analyzer<'_, '_> {
             match name.as_str() {
                 "coalesce" => return self.coalesce(args),
                 "row" => return Node::Row { args },
+                "grouping" if !args.is_empty() => {
+                    return Node::Func(Box::new(FuncCall {
+                        func: Func {
+                            schema: String::new(),
+                            name: "grouping".into(),
+                            args: Vec::new(),
+                            ret: Ty::b("int4"),
+                            variadic: None,
+                            ndefaults: 0,
+                            kind: b'f',
+                            opaque: false,
+                        },
+                        args,
+                        ty: Ty::b("int4"),
+                        syntax: Syntax::Grouping,
+                        variadic: false,
+                        star: false,
+                        distinct: false,
+                        agg: None,
+                    }));
+                }
                 "greatest" | "least" => {
                     let ty = self.common(&args);
                     let args = self.coerce_all(args, &ty);

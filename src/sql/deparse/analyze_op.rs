@@ -106,6 +106,59 @@ impl Analyzer<'_, '_> {
                 };
                 let l = self.expr(left);
                 let r = self.expr(right);
+                // `ROW(a, b) = ROW(x, y)` is `a = x AND b = y` (`<>`: OR of `<>`), as
+                // `make_row_comparison_op` builds it.
+                if let (Node::Row { args: la }, Node::Row { args: ra }) = (&l, &r) {
+                    if schema.is_none()
+                        && la.len() == ra.len()
+                        && la.len() > 1
+                        && (name == "=" || name == "<>")
+                    {
+                        let (Node::Row { args: la }, Node::Row { args: ra }) = (l, r) else {
+                            unreachable!()
+                        };
+                        let args = la
+                            .into_iter()
+                            .zip(ra)
+                            .map(|(a, b)| self.make_op(None, &name, Some(a), b))
+                            .collect();
+                        let op = if name == "=" { BoolOp::And } else { BoolOp::Or };
+                        return Node::Bool { op, args };
+                    }
+                    // `<`, `<=`, … compare the rows (`RowCompareExpr`), each pair coerced.
+                    if schema.is_none()
+                        && la.len() == ra.len()
+                        && la.len() > 1
+                        && matches!(name.as_str(), "<" | "<=" | ">" | ">=")
+                    {
+                        let (Node::Row { args: la }, Node::Row { args: ra }) = (l, r) else {
+                            unreachable!()
+                        };
+                        let mut oper = None;
+                        let (mut lo, mut ro) = (Vec::new(), Vec::new());
+                        for (a, b) in la.into_iter().zip(ra) {
+                            match self.make_op(None, &name, Some(a), b) {
+                                Node::Op {
+                                    oper: o, mut args, ..
+                                } if args.len() == 2 => {
+                                    oper.get_or_insert(o);
+                                    ro.push(args.pop().unwrap_or_else(Node::null));
+                                    lo.push(args.pop().unwrap_or_else(Node::null));
+                                }
+                                other => return other,
+                            }
+                        }
+                        // (The rows have two or more columns: `oper` is set.)
+                        let Some(oper) = oper else {
+                            return Node::null();
+                        };
+                        return Node::Op {
+                            oper,
+                            args: vec![Node::Row { args: lo }, Node::Row { args: ro }],
+                            ty: Ty::b("bool"),
+                        };
+                    }
+                }
                 self.make_op(schema.as_deref(), &name, Some(l), r)
             }
         }

@@ -347,6 +347,8 @@ pub(crate) enum Syntax {
     Extract,
     /// `OVERLAY(a PLACING b FROM c FOR d)`.
     Overlay,
+    /// `GROUPING(a, b)` (`GroupingFunc`).
+    Grouping,
 }
 
 /// A sub-select in an expression.

@@ -525,6 +525,12 @@ impl<'a, 'c> Printer<'a, 'c> {
                 self.buf.push(')');
                 return;
             }
+            Syntax::Grouping => {
+                self.buf.push_str("GROUPING(");
+                self.list(args, true);
+                self.buf.push(')');
+                return;
+            }
             Syntax::Overlay if args.len() >= 3 => {
                 self.buf.push_str("OVERLAY(");
                 self.expr(&args[0], false);

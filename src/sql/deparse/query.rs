@@ -40,6 +40,9 @@ pub(crate) struct Query {
     pub filter: Option<Node>,
     /// GROUP BY.
     pub group_by: Vec<Node>,
+    /// GROUP BY with grouping sets (`ROLLUP`, `CUBE`, `GROUPING SETS`), printed instead of
+    /// `group_by` when not empty.
+    pub grouping: Vec<GroupItem>,
     /// HAVING.
     pub having: Option<Node>,
     /// `WINDOW name AS (…)`.
@@ -48,6 +51,8 @@ pub(crate) struct Query {
     pub order_by: Vec<SortItem>,
     /// LIMIT.
     pub limit: Option<Node>,
+    /// The limit is `FETCH FIRST n ROWS WITH TIES`.
+    pub with_ties: bool,
     /// OFFSET.
     pub offset: Option<Node>,
     /// `UNION` / `INTERSECT` / `EXCEPT` of two queries (the other fields but `WITH`, `ORDER
@@ -58,6 +63,37 @@ pub(crate) struct Query {
     /// `VALUES (…), (…)`: the rows, coerced to the column types (the other fields are then
     /// empty); the columns are `column1`, `column2`…
     pub values: Option<Vec<Vec<Node>>>,
+}
+
+/// An item of a GROUP BY with grouping sets.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupItem {
+    /// `()`.
+    Empty,
+    /// Expressions grouped together: `(a, b)`, or `a`.
+    Simple(Vec<Node>),
+    /// `ROLLUP(`, `CUBE(` or `GROUPING SETS (`, and the sets inside.
+    Sets(&'static str, Vec<GroupItem>),
+}
+
+impl GroupItem {
+    /// The expressions in it, mutably.
+    pub fn nodes_mut(&mut self) -> Vec<&mut Node> {
+        match self {
+            GroupItem::Empty => Vec::new(),
+            GroupItem::Simple(v) => v.iter_mut().collect(),
+            GroupItem::Sets(_, items) => items.iter_mut().flat_map(|i| i.nodes_mut()).collect(),
+        }
+    }
+
+    /// The expressions in it.
+    pub fn nodes(&self) -> Vec<&Node> {
+        match self {
+            GroupItem::Empty => Vec::new(),
+            GroupItem::Simple(v) => v.iter().collect(),
+            GroupItem::Sets(_, items) => items.iter().flat_map(|i| i.nodes()).collect(),
+        }
+    }
 }
 
 /// A set operation.
@@ -545,10 +581,11 @@ impl Analyzer<'_, '_> {
 
     fn limit_offset(&mut self, out: &mut Query, q: &SqlQuery) -> Result<(), Unsupported> {
         if let Some(f) = &q.fetch {
-            // `FETCH FIRST n ROWS ONLY` is a LIMIT (`WITH TIES` is not modelled).
-            if f.with_ties || f.percent || out.limit.is_some() {
+            // `FETCH FIRST n ROWS ONLY` is a LIMIT.
+            if f.percent || out.limit.is_some() {
                 return Err(Unsupported);
             }
+            out.with_ties = f.with_ties;
             let n = match &f.quantity {
                 Some(e) => self.expr(e),
                 None => super::analyze::number_const("1", false),
@@ -679,9 +716,17 @@ impl Analyzer<'_, '_> {
         }
         match &sel.group_by {
             GroupByExpr::Expressions(exprs, mods) if mods.is_empty() => {
+                let sets = exprs
+                    .iter()
+                    .any(|e| matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)));
                 for e in exprs {
-                    let n = self.target_ref(e, &out.targets);
-                    out.group_by.push(n);
+                    if sets {
+                        let item = self.group_item(std::slice::from_ref(e), &out.targets);
+                        out.grouping.push(item);
+                    } else {
+                        let n = self.target_ref(e, &out.targets);
+                        out.group_by.push(n);
+                    }
                 }
             }
             _ => return Err(Unsupported),
@@ -710,6 +755,59 @@ impl Analyzer<'_, '_> {
             self.limit_offset(&mut out, q)?;
         }
         Ok(out)
+    }
+
+    /// One element of a grouping-sets GROUP BY: `()`, an expression or a parenthesised list,
+    /// or a nested `ROLLUP` / `CUBE` / `GROUPING SETS`.
+    fn group_item(&mut self, group: &[Expr], targets: &[(Node, Option<String>)]) -> GroupItem {
+        match group {
+            [] => GroupItem::Empty,
+            [Expr::Rollup(g) | Expr::Cube(g) | Expr::GroupingSets(g)] => {
+                let kind = match &group[0] {
+                    Expr::Rollup(_) => "ROLLUP(",
+                    Expr::Cube(_) => "CUBE(",
+                    _ => "GROUPING SETS (",
+                };
+                let items = g.iter().map(|x| self.group_item(x, targets)).collect();
+                GroupItem::Sets(kind, items)
+            }
+            // Inside GROUPING SETS sqlparser reads `ROLLUP (a)` / `CUBE (a)` as calls.
+            [Expr::Function(f)]
+                if f.name.0.len() == 1
+                    && matches!(
+                        f.name.to_string().to_lowercase().as_str(),
+                        "rollup" | "cube"
+                    ) =>
+            {
+                let kind = if f.name.to_string().eq_ignore_ascii_case("rollup") {
+                    "ROLLUP("
+                } else {
+                    "CUBE("
+                };
+                let args: Vec<Expr> = match &f.args {
+                    sqlparser::ast::FunctionArguments::List(l) => l
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            sqlparser::ast::FunctionArg::Unnamed(
+                                sqlparser::ast::FunctionArgExpr::Expr(x),
+                            ) => Some(x.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let items = args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Tuple(xs) => self.group_item(xs, targets),
+                        x => self.group_item(std::slice::from_ref(x), targets),
+                    })
+                    .collect();
+                GroupItem::Sets(kind, items)
+            }
+            exprs => GroupItem::Simple(exprs.iter().map(|e| self.target_ref(e, targets)).collect()),
+        }
     }
 
     /// An ORDER BY / GROUP BY item: an output column number or name, or an expression.

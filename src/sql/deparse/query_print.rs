@@ -4,7 +4,7 @@
 
 use super::node::{CoerceKind, Node, SubLink, SubLinkKind};
 use super::print::{Printer, INDENT_JOIN, INDENT_STD, INDENT_VAR};
-use super::query::{FromItem, Query, SetOp};
+use super::query::{FromItem, GroupItem, Query, SetOp};
 use crate::sql::quote_ident;
 
 impl Printer<'_, '_> {
@@ -83,7 +83,12 @@ impl Printer<'_, '_> {
             self.keyword(" OFFSET ", -INDENT_STD, INDENT_STD, 0);
             self.expr(o, false);
         }
-        if let Some(l) = &q.limit {
+        if let (Some(l), true) = (&q.limit, q.with_ties) {
+            self.keyword(" FETCH FIRST ", -INDENT_STD, INDENT_STD, 0);
+            self.buf.push('(');
+            self.expr(l, false);
+            self.buf.push_str(") ROWS WITH TIES");
+        } else if let Some(l) = &q.limit {
             self.keyword(" LIMIT ", -INDENT_STD, INDENT_STD, 0);
             match l {
                 Node::Const { value: None, .. } => self.buf.push_str("ALL"),
@@ -218,7 +223,15 @@ impl Printer<'_, '_> {
             self.keyword(" WHERE ", -INDENT_STD, INDENT_STD, 1);
             self.expr(w, false);
         }
-        if !q.group_by.is_empty() {
+        if !q.grouping.is_empty() {
+            self.keyword(" GROUP BY ", -INDENT_STD, INDENT_STD, 1);
+            for (i, g) in q.grouping.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.grouping_set(g, true);
+            }
+        } else if !q.group_by.is_empty() {
             self.keyword(" GROUP BY ", -INDENT_STD, INDENT_STD, 1);
             for (i, g) in q.group_by.iter().enumerate() {
                 if i > 0 {
@@ -240,6 +253,39 @@ impl Printer<'_, '_> {
             self.buf.push_str(&quote_ident(name));
             self.buf.push_str(" AS ");
             self.window_spec(spec);
+        }
+    }
+
+    /// `get_rule_groupingset`.
+    fn grouping_set(&mut self, g: &GroupItem, omit_parens: bool) {
+        match g {
+            GroupItem::Empty => self.buf.push_str("()"),
+            GroupItem::Simple(nodes) => {
+                let parens = !omit_parens || nodes.len() != 1;
+                if parens {
+                    self.buf.push('(');
+                }
+                for (i, n) in nodes.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push_str(", ");
+                    }
+                    self.sort_group_item(n);
+                }
+                if parens {
+                    self.buf.push(')');
+                }
+            }
+            GroupItem::Sets(kind, items) => {
+                self.buf.push_str(kind);
+                let omit_child = !kind.starts_with("GROUPING");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push_str(", ");
+                    }
+                    self.grouping_set(item, omit_child);
+                }
+                self.buf.push(')');
+            }
         }
     }
 

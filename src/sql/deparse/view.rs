@@ -167,6 +167,7 @@ fn visit_mut(q: &mut Query, node: &mut dyn FnMut(&mut Node), from: &mut dyn FnMu
     roots.extend(q.targets.iter_mut().map(|(n, _)| n));
     roots.extend(q.filter.iter_mut());
     roots.extend(q.group_by.iter_mut());
+    roots.extend(q.grouping.iter_mut().flat_map(|g| g.nodes_mut()));
     roots.extend(q.having.iter_mut());
     roots.extend(q.order_by.iter_mut().map(|(n, _, _)| n));
     roots.extend(q.limit.iter_mut());
@@ -322,6 +323,7 @@ fn query_has_raw(q: &Query) -> bool {
     nodes.extend(q.targets.iter().map(|(n, _)| n));
     nodes.extend(q.filter.iter());
     nodes.extend(q.group_by.iter());
+    nodes.extend(q.grouping.iter().flat_map(|g| g.nodes()));
     nodes.extend(q.having.iter());
     if q.set_op.is_none() {
         nodes.extend(q.order_by.iter().map(|(n, _, _)| n));
