@@ -225,9 +225,6 @@ fn fixtures_render_like_the_engine_offline() {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.join("expected.prisma").exists() && p.join("migration.sql").exists())
-        // Until replay infers view columns (in progress), the two view fixtures are checked
-        // by tests/prisma_render_fixtures.rs from the live catalog only.
-        .filter(|p| !p.ends_with("views") && !p.ends_with("reintrospection_views"))
         .collect();
     dirs.sort();
     let cases: Vec<Case> = dirs
