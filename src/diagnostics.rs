@@ -84,6 +84,12 @@ impl Sources {
         FileId(self.files.len() - 1)
     }
 
+    /// Adds a file built with [`SourceFile::new`] and returns its id.
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() - 1)
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]

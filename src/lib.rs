@@ -59,32 +59,87 @@ pub fn replay_dir_with_stats(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, sql::replay::ReplayStats)> {
-    let files = source::read_migrations(dir, sources, diags)?;
+    let listed = source::list_migrations(dir, diags)?;
     let mut replayer = sql::replay::Replayer::new(supabase::base_catalog());
-    // Tokenizing is independent per file: a second thread tokenizes ahead while this one
-    // replays (replay itself is sequential).
-    let sources_ref: &Sources = sources;
+    // Reading, tokenizing and parsing are independent per file: worker threads prepare batches
+    // of files ahead (batch k on worker k mod N) while this thread replays them in order
+    // (replay itself is sequential). The bounded channels balance the work: when replay falls
+    // behind, the workers wait and leave it the cores. Every listed file gets the next id, a
+    // skipped one too (as an empty file), so workers know the id each file will have.
+    enum Loaded {
+        File(Box<diagnostics::SourceFile>, sql::replay::Prepared),
+        Skipped(std::path::PathBuf, Box<diagnostics::Diagnostic>),
+        Failed(error::Error),
+    }
+    const BATCH: usize = 32;
+    const WORKERS: usize = 2;
+    let first_id = sources.len();
+    let chunks: Vec<&[source::ListedMigration]> = listed.chunks(BATCH).collect();
+    let mut failure = None;
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<_>>(4);
-        let ids: Vec<diagnostics::FileId> = files.iter().map(|f| f.file).collect();
-        s.spawn(move || {
-            // Batches keep the hand-over cheap when there are thousands of small files.
-            for chunk in ids.chunks(32) {
-                let batch = chunk
-                    .iter()
-                    .map(|id| {
-                        let src = sources_ref.get(*id);
-                        sql::split::lex(src, 0, src.text.len())
-                    })
-                    .collect();
-                if tx.send(batch).is_err() {
-                    break;
+        let mut receivers = Vec::with_capacity(WORKERS);
+        for worker in 0..WORKERS {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(2);
+            let chunks = &chunks;
+            let prepare = move || {
+                for (c, chunk) in chunks.iter().enumerate().skip(worker).step_by(WORKERS) {
+                    let mut batch = Vec::with_capacity(chunk.len());
+                    for (i, m) in chunk.iter().enumerate() {
+                        let id = diagnostics::FileId(first_id + c * BATCH + i);
+                        match source::read_migration(&m.path) {
+                            Ok(Ok(text)) => {
+                                let file = diagnostics::SourceFile::new(m.path.clone(), text);
+                                let prepared = sql::replay::prepare(&file, id);
+                                batch.push(Loaded::File(Box::new(file), prepared));
+                            }
+                            Ok(Err(d)) => batch.push(Loaded::Skipped(m.path.clone(), d)),
+                            Err(e) => {
+                                batch.push(Loaded::Failed(e));
+                                let _ = tx.send(batch);
+                                return;
+                            }
+                        }
+                    }
+                    if tx.send(batch).is_err() {
+                        return;
+                    }
+                }
+            };
+            match std::thread::Builder::new()
+                .name("schemagen-prepare".into())
+                .spawn_scoped(s, prepare)
+            {
+                Ok(_) => receivers.push(rx),
+                Err(e) => {
+                    failure = Some(error::Error::io(dir, e));
+                    return;
                 }
             }
-        });
-        for (f, lexed) in files.iter().zip(rx.iter().flatten()) {
-            replayer.replay_lexed(sources_ref, f.file, lexed, diags);
+        }
+        'replay: for c in 0..chunks.len() {
+            let Ok(batch) = receivers[c % WORKERS].recv() else {
+                break;
+            };
+            for loaded in batch {
+                match loaded {
+                    Loaded::File(file, prepared) => {
+                        let id = sources.push(*file);
+                        replayer.replay_prepared(sources, id, prepared, diags);
+                    }
+                    Loaded::Skipped(path, d) => {
+                        sources.add(path, String::new());
+                        diags.push(*d);
+                    }
+                    Loaded::Failed(e) => {
+                        failure = Some(e);
+                        break 'replay;
+                    }
+                }
+            }
         }
     });
+    if let Some(e) = failure {
+        return Err(e);
+    }
     Ok(replayer.finish_with_stats())
 }

@@ -30,15 +30,22 @@ pub fn parse_migration_name(file_name: &str) -> Option<(&str, &str)> {
     Some((version, &stem[underscore + 1..]))
 }
 
-/// Reads the migrations folder `dir`: the files the Supabase CLI would apply, sorted by version.
+/// A migration file found in the folder, not read yet.
+#[derive(Debug, Clone)]
+pub struct ListedMigration {
+    /// The version prefix (`20240101120000`).
+    pub version: String,
+    /// The name after the first `_`, without `.sql`.
+    pub name: String,
+    /// Path of the file.
+    pub path: PathBuf,
+}
+
+/// Lists the migrations folder `dir`: the files the Supabase CLI would apply, sorted by version.
 /// Other entries are reported as warnings and skipped; two files with the same version are an
-/// error. Files are added to `sources`.
-pub fn read_migrations(
-    dir: &Path,
-    sources: &mut Sources,
-    diags: &mut Diagnostics,
-) -> Result<Vec<MigrationFile>> {
-    let mut found: Vec<(String, String, PathBuf)> = Vec::new();
+/// error.
+pub fn list_migrations(dir: &Path, diags: &mut Diagnostics) -> Result<Vec<ListedMigration>> {
+    let mut found: Vec<ListedMigration> = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
@@ -57,9 +64,11 @@ pub fn read_migrations(
             continue;
         }
         match parse_migration_name(&file_name) {
-            Some((version, name)) => {
-                found.push((version.to_string(), name.to_string(), entry.path().to_path_buf()))
-            }
+            Some((version, name)) => found.push(ListedMigration {
+                version: version.to_string(),
+                name: name.to_string(),
+                path: entry.path().to_path_buf(),
+            }),
             None => diags.push(
                 Diagnostic::warning(
                     format!(
@@ -72,42 +81,61 @@ pub fn read_migrations(
             ),
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
-    let mut files = Vec::with_capacity(found.len());
-    for (i, (version, name, path)) in found.iter().enumerate() {
-        if i > 0 && found[i - 1].0 == *version {
+    found.sort_by(|a, b| a.version.cmp(&b.version).then_with(|| a.path.cmp(&b.path)));
+    for pair in found.windows(2) {
+        if pair[0].version == pair[1].version {
             diags.error(
                 format!(
                     "{} and {} have the same version {}: the Supabase CLI refuses to apply both",
-                    found[i - 1].2.display(),
-                    path.display(),
-                    version
+                    pair[0].path.display(),
+                    pair[1].path.display(),
+                    pair[1].version
                 ),
                 None,
             );
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(
-                    format!(
-                        "{}: not valid UTF-8 (byte {}); skipped",
-                        path.display(),
-                        e.utf8_error().valid_up_to()
-                    ),
-                    None,
-                );
-                continue;
+    }
+    Ok(found)
+}
+
+/// Reads one migration file's text. A file that is not UTF-8 is skipped with the error returned
+/// as `Ok(Err(diagnostic))`.
+pub fn read_migration(path: &Path) -> Result<std::result::Result<String, Box<Diagnostic>>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        Box::new(Diagnostic::error(
+            format!(
+                "{}: not valid UTF-8 (byte {}); skipped",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            None,
+        ))
+    }))
+}
+
+/// Reads the migrations folder `dir`: the files [`list_migrations`] finds, added to `sources`
+/// in the order the Supabase CLI applies them.
+pub fn read_migrations(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Vec<MigrationFile>> {
+    let found = list_migrations(dir, diags)?;
+    let mut files = Vec::with_capacity(found.len());
+    for m in found {
+        match read_migration(&m.path)? {
+            Ok(text) => {
+                let file = sources.add(m.path.clone(), text);
+                files.push(MigrationFile {
+                    version: m.version,
+                    name: m.name,
+                    path: m.path,
+                    file,
+                });
             }
-        };
-        let file = sources.add(path.clone(), text);
-        files.push(MigrationFile {
-            version: version.clone(),
-            name: name.clone(),
-            path: path.clone(),
-            file,
-        });
+            Err(d) => diags.push(*d),
+        }
     }
     Ok(files)
 }

@@ -63,9 +63,20 @@ struct Block {
     handlers: Vec<(Vec<String>, Vec<Node>)>,
 }
 
-/// Runs a `DO` statement.
-pub(crate) fn run_do(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
-    // DO [LANGUAGE lang] 'body' | $$body$$ [LANGUAGE lang]
+/// Where the body of a `DO` statement is.
+pub(crate) enum DoBody {
+    /// `LANGUAGE` other than plpgsql: nothing to evaluate.
+    OtherLanguage,
+    /// No body found.
+    Missing,
+    /// A dollar-quoted body: its bytes in the file.
+    InFile { base: usize, len: usize },
+    /// A single-quoted body, unescaped (its doubled quotes make file positions unusable).
+    Quoted(String),
+}
+
+/// Finds the body of a `DO` statement: `DO [LANGUAGE lang] 'body' | $$body$$ [LANGUAGE lang]`.
+pub(crate) fn do_body(stmt: Stmt<'_>) -> DoBody {
     let sig = stmt.significant();
     let mut language = "plpgsql".to_string();
     let mut body: Option<(usize, &Token)> = None;
@@ -90,38 +101,51 @@ pub(crate) fn run_do(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) 
         k += 1;
     }
     if language != "plpgsql" {
-        return Ok(Outcome::PassedOver);
+        return DoBody::OtherLanguage;
     }
-    let Some((tok_index, tok)) = body else {
-        return Ok(Outcome::NotUnderstood("DO without a body".into()));
-    };
-    let span = stmt.token_span(tok_index);
-    // Lex the body where it sits in the file, so inner positions are file positions.
-    let (base, len, owned) = match tok {
-        Token::DollarQuotedString(d) => {
+    match body {
+        None => DoBody::Missing,
+        Some((i, Token::DollarQuotedString(d))) => {
             let tag_len = d.tag.as_ref().map_or(0, |t| t.len()) + 2;
-            (span.start + tag_len, d.value.len(), None)
+            DoBody::InFile {
+                base: stmt.token_span(i).start + tag_len,
+                len: d.value.len(),
+            }
         }
-        Token::SingleQuotedString(s) => (span.start + 1, s.len(), Some(s.clone())),
-        _ => unreachable!("matched above"),
-    };
-    let lexed = match owned {
+        Some((_, Token::SingleQuotedString(s))) => DoBody::Quoted(s.clone()),
+        Some(_) => DoBody::Missing,
+    }
+}
+
+/// Runs a `DO` statement. `lexed_body` is the dollar-quoted body already tokenized, when the
+/// caller did that ahead (see [`crate::sql::replay::prepare`]).
+pub(crate) fn run_do(
+    r: &mut Replayer,
+    stmt: Stmt<'_>,
+    lexed_body: Option<Result<Lexed, (usize, String)>>,
+    diags: &mut Diagnostics,
+) -> R<Outcome> {
+    match do_body(stmt) {
+        DoBody::OtherLanguage => Ok(Outcome::PassedOver),
+        DoBody::Missing => Ok(Outcome::NotUnderstood("DO without a body".into())),
         // A quoted body has doubled quotes in the file: lex the unescaped text on its own and
         // report every problem at the DO statement.
-        Some(text) => {
+        DoBody::Quoted(text) => {
             let tmp = SourceFile::new(stmt.source.path.clone(), text);
             let lexed = match lex(&tmp, 0, tmp.text.len()) {
                 Ok(l) => l,
                 Err((_, m)) => return Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
             };
-            return exec_body(r, stmt, &tmp, &lexed, Some(stmt.raw.span), diags);
+            exec_body(r, stmt, &tmp, &lexed, Some(stmt.raw.span), diags)
         }
-        None => match lex(stmt.source, base, len) {
-            Ok(l) => l,
-            Err((_, m)) => return Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
-        },
-    };
-    exec_body(r, stmt, stmt.source, &lexed, None, diags)
+        // Lex the body where it sits in the file, so inner positions are file positions.
+        DoBody::InFile { base, len } => {
+            match lexed_body.unwrap_or_else(|| lex(stmt.source, base, len)) {
+                Ok(lexed) => exec_body(r, stmt, stmt.source, &lexed, None, diags),
+                Err((_, m)) => Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
+            }
+        }
+    }
 }
 
 fn exec_body(

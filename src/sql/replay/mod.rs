@@ -296,24 +296,25 @@ impl Replayer {
 
     /// Replays one file. Each file is its own session: the search path starts from the default.
     pub fn replay_file(&mut self, sources: &Sources, file: FileId, diags: &mut Diagnostics) {
-        let source = sources.get(file);
-        self.replay_lexed(sources, file, lex(source, 0, source.text.len()), diags);
+        let prepared = prepare(sources.get(file), file);
+        self.replay_prepared(sources, file, prepared, diags);
     }
 
-    /// Replays one file already tokenized with [`lex`] (tokenizing is independent per file,
-    /// so callers may do it in parallel).
-    pub fn replay_lexed(
+    /// Replays one file already [`prepare`]d (preparing is independent per file, so callers
+    /// may do it on another thread).
+    pub fn replay_prepared(
         &mut self,
         sources: &Sources,
         file: FileId,
-        lexed: Result<Lexed, (usize, String)>,
+        prepared: Prepared,
         diags: &mut Diagnostics,
     ) {
         let source = sources.get(file);
         self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
         self.stats.files += 1;
         self.stats.bytes += source.text.len();
-        let lexed = match lexed {
+        diags.extend(prepared.notes);
+        let (lexed, statements, parsed) = match prepared.lexed {
             Ok(l) => l,
             Err((offset, message)) => {
                 self.bump_errors();
@@ -327,8 +328,7 @@ impl Replayer {
                 return;
             }
         };
-        let statements = split(file, &lexed, diags);
-        for raw in &statements {
+        for (raw, (kind, ahead)) in statements.iter().zip(parsed) {
             let stmt = Stmt {
                 source,
                 file,
@@ -336,18 +336,19 @@ impl Replayer {
                 raw,
             };
             // A bug in schemagen must not take the run down: report it at the statement.
-            let result =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(stmt, diags)))
-                    .unwrap_or_else(|p| {
-                        let why = p
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| p.downcast_ref::<String>().cloned())
-                            .unwrap_or_default();
-                        Ok(Outcome::NotUnderstood(format!(
-                            "internal error in schemagen (please report it): {why}"
-                        )))
-                    });
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.run_parsed(stmt, kind, ahead, diags)
+            }))
+            .unwrap_or_else(|p| {
+                let why = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Ok(Outcome::NotUnderstood(format!(
+                    "internal error in schemagen (please report it): {why}"
+                )))
+            });
             self.report(stmt, result, diags);
         }
     }
@@ -398,94 +399,44 @@ impl Replayer {
 
     /// Runs one statement; errors are Postgres's, the outcome says whether it was understood.
     pub(crate) fn run(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
-        let words = stmt.words(6);
-        let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-        if let Some(outcome) = self.classify(stmt, &words) {
-            return outcome;
-        }
-        if w(0) == "do" {
-            return crate::sql::plpgsql::run_do(self, stmt, diags);
-        }
-        match parse_one(stmt.tokens()) {
-            Ok(ast) => self.apply(stmt, &ast, diags),
-            Err(parse_error) => match fallback::run(self, stmt, diags) {
-                Some(result) => result,
-                None => Ok(Outcome::NotUnderstood(format!(
-                    "sqlparser: {}",
-                    clean_parser_message(&parse_error)
-                ))),
-            },
-        }
+        self.run_parsed(stmt, kind(stmt), Ahead::Nothing, diags)
     }
 
-    /// Statements recognised from their leading keywords alone.
-    fn classify(&mut self, stmt: Stmt<'_>, words: &[String]) -> Option<R<Outcome>> {
-        let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-        let pass = Some(Ok(Outcome::PassedOver));
-        match w(0) {
-            "grant" | "revoke" | "insert" | "update" | "delete" | "merge" | "copy" | "truncate"
-            | "vacuum" | "analyze" | "analyse" | "reindex" | "cluster" | "notify" | "listen"
-            | "unlisten" | "begin" | "commit" | "end" | "start" | "rollback" | "savepoint"
-            | "release" | "lock" | "security" | "checkpoint" | "discard" | "explain"
-            | "prepare" | "execute" | "deallocate" | "call" | "refresh" | "load" | "fetch"
-            | "move" | "close" | "declare" | "abort" | "show" | "values" | "table" | "import" => {
-                return pass
-            }
-            "select" | "with" | "(" => return Some(self.select_statement(stmt)),
-            "set" => return Some(self.set_statement(stmt)),
-            "reset" => {
+    /// [`Replayer::run`] with the statement's kind known and what [`prepare`] did ahead.
+    fn run_parsed(
+        &mut self,
+        stmt: Stmt<'_>,
+        kind: Kind,
+        ahead: Ahead,
+        diags: &mut Diagnostics,
+    ) -> R<Outcome> {
+        let (parsed, lexed_body) = match ahead {
+            Ahead::Nothing => (None, None),
+            Ahead::Parsed(p) => (Some(*p), None),
+            Ahead::DoBody(l) => (None, Some(l)),
+        };
+        let parse = || parsed.unwrap_or_else(|| parse_one(stmt.tokens()));
+        match kind {
+            Kind::PassOver => Ok(Outcome::PassedOver),
+            Kind::Select => self.select_statement(stmt),
+            Kind::Set => self.set_statement(stmt),
+            Kind::ResetSearchPath => {
                 // `RESET search_path` / `RESET ALL`: back to the session's default.
-                if matches!(w(1), "search_path" | "all") {
-                    self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
-                    return Some(Ok(Outcome::Understood));
-                }
-                return pass;
+                self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+                Ok(Outcome::Understood)
             }
-            _ => {}
-        }
-        let (verb, object) = object_kind(words);
-        if verb.is_empty() {
-            return None;
-        }
-        match object.as_str() {
-            "function" | "procedure" | "aggregate" | "routine" => {
-                Some(self.routine_statement(stmt, &verb))
-            }
-            "trigger"
-            | "event trigger"
-            | "publication"
-            | "subscription"
-            | "role"
-            | "user"
-            | "group"
-            | "default privileges"
-            | "cast"
-            | "operator"
-            | "text search"
-            | "conversion"
-            | "statistics"
-            | "rule"
-            | "server"
-            | "foreign data wrapper"
-            | "user mapping"
-            | "language"
-            | "transform"
-            | "access method"
-            | "tablespace"
-            | "database"
-            | "system"
-            | "large object"
-            | "collation"
-            | "foreign table" => pass,
-            _ if verb == "alter" && is_owner_to(stmt) => pass,
-            "table" | "column" | "type" | "view" | "materialized view" | "schema" | "index"
-            | "sequence" | "domain"
-                if verb == "comment" =>
-            {
-                None
-            }
-            _ if verb == "comment" => pass,
-            _ => None,
+            Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
+            Kind::Do => crate::sql::plpgsql::run_do(self, stmt, lexed_body, diags),
+            Kind::Parse => match parse() {
+                Ok(ast) => self.apply(stmt, &ast, diags),
+                Err(parse_error) => match fallback::run(self, stmt, diags) {
+                    Some(result) => result,
+                    None => Ok(Outcome::NotUnderstood(format!(
+                        "sqlparser: {}",
+                        clean_parser_message(&parse_error)
+                    ))),
+                },
+            },
         }
     }
 
@@ -548,7 +499,12 @@ impl Replayer {
 
     /// `CREATE/ALTER/DROP FUNCTION|PROCEDURE`: the name is recorded (it matters for how
     /// expressions print and for `DO` guards); otherwise not schema shaping.
-    fn routine_statement(&mut self, stmt: Stmt<'_>, verb: &str) -> R<Outcome> {
+    fn routine_statement(
+        &mut self,
+        stmt: Stmt<'_>,
+        verb: &str,
+        parse: impl FnOnce() -> Result<Statement, String>,
+    ) -> R<Outcome> {
         let sig = stmt.significant();
         // The name follows the FUNCTION/PROCEDURE keyword: word [. word].
         let Some(pos) = sig.iter().position(|(_, t)| {
@@ -598,7 +554,7 @@ impl Replayer {
             },
         };
         let sig = if verb == "create" {
-            match parse_one(stmt.tokens()) {
+            match parse() {
                 Ok(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, &cf),
                 _ => None,
             }
@@ -871,6 +827,156 @@ pub(crate) fn undefined_relation(schema: Option<&str>, name: &str) -> ReplayErro
 }
 
 /// Parses a statement's tokens; exactly one statement is expected.
+/// A file tokenized, split into statements and, where that needs no catalog, parsed: the part
+/// of replay that does not depend on earlier files, so it can run ahead on another thread.
+pub struct Prepared {
+    /// Tokens, statements, each statement's kind and what was done ahead for it; or where
+    /// and why the file could not be tokenized.
+    lexed: PreparedParts,
+    /// Notes from splitting (psql meta-commands skipped).
+    notes: Diagnostics,
+}
+
+type PreparedParts = Result<(Lexed, Vec<RawStatement>, Vec<(Kind, Ahead)>), (usize, String)>;
+
+/// Prepares one file for [`Replayer::replay_prepared`].
+pub fn prepare(source: &SourceFile, file: FileId) -> Prepared {
+    let mut notes = Diagnostics::new();
+    let lexed = lex(source, 0, source.text.len()).map(|lexed| {
+        let statements = split(file, &lexed, &mut notes);
+        let parsed = statements
+            .iter()
+            .map(|raw| {
+                let stmt = Stmt {
+                    source,
+                    file,
+                    lexed: &lexed,
+                    raw,
+                };
+                let kind = kind(stmt);
+                // A panic here is left for the replaying thread to meet again and report.
+                let ahead = std::panic::catch_unwind(|| match kind {
+                    _ if kind.parses() => Ahead::Parsed(Box::new(parse_one(stmt.tokens()))),
+                    Kind::Do => match crate::sql::plpgsql::do_body(stmt) {
+                        crate::sql::plpgsql::DoBody::InFile { base, len } => {
+                            Ahead::DoBody(lex(source, base, len))
+                        }
+                        _ => Ahead::Nothing,
+                    },
+                    _ => Ahead::Nothing,
+                })
+                .unwrap_or(Ahead::Nothing);
+                (kind, ahead)
+            })
+            .collect();
+        (lexed, statements, parsed)
+    });
+    Prepared { lexed, notes }
+}
+
+/// What [`prepare`] did ahead for one statement.
+enum Ahead {
+    /// Nothing: the statement is handled from its tokens, or preparing it failed.
+    Nothing,
+    /// Parsed whole (statements whose [`Kind`] parses them).
+    Parsed(Box<Result<Statement, String>>),
+    /// A `DO` statement's dollar-quoted body, tokenized.
+    DoBody(Result<Lexed, (usize, String)>),
+}
+
+/// What a statement is, from its leading keywords alone: decided without the catalog, so
+/// [`prepare`] can parse ahead on another thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Cannot change the schema's shape (grants, DML, transactions, triggers…).
+    PassOver,
+    /// `SELECT …`: only `set_config('search_path', …)` matters.
+    Select,
+    /// `SET …`.
+    Set,
+    /// `RESET search_path` / `RESET ALL`.
+    ResetSearchPath,
+    /// `CREATE/ALTER/DROP FUNCTION|PROCEDURE|AGGREGATE|ROUTINE`, with its verb.
+    Routine(&'static str),
+    /// A `DO` block.
+    Do,
+    /// Anything else: parsed with sqlparser and applied.
+    Parse,
+}
+
+impl Kind {
+    /// Whether replaying a statement of this kind starts by parsing it whole.
+    fn parses(self) -> bool {
+        matches!(self, Kind::Parse | Kind::Routine("create"))
+    }
+}
+
+fn kind(stmt: Stmt<'_>) -> Kind {
+    let words = stmt.words(6);
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    match w(0) {
+        "grant" | "revoke" | "insert" | "update" | "delete" | "merge" | "copy" | "truncate"
+        | "vacuum" | "analyze" | "analyse" | "reindex" | "cluster" | "notify" | "listen"
+        | "unlisten" | "begin" | "commit" | "end" | "start" | "rollback" | "savepoint"
+        | "release" | "lock" | "security" | "checkpoint" | "discard" | "explain" | "prepare"
+        | "execute" | "deallocate" | "call" | "refresh" | "load" | "fetch" | "move" | "close"
+        | "declare" | "abort" | "show" | "values" | "table" | "import" => return Kind::PassOver,
+        "select" | "with" | "(" => return Kind::Select,
+        "set" => return Kind::Set,
+        "reset" if matches!(w(1), "search_path" | "all") => return Kind::ResetSearchPath,
+        "reset" => return Kind::PassOver,
+        "do" => return Kind::Do,
+        _ => {}
+    }
+    let (verb, object) = object_kind(&words);
+    if verb.is_empty() {
+        return Kind::Parse;
+    }
+    match object.as_str() {
+        "function" | "procedure" | "aggregate" | "routine" => Kind::Routine(match verb.as_str() {
+            "create" => "create",
+            "drop" => "drop",
+            "comment" => "comment",
+            _ => "alter",
+        }),
+        "trigger"
+        | "event trigger"
+        | "publication"
+        | "subscription"
+        | "role"
+        | "user"
+        | "group"
+        | "default privileges"
+        | "cast"
+        | "operator"
+        | "text search"
+        | "conversion"
+        | "statistics"
+        | "rule"
+        | "server"
+        | "foreign data wrapper"
+        | "user mapping"
+        | "language"
+        | "transform"
+        | "access method"
+        | "tablespace"
+        | "database"
+        | "system"
+        | "large object"
+        | "collation"
+        | "foreign table" => Kind::PassOver,
+        _ if verb == "alter" && is_owner_to(stmt) => Kind::PassOver,
+        "table" | "column" | "type" | "view" | "materialized view" | "schema" | "index"
+        | "sequence" | "domain"
+            if verb == "comment" =>
+        {
+            Kind::Parse
+        }
+        _ if verb == "comment" => Kind::PassOver,
+        _ => Kind::Parse,
+    }
+}
+
 pub(crate) fn parse_one(tokens: &[TokenWithSpan]) -> Result<Statement, String> {
     let dialect = PostgreSqlDialect {};
     // The parser skips whitespace and comments itself; leaving them out saves copying them.
