@@ -63,14 +63,29 @@ pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, 
     offsets.push(base + len);
     let mut tokens = raw;
     if base != 0 {
-        // Re-express spans in file coordinates.
+        // Re-express spans in file coordinates: the text starts at (line0, col0) of the file,
+        // so only positions on its first line move sideways. A token ends where the next starts.
+        let (line0, col0) = file.line_col(base);
+        let (line0, col0) = (line0 as u64, col0 as u64);
+        let to_file = |i: usize, at: Location| {
+            if at.line == 0 {
+                let (l, c) = file.line_col(offsets[i]);
+                Location::new(l as u64, c as u64)
+            } else if at.line == 1 {
+                Location::new(line0, col0 + at.column - 1)
+            } else {
+                Location::new(line0 + at.line - 1, at.column)
+            }
+        };
+        let starts: Vec<Location> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| to_file(i, t.span.start))
+            .collect();
+        let (el, ec) = file.line_col(base + len);
+        let end = Location::new(el as u64, ec as u64);
         for (i, t) in tokens.iter_mut().enumerate() {
-            let (l, c) = file.line_col(offsets[i]);
-            let (el, ec) = file.line_col(offsets[i + 1]);
-            t.span = TokSpan::new(
-                Location::new(l as u64, c as u64),
-                Location::new(el as u64, ec as u64),
-            );
+            t.span = TokSpan::new(starts[i], starts.get(i + 1).copied().unwrap_or(end));
         }
     }
     Ok(Lexed { tokens, offsets })
@@ -243,6 +258,27 @@ mod tests {
             .into_iter()
             .map(|s| text[s.span.start..s.span.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_slice_is_lexed_in_file_coordinates() {
+        // A DO body: starts mid-line after non-ASCII text, spans several lines.
+        let text = "-- é\ndo $$ begin\n  create table ü (x int);\n\tend $$;\n";
+        let mut sources = Sources::new();
+        let id = sources.add("t.sql", text.to_string());
+        let file = sources.get(id);
+        let base = text.find("$$").unwrap() + 2;
+        let len = text.rfind("$$").unwrap() - base;
+        let lexed = lex(file, base, len).unwrap();
+        assert!(lexed.tokens.len() > 10);
+        for (i, t) in lexed.tokens.iter().enumerate() {
+            let at = |off: usize| {
+                let (l, c) = file.line_col(off);
+                Location::new(l as u64, c as u64)
+            };
+            assert_eq!(t.span.start, at(lexed.offsets[i]), "start of {:?}", t.token);
+            assert_eq!(t.span.end, at(lexed.offsets[i + 1]), "end of {:?}", t.token);
+        }
     }
 
     #[test]
