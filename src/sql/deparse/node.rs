@@ -381,6 +381,75 @@ pub(crate) enum SubLinkKind {
     Array,
 }
 
+/// The direct sub-nodes of a node, shared or mutable: `direct_children!(node, &Node, iter,
+/// as_ref, nodes)` or `direct_children!(node, &mut Node, iter_mut, as_mut, nodes_mut)`.
+macro_rules! direct_children {
+    ($node:expr, $ref:ty, $iter:ident, $as:ident, $nodes:ident) => {{
+        let mut out: Vec<$ref> = Vec::new();
+        match $node {
+            Node::Func(c) => {
+                let FuncCall { args, agg, .. } = c.$as();
+                out.extend(args.$iter());
+                if let Some(agg) = agg {
+                    let AggExtra {
+                        order,
+                        filter,
+                        over,
+                        ..
+                    } = agg.$as();
+                    out.extend(order.$iter().map(|(n, _, _)| n));
+                    out.extend(filter.$iter());
+                    if let Some(WindowRef::Spec(w)) = over {
+                        out.extend(w.$nodes());
+                    }
+                }
+            }
+            Node::Op { args, .. }
+            | Node::Bool { args, .. }
+            | Node::Distinct { args, .. }
+            | Node::NullIf { args, .. }
+            | Node::ScalarArray { args, .. }
+            | Node::Coalesce { args, .. }
+            | Node::MinMax { args, .. }
+            | Node::Row { args } => out.extend(args.$iter()),
+            Node::Array { elems, .. } => out.extend(elems.$iter()),
+            Node::NullTest { arg, .. }
+            | Node::BoolTest { arg, .. }
+            | Node::Coerce { arg, .. }
+            | Node::FieldSelect { arg, .. }
+            | Node::Collate { arg, .. }
+            | Node::Named { arg, .. } => out.push(arg),
+            Node::Subscript { arg, subs, .. } => {
+                out.push(arg);
+                for (a, b, _) in subs {
+                    out.extend(a.$iter());
+                    out.extend(b.$iter());
+                }
+            }
+            Node::Case {
+                arg,
+                whens,
+                default,
+                ..
+            } => {
+                out.extend(arg.$iter().map(|a| a.$as()));
+                for (w, r) in whens {
+                    out.push(w);
+                    out.push(r);
+                }
+                out.push(default);
+            }
+            Node::SubLink(s) => out.extend(s.test.$iter()),
+            Node::Const { .. }
+            | Node::Var { .. }
+            | Node::WholeRow { .. }
+            | Node::SqlValue { .. }
+            | Node::Raw { .. } => {}
+        }
+        out
+    }};
+}
+
 impl Node {
     /// `exprType`.
     pub fn ty(&self) -> Ty {
@@ -511,135 +580,13 @@ impl Node {
     /// The direct sub-nodes, mutably (with those of aggregate and window clauses; not the
     /// queries of sub-selects).
     pub fn children_mut(&mut self) -> Vec<&mut Node> {
-        let mut out: Vec<&mut Node> = Vec::new();
-        match self {
-            Node::Func(c) => {
-                let FuncCall { args, agg, .. } = c.as_mut();
-                out.extend(args.iter_mut());
-                if let Some(agg) = agg {
-                    let AggExtra {
-                        order,
-                        filter,
-                        over,
-                        ..
-                    } = agg.as_mut();
-                    out.extend(order.iter_mut().map(|(n, _, _)| n));
-                    out.extend(filter.iter_mut());
-                    if let Some(WindowRef::Spec(w)) = over {
-                        out.extend(w.nodes_mut());
-                    }
-                }
-            }
-            Node::Op { args, .. }
-            | Node::Bool { args, .. }
-            | Node::Distinct { args, .. }
-            | Node::NullIf { args, .. }
-            | Node::ScalarArray { args, .. }
-            | Node::Coalesce { args, .. }
-            | Node::MinMax { args, .. }
-            | Node::Row { args } => out.extend(args.iter_mut()),
-            Node::Array { elems, .. } => out.extend(elems.iter_mut()),
-            Node::NullTest { arg, .. }
-            | Node::BoolTest { arg, .. }
-            | Node::Coerce { arg, .. }
-            | Node::FieldSelect { arg, .. }
-            | Node::Collate { arg, .. }
-            | Node::Named { arg, .. } => out.push(arg),
-            Node::Subscript { arg, subs, .. } => {
-                out.push(arg);
-                for (a, b, _) in subs {
-                    out.extend(a.iter_mut());
-                    out.extend(b.iter_mut());
-                }
-            }
-            Node::Case {
-                arg,
-                whens,
-                default,
-                ..
-            } => {
-                out.extend(arg.iter_mut().map(|a| a.as_mut()));
-                for (w, r) in whens {
-                    out.push(w);
-                    out.push(r);
-                }
-                out.push(default);
-            }
-            Node::SubLink(s) => out.extend(s.test.iter_mut()),
-            Node::Const { .. }
-            | Node::Var { .. }
-            | Node::WholeRow { .. }
-            | Node::SqlValue { .. }
-            | Node::Raw { .. } => {}
-        }
-        out
+        direct_children!(self, &mut Node, iter_mut, as_mut, nodes_mut)
     }
 
     /// The direct sub-nodes (with those of aggregate and window clauses; not the queries of
     /// sub-selects).
     pub fn children(&self) -> Vec<&Node> {
-        let mut out: Vec<&Node> = Vec::new();
-        match self {
-            Node::Func(c) => {
-                let FuncCall { args, agg, .. } = c.as_ref();
-                out.extend(args.iter());
-                if let Some(agg) = agg {
-                    let AggExtra {
-                        order,
-                        filter,
-                        over,
-                        ..
-                    } = agg.as_ref();
-                    out.extend(order.iter().map(|(n, _, _)| n));
-                    out.extend(filter.iter());
-                    if let Some(WindowRef::Spec(w)) = over {
-                        out.extend(w.nodes());
-                    }
-                }
-            }
-            Node::Op { args, .. }
-            | Node::Bool { args, .. }
-            | Node::Distinct { args, .. }
-            | Node::NullIf { args, .. }
-            | Node::ScalarArray { args, .. }
-            | Node::Coalesce { args, .. }
-            | Node::MinMax { args, .. }
-            | Node::Row { args } => out.extend(args.iter()),
-            Node::Array { elems, .. } => out.extend(elems.iter()),
-            Node::NullTest { arg, .. }
-            | Node::BoolTest { arg, .. }
-            | Node::Coerce { arg, .. }
-            | Node::FieldSelect { arg, .. }
-            | Node::Collate { arg, .. }
-            | Node::Named { arg, .. } => out.push(arg),
-            Node::Subscript { arg, subs, .. } => {
-                out.push(arg);
-                for (a, b, _) in subs {
-                    out.extend(a.iter());
-                    out.extend(b.iter());
-                }
-            }
-            Node::Case {
-                arg,
-                whens,
-                default,
-                ..
-            } => {
-                out.extend(arg.iter().map(|a| a.as_ref()));
-                for (w, r) in whens {
-                    out.push(w);
-                    out.push(r);
-                }
-                out.push(default);
-            }
-            Node::SubLink(s) => out.extend(s.test.iter()),
-            Node::Const { .. }
-            | Node::Var { .. }
-            | Node::WholeRow { .. }
-            | Node::SqlValue { .. }
-            | Node::Raw { .. } => {}
-        }
-        out
+        direct_children!(self, &Node, iter, as_ref, nodes)
     }
 
     /// Calls `f` on this node and every sub-node (not descending into sub-selects).
