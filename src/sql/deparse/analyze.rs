@@ -185,6 +185,10 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 self.column_ref(&parts, e)
             }
             Expr::UnaryOp { op, expr } => self.unary(*op, expr, e),
+            Expr::BinaryOp {
+                op: sqlparser::ast::BinaryOperator::Overlaps,
+                ..
+            } => self.call_like(e),
             Expr::BinaryOp { left, op, right } => self.binary(left, op, right),
             Expr::Cast {
                 kind,

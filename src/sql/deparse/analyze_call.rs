@@ -37,6 +37,18 @@ impl Analyzer<'_, '_> {
                 let x = self.expr(expr);
                 self.sql_call("extract", vec![field, x], Syntax::Extract, e)
             }
+            // `(a, b) OVERLAPS (c, d)` is `overlaps(a, b, c, d)` (both sides must be pairs).
+            Expr::BinaryOp {
+                left,
+                op: sqlparser::ast::BinaryOperator::Overlaps,
+                right,
+            } => match (left.as_ref(), right.as_ref()) {
+                (Expr::Tuple(l), Expr::Tuple(r)) if l.len() == 2 && r.len() == 2 => {
+                    let args = l.iter().chain(r).map(|x| self.expr(x)).collect();
+                    self.sql_call("overlaps", args, Syntax::Overlaps, e)
+                }
+                _ => self.raw(e),
+            },
             Expr::Position { expr, r#in } => {
                 let needle = self.expr(expr);
                 let hay = self.expr(r#in);

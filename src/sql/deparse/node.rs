@@ -349,6 +349,8 @@ pub(crate) enum Syntax {
     Overlay,
     /// `GROUPING(a, b)` (`GroupingFunc`).
     Grouping,
+    /// `((a, b) OVERLAPS (c, d))`.
+    Overlaps,
 }
 
 /// A sub-select in an expression.

@@ -525,6 +525,18 @@ impl<'a, 'c> Printer<'a, 'c> {
                 self.buf.push(')');
                 return;
             }
+            Syntax::Overlaps if args.len() == 4 => {
+                self.buf.push_str("((");
+                self.expr(&args[0], false);
+                self.buf.push_str(", ");
+                self.expr(&args[1], false);
+                self.buf.push_str(") OVERLAPS (");
+                self.expr(&args[2], false);
+                self.buf.push_str(", ");
+                self.expr(&args[3], false);
+                self.buf.push_str("))");
+                return;
+            }
             Syntax::Grouping => {
                 self.buf.push_str("GROUPING(");
                 self.list(args, true);
