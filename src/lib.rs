@@ -67,7 +67,11 @@ pub fn replay_dir_with_stats(
     // behind, the workers wait and leave it the cores. Every listed file gets the next id, a
     // skipped one too (as an empty file), so workers know the id each file will have.
     enum Loaded {
-        File(Box<diagnostics::SourceFile>, sql::replay::Prepared),
+        File(
+            Box<diagnostics::SourceFile>,
+            diagnostics::FileId,
+            sql::replay::Prepared,
+        ),
         Skipped(std::path::PathBuf, Box<diagnostics::Diagnostic>),
         Failed(error::Error),
     }
@@ -90,7 +94,7 @@ pub fn replay_dir_with_stats(
                             Ok(Ok(text)) => {
                                 let file = diagnostics::SourceFile::new(m.path.clone(), text);
                                 let prepared = sql::replay::prepare(&file, id);
-                                batch.push(Loaded::File(Box::new(file), prepared));
+                                batch.push(Loaded::File(Box::new(file), id, prepared));
                             }
                             Ok(Err(d)) => batch.push(Loaded::Skipped(m.path.clone(), d)),
                             Err(e) => {
@@ -122,8 +126,9 @@ pub fn replay_dir_with_stats(
             };
             for loaded in batch {
                 match loaded {
-                    Loaded::File(file, prepared) => {
+                    Loaded::File(file, expected_id, prepared) => {
                         let id = sources.push(*file);
+                        debug_assert_eq!(id, expected_id, "file ids out of step");
                         replayer.replay_prepared(sources, id, prepared, diags);
                     }
                     Loaded::Skipped(path, d) => {
