@@ -86,18 +86,7 @@ fn corpus_sets_replay_like_postgres() {
         total.views
     );
     assert!(total.tables > 0, "no corpus set applied");
-    assert_eq!(
-        total.tables_equal,
-        total.tables,
-        "replayed tables differ from PostgreSQL's:\n{}",
-        total.differences.join("\n")
-    );
-    assert_eq!(
-        total.objects_equal,
-        total.objects,
-        "{}",
-        total.differences.join("\n")
-    );
+    assert_all_equal(&total);
 }
 
 #[test]
@@ -120,6 +109,11 @@ fn focused_fixtures_replay_like_postgres() {
             "a fixture must apply to PostgreSQL: {l}"
         );
     }
+    assert_all_equal(&total);
+}
+
+/// Every table and every other object replayed equals PostgreSQL's.
+fn assert_all_equal(total: &Comparison) {
     assert_eq!(
         total.tables_equal,
         total.tables,

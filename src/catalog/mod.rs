@@ -556,6 +556,11 @@ impl Catalog {
         self.schemas.get_mut(schema)?.tables.get_mut(name)
     }
 
+    /// A view (or materialized view) by schema and name, mutably.
+    pub fn view_mut(&mut self, schema: &str, name: &str) -> Option<&mut View> {
+        self.schemas.get_mut(schema)?.views.get_mut(name)
+    }
+
     /// An enum type by schema and name.
     pub fn enum_type(&self, schema: &str, name: &str) -> Option<&EnumType> {
         self.schemas.get(schema)?.enums.get(name)

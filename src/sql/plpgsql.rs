@@ -125,26 +125,28 @@ pub(crate) fn run_do(
     lexed_body: Option<Result<Lexed, (usize, String)>>,
     diags: &mut Diagnostics,
 ) -> R<Outcome> {
-    match do_body(stmt) {
-        DoBody::OtherLanguage => Ok(Outcome::PassedOver),
-        DoBody::Missing => Ok(Outcome::NotUnderstood("DO without a body".into())),
-        // A quoted body has doubled quotes in the file: lex the unescaped text on its own and
-        // report every problem at the DO statement.
-        DoBody::Quoted(text) => {
-            let tmp = SourceFile::new(stmt.source.path.clone(), text);
-            let lexed = match lex(&tmp, 0, tmp.text.len()) {
-                Ok(l) => l,
-                Err((_, m)) => return Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
-            };
-            exec_body(r, stmt, &tmp, &lexed, Some(stmt.raw.span), diags)
-        }
-        // Lex the body where it sits in the file, so inner positions are file positions.
-        DoBody::InFile { base, len } => {
-            match lexed_body.unwrap_or_else(|| lex(stmt.source, base, len)) {
-                Ok(lexed) => exec_body(r, stmt, stmt.source, &lexed, None, diags),
-                Err((_, m)) => Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
+    // A body tokenized ahead is a plpgsql body in the file: no need to look for it again.
+    let in_file = match lexed_body {
+        Some(lexed) => lexed,
+        None => match do_body(stmt) {
+            DoBody::OtherLanguage => return Ok(Outcome::PassedOver),
+            DoBody::Missing => return Ok(Outcome::NotUnderstood("DO without a body".into())),
+            // A quoted body has doubled quotes in the file: lex the unescaped text on its own
+            // and report every problem at the DO statement.
+            DoBody::Quoted(text) => {
+                let tmp = SourceFile::new(stmt.source.path.clone(), text);
+                return match lex(&tmp, 0, tmp.text.len()) {
+                    Ok(l) => exec_body(r, stmt, &tmp, &l, Some(stmt.raw.span), diags),
+                    Err((_, m)) => Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
+                };
             }
-        }
+            // Lexed where it sits in the file, so inner positions are file positions.
+            DoBody::InFile { base, len } => lex(stmt.source, base, len),
+        },
+    };
+    match in_file {
+        Ok(lexed) => exec_body(r, stmt, stmt.source, &lexed, None, diags),
+        Err((_, m)) => Ok(Outcome::NotUnderstood(format!("DO body: {m}"))),
     }
 }
 

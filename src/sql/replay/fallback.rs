@@ -110,14 +110,7 @@ pub(crate) fn run(r: &mut Replayer, stmt: Stmt<'_>, diags: &mut Diagnostics) -> 
             if let (Ok(_), Some(kind), Statement::CreateView(v)) = (&result, check_option, &ast) {
                 let (schema, n) = split_name(&v.name);
                 if let Some(s) = r.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&n)) {
-                    let view = r
-                        .catalog
-                        .schemas
-                        .get_mut(&s)
-                        .expect("schema")
-                        .views
-                        .get_mut(&n)
-                        .expect("view");
+                    let view = r.view_mut(&s, &n);
                     view.options.retain(|o| !o.starts_with("check_option="));
                     view.options.push(format!("check_option={kind}"));
                 }

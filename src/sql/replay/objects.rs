@@ -1065,14 +1065,7 @@ impl Replayer {
                 )?;
             }
             AlterViewOperation::SetOptions { options } => {
-                let v = self
-                    .catalog
-                    .schemas
-                    .get_mut(&schema)
-                    .expect("schema")
-                    .views
-                    .get_mut(&n)
-                    .expect("view");
+                let v = self.view_mut(&schema, &n);
                 for o in view_options(options) {
                     let key = o.split('=').next().unwrap_or("").to_string();
                     match v
@@ -1091,14 +1084,7 @@ impl Replayer {
                 let (definition, columns, state) =
                     self.view_query(query, &names, Some(old), &n, stmt, diags);
                 self.remember_view(&schema, &n, state);
-                let v = self
-                    .catalog
-                    .schemas
-                    .get_mut(&schema)
-                    .expect("schema")
-                    .views
-                    .get_mut(&n)
-                    .expect("view");
+                let v = self.view_mut(&schema, &n);
                 v.definition = definition;
                 v.columns = columns;
             }
@@ -1117,9 +1103,7 @@ impl Replayer {
     ) -> R<()> {
         let v = self
             .catalog
-            .schemas
-            .get_mut(schema)
-            .and_then(|s| s.views.get_mut(view))
+            .view_mut(schema, view)
             .ok_or_else(|| undefined_relation(Some(schema), view))?;
         if v.columns.iter().any(|c| c.name == new) {
             return Err(ReplayError::new(

@@ -739,29 +739,14 @@ impl Replayer {
                         choose_relation_name(table, Some(&add), "key", &taken)
                     }
                 };
-                self.remember(&name);
-                let t = self.table_mut(schema, table);
-                if primary {
-                    for c in &columns {
-                        if let Some(col) = t.column_mut(c) {
-                            col.not_null = true;
-                        }
-                    }
-                    t.primary_key = Some(PrimaryKey {
-                        name,
-                        columns,
-                        include,
-                        deferrable,
-                    });
-                } else {
-                    t.uniques.push(UniqueConstraint {
-                        name,
-                        columns,
-                        include,
-                        nulls_not_distinct,
-                        deferrable,
-                    });
-                }
+                let key = UniqueConstraint {
+                    name,
+                    columns,
+                    include,
+                    nulls_not_distinct,
+                    deferrable,
+                };
+                self.attach_key(schema, table, primary, key);
             }
             PendingConstraint::Exclude {
                 name,
@@ -891,6 +876,12 @@ impl Replayer {
         self.catalog
             .table_mut(schema, table)
             .expect("table resolved before")
+    }
+
+    pub(crate) fn view_mut(&mut self, schema: &str, view: &str) -> &mut crate::catalog::View {
+        self.catalog
+            .view_mut(schema, view)
+            .expect("view resolved before")
     }
 
     /// `ALTER TABLE`.
@@ -1221,30 +1212,37 @@ impl Replayer {
             .collect();
         let name = u.name.as_ref().map(fold).unwrap_or(idx.name);
         let deferrable = deferrable(&u.characteristics);
-        self.remember(&name);
+        let key = UniqueConstraint {
+            name,
+            columns,
+            include: idx.include,
+            nulls_not_distinct: idx.nulls_not_distinct,
+            deferrable,
+        };
+        self.attach_key(schema, table, primary, key);
+        Ok(())
+    }
+
+    /// Adds a key constraint to a table: the primary key (its columns become NOT NULL) or a
+    /// unique constraint.
+    fn attach_key(&mut self, schema: &str, table: &str, primary: bool, key: UniqueConstraint) {
+        self.remember(&key.name);
         let t = self.table_mut(schema, table);
         if primary {
-            for c in &columns {
+            for c in &key.columns {
                 if let Some(col) = t.column_mut(c) {
                     col.not_null = true;
                 }
             }
             t.primary_key = Some(PrimaryKey {
-                name,
-                columns,
-                include: idx.include,
-                deferrable,
+                name: key.name,
+                columns: key.columns,
+                include: key.include,
+                deferrable: key.deferrable,
             });
         } else {
-            t.uniques.push(UniqueConstraint {
-                name,
-                columns,
-                include: idx.include,
-                nulls_not_distinct: idx.nulls_not_distinct,
-                deferrable,
-            });
+            t.uniques.push(key);
         }
-        Ok(())
     }
 
     /// Drops a constraint by name; false if the table has none of that name.

@@ -109,12 +109,7 @@ impl Replayer {
         };
         let names: Vec<String> = view.columns.iter().map(|c| c.name.clone()).collect();
         let definition = analysed.definition(&names, &self.expr_ctx(&[]));
-        if let Some(v) = self
-            .catalog
-            .schemas
-            .get_mut(schema)
-            .and_then(|s| s.views.get_mut(name))
-        {
+        if let Some(v) = self.catalog.view_mut(schema, name) {
             v.definition = definition;
         }
     }
