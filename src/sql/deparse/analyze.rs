@@ -27,6 +27,8 @@ pub(crate) struct Rte {
     pub rels: Option<Vec<String>>,
     /// A function returning a scalar: its whole row is its single column.
     pub scalar: bool,
+    /// The row type of a table or view (its whole-row reference has this type, not `record`).
+    pub rowtype: Option<Ty>,
 }
 
 impl Rte {
@@ -39,6 +41,7 @@ impl Rte {
             known: true,
             rels: None,
             scalar: false,
+            rowtype: None,
         }
     }
 
@@ -94,14 +97,21 @@ impl<'a, 'c> Analyzer<'a, 'c> {
     /// An analyzer whose outer scope is the context's table.
     pub fn new(ctx: &'a ExprContext<'c>) -> Self {
         let name = ctx.table.map(|t| t.1.to_string()).unwrap_or_default();
-        let rte = Rte::new(
-            &name,
-            &name,
-            ctx.columns
-                .iter()
-                .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
-                .collect(),
-        );
+        let rte = Rte {
+            rowtype: ctx.table.map(|(schema, table)| Ty {
+                schema: schema.to_string(),
+                name: table.to_string(),
+                array: false,
+            }),
+            ..Rte::new(
+                &name,
+                &name,
+                ctx.columns
+                    .iter()
+                    .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
+                    .collect(),
+            )
+        };
         Analyzer {
             ctx,
             scopes: vec![vec![rte]],
@@ -450,7 +460,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 }
                 return Some(Node::WholeRow {
                     rel: rte.refname.clone(),
-                    ty: Ty::b("record"),
+                    ty: rte.rowtype.clone().unwrap_or_else(|| Ty::b("record")),
                 });
             }
         }

@@ -446,6 +446,11 @@ impl Analyzer<'_, '_> {
         self.remember_collations(&refname, &named);
         self.push_rte(Rte {
             known,
+            rowtype: known.then(|| Ty {
+                schema: schema.clone(),
+                name: relname.clone(),
+                array: false,
+            }),
             ..Rte::new(&refname, &lookup, columns)
         });
         Ok(FromItem::Rel {
