@@ -3,7 +3,7 @@
 //! Every case (a column default, a CHECK, a partial-index predicate, an index expression, a
 //! policy expression, a generated column) is created in a real database, Postgres's own text is
 //! read back (`pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef(…, k, true)`), and
-//! compared with what `schemagen::sql::deparse` prints for the sqlparser-parsed expression, with
+//! compared with what `schemagen::pg::deparse` prints for the sqlparser-parsed expression, with
 //! a catalog read from the same database.
 //!
 //! Cases come from two fixture files:
@@ -32,7 +32,7 @@ use schemagen::catalog::{
     Catalog, Column, CompositeType, Domain, EnumType, Extension, Schema, Sequence, SqlType, Table,
     View,
 };
-use schemagen::sql::deparse::{
+use schemagen::pg::deparse::{
     deparse_bool, deparse_generated, deparse_index_key, stored_default, ExprContext, FunctionSig,
 };
 use serde::{Deserialize, Serialize};
@@ -479,7 +479,7 @@ fn ours(case: &Case, cat: &Catalog, funcs: &[FunctionSig]) -> Result<Option<Stri
             .try_with_sql(s)
             .and_then(|mut p| p.parse_data_type())
             .map_err(|e| format!("sqlparser type: {e}"))
-            .and_then(|dt| schemagen::sql::types::resolve_type(&dt, cat, &path))
+            .and_then(|dt| schemagen::pg::types::resolve_type(&dt, cat, &path))
     };
     Ok(match case.kind.as_str() {
         "default" => stored_default(&expr, &parse_type(&case.extra)?, &ctx),
@@ -1040,7 +1040,7 @@ fn column_cases(
     for o in &col.options {
         match &o.option {
             ColumnOption::Default(e)
-                if schemagen::sql::types::serial_kind(&col.data_type).is_none() =>
+                if schemagen::pg::types::serial_kind(&col.data_type).is_none() =>
             {
                 push("default", table, ty.clone(), e);
             }

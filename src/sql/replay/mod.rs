@@ -22,7 +22,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::catalog::{truncate_identifier, Catalog, Schema};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources, Span};
-use crate::sql::deparse::ExprContext;
+use crate::pg::deparse::ExprContext;
 use crate::sql::split::{is_trivia, lex, split, Lexed, RawStatement};
 
 /// The search path of a migration session: the Supabase CLI connects as `postgres`, whose
@@ -222,7 +222,7 @@ pub struct Replayer {
     known_names: std::collections::HashSet<String>,
     /// Signatures of the functions the migrations created (the catalog keeps only names):
     /// expressions calling them print with their argument and result types.
-    function_sigs: Vec<crate::sql::deparse::FunctionSig>,
+    function_sigs: Vec<crate::pg::deparse::FunctionSig>,
     /// What is known of each view replayed besides the catalog (see `views`).
     views: views::ViewStates,
 }
@@ -588,7 +588,7 @@ impl Replayer {
         schema: &str,
         name: &str,
         cf: &sqlparser::ast::CreateFunction,
-    ) -> Option<crate::sql::deparse::FunctionSig> {
+    ) -> Option<crate::pg::deparse::FunctionSig> {
         use sqlparser::ast::{ArgMode, FunctionReturnType};
         let mut args = Vec::new();
         let mut defaults = 0;
@@ -634,7 +634,7 @@ impl Replayer {
         if out_columns.len() > 1 && !ret.is("record") {
             out_columns.clear();
         }
-        Some(crate::sql::deparse::FunctionSig {
+        Some(crate::pg::deparse::FunctionSig {
             schema: schema.to_string(),
             name: name.to_string(),
             args,

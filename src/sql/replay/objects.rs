@@ -23,7 +23,7 @@ use crate::catalog::{
     IndexKey, IndexTarget, Policy, Schema, View,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::sql::deparse::{deparse_bool, deparse_index_key, stored_default, view_query};
+use crate::pg::deparse::{deparse_bool, deparse_index_key, stored_default, view_query};
 
 /// `SELECT pg_catalog.set_config('search_path', '…', false)` → the new path.
 pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {

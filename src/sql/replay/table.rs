@@ -16,8 +16,8 @@ use crate::catalog::{
     PrimaryKey, QualifiedName, Sequence, SqlType, Table, UniqueConstraint,
 };
 use crate::diagnostics::Diagnostics;
-use crate::sql::deparse::{deparse_bool, deparse_generated, serial_default, stored_default};
-use crate::sql::types::{resolve_type, serial_kind};
+use crate::pg::deparse::{deparse_bool, deparse_generated, serial_default, stored_default};
+use crate::pg::types::{resolve_type, serial_kind};
 
 /// A constraint written in a CREATE TABLE or ALTER TABLE, before it gets its name.
 #[derive(Debug, Clone)]

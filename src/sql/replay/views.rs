@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::Replayer;
-use crate::sql::deparse::AnalysedView;
+use crate::pg::deparse::AnalysedView;
 
 /// A view's dependencies and analysed query.
 #[derive(Debug, Clone, Default)]

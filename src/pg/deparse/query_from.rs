@@ -12,7 +12,7 @@ use super::node::Node;
 use super::query::{FromItem, OutColumn, Unsupported};
 use super::typesys::Ty;
 use crate::sql::quote_ident;
-use crate::sql::types::resolve_type;
+use crate::pg::types::resolve_type;
 
 impl Analyzer<'_, '_> {
     /// Chooses the range-table names of a query level's FROM items, in FROM order, unique

@@ -4,7 +4,7 @@
 use sqlparser::ast::{CastKind, DataType, Expr, Ident, ObjectName, UnaryOperator, Value};
 
 use crate::catalog::SqlType;
-use crate::sql::types::resolve_type;
+use crate::pg::types::resolve_type;
 
 use super::consts;
 use super::node::{BoolOp, CoerceKind, Node};

@@ -12,7 +12,7 @@ use sqlparser::ast::{
 };
 
 use super::ExprContext;
-use crate::sql::types::resolve_type;
+use crate::pg::types::resolve_type;
 
 /// The output column name Postgres gives `e`, or `None` for `?column?`.
 pub(crate) fn figure_colname(e: &Expr, ctx: &ExprContext<'_>) -> Option<String> {

@@ -34,8 +34,8 @@
 //! `search_path`, the table's columns (all of them: a `CHECK` in `CREATE TABLE` sees every
 //! column) and name, and the signatures of user functions (unknown ones are guessed: their
 //! literal arguments print as `'x'::text`). Column types come from
-//! [`resolve_type`](crate::sql::types::resolve_type) (check
-//! [`serial_kind`](crate::sql::types::serial_kind) first: `serial` is not a type). After
+//! [`resolve_type`](crate::pg::types::resolve_type) (check
+//! [`serial_kind`](crate::pg::types::serial_kind) first: `serial` is not a type). After
 //! `ALTER COLUMN … TYPE`, Postgres re-coerces a stored default without changing its text in
 //! the usual cases (`'x'::text` stays `'x'::text` on a varchar column), so the stored text can
 //! be kept.

@@ -584,7 +584,7 @@ impl Analyzer<'_, '_> {
             ),
         };
         let t =
-            crate::sql::types::resolve_type(&dt, self.ctx.catalog, self.ctx.search_path).ok()?;
+            crate::pg::types::resolve_type(&dt, self.ctx.catalog, self.ctx.search_path).ok()?;
         let target = Ty::from_sql(&t);
         let src = arg.ty();
         let is_coercion = if src.is_unknown() && arg.is_const() {
