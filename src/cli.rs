@@ -144,9 +144,11 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         .or(config.prisma.schema)
         .unwrap_or_else(|| PathBuf::from("prisma/schema.prisma"));
     let naming = match (args.naming, config.prisma.naming.as_deref()) {
-        (Some(NamingArg::Pascal), _) | (None, Some("pascal")) => crate::prisma::Naming::Pascal,
+        (Some(NamingArg::Pascal), _) | (None, Some("pascal")) => {
+            crate::emit::prisma::Naming::Pascal
+        }
         (Some(NamingArg::Prisma), _) | (None, None | Some("prisma")) => {
-            crate::prisma::Naming::Prisma
+            crate::emit::prisma::Naming::Prisma
         }
         (None, Some(other)) => {
             eprintln!(
@@ -175,11 +177,11 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let opts = crate::prisma::PrismaOptions {
+    let opts = crate::emit::prisma::PrismaOptions {
         naming,
         ..Default::default()
     };
-    let rendered = match crate::prisma::render_schema(&catalog, previous.as_deref(), &opts) {
+    let rendered = match crate::emit::prisma::render_schema(&catalog, previous.as_deref(), &opts) {
         Ok(r) => r,
         Err(e) => {
             eprint!("{}", e.render(&schema_path.display().to_string()));
@@ -276,7 +278,7 @@ fn inspect(dir: &std::path::Path, format: Format, keep_going: bool, show_stats: 
     }
     let out = match format {
         Format::Json => catalog.to_json(),
-        Format::Text => crate::catalog::text::render(&catalog, &|s| {
+        Format::Text => crate::emit::text::render(&catalog, &|s| {
             !crate::supabase::MANAGED_SCHEMAS.contains(&s)
         }),
     };

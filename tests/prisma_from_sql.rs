@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use schemagen::catalog::Catalog;
 use schemagen::diagnostics::{Diagnostics, Sources};
-use schemagen::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
 use schemagen::sql::replay::Replayer;
 
 fn replay_dir(dir: &Path) -> Catalog {
@@ -213,7 +213,10 @@ fn corpus_sets_render_like_the_engine_offline() {
             naming: Naming::Prisma,
         });
     }
-    assert!(!cases.is_empty(), "no corpus set with an engine expectation");
+    assert!(
+        !cases.is_empty(),
+        "no corpus set with an engine expectation"
+    );
     let with_warnings = cases
         .iter()
         .filter(|c| c.expected_warnings.is_some())

@@ -23,7 +23,7 @@
 //! The normal run reads each database back with `db::read_catalog`, renders it, compares byte
 //! for byte, renders again (determinism), and runs every rendered schema through Prisma's
 //! validator and formatter (`oracle/validate.mjs`): a schema may fail that only where the engine's
-//! own output fails it too (a few engine outputs are invalid, see `src/prisma/NOTES.md`).
+//! own output fails it too (a few engine outputs are invalid, see `src/emit/prisma/NOTES.md`).
 
 mod common;
 
@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::pg::PgCluster;
-use schemagen::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = support::root().join("tests/fixtures/prisma");
@@ -76,7 +76,7 @@ fn setup(case: &Path) -> Case {
     Case { name, db, input }
 }
 
-fn render(c: &Case, case: &Path) -> schemagen::prisma::Rendered {
+fn render(c: &Case, case: &Path) -> schemagen::emit::prisma::Rendered {
     let catalog = schemagen::db::read_catalog(&mut c.db.client()).expect("read_catalog");
     render_schema(&catalog, Some(&c.input), &options(case))
         .unwrap_or_else(|e| panic!("{}: {e}", c.name))

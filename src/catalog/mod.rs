@@ -11,7 +11,6 @@
 //! Map keys sort by bytes, which is the order Postgres's `name` type sorts in (C collation).
 
 mod names;
-pub mod text;
 mod types;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 //! line and column and skipped, so that one mistake yields one error and parsing goes on; the
 //! parser never panics on any input.
 
-use super::ast::*;
+use crate::psl::ast::*;
 
 /// A problem in the previous schema, with a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -583,8 +583,7 @@ impl Analyzer<'_, '_> {
                 Vec::new(),
             ),
         };
-        let t =
-            crate::pg::types::resolve_type(&dt, self.ctx.catalog, self.ctx.search_path).ok()?;
+        let t = crate::pg::types::resolve_type(&dt, self.ctx.catalog, self.ctx.search_path).ok()?;
         let target = Ty::from_sql(&t);
         let src = arg.ty();
         let is_coercion = if src.is_unknown() && arg.is_const() {

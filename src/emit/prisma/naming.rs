@@ -29,7 +29,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::calculate::Calc;
-use super::names::{camel_case, is_reserved_type_name, lower_first, pascal_case};
+use crate::psl::names::{camel_case, is_reserved_type_name, lower_first, pascal_case};
 
 /// How names are chosen for what the previous schema does not name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

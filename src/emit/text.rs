@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Catalog, FkAction, IndexTarget, Table};
+use crate::catalog::{Catalog, FkAction, IndexTarget, Table};
 use crate::sql::quote_ident;
 
 /// Lists the schemas `show` accepts: tables with columns, keys, indexes and policies; enums,

@@ -5,12 +5,12 @@ use std::collections::HashSet;
 
 use crate::catalog::FkAction;
 
-use super::super::ast::Arity;
 use super::super::describe::IndexKind;
 use super::super::dm::Line;
-use super::super::names::string_literal;
-use super::super::previous::PField;
 use super::*;
+use crate::psl::ast::Arity;
+use crate::psl::names::string_literal;
+use crate::psl::resolved::PField;
 
 impl<'a> Calc<'a> {
     // -------------------------------------------------------------------------------------

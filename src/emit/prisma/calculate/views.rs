@@ -1,12 +1,12 @@
 //! View blocks (`introspection_pair/view.rs`, `rendering/views.rs`, `warnings/view.rs`).
 
-use super::super::ast::Arity;
 use super::super::describe::{ColArity, Family};
 use super::super::dm::{Block, BlockKind};
-use super::super::names::{self, string_literal};
-use super::super::previous::PIndexKind;
 use super::super::warnings::Warnings;
 use super::*;
+use crate::psl::ast::Arity;
+use crate::psl::names::{self, string_literal};
+use crate::psl::resolved::PIndexKind;
 
 impl<'a> Calc<'a> {
     // -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 //!
 //! Every node keeps the byte span it came from, so that problems can be reported with a line and
 //! column. The tree is what the user wrote: names are not resolved and attributes are not checked
-//! (that is [`super::previous`]'s job).
+//! (that is [`super::resolved`]'s job).
 
 use std::ops::Range;
 

@@ -14,8 +14,8 @@
 //!
 //! The pipeline reads `parse → describe → calculate → render`:
 //!
-//! * [`parse`]: the previous schema text → [`ast`] (errors with line and column);
-//! * [`previous`]: the tree resolved (database names, relations, indexes);
+//! * [`parse`](crate::prisma::parse): the previous schema text → [`ast`](crate::psl::ast) (errors with line and column);
+//! * [`resolved`](crate::psl::resolved): the tree resolved (database names, relations, indexes);
 //! * [`describe`]: the catalog as the engine's describer sees it (only the introspected
 //!   schemas, domains resolved, indexes merged, foreign keys leaving those schemas set apart);
 //! * [`calculate`]: the engine's introspection rules → [`dm::Datamodel`] + [`warnings::Warnings`];
@@ -23,7 +23,7 @@
 //!
 //! The rules come from the engine's source (see `shared/reference/prisma-introspection-rules.md`)
 //! and are checked against the real engine (the `oracle/` scripts) by the `prisma_render*` tests;
-//! `src/prisma/NOTES.md` lists the figures, what the oracle taught beyond the reference, and what
+//! `src/emit/prisma/NOTES.md` lists the figures, what the oracle taught beyond the reference, and what
 //! is left out.
 //!
 //! [`Naming::Pascal`] renames what the previous schema does not name (PascalCase models and
@@ -34,16 +34,12 @@
 //! (`auth.users` without `schemas = ["auth", "public"]`) — the schema is rendered without that
 //! relation and [`Rendered::notices`] says what to add.
 
-pub mod ast;
 pub mod calculate;
 pub mod config;
 pub mod defaults;
 pub mod describe;
 pub mod dm;
-pub mod names;
 pub mod naming;
-pub mod parse;
-pub mod previous;
 pub mod render;
 pub mod warnings;
 
@@ -51,8 +47,8 @@ use std::fmt;
 
 use crate::catalog::Catalog;
 
+pub use crate::prisma::parse::ParseError;
 pub use naming::Naming;
-pub use parse::ParseError;
 
 /// Options of [`render_schema`].
 #[derive(Debug, Clone)]
@@ -135,15 +131,15 @@ pub fn render_schema(
 ) -> Result<Rendered, SchemaError> {
     let ast = match previous {
         Some(text) => {
-            let (ast, errors) = parse::parse_schema(text);
+            let (ast, errors) = crate::prisma::parse::parse_schema(text);
             if !errors.is_empty() {
                 return Err(SchemaError { errors });
             }
             ast
         }
-        None => ast::SchemaAst::default(),
+        None => crate::psl::ast::SchemaAst::default(),
     };
-    let prev = previous::Previous::new(&ast);
+    let prev = crate::psl::resolved::Previous::new(&ast);
     let schemas = prev.schemas();
     let uses_namespaces = !schemas.is_empty();
     let namespaces = if uses_namespaces {
@@ -207,7 +203,7 @@ fn cross_schema_notices(db: &describe::Db, namespaces: &[String], datasource: &s
             datasource,
             wanted
                 .iter()
-                .map(|s| names::string_literal(s))
+                .map(|s| crate::psl::names::string_literal(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

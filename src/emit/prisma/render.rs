@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::dm::{Block, ConfigBlock, Datamodel, Line};
 
 /// The template, embedded so that the crate works as a build dependency.
-pub const TEMPLATE: &str = include_str!("../../templates/schema.prisma.tera");
+pub const TEMPLATE: &str = include_str!("../../../templates/schema.prisma.tera");
 
 /// The pre-laid-out schema the template renders.
 #[derive(Debug, Clone, Serialize)]

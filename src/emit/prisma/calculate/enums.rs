@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use super::super::dm::{Block, BlockKind, Line};
-use super::super::names::{self, string_literal};
 use super::super::warnings::Warnings;
 use super::*;
+use crate::psl::names::{self, string_literal};
 
 impl<'a> Calc<'a> {
     // -------------------------------------------------------------------------------------

@@ -14,14 +14,14 @@ mod views;
 
 use std::collections::{HashMap, HashSet};
 
-use super::ast::args_to_psl;
 use super::defaults::Value;
 use super::describe::{Db, Fk, Idx, IndexKind, Tbl};
 use super::dm::Block;
-use super::names::{self, string_literal};
 use super::naming::Overrides;
-use super::previous::{PField, PModel, Previous};
 use super::warnings::Warnings;
+use crate::psl::ast::args_to_psl;
+use crate::psl::names::{self, string_literal};
+use crate::psl::resolved::{PField, PModel, Previous};
 
 /// Settings of one calculation.
 #[derive(Debug, Clone, Default)]
@@ -597,7 +597,7 @@ impl<'a> Calc<'a> {
 }
 
 /// Renders an attribute back as written (without `@`).
-fn attr_source(a: &super::ast::Attribute) -> String {
+fn attr_source(a: &crate::psl::ast::Attribute) -> String {
     if a.arguments.is_empty() {
         a.name.clone()
     } else {

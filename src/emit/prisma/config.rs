@@ -12,10 +12,10 @@
 //!   and no longer lists extensions);
 //! * documentation and comments on these blocks are dropped.
 
-use super::ast::{ConfigBlock as AstBlock, Expr};
 use super::dm::{ConfigBlock, ConfigLine};
-use super::names::string_literal;
-use super::previous::Previous;
+use crate::psl::ast::{ConfigBlock as AstBlock, Expr};
+use crate::psl::names::string_literal;
+use crate::psl::resolved::Previous;
 
 /// Preview features Prisma 7 knows, as enum variants (alphabetical: that is the output order).
 const PREVIEW_FEATURES: &[&str] = &[

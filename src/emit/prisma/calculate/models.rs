@@ -5,10 +5,10 @@
 use super::super::defaults::{DbDefault, Value};
 use super::super::describe::{Col, ColArity, Family, Idx, IndexKind, Ops};
 use super::super::dm::{Block, BlockKind, Line};
-use super::super::names::{self, string_literal};
-use super::super::previous::{PField, PIndex};
 use super::super::warnings::Warnings;
 use super::*;
+use crate::psl::names::{self, string_literal};
+use crate::psl::resolved::{PField, PIndex};
 
 impl<'a> Calc<'a> {
     // -------------------------------------------------------------------------------------

@@ -1,0 +1,7 @@
+//! Writers: a [`Catalog`](crate::catalog::Catalog) rendered as text. They never import a reader.
+//!
+//! * [`prisma`]: `schema.prisma` as `prisma db pull` renders it;
+//! * [`text`]: the readable listing of `schemagen inspect`.
+
+pub mod prisma;
+pub mod text;

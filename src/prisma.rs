@@ -1,0 +1,3 @@
+//! The Prisma reader: `schema.prisma` text → [`psl`](crate::psl) ([`parse`]).
+
+pub mod parse;
