@@ -88,7 +88,7 @@ fn main() {
             let bytes: u64 = files
                 .flatten()
                 .filter(|f| {
-                    schemagen::source::parse_migration_name(&f.file_name().to_string_lossy())
+                    schemagen::sql::source::parse_migration_name(&f.file_name().to_string_lossy())
                         .is_some()
                 })
                 .filter_map(|f| f.metadata().ok())

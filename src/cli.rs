@@ -279,7 +279,7 @@ fn inspect(dir: &std::path::Path, format: Format, keep_going: bool, show_stats: 
     let out = match format {
         Format::Json => catalog.to_json(),
         Format::Text => crate::emit::text::render(&catalog, &|s| {
-            !crate::supabase::MANAGED_SCHEMAS.contains(&s)
+            !crate::sql::supabase::MANAGED_SCHEMAS.contains(&s)
         }),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());

@@ -29,9 +29,7 @@ pub mod output;
 pub mod pg;
 pub mod prisma;
 pub mod psl;
-pub mod source;
 pub mod sql;
-pub mod supabase;
 
 pub use error::{Error, Result};
 
@@ -62,8 +60,8 @@ pub fn replay_dir_with_stats(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, sql::replay::ReplayStats)> {
-    let listed = source::list_migrations(dir, diags)?;
-    let mut replayer = sql::replay::Replayer::new(supabase::base_catalog());
+    let listed = sql::source::list_migrations(dir, diags)?;
+    let mut replayer = sql::replay::Replayer::new(sql::supabase::base_catalog());
     // Reading, tokenizing and parsing are independent per file: worker threads prepare batches
     // of files ahead (batch k on worker k mod N) while this thread replays them in order
     // (replay itself is sequential). The bounded channels balance the work: when replay falls
@@ -81,7 +79,7 @@ pub fn replay_dir_with_stats(
     const BATCH: usize = 32;
     const WORKERS: usize = 2;
     let first_id = sources.len();
-    let chunks: Vec<&[source::ListedMigration]> = listed.chunks(BATCH).collect();
+    let chunks: Vec<&[sql::source::ListedMigration]> = listed.chunks(BATCH).collect();
     let mut failure = None;
     std::thread::scope(|s| {
         let mut receivers = Vec::with_capacity(WORKERS);
@@ -93,7 +91,7 @@ pub fn replay_dir_with_stats(
                     let mut batch = Vec::with_capacity(chunk.len());
                     for (i, m) in chunk.iter().enumerate() {
                         let id = diagnostics::FileId(first_id + c * BATCH + i);
-                        match source::read_migration(&m.path) {
+                        match sql::source::read_migration(&m.path) {
                             Ok(Ok(text)) => {
                                 let file = diagnostics::SourceFile::new(m.path.clone(), text);
                                 let prepared = sql::replay::prepare(&file, id);

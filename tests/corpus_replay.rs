@@ -132,7 +132,7 @@ fn replay_without_internal_errors(path: &std::path::Path, text: String) {
     let mut sources = Sources::new();
     let id = sources.add(path.to_path_buf(), text);
     let mut diags = Diagnostics::new();
-    let mut r = Replayer::new(schemagen::supabase::base_catalog());
+    let mut r = Replayer::new(schemagen::sql::supabase::base_catalog());
     r.replay_file(&sources, id, &mut diags);
     for d in diags.iter() {
         assert!(

@@ -30,7 +30,7 @@ fn replay_file(path: &Path) -> Catalog {
     let mut diags = Diagnostics::new();
     let text = std::fs::read_to_string(path).unwrap();
     let id = sources.add(path.to_path_buf(), text);
-    let mut r = Replayer::new(schemagen::supabase::base_catalog());
+    let mut r = Replayer::new(schemagen::sql::supabase::base_catalog());
     r.replay_file(&sources, id, &mut diags);
     assert!(
         !diags.has_errors(),

@@ -6,7 +6,7 @@ use schemagen::catalog::{Catalog, Column, ForeignKey, PrimaryKey, QualifiedName,
 use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
 
 fn profiles_catalog() -> Catalog {
-    let mut c = schemagen::supabase::base_catalog();
+    let mut c = schemagen::sql::supabase::base_catalog();
     let mut t = Table::new("profiles");
     t.columns.push(Column {
         name: "id".into(),

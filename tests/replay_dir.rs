@@ -52,8 +52,9 @@ fn threaded_replay_equals_file_by_file_replay() {
     let mut seq_sources = Sources::new();
     let mut seq_diags = Diagnostics::new();
     let files =
-        schemagen::source::read_migrations(tmp.path(), &mut seq_sources, &mut seq_diags).unwrap();
-    let mut replayer = Replayer::new(schemagen::supabase::base_catalog());
+        schemagen::sql::source::read_migrations(tmp.path(), &mut seq_sources, &mut seq_diags)
+            .unwrap();
+    let mut replayer = Replayer::new(schemagen::sql::supabase::base_catalog());
     for f in &files {
         replayer.replay_file(&seq_sources, f.file, &mut seq_diags);
     }

@@ -1,11 +1,11 @@
-//! `src/supabase/base.json` is what `read_catalog` reads from a database holding only the
+//! `src/sql/supabase/base.json` is what `read_catalog` reads from a database holding only the
 //! Supabase prelude. Update it with `EXPECTORATE=overwrite cargo test --test supabase_base`.
 
 mod common;
 
 use common::pg::PgCluster;
 use schemagen::db::read_catalog;
-use schemagen::supabase::{base_catalog, MANAGED_SCHEMAS};
+use schemagen::sql::supabase::{base_catalog, MANAGED_SCHEMAS};
 
 #[test]
 fn base_json_is_the_prelude_read_back() {
@@ -22,7 +22,7 @@ fn base_json_is_the_prelude_read_back() {
         public.tables.is_empty() && public.views.is_empty() && public.functions.is_empty(),
         "the prelude put objects into public"
     );
-    expectorate::assert_contents("src/supabase/base.json", &catalog.to_json());
+    expectorate::assert_contents("src/sql/supabase/base.json", &catalog.to_json());
     assert_eq!(base_catalog(), catalog);
 }
 

@@ -1,10 +1,10 @@
 //! Reading Supabase SQL migrations: splitting files into statements, parsing them, and replaying
 //! them into a [`Catalog`](crate::catalog::Catalog).
 
-pub(crate) mod guard;
-pub mod plpgsql;
 pub mod replay;
+pub mod source;
 pub mod split;
+pub mod supabase;
 
 /// The search path of the sessions that read a catalog (Prisma's engine, `schemagen`'s live
 /// reader, `pg_dump`-like tools connected as `postgres` on Supabase): Postgres prints names in

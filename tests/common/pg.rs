@@ -489,7 +489,8 @@ pub fn apply_migration_set(db: &Db, dir: &Path) -> SetOutcome {
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            schemagen::source::parse_migration_name(&name).map(|(v, _)| (v.to_string(), e.path()))
+            schemagen::sql::source::parse_migration_name(&name)
+                .map(|(v, _)| (v.to_string(), e.path()))
         })
         .collect();
     files.sort();

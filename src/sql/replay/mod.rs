@@ -3,14 +3,16 @@
 //! Each statement is first classified by its leading keywords: statements that cannot change the
 //! schema's shape (grants, DML, functions, triggers, publications…) are passed over without
 //! parsing. The rest is parsed with sqlparser and applied; forms sqlparser rejects are rewritten or
-//! handled at token level (`fallback`); `DO` blocks go to [`crate::sql::plpgsql`].
+//! handled at token level (`fallback`); `DO` blocks go to [`crate::sql::replay::plpgsql`].
 //!
 //! Outcomes are counted in [`ReplayStats`]. A statement Postgres itself would reject at that
 //! point (ALTER of a missing table, a duplicate column…) is an error; one schemagen cannot
 //! understand is a warning. Both name file, line and column.
 
 mod fallback;
+pub(crate) mod guard;
 mod objects;
+pub mod plpgsql;
 mod table;
 mod views;
 
@@ -228,7 +230,7 @@ pub struct Replayer {
 }
 
 impl Replayer {
-    /// Starts from `base` (usually [`crate::supabase::base_catalog`]).
+    /// Starts from `base` (usually [`crate::sql::supabase::base_catalog`]).
     pub fn new(base: Catalog) -> Self {
         let mut known_names = std::collections::HashSet::new();
         for s in base.schemas.values() {
@@ -426,7 +428,7 @@ impl Replayer {
                 Ok(Outcome::Understood)
             }
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
-            Kind::Do => crate::sql::plpgsql::run_do(self, stmt, lexed_body, diags),
+            Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
             Kind::Parse => match parse() {
                 Ok(ast) => self.apply(stmt, &ast, diags),
                 Err(parse_error) => match fallback::run(self, stmt, diags) {
@@ -857,8 +859,8 @@ pub fn prepare(source: &SourceFile, file: FileId) -> Prepared {
                 // A panic here is left for the replaying thread to meet again and report.
                 let ahead = std::panic::catch_unwind(|| match kind {
                     _ if kind.parses() => Ahead::Parsed(Box::new(parse_one(stmt.tokens()))),
-                    Kind::Do => match crate::sql::plpgsql::do_body(stmt) {
-                        crate::sql::plpgsql::DoBody::InFile { base, len } => {
+                    Kind::Do => match crate::sql::replay::plpgsql::do_body(stmt) {
+                        crate::sql::replay::plpgsql::DoBody::InFile { base, len } => {
                             Ahead::DoBody(lex(source, base, len))
                         }
                         _ => Ahead::Nothing,

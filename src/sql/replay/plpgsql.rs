@@ -13,7 +13,7 @@
 use sqlparser::tokenizer::Token;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, Span};
-use crate::sql::guard::{eval_condition, Eval};
+use crate::sql::replay::guard::{eval_condition, Eval};
 use crate::sql::replay::{word_of, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
 use crate::sql::split::{is_trivia, lex, Lexed, RawStatement};
 
@@ -203,7 +203,7 @@ struct Exec<'a> {
     report_at: Option<Span>,
     unsupported: Vec<String>,
     /// Loop records in scope.
-    env: crate::sql::guard::Env,
+    env: crate::sql::replay::guard::Env,
 }
 
 impl<'a> Exec<'a> {
@@ -298,7 +298,7 @@ impl<'a> Exec<'a> {
             Node::Execute { sql, range } => self.run_sql_text(r, sql, range, diags),
             Node::ExecuteExpr { expr, range } => {
                 let tokens = &self.lexed.tokens[expr.clone()];
-                match crate::sql::guard::eval_text(r, tokens, &self.env) {
+                match crate::sql::replay::guard::eval_text(r, tokens, &self.env) {
                     Ok(sql) => self.run_sql_text(r, &sql, range, diags),
                     Err(m) => {
                         self.unsupported
@@ -309,7 +309,7 @@ impl<'a> Exec<'a> {
             }
             Node::For { var, query, body } => {
                 let tokens = &self.lexed.tokens[query.clone()];
-                let rows = match crate::sql::guard::query_rows(r, tokens, &self.env) {
+                let rows = match crate::sql::replay::guard::query_rows(r, tokens, &self.env) {
                     Ok(rows) => rows,
                     Err(m) => return Err(Failure::Unknown(format!("FOR query: {m}"))),
                 };

@@ -42,7 +42,7 @@ pub fn is_managed_schema(schema: &str) -> bool {
 /// Only if the embedded `base.json` does not parse, which `tests/supabase_base.rs` rules out.
 pub fn base_catalog() -> Catalog {
     static BASE: OnceLock<Catalog> = OnceLock::new();
-    BASE.get_or_init(|| serde_json::from_str(BASE_JSON).expect("src/supabase/base.json parses"))
+    BASE.get_or_init(|| serde_json::from_str(BASE_JSON).expect("src/sql/supabase/base.json parses"))
         .clone()
 }
 

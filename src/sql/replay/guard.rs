@@ -1008,7 +1008,7 @@ impl Evaluator<'_> {
                 }
             }
             (false, "pg_roles") | (false, "pg_user") | (false, "pg_authid") => {
-                for r in crate::supabase::ROLES {
+                for r in crate::sql::supabase::ROLES {
                     push(&[("rolname", s(r)), ("usename", s(r))]);
                 }
             }
