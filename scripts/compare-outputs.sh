@@ -7,8 +7,9 @@
 # under tests/fixtures/replay (a migrations folder) and tests/fixtures/prisma (a migration.sql
 # and an input.prisma), runs with both binaries:
 #   inspect --format json, inspect --format text, inspect --format json --keep-going --stats,
-#   prisma-from-sql --stdout --keep-going (naming prisma and pascal; the set's
-#   expected.input.prisma or the fixture's input.prisma as the schema, none otherwise),
+#   prisma-from-sql --stdout --keep-going (naming prisma and pascal), --stdout, --check
+#   --keep-going (the set's expected.input.prisma or the fixture's input.prisma as the schema,
+#   none otherwise), and --stdout with a schema that does not parse,
 # and compares stdout, stderr and the exit status. Prints one line per difference and a summary;
 # exits 1 when stdout differs anywhere (stderr and status differences are reported too).
 set -u
@@ -23,6 +24,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SCHEMAGEN_SHARED:-$root/../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+printf 'model A {\n  id Int @id @default(\n}\n\nnonsense here\n' >"$work/broken.prisma"
 
 runs=0
 stdout_diffs=0
@@ -63,6 +66,11 @@ check_set() {
     cp "$schema" "$work/schema.prisma"
     schema_arg="$work/schema.prisma"
   fi
+  compare "$name" "$work" prisma-from-sql --stdout --migrations "$migrations" --schema "$schema_arg"
+  compare "$name" "$work" prisma-from-sql --check --keep-going --migrations "$migrations" \
+    --schema "$schema_arg"
+  compare "$name" "$work" prisma-from-sql --stdout --keep-going --migrations "$migrations" \
+    --schema "$work/broken.prisma"
   for naming in prisma pascal; do
     if [ -n "$only_naming" ] && [ "$naming" != "$only_naming" ]; then
       continue
@@ -72,6 +80,10 @@ check_set() {
   done
 }
 
+if ! ls -d "$shared"/corpus/*/migrations >/dev/null 2>&1; then
+  echo "no corpus sets in $shared/corpus (set SCHEMAGEN_SHARED)" >&2
+  exit 2
+fi
 for set in "$shared"/corpus/*/; do
   [ -d "$set/migrations" ] || continue
   schema=""

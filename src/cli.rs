@@ -1,4 +1,6 @@
-//! The command line: `schemagen <command>`.
+//! The command line: `schemagen <command>` (compiled into the binary only; the library knows
+//! nothing of it). It parses flags, calls [`schemagen::pipeline`] and turns the result into
+//! output and an exit code.
 //!
 //! Exit codes: 0 success; 1 `--check` found something out of date; 2 errors in the input (or a
 //! failure to read or write), in which case nothing was written.
@@ -9,22 +11,25 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{Diagnostics, Sources};
+use schemagen::diagnostics::{Diagnostics, Sources};
+use schemagen::emit::prisma::Naming;
+use schemagen::pipeline::{self, PrismaFromSql};
+use schemagen::Error;
 
 /// schemagen: Supabase SQL migrations as the single source of truth.
 ///
 /// Replays supabase/migrations/*.sql offline into a schema catalog and generates the rest from it.
 #[derive(Debug, Parser)]
 #[command(name = "schemagen", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The command to run.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Output format of `inspect`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A readable listing.
     #[default]
     Text,
@@ -34,7 +39,7 @@ pub enum Format {
 
 /// Naming convention for `prisma-from-sql`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NamingArg {
+pub(crate) enum NamingArg {
     /// Exactly what `prisma db pull` writes (table and column names as they are).
     Prisma,
     /// PascalCase models and enums with `@@map`, camelCase fields with `@map`, relation
@@ -44,7 +49,7 @@ pub enum NamingArg {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Replay the migrations and print the resulting schema catalog and the diagnostics.
     Inspect {
         /// Migrations folder.
@@ -89,7 +94,7 @@ pub enum Command {
 }
 
 /// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
+pub(crate) fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Inspect {
             migrations,
@@ -128,69 +133,34 @@ struct PrismaArgs {
 }
 
 fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
-    let config = match crate::config::Config::load(args.config.as_deref()) {
-        Ok(c) => c,
+    let settings = schemagen::config::Config::load(args.config.as_deref()).and_then(|config| {
+        let naming = args.naming.map(|n| match n {
+            NamingArg::Prisma => Naming::Prisma,
+            NamingArg::Pascal => Naming::Pascal,
+        });
+        PrismaFromSql::resolve(
+            config,
+            args.migrations,
+            args.schema,
+            naming,
+            args.keep_going,
+        )
+    });
+    let settings = match settings {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    let migrations = args
-        .migrations
-        .or(config.migrations)
-        .unwrap_or_else(|| PathBuf::from("supabase/migrations"));
-    let schema_path = args
-        .schema
-        .or(config.prisma.schema)
-        .unwrap_or_else(|| PathBuf::from("prisma/schema.prisma"));
-    let naming = match (args.naming, config.prisma.naming.as_deref()) {
-        (Some(NamingArg::Pascal), _) | (None, Some("pascal")) => {
-            crate::emit::prisma::Naming::Pascal
-        }
-        (Some(NamingArg::Prisma), _) | (None, None | Some("prisma")) => {
-            crate::emit::prisma::Naming::Prisma
-        }
-        (None, Some(other)) => {
-            eprintln!(
-                "error: schemagen.toml: [prisma] naming = \"{other}\": expected \"prisma\" or \"pascal\""
-            );
-            return ExitCode::from(2);
-        }
-    };
+    let schema_path = &settings.schema;
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let catalog = match crate::replay_dir(&migrations, &mut sources, &mut diags) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if report(&mut diags, &sources, args.keep_going) {
-        return ExitCode::from(2);
-    }
-    let previous = match std::fs::read_to_string(&schema_path) {
-        Ok(t) => Some(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            eprintln!("error: {}: {e}", schema_path.display());
-            return ExitCode::from(2);
-        }
-    };
-    let opts = crate::emit::prisma::PrismaOptions {
-        naming,
-        ..Default::default()
-    };
-    let rendered = match crate::emit::prisma::render_schema(&catalog, previous.as_deref(), &opts) {
+    let result = pipeline::prisma_from_sql(&settings, &mut sources, &mut diags);
+    print_diagnostics(&diags, &sources);
+    let rendered = match result {
         Ok(r) => r,
-        Err(e) => {
-            eprint!("{}", e.render(&schema_path.display().to_string()));
-            eprintln!(
-                "error: {} does not parse; nothing was written",
-                schema_path.display()
-            );
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&e),
     };
     if !rendered.warnings.is_empty() {
         eprintln!("{}", rendered.warnings.trim_end());
@@ -202,9 +172,8 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         let _ = std::io::stdout().write_all(rendered.text.as_bytes());
         return ExitCode::SUCCESS;
     }
-    let old = previous.unwrap_or_default();
     if args.check {
-        let diff = crate::output::unified_diff(&schema_path, &old, &rendered.text);
+        let diff = schemagen::output::unified_diff(schema_path, &rendered.previous, &rendered.text);
         if diff.is_empty() {
             eprintln!("{} is up to date", schema_path.display());
             return ExitCode::SUCCESS;
@@ -216,54 +185,58 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    match crate::output::persist(&schema_path, &rendered.text) {
-        Ok(crate::output::Written::Changed) => {
+    match schemagen::output::persist(schema_path, &rendered.text) {
+        Ok(schemagen::output::Written::Changed) => {
             eprintln!("wrote {}", schema_path.display());
             ExitCode::SUCCESS
         }
-        Ok(crate::output::Written::Unchanged) => {
+        Ok(schemagen::output::Written::Unchanged) => {
             eprintln!("{} is up to date", schema_path.display());
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => fail(&e),
     }
 }
 
-/// Prints diagnostics to stderr; returns whether they stop the run.
-fn report(diags: &mut Diagnostics, sources: &Sources, keep_going: bool) -> bool {
-    if keep_going {
-        diags.downgrade_errors();
-    }
+/// Prints the diagnostics of a run to stderr.
+fn print_diagnostics(diags: &Diagnostics, sources: &Sources) {
     let text = diags.render(sources);
     if !text.is_empty() {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
-    if diags.has_errors() {
-        eprintln!(
-            "error: {} error(s), {} warning(s); nothing was written (use --keep-going to continue past errors)",
-            diags.error_count(),
-            diags.warning_count()
-        );
-        return true;
+}
+
+/// Reports an error that stopped the run; exit status 2.
+fn fail(e: &Error) -> ExitCode {
+    match e {
+        Error::Diagnostics { errors, warnings } => eprintln!(
+            "error: {errors} error(s), {warnings} warning(s); nothing was written (use --keep-going to continue past errors)"
+        ),
+        Error::Schema { located, .. } => {
+            eprint!("{located}");
+            eprintln!("error: {e}");
+        }
+        e => eprintln!("error: {e}"),
     }
-    false
+    ExitCode::from(2)
 }
 
 fn inspect(dir: &std::path::Path, format: Format, keep_going: bool, show_stats: bool) -> ExitCode {
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let (catalog, stats) = match crate::replay_dir_with_stats(dir, &mut sources, &mut diags) {
+    let (catalog, stats) = match pipeline::replay_dir_with_stats(dir, &mut sources, &mut diags) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&e),
     };
-    if report(&mut diags, &sources, keep_going) {
-        return ExitCode::from(2);
+    if keep_going {
+        diags.downgrade_errors();
+    }
+    print_diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        return fail(&Error::Diagnostics {
+            errors: diags.error_count(),
+            warnings: diags.warning_count(),
+        });
     }
     if show_stats {
         eprintln!(
@@ -278,9 +251,7 @@ fn inspect(dir: &std::path::Path, format: Format, keep_going: bool, show_stats: 
     }
     let out = match format {
         Format::Json => catalog.to_json(),
-        Format::Text => crate::emit::text::render(&catalog, &|s| {
-            !crate::sql::supabase::MANAGED_SCHEMAS.contains(&s)
-        }),
+        Format::Text => pipeline::catalog_text(&catalog),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::{Diagnostics, Sources};
-
 /// Everything that can stop a schemagen run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -16,9 +14,22 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// The input has errors; the diagnostics say where.
-    #[error("{} error(s) in the input", .0.error_count())]
-    Diagnostics(Diagnostics, Sources),
+    /// The input has errors: the run stopped; the diagnostics it reported say where.
+    #[error("{errors} error(s), {warnings} warning(s)")]
+    Diagnostics {
+        /// How many errors.
+        errors: usize,
+        /// How many warnings.
+        warnings: usize,
+    },
+    /// The Prisma schema does not parse.
+    #[error("{} does not parse; nothing was written", path.display())]
+    Schema {
+        /// The schema file.
+        path: PathBuf,
+        /// Every problem as a `path:line:column: error: message` line.
+        located: String,
+    },
     /// A template failed to render.
     #[error("template {name}: {message}")]
     Template {

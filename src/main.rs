@@ -4,12 +4,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 // Replay allocates many small, short-lived values (tokens, names, expression trees); mimalloc
 // handles that pattern markedly faster than the system allocator (see benches/replay.rs).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = schemagen::cli::Cli::parse();
-    schemagen::cli::run(cli)
+    let cli = cli::Cli::parse();
+    cli::run(cli)
 }
