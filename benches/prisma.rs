@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use schemagen::diagnostics::{Diagnostics, Sources};
-use schemagen::emit::prisma::{render_schema, PrismaOptions};
+use schemagen::pipeline::{render_schema, PrismaOptions};
 
 // The allocator the `schemagen` binary uses (src/main.rs), so the figures are the binary's.
 #[global_allocator]

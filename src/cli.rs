@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use schemagen::diagnostics::{Diagnostics, Sources};
-use schemagen::emit::prisma::Naming;
-use schemagen::pipeline::{self, PrismaFromSql};
+
+use schemagen::pipeline::{self, Naming, PrismaFromSql};
 use schemagen::Error;
 
 /// schemagen: Supabase SQL migrations as the single source of truth.

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostics, Sources};
-use crate::emit::prisma::{Naming, PrismaOptions};
 use crate::error::{self, Error, Result};
 use crate::sql;
 
+pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
+pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;
 
 // Read → Replay
@@ -163,9 +164,11 @@ impl PrismaFromSql {
             (Some(n), _) => n,
             (None, Some("pascal")) => Naming::Pascal,
             (None, None | Some("prisma")) => Naming::Prisma,
-            (None, Some(other)) => return Err(Error::Config(format!(
+            (None, Some(other)) => {
+                return Err(Error::Config(format!(
                 "schemagen.toml: [prisma] naming = \"{other}\": expected \"prisma\" or \"pascal\""
-            ))),
+            )))
+            }
         };
         Ok(PrismaFromSql {
             migrations,
@@ -223,17 +226,50 @@ pub fn prisma_from_sql(
         Err(e) => return Err(Error::io(path, e)),
     };
     let rendered =
-        crate::emit::prisma::render_schema(&catalog, previous.as_deref(), &settings.options)
-            .map_err(|e| Error::Schema {
+        render_schema(&catalog, previous.as_deref(), &settings.options).map_err(|e| {
+            Error::Schema {
                 path: path.clone(),
                 located: e.render(&path.display().to_string()),
-            })?;
+            }
+        })?;
     Ok(PrismaSchema {
         text: rendered.text,
         previous: previous.unwrap_or_default(),
         warnings: rendered.warnings,
         notices: rendered.notices,
     })
+}
+
+/// Renders `catalog` as `schema.prisma`, as `prisma db pull` would.
+///
+/// `previous` is the existing schema (re-introspection: custom names, `@map`s, relation names,
+/// documentation, `@updatedAt`, client-side defaults, `@ignore`, block order and the
+/// generator/datasource blocks are kept as Prisma keeps them); without one, a fresh schema with
+/// `generator client` (`prisma-client`) and `datasource db` (`postgresql`) is made.
+///
+/// ```no_run
+/// use schemagen::pipeline::{render_schema, PrismaOptions};
+/// # let catalog = schemagen::catalog::Catalog::default();
+/// let previous = std::fs::read_to_string("prisma/schema.prisma").ok();
+/// let rendered = render_schema(&catalog, previous.as_deref(), &PrismaOptions::default())?;
+/// std::fs::write("prisma/schema.prisma", &rendered.text)?;
+/// eprint!("{}", rendered.warnings);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// When `previous` does not parse (every error, with line and column).
+pub fn render_schema(
+    catalog: &Catalog,
+    previous: Option<&str>,
+    opts: &PrismaOptions,
+) -> std::result::Result<Rendered, SchemaError> {
+    let ast = match previous {
+        Some(text) => crate::prisma::parse(text)?,
+        None => crate::psl::ast::SchemaAst::default(),
+    };
+    let prev = crate::psl::resolved::Previous::new(&ast);
+    Ok(crate::emit::prisma::render(catalog, &prev, opts))
 }
 
 // Catalog → text (inspect)

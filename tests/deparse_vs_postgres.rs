@@ -886,7 +886,7 @@ fn harvest() {
                                 }
                             })
                             .collect();
-                        let quote = |s: &str| schemagen::sql::quote_ident(s);
+                        let quote = |s: &str| schemagen::catalog::quote_ident(s);
                         match parts.as_slice() {
                             [t] => format!("public.{}", quote(t)),
                             [.., s, t] => format!("{}.{}", quote(s), quote(t)),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use schemagen::diagnostics::{Diagnostics, Sources};
-use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
 
 /// What a project starts from: a generator and a datasource listing the schemas.
 const HEADER: &str = "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n  schemas  = [\"auth\", \"public\"]\n}\n";

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use schemagen::catalog::Catalog;
 use schemagen::diagnostics::{Diagnostics, Sources};
-use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
 use schemagen::sql::replay::Replayer;
 
 fn replay_dir(dir: &Path) -> Catalog {

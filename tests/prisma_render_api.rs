@@ -3,7 +3,7 @@
 //! the real engine by `prisma_render_fixtures.rs` and `prisma_render_corpus.rs`.)
 
 use schemagen::catalog::{Catalog, Column, ForeignKey, PrimaryKey, QualifiedName, SqlType, Table};
-use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
 
 fn profiles_catalog() -> Catalog {
     let mut c = schemagen::sql::supabase::base_catalog();

@@ -30,7 +30,7 @@ use common::pg::{apply_migration_set, shared_dir, PgCluster};
 #[path = "prisma_render/support.rs"]
 mod support;
 
-use schemagen::emit::prisma::{render_schema, PrismaOptions};
+use schemagen::pipeline::{render_schema, PrismaOptions};
 use support::compare;
 
 /// The share of identical model/enum/view blocks over the sets that apply.
@@ -201,7 +201,7 @@ fn pascal_check(
     validation: &Path,
 ) -> Option<bool> {
     let opts = PrismaOptions {
-        naming: schemagen::emit::prisma::Naming::Pascal,
+        naming: schemagen::pipeline::Naming::Pascal,
         ..PrismaOptions::default()
     };
     let pascal = render_schema(catalog, Some(input), &opts).unwrap();

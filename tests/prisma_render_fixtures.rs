@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::pg::PgCluster;
-use schemagen::emit::prisma::{render_schema, Naming, PrismaOptions};
+use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = support::root().join("tests/fixtures/prisma");
@@ -76,7 +76,7 @@ fn setup(case: &Path) -> Case {
     Case { name, db, input }
 }
 
-fn render(c: &Case, case: &Path) -> schemagen::emit::prisma::Rendered {
+fn render(c: &Case, case: &Path) -> schemagen::pipeline::Rendered {
     let catalog = schemagen::db::read_catalog(&mut c.db.client()).expect("read_catalog");
     render_schema(&catalog, Some(&c.input), &options(case))
         .unwrap_or_else(|e| panic!("{}: {e}", c.name))

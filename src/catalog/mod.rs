@@ -10,6 +10,7 @@
 //! so that the same inputs always give the same catalog, and its JSON form is stable.
 //! Map keys sort by bytes, which is the order Postgres's `name` type sorts in (C collation).
 
+mod ident;
 mod names;
 mod types;
 
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use ident::{is_quoted_keyword, quote_ident, quote_literal};
 pub use names::{
     choose_constraint_name, choose_relation_name, make_object_name, name_addition,
     truncate_identifier, NAMEDATALEN,
@@ -263,8 +265,8 @@ impl std::fmt::Display for QualifiedName {
         write!(
             f,
             "{}.{}",
-            crate::sql::quote_ident(&self.schema),
-            crate::sql::quote_ident(&self.name)
+            ident::quote_ident(&self.schema),
+            ident::quote_ident(&self.name)
         )
     }
 }

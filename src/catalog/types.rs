@@ -135,12 +135,12 @@ impl SqlType {
                 "timetz" => format!("time{} with time zone", paren(mods)),
                 "interval" => format!("interval{}", paren(mods)),
                 "char" => "\"char\"".to_string(),
-                other => format!("{}{}", crate::sql::quote_ident(other), paren(mods)),
+                other => format!("{}{}", super::quote_ident(other), paren(mods)),
             }
         } else {
-            let name = crate::sql::quote_ident(&self.name);
+            let name = super::quote_ident(&self.name);
             let name = if qualify {
-                format!("{}.{}", crate::sql::quote_ident(&self.schema), name)
+                format!("{}.{}", super::quote_ident(&self.schema), name)
             } else {
                 name
             };

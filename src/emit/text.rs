@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::catalog::quote_ident;
 use crate::catalog::{Catalog, FkAction, IndexTarget, Table};
-use crate::sql::quote_ident;
 
 /// Lists the schemas `show` accepts: tables with columns, keys, indexes and policies; enums,
 /// views and sequences.

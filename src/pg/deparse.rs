@@ -5,7 +5,7 @@
 //! `ruleutils.c` does, without a database. This module does it in two steps:
 //!
 //! 1. `analyze` mirrors Postgres's parse analysis (`transformExpr`): it resolves columns,
-//!    functions and operators (built-in ones from PostgreSQL 15's own catalog, see `pg_data`;
+//!    functions and operators (built-in ones from PostgreSQL 15's own catalog, see `pg::builtin::pg_data`;
 //!    extension and user ones from the [`Catalog`]), infers types, and inserts the coercions
 //!    Postgres inserts (`'x'` on a text column becomes `'x'::text`, `x IN ('a','b')` becomes
 //!    `x = ANY (ARRAY[…])`, varchar operands are relabelled to text, …).
@@ -52,10 +52,8 @@ mod coerce;
 mod collation;
 mod colname;
 mod consts;
-mod extensions;
 mod funcs;
 mod node;
-mod pg_data;
 mod print;
 mod query;
 mod query_from;
@@ -66,17 +64,7 @@ mod view;
 mod visibility;
 
 pub use refs::referenced_columns;
-pub(crate) use typesys::is_builtin_type;
 pub use view::{view_query, AnalysedView, ViewQuery};
-
-/// The schema an extension type lives in, when the catalog has its extension installed.
-pub(crate) fn extension_type_schema(catalog: &Catalog, name: &str) -> Option<String> {
-    let ext = extensions::ext_type(name)?;
-    catalog
-        .extensions
-        .get(ext.extension)
-        .map(|e| e.schema.clone())
-}
 
 /// What an expression can refer to, and how names are resolved and printed.
 #[derive(Debug, Clone, Copy)]

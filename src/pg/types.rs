@@ -6,7 +6,7 @@ use sqlparser::ast::{
 };
 
 use crate::catalog::{Catalog, SqlType};
-use crate::pg::deparse::{extension_type_schema, is_builtin_type};
+use crate::pg::builtin::{extension_type_schema, is_builtin_type};
 
 /// Resolves a written type to the stored type (`varchar(255)` → `varchar` with `[255]`,
 /// `int` → `int4`, `timestamptz` → `timestamptz`, `my_enum` → the enum's schema and name).

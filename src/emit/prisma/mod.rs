@@ -2,20 +2,14 @@
 //! engine) renders the same database, keeping what re-introspection keeps from the previous
 //! schema.
 //!
-//! ```no_run
-//! use schemagen::prisma::{render_schema, PrismaOptions};
-//! # let catalog = schemagen::catalog::Catalog::default();
-//! let previous = std::fs::read_to_string("prisma/schema.prisma").ok();
-//! let rendered = render_schema(&catalog, previous.as_deref(), &PrismaOptions::default())?;
-//! std::fs::write("prisma/schema.prisma", &rendered.text)?;
-//! eprint!("{}", rendered.warnings);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! [`render`] is the entry point; [`crate::pipeline::render_schema`] parses the previous schema
+//! and calls it.
 //!
 //! The pipeline reads `parse → describe → calculate → render`:
 //!
-//! * [`parse`](crate::prisma::parse): the previous schema text → [`ast`](crate::psl::ast) (errors with line and column);
-//! * [`resolved`](crate::psl::resolved): the tree resolved (database names, relations, indexes);
+//! * (before: [`prisma::parse`](crate::prisma::parse), the previous schema text →
+//!   [`psl::ast`](crate::psl::ast), and [`psl::resolved`](crate::psl::resolved), the tree resolved
+//!   to database names, relations, indexes);
 //! * [`describe`]: the catalog as the engine's describer sees it (only the introspected
 //!   schemas, domains resolved, indexes merged, foreign keys leaving those schemas set apart);
 //! * [`calculate`]: the engine's introspection rules → [`dm::Datamodel`] + [`warnings::Warnings`];
@@ -43,11 +37,9 @@ pub mod naming;
 pub mod render;
 pub mod warnings;
 
-use std::fmt;
-
 use crate::catalog::Catalog;
+use crate::psl::resolved::Previous;
 
-pub use crate::prisma::parse::ParseError;
 pub use naming::Naming;
 
 /// Options of [`render_schema`].
@@ -83,63 +75,13 @@ pub struct Rendered {
     pub notices: Vec<String>,
 }
 
-/// The previous schema does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaError {
-    /// Every problem found, with line and column.
-    pub errors: Vec<ParseError>,
-}
-
-impl fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl SchemaError {
-    /// The errors as `path:line:column: error: message` lines (the shape compilers use, so that
-    /// editors and terminals link them).
-    pub fn render(&self, path: &str) -> String {
-        self.errors
-            .iter()
-            .map(|e| format!("{path}:{}:{}: error: {}\n", e.line, e.column, e.message))
-            .collect()
-    }
-}
-
-impl std::error::Error for SchemaError {}
-
 /// Renders `catalog` as `schema.prisma`.
 ///
-/// `previous` is the existing schema (re-introspection: custom names, `@map`s, relation names,
-/// documentation, `@updatedAt`, client-side defaults, `@ignore`, block order and the
-/// generator/datasource blocks are kept as Prisma keeps them); without one, a fresh schema with
-/// `generator client` (`prisma-client`) and `datasource db` (`postgresql`) is made.
-///
-/// # Errors
-/// When `previous` does not parse (every error, with line and column).
-pub fn render_schema(
-    catalog: &Catalog,
-    previous: Option<&str>,
-    opts: &PrismaOptions,
-) -> Result<Rendered, SchemaError> {
-    let ast = match previous {
-        Some(text) => {
-            let (ast, errors) = crate::prisma::parse::parse_schema(text);
-            if !errors.is_empty() {
-                return Err(SchemaError { errors });
-            }
-            ast
-        }
-        None => crate::psl::ast::SchemaAst::default(),
-    };
-    let prev = crate::psl::resolved::Previous::new(&ast);
+/// `prev` is the existing schema, resolved (re-introspection: custom names, `@map`s, relation
+/// names, documentation, `@updatedAt`, client-side defaults, `@ignore`, block order and the
+/// generator/datasource blocks are kept as Prisma keeps them); with an empty one, a fresh schema
+/// with `generator client` (`prisma-client`) and `datasource db` (`postgresql`) is made.
+pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rendered {
     let schemas = prev.schemas();
     let uses_namespaces = !schemas.is_empty();
     let namespaces = if uses_namespaces {
@@ -152,7 +94,7 @@ pub fn render_schema(
         uses_namespaces,
         views: prev.has_preview_feature("views"),
     };
-    let mut calc = calculate::Calc::new(&db, &prev, calc_opts);
+    let mut calc = calculate::Calc::new(&db, prev, calc_opts);
     calc.prepare();
     if opts.naming == Naming::Pascal {
         let mut o = naming::pascal_overrides(&calc);
@@ -164,7 +106,7 @@ pub fn render_schema(
     }
     let result = calculate::calculate(&calc);
     let mut dm = dm::Datamodel {
-        config: config::render(&prev, result.has_partial_index),
+        config: config::render(prev, result.has_partial_index),
         blocks: Vec::new(),
     };
     dm.blocks.extend(result.models);
@@ -175,13 +117,13 @@ pub fn render_schema(
         .datasource
         .as_ref()
         .map_or("db".to_string(), |d| d.name.name.clone());
-    let mut notices = config::dropped_datasource_properties(&prev);
+    let mut notices = config::dropped_datasource_properties(prev);
     notices.extend(cross_schema_notices(&db, &namespaces, &datasource));
-    Ok(Rendered {
+    Rendered {
         text,
         warnings: result.warnings.text(),
         notices,
-    })
+    }
 }
 
 fn cross_schema_notices(db: &describe::Db, namespaces: &[String], datasource: &str) -> Vec<String> {

@@ -289,7 +289,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 let parts = self.name_parts(collation);
                 let coll = match parts.as_slice() {
                     [s, n] if s != "pg_catalog" => {
-                        format!("{}.{}", crate::sql::quote_ident(s), quote_always(n))
+                        format!("{}.{}", crate::catalog::quote_ident(s), quote_always(n))
                     }
                     _ => quote_always(parts.last().map(String::as_str).unwrap_or("")),
                 };

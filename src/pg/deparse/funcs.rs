@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::extensions;
-use super::pg_data;
 use super::typesys::{resolve_polymorphic, CoercionContext, Ty};
 use super::ExprContext;
+use crate::pg::builtin::{extensions, pg_data};
 
 /// One function signature.
 #[derive(Debug, Clone, PartialEq)]

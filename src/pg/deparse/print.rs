@@ -9,7 +9,7 @@ use super::node::{
 };
 use super::typesys::Ty;
 use super::ExprContext;
-use crate::sql::quote_ident;
+use crate::catalog::quote_ident;
 
 /// Prints an expression.
 pub(crate) fn print_expr(ctx: &ExprContext<'_>, node: &Node, pretty: bool) -> String {

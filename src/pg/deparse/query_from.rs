@@ -11,8 +11,8 @@ use super::analyze::{Analyzer, Rte};
 use super::node::Node;
 use super::query::{FromItem, OutColumn, Unsupported};
 use super::typesys::Ty;
+use crate::catalog::quote_ident;
 use crate::pg::types::resolve_type;
-use crate::sql::quote_ident;
 
 impl Analyzer<'_, '_> {
     /// Chooses the range-table names of a query level's FROM items, in FROM order, unique

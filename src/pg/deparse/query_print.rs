@@ -5,7 +5,7 @@
 use super::node::{CoerceKind, Node, SubLink, SubLinkKind};
 use super::print::{Printer, INDENT_JOIN, INDENT_STD, INDENT_VAR};
 use super::query::{FromItem, GroupItem, Query, SetOp};
-use crate::sql::quote_ident;
+use crate::catalog::quote_ident;
 
 impl Printer<'_, '_> {
     /// `get_sublink_expr`.

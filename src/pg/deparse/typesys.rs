@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use crate::catalog::SqlType;
 
-use super::pg_data;
 use super::ExprContext;
+use crate::pg::builtin::{builtin_category, extensions, pg_data};
 
 /// A type's identity: schema, `pg_type.typname` of the element, and whether it is an array.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,20 +133,12 @@ pub(crate) struct TyInfo {
 }
 
 struct Builtins {
-    types: HashMap<&'static str, (u8, bool)>,
     casts: HashMap<(Ty, Ty), (u8, u8)>,
 }
 
 fn builtins() -> &'static Builtins {
     static B: OnceLock<Builtins> = OnceLock::new();
     B.get_or_init(|| {
-        let mut types = HashMap::new();
-        for line in pg_data::TYPES.lines() {
-            let f: Vec<&str> = line.split('|').collect();
-            if f.len() == 4 && !f[0].starts_with('_') {
-                types.insert(f[0], (f[1].as_bytes()[0], f[2] == "t"));
-            }
-        }
         let mut casts = HashMap::new();
         for line in pg_data::CASTS.lines() {
             let f: Vec<&str> = line.split('|').collect();
@@ -157,7 +149,7 @@ fn builtins() -> &'static Builtins {
                 );
             }
         }
-        for (src, dst, ctx, method) in super::extensions::CASTS {
+        for (src, dst, ctx, method) in extensions::CASTS {
             let ty = |s: &str| match s.split_once('.') {
                 Some((schema, name)) => Ty {
                     schema: format!("@{schema}"),
@@ -168,18 +160,8 @@ fn builtins() -> &'static Builtins {
             };
             casts.insert((ty(src), ty(dst)), (*ctx, *method));
         }
-        Builtins { types, casts }
+        Builtins { casts }
     })
-}
-
-/// Whether `name` is a built-in (`pg_catalog`) type name (non-array `typname`).
-pub(crate) fn is_builtin_type(name: &str) -> bool {
-    builtins().types.contains_key(name)
-}
-
-/// Category and preferred flag of a built-in type.
-fn builtin_category(name: &str) -> Option<(u8, bool)> {
-    builtins().types.get(name).copied()
 }
 
 impl ExprContext<'_> {
@@ -227,7 +209,7 @@ impl ExprContext<'_> {
                 };
             }
         }
-        if let Some(ext) = super::extensions::ext_type(&ty.name) {
+        if let Some(ext) = extensions::ext_type(&ty.name) {
             return TyInfo {
                 category: ext.category,
                 preferred: false,
@@ -270,7 +252,7 @@ impl ExprContext<'_> {
         let key = |t: &Ty| -> Ty {
             if t.schema == "pg_catalog" {
                 t.clone()
-            } else if let Some(ext) = super::extensions::ext_type(&t.name) {
+            } else if let Some(ext) = extensions::ext_type(&t.name) {
                 if self.extension_type_schema(&t.name).as_deref() == Some(t.schema.as_str()) {
                     Ty {
                         schema: format!("@{}", ext.extension),
@@ -289,11 +271,7 @@ impl ExprContext<'_> {
 
     /// The schema an extension type lives in, when its extension is installed.
     pub(crate) fn extension_type_schema(&self, name: &str) -> Option<String> {
-        let ext = super::extensions::ext_type(name)?;
-        self.catalog
-            .extensions
-            .get(ext.extension)
-            .map(|e| e.schema.clone())
+        crate::pg::builtin::extension_type_schema(self.catalog, name)
     }
 
     /// `find_coercion_pathway(target, source, ccontext)`.

@@ -2,9 +2,10 @@
 //! lookups, `RelationIsVisible`), and `regclass` constants.
 
 use super::funcs::Func;
-use super::typesys::{is_builtin_type, Ty};
+use super::typesys::Ty;
 use super::ExprContext;
-use crate::sql::quote_ident;
+use crate::catalog::quote_ident;
+use crate::pg::builtin::is_builtin_type;
 
 impl ExprContext<'_> {
     /// Whether schema `schema` has a type called `name`.

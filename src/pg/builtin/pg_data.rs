@@ -4,7 +4,7 @@
 //! Array types are written `_elem`. Lines are `|`-separated.
 
 /// `typname|typcategory|typispreferred|typtype` of the non-array `pg_catalog` types.
-pub(super) const TYPES: &str = "\
+pub(crate) const TYPES: &str = "\
 _record|P|f|p\n\
 aclitem|U|f|b\n\
 any|P|f|p\n\
@@ -105,7 +105,7 @@ xml|U|f|b\n\
 ";
 
 /// `source|target|castcontext|castmethod` of `pg_cast`.
-pub(super) const CASTS: &str = "\
+pub(crate) const CASTS: &str = "\
 bit|bit|i|f\n\
 bit|int4|e|f\n\
 bit|int8|e|f\n\
@@ -339,7 +339,7 @@ xml|varchar|a|b\n\
 
 /// `oprname oprkind left right result` of `pg_operator` (`-` for no left operand;
 /// space-separated, since operator names contain `|`).
-pub(super) const OPERATORS: &str = "\
+pub(crate) const OPERATORS: &str = "\
 !! l - tsquery tsquery\n\
 !~ b bpchar text bool\n\
 !~ b name text bool\n\
@@ -1142,7 +1142,7 @@ pub(super) const OPERATORS: &str = "\
 ";
 
 /// `proname|prokind|variadic element|retset|ndefaults|args (comma separated)|rettype`.
-pub(super) const FUNCTIONS: &str = "\
+pub(crate) const FUNCTIONS: &str = "\
 abbrev|f|-|f|0|cidr|text\n\
 abbrev|f|-|f|0|inet|text\n\
 abs|f|-|f|0|float4|float4\n\
