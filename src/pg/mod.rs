@@ -1,6 +1,8 @@
 //! Postgres semantics shared by every reader: how Postgres prints expressions and view
-//! definitions ([`deparse`]) and how it resolves type names ([`types`]).
+//! definitions ([`deparse`]), how it resolves type names ([`types`]), what it has built in
+//! (`builtin`), and how a PostgreSQL type maps to Prisma and Rust ([`typemap`]).
 
 pub(crate) mod builtin;
 pub mod deparse;
+pub mod typemap;
 pub mod types;

@@ -7,7 +7,7 @@
 //! token is accepted, and list defaults ignore whatever follows the literal), because the output
 //! must be the engine's.
 
-use super::describe::Family;
+use super::family::Family;
 
 /// A parsed default.
 #[derive(Debug, Clone, PartialEq)]

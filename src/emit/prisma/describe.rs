@@ -13,35 +13,8 @@ use std::collections::HashMap;
 use crate::catalog::{Catalog, Deferrable, FkAction, IndexTarget, SqlType, Table};
 
 use super::defaults::{parse_default, DbDefault};
-
-/// The type family of a column (`ColumnTypeFamily`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Family {
-    /// `Int`.
-    Int,
-    /// `BigInt`.
-    BigInt,
-    /// `Float`.
-    Float,
-    /// `Decimal`.
-    Decimal,
-    /// `Boolean`.
-    Boolean,
-    /// `String`.
-    String,
-    /// `DateTime`.
-    DateTime,
-    /// `Bytes`.
-    Binary,
-    /// `Json`.
-    Json,
-    /// `String @db.Uuid`.
-    Uuid,
-    /// An enum (index into [`Db::enums`]).
-    Enum(usize),
-    /// `Unsupported("udt_name")`.
-    Unsupported(String),
-}
+pub use super::family::Family;
+use crate::pg::typemap;
 
 /// A native type (`@db.X(args)`), with whether it is the default for its scalar type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -497,84 +470,15 @@ fn native(name: &'static str, args: Vec<String>, is_default: bool) -> Option<Nat
     })
 }
 
-/// `get_column_type_family` for PostgreSQL.
+/// `get_column_type_family` for PostgreSQL (the table is [`typemap`]).
 fn family_and_native(db: &Db, ty: &SqlType) -> (Family, Option<Native>) {
-    let m = &ty.modifiers;
-    let single = || m.first().map(|v| v.to_string());
-    let list = ty.is_array();
-    let time = |name: &'static str, fam_default: Option<u32>| {
-        // Scalars: information_schema's datetime_precision (6 when not given). Arrays: only an
-        // explicit precision in format_type.
-        let p = match m.first() {
-            Some(p) => Some(*p as u32),
-            None if list => None,
-            None => Some(6),
-        };
-        let is_default = fam_default.is_some() && p == fam_default;
-        (
-            Family::DateTime,
-            native(
-                name,
-                p.map(|p| p.to_string()).into_iter().collect(),
-                is_default,
-            ),
-        )
-    };
-    match ty.name.as_str() {
-        "int2" => (Family::Int, native("SmallInt", vec![], false)),
-        "int4" => (Family::Int, native("Integer", vec![], true)),
-        "int8" => (Family::BigInt, native("BigInt", vec![], true)),
-        "oid" => (Family::Int, native("Oid", vec![], false)),
-        "float4" => (Family::Float, native("Real", vec![], false)),
-        "float8" => (Family::Float, native("DoublePrecision", vec![], true)),
-        "bool" => (Family::Boolean, native("Boolean", vec![], true)),
-        "text" => (Family::String, native("Text", vec![], true)),
-        "citext" => (Family::String, native("Citext", vec![], false)),
-        "varchar" => (
-            Family::String,
-            native("VarChar", single().into_iter().collect(), false),
-        ),
-        "bpchar" => (
-            Family::String,
-            native("Char", single().into_iter().collect(), false),
-        ),
-        "char" if ty.schema == "pg_catalog" => (Family::String, native("Char", vec![], false)),
-        "date" => (Family::DateTime, native("Date", vec![], false)),
-        "bytea" => (Family::Binary, native("ByteA", vec![], true)),
-        "json" => (Family::Json, native("Json", vec![], false)),
-        "jsonb" => (Family::Json, native("JsonB", vec![], true)),
-        "uuid" => (Family::Uuid, native("Uuid", vec![], false)),
-        "xml" => (Family::String, native("Xml", vec![], false)),
-        "bit" => (
-            Family::String,
-            native("Bit", single().into_iter().collect(), false),
-        ),
-        "varbit" => (
-            Family::String,
-            native("VarBit", single().into_iter().collect(), false),
-        ),
-        "numeric" => {
-            let args: Vec<String> = if m.len() == 2 {
-                m.iter().map(|v| v.to_string()).collect()
-            } else {
-                vec![]
-            };
-            let is_default = m.len() == 2 && m[0] == 65 && m[1] == 30;
-            (Family::Decimal, native("Decimal", args, is_default))
-        }
-        "money" => (Family::Decimal, native("Money", vec![], false)),
-        "time" => time("Time", None),
-        "timetz" => time("Timetz", None),
-        "timestamp" => time("Timestamp", Some(3)),
-        "timestamptz" => time("Timestamptz", None),
-        "inet" => (Family::String, native("Inet", vec![], false)),
-        _ => {
-            if let Some(e) = db.find_enum(&ty.name, Some(&ty.schema)) {
-                (Family::Enum(e), None)
-            } else {
-                (Family::Unsupported(ty.udt_name()), None)
-            }
-        }
+    if let Some(t) = typemap::by_pg_name(&ty.name, &ty.schema) {
+        let (args, is_default) = t.native_args(&ty.modifiers, ty.is_array());
+        return (t.scalar.into(), native(t.native, args, is_default));
+    }
+    match db.find_enum(&ty.name, Some(&ty.schema)) {
+        Some(e) => (Family::Enum(e), None),
+        None => (Family::Unsupported(ty.udt_name()), None),
     }
 }
 

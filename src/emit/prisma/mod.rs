@@ -33,6 +33,7 @@ pub mod config;
 pub mod defaults;
 pub mod describe;
 pub mod dm;
+pub mod family;
 pub mod naming;
 pub mod render;
 pub mod warnings;

@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::calculate::Calc;
+use super::calculate::{Calc, Overrides};
 use crate::psl::names::{camel_case, is_reserved_type_name, lower_first, pascal_case};
 
 /// How names are chosen for what the previous schema does not name.
@@ -40,29 +40,6 @@ pub enum Naming {
     /// PascalCase models/enums/views with `@@map`, camelCase fields with `@map`, relation fields
     /// named after their foreign key columns.
     Pascal,
-}
-
-type FkId = (usize, usize);
-
-/// Names chosen by a convention, by database object.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    /// Model names by table.
-    pub models: HashMap<usize, String>,
-    /// View names by view.
-    pub views: HashMap<usize, String>,
-    /// Enum names by enum.
-    pub enums: HashMap<usize, String>,
-    /// Field names by (table, column).
-    pub columns: HashMap<(usize, usize), String>,
-    /// Field names by (view, column).
-    pub view_columns: HashMap<(usize, usize), String>,
-    /// Forward relation field names by foreign key.
-    pub forward: HashMap<FkId, String>,
-    /// Back-relation field names by foreign key.
-    pub back: HashMap<FkId, String>,
-    /// Relation names by foreign key.
-    pub relation_names: HashMap<FkId, String>,
 }
 
 /// Computes the `pascal` overrides for everything the previous schema does not name. `calc`

@@ -9,6 +9,7 @@
 
 mod enums;
 mod models;
+mod overrides;
 mod relations;
 mod views;
 
@@ -17,11 +18,12 @@ use std::collections::{HashMap, HashSet};
 use super::defaults::Value;
 use super::describe::{Db, Fk, Idx, IndexKind, Tbl};
 use super::dm::Block;
-use super::naming::Overrides;
 use super::warnings::Warnings;
 use crate::psl::ast::args_to_psl;
 use crate::psl::names::{self, string_literal};
 use crate::psl::resolved::{PField, PModel, Previous};
+
+pub use overrides::Overrides;
 
 /// Settings of one calculation.
 #[derive(Debug, Clone, Default)]
