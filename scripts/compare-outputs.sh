@@ -9,8 +9,8 @@
 #   inspect --format json, inspect --format text, inspect --format json --keep-going --stats,
 #   prisma-from-sql --stdout --keep-going (naming prisma and pascal), --stdout, --check
 #   --keep-going (the set's expected.input.prisma or the fixture's input.prisma as the schema,
-#   none otherwise), and --stdout with a schema that does not parse,
-# and compares stdout, stderr and the exit status. Prints one line per difference and a summary;
+#   none otherwise), --stdout with a schema that does not parse, and writing the schema file,
+# and compares stdout (or the file written), stderr and the exit status. Prints one line per difference and a summary;
 # exits 1 when stdout differs anywhere (stderr and status differences are reported too).
 set -u
 
@@ -55,6 +55,34 @@ compare() {
   fi
 }
 
+# compare_write NAME MIGRATIONS_DIR SCHEMA_OR_EMPTY: prisma-from-sql writing the schema file
+# (twice: the second run finds it up to date); compares the file written and what is printed.
+compare_write() {
+  local name=$1 migrations=$2 schema=$3 bin which
+  for which in base new; do
+    bin=$base
+    [ "$which" = new ] && bin=$new
+    rm -rf "$work/write-$which"
+    mkdir -p "$work/write-$which/prisma"
+    [ -n "$schema" ] && cp "$schema" "$work/write-$which/prisma/schema.prisma"
+    (cd "$work/write-$which" && for i in 1 2; do
+      "$bin" prisma-from-sql --keep-going --migrations "$migrations"
+      echo "status $?"
+    done >"../$which.write.out" 2>&1)
+    sed -i "s#write-$which#write-X#g" "$work/$which.write.out"
+  done
+  runs=$((runs + 1))
+  if ! cmp -s "$work/base.write.out" "$work/new.write.out"; then
+    other_diffs=$((other_diffs + 1))
+    echo "stderr differs: $name: prisma-from-sql (writing)"
+    diff "$work/base.write.out" "$work/new.write.out" | head -10
+  fi
+  if ! cmp -s "$work/write-base/prisma/schema.prisma" "$work/write-new/prisma/schema.prisma"; then
+    stdout_diffs=$((stdout_diffs + 1))
+    echo "WRITTEN FILE DIFFERS: $name: prisma-from-sql"
+  fi
+}
+
 # check_set NAME MIGRATIONS_DIR SCHEMA_OR_EMPTY [pascal]
 check_set() {
   local name=$1 migrations=$2 schema=$3 only_naming=${4:-}
@@ -71,6 +99,7 @@ check_set() {
     --schema "$schema_arg"
   compare "$name" "$work" prisma-from-sql --stdout --keep-going --migrations "$migrations" \
     --schema "$work/broken.prisma"
+  compare_write "$name" "$migrations" "$schema"
   for naming in prisma pascal; do
     if [ -n "$only_naming" ] && [ "$naming" != "$only_naming" ]; then
       continue

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use schemagen::diagnostics::{Diagnostics, Sources};
 
+use schemagen::output::{Outputs, Written};
 use schemagen::pipeline::{self, Naming, PrismaFromSql};
 use schemagen::Error;
 
@@ -153,7 +154,6 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let schema_path = &settings.schema;
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let result = pipeline::prisma_from_sql(&settings, &mut sources, &mut diags);
@@ -169,32 +169,50 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         eprintln!("warning: {n}");
     }
     if args.stdout {
-        let _ = std::io::stdout().write_all(rendered.text.as_bytes());
+        for (_, text) in rendered.outputs.iter() {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
         return ExitCode::SUCCESS;
     }
     if args.check {
-        let diff = schemagen::output::unified_diff(schema_path, &rendered.previous, &rendered.text);
-        if diff.is_empty() {
-            eprintln!("{} is up to date", schema_path.display());
-            return ExitCode::SUCCESS;
-        }
-        let _ = std::io::stdout().write_all(diff.as_bytes());
-        eprintln!(
-            "{} is out of date: run `schemagen prisma-from-sql` to update it",
-            schema_path.display()
-        );
-        return ExitCode::from(1);
+        return check(&rendered.outputs);
     }
-    match schemagen::output::persist(schema_path, &rendered.text) {
-        Ok(schemagen::output::Written::Changed) => {
-            eprintln!("wrote {}", schema_path.display());
-            ExitCode::SUCCESS
-        }
-        Ok(schemagen::output::Written::Unchanged) => {
-            eprintln!("{} is up to date", schema_path.display());
+    match rendered.outputs.persist() {
+        Ok(written) => {
+            for (path, w) in written {
+                match w {
+                    Written::Changed => eprintln!("wrote {}", path.display()),
+                    Written::Unchanged => eprintln!("{} is up to date", path.display()),
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
+    }
+}
+
+/// `--check`: the diffs on stdout, exit status 1 when a file is out of date.
+fn check(outputs: &Outputs) -> ExitCode {
+    let stale = match outputs.check() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    for (path, _) in outputs.iter() {
+        match stale.iter().find(|s| s.path == path) {
+            None => eprintln!("{} is up to date", path.display()),
+            Some(s) => {
+                let _ = std::io::stdout().write_all(s.diff.as_bytes());
+                eprintln!(
+                    "{} is out of date: run `schemagen prisma-from-sql` to update it",
+                    path.display()
+                );
+            }
+        }
+    }
+    if stale.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

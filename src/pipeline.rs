@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostics, Sources};
 use crate::error::{self, Error, Result};
+use crate::output::Outputs;
 use crate::sql;
 
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
@@ -185,10 +186,8 @@ impl PrismaFromSql {
 /// What [`prisma_from_sql`] produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrismaSchema {
-    /// The new `schema.prisma` text.
-    pub text: String,
-    /// The schema file as it was before (empty when it did not exist).
-    pub previous: String,
+    /// The new `schema.prisma`, at [`PrismaFromSql::schema`]; nothing is written yet.
+    pub outputs: Outputs,
     /// The warnings `prisma db pull` prints for this database, empty when there are none.
     pub warnings: String,
     /// schemagen's own notices, one message each.
@@ -196,7 +195,8 @@ pub struct PrismaSchema {
 }
 
 /// Replays the migrations and renders `schema.prisma` as `prisma db pull` would, keeping what
-/// re-introspection keeps from the existing file.
+/// re-introspection keeps from the existing file. Nothing is written: the caller
+/// [persists](Outputs::persist) or [checks](Outputs::check) the result.
 ///
 /// Problems in the migrations are added to `diags`.
 ///
@@ -232,9 +232,10 @@ pub fn prisma_from_sql(
                 located: e.render(&path.display().to_string()),
             }
         })?;
+    let mut outputs = Outputs::new();
+    outputs.insert(path.clone(), rendered.text);
     Ok(PrismaSchema {
-        text: rendered.text,
-        previous: previous.unwrap_or_default(),
+        outputs,
         warnings: rendered.warnings,
         notices: rendered.notices,
     })
