@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod diagnostics;
+mod diff;
 pub mod emit;
 mod error;
 pub mod output;
