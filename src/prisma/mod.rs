@@ -40,6 +40,7 @@ pub mod config;
 pub mod defaults;
 pub mod describe;
 pub mod dm;
+pub mod lower;
 pub mod names;
 pub mod naming;
 pub mod parse;
