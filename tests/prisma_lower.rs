@@ -45,94 +45,19 @@
 //! *equivalent*, reported apart from *equal*. The lowering writes what Prisma Migrate writes
 //! (`CURRENT_TIMESTAMP`, `ARRAY[…]`, a serial column).
 
+#[path = "prisma_lower/cases.rs"]
+mod cases;
 mod common;
 #[path = "prisma_lower/compare.rs"]
 mod compare;
 
-use std::path::{Path, PathBuf};
-
-use schemagen::catalog::Catalog;
 use schemagen::diagnostics::{Diagnostics, Sources};
 use schemagen::prisma::lower::{lower, LowerOptions};
 use schemagen::prisma::parse::parse_schema;
-use schemagen::prisma::previous::Previous;
-use schemagen::prisma::{render_schema, Naming, PrismaOptions};
-use schemagen::sql::replay::Replayer;
+use schemagen::prisma::{render_schema, PrismaOptions};
 
-use compare::{compare, Report, Scope};
-
-struct Case {
-    name: String,
-    catalog: Catalog,
-    input: String,
-    expected: String,
-    naming: Naming,
-}
-
-fn replay_files(paths: &[PathBuf], base: Catalog) -> Catalog {
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::new();
-    let mut r = Replayer::new(base);
-    for path in paths {
-        let id = sources.add(path.clone(), std::fs::read_to_string(path).unwrap());
-        r.replay_file(&sources, id, &mut diags);
-    }
-    assert!(!diags.has_errors(), "{}", diags.render_short(&sources));
-    r.finish()
-}
-
-fn cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma");
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.join("expected.prisma").exists() && p.join("migration.sql").exists())
-        .collect();
-    fixtures.sort();
-    for d in fixtures {
-        let name = d.file_name().unwrap().to_string_lossy().into_owned();
-        cases.push(Case {
-            naming: if name.starts_with("pascal") {
-                Naming::Pascal
-            } else {
-                Naming::Prisma
-            },
-            catalog: replay_files(
-                &[d.join("migration.sql")],
-                schemagen::supabase::base_catalog(),
-            ),
-            input: std::fs::read_to_string(d.join("input.prisma")).unwrap(),
-            expected: std::fs::read_to_string(d.join("expected.prisma")).unwrap(),
-            name: format!("fixture {name}"),
-        });
-    }
-    for set in common::corpus_sets() {
-        if !set.join("expected.prisma").exists() {
-            continue;
-        }
-        let name = set.file_name().unwrap().to_string_lossy().into_owned();
-        let mut sources = Sources::new();
-        let mut diags = Diagnostics::new();
-        let mut catalog =
-            schemagen::replay_dir(&set.join("migrations"), &mut sources, &mut diags).unwrap();
-        if name == "QuivrHQ__quivr" {
-            // The engine's expectation was made with this file applied too (see
-            // tests/prisma_from_sql.rs).
-            let extra = set.join("migrations/local_20240107152745_ollama.sql");
-            catalog = replay_files(&[extra], catalog);
-        }
-        cases.push(Case {
-            name,
-            catalog,
-            input: std::fs::read_to_string(set.join("expected.input.prisma")).unwrap(),
-            expected: std::fs::read_to_string(set.join("expected.prisma")).unwrap(),
-            naming: Naming::Prisma,
-        });
-    }
-    cases
-}
+use cases::{cases, scope, Case};
+use compare::{compare, Report};
 
 /// Lowers `text` with the replayed catalog as context, and compares.
 fn check(case: &Case, text: &str) -> (Report, Vec<String>) {
@@ -151,16 +76,7 @@ fn check(case: &Case, text: &str) -> (Report, Vec<String>) {
         "{}: lowering is not deterministic",
         case.name
     );
-    let prev = Previous::new(&ast);
-    let mut schemas = prev.schemas();
-    if schemas.is_empty() {
-        schemas.push("public".into());
-    }
-    let scope = Scope {
-        schemas,
-        views: prev.has_preview_feature("views"),
-        relation_mode_prisma: prev.relation_mode_prisma(),
-    };
+    let scope = scope(&ast);
     let mut problems: Vec<String> = diags.iter().map(|d| d.one_line(&sources)).collect();
     // db pull prints a table whose name sanitises to nothing as a block Prisma cannot parse
     // (`model  {`); the comparison leaves such tables out, and only then may the text have

@@ -33,16 +33,16 @@
 //!   the scalar's default native type: `String` → `text`, `DateTime` → `timestamp(3)`,
 //!   `Decimal` → `numeric(65,30)`, …; a list → an array; `Unsupported("…")` → that SQL type);
 //!   `NOT NULL` unless optional or a list. `@ignore`d fields too.
-//! * `@default` → the text `pg_get_expr` prints for it (see [`defaults`]); `autoincrement()` →
+//! * `@default` → the text `pg_get_expr` prints for it (`lower/defaults.rs`; `docs/lowering.md` has the table); `autoincrement()` →
 //!   a serial column: sequence `{table}_{column}_seq` and `nextval('…'::regclass)`;
 //!   client-side defaults and `@updatedAt` → none.
 //! * `@id`/`@@id` → the primary key; `@unique`/`@@unique` → unique constraints (unique indexes
 //!   when they need a predicate or a sort order); `@@index` → indexes (method, sort order,
-//!   operator classes, predicate) — see [`keys`].
+//!   operator classes, predicate) (`lower/keys.rs`).
 //! * relation fields with `fields:`/`references:` → foreign keys (name `map:` or
 //!   `{table}_{columns}_fkey`; actions as written, else `ON DELETE RESTRICT` (required) or
 //!   `SET NULL` (optional) and `ON UPDATE CASCADE`); none with `relationMode = "prisma"`.
-//!   Implicit many-to-many relations → their join table `_{relation}` (see [`relations`]).
+//!   Implicit many-to-many relations → their join table `_{relation}` (`lower/relations.rs`).
 //! * `enum` → an enum type named by `@@map`, labels by `@map`, in order.
 //!
 //! Problems (an unknown type, a field an index names but the model lacks, a default that does
@@ -383,7 +383,8 @@ impl<'a> Lowering<'a> {
             };
             if let Some(attr) = f.attribute("default").filter(|_| !m.is_view) {
                 let list = f.ty.arity == Arity::List;
-                match defaults::default_spec(attr, &scalar, list, &enum_values) {
+                let ty_sql = ty.format(true);
+                match defaults::default_spec(attr, &scalar, list, &ty_sql, &enum_values) {
                     Ok(DefaultSpec::None) => {}
                     Ok(spec) => {
                         let span = self.span(&attr.span);

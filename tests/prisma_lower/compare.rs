@@ -3,6 +3,7 @@
 //! Both catalogs are cut down to [`Object`]s keyed by kind and name. The replayed catalog is
 //! first put the way Prisma sees it (each rule below names what Prisma cannot express); the
 //! lowered one is taken as it is, so every difference that is not on the list is a failure.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,9 @@ pub struct Scope {
     pub views: bool,
     /// `relationMode = "prisma"`: no foreign keys.
     pub relation_mode_prisma: bool,
+    /// Compare sequences too (name, type, owner): only where both sides make them the same
+    /// way (serial columns), not against replayed migrations.
+    pub sequences: bool,
 }
 
 /// One comparable object: its kind, its place and its expressible properties.
@@ -42,6 +46,8 @@ pub enum Object {
     Enum(Vec<String>),
     /// View: column names and types.
     View(Vec<(String, SqlType)>),
+    /// Sequence: type and owning column.
+    Sequence(String, Option<(String, String)>),
 }
 
 /// The result of one comparison.
@@ -102,12 +108,17 @@ pub fn compare(replayed: &Catalog, lowered: &Catalog, scope: &Scope) -> Report {
     report
 }
 
-/// The objects of a lowered catalog, as they are.
+/// The objects of a lowered catalog, as they are but for types put the way Prisma sees them
+/// (the lowering writes `@db.Timetz` as `timetz`, which Prisma does not tell from `timetz(6)`).
 fn objects(c: &Catalog, scope: &Scope) -> Objects {
     let mut out = Objects::new();
     for (sn, s) in &c.schemas {
         for t in s.tables.values() {
-            table_objects(sn, t, &mut out, &|_| true);
+            let mut t = t.clone();
+            for col in &mut t.columns {
+                col.ty = prisma_type(c, &col.ty).0;
+            }
+            table_objects(sn, &t, &mut out, &|_| true);
         }
         for e in s.enums.values() {
             out.insert(
@@ -115,9 +126,15 @@ fn objects(c: &Catalog, scope: &Scope) -> Objects {
                 Object::Enum(e.values.clone()),
             );
         }
+        if scope.sequences {
+            sequence_objects(sn, s, &mut out);
+        }
         if scope.views {
             for v in s.views.values() {
-                let cols = v.columns.iter().map(|c| (c.name.clone(), c.ty.clone()));
+                let cols = v
+                    .columns
+                    .iter()
+                    .map(|col| (col.name.clone(), prisma_type(c, &col.ty).0));
                 out.insert(
                     format!("view {sn}.{}", v.name),
                     Object::View(cols.collect()),
@@ -126,6 +143,15 @@ fn objects(c: &Catalog, scope: &Scope) -> Objects {
         }
     }
     out
+}
+
+fn sequence_objects(sn: &str, s: &schemagen::catalog::Schema, out: &mut Objects) {
+    for q in s.sequences.values() {
+        out.insert(
+            format!("sequence {sn}.{}", q.name),
+            Object::Sequence(q.data_type.clone(), q.owned_by.clone()),
+        );
+    }
 }
 
 fn table_objects(sn: &str, t: &Table, out: &mut Objects, keep_index: &dyn Fn(&Index) -> bool) {
@@ -245,8 +271,14 @@ fn expressible(c: &Catalog, scope: &Scope, report: &mut Report) -> Objects {
                 Object::View(cols.collect()),
             );
         }
+        let sequences = if scope.sequences {
+            sequence_objects(sn, s, &mut out);
+            0
+        } else {
+            s.sequences.len()
+        };
         let counts = [
-            ("sequences (autoincrement() names none)", s.sequences.len()),
+            ("sequences (autoincrement() names none)", sequences),
             ("domains (columns get the base type)", s.domains.len()),
             ("composite types", s.composites.len()),
             ("functions", s.functions.len()),

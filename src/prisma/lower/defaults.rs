@@ -4,7 +4,9 @@
 //! Where Prisma has one spelling for what SQL writes several ways, the lowering writes the one
 //! Supabase migrations use most (the corpus: `now()` 655 times against 58 `CURRENT_TIMESTAMP`,
 //! array literals `'{…}'` 264 times against 4 `ARRAY[…]`); Prisma Migrate itself writes
-//! `CURRENT_TIMESTAMP` and `ARRAY[…]::type[]`, which `db pull` reads back the same way.
+//! `CURRENT_TIMESTAMP` and `ARRAY[…]::type[]`, which `db pull` reads back the same way. A list
+//! with a string holding `'`, `"` or `\` is written as `ARRAY[…]` instead: `db pull` cannot
+//! read such an array literal back, and would show `dbgenerated(…)`.
 //!
 //! | Prisma | SQL | stored (`pg_get_expr`) |
 //! |---|---|---|
@@ -13,6 +15,7 @@
 //! | `42` on `BigInt` | `42` | `'42'::bigint` |
 //! | `ADMIN` on enum `Role` | `'ADMIN'` | `'ADMIN'::"Role"` |
 //! | `["a", "b c"]` on `String[]` | `'{"a","b c"}'` | `'{a,"b c"}'::text[]` |
+//! | `["it's"]` on `String[]` | `ARRAY['it''s']::text[]` | `ARRAY['it''s'::text]` |
 //! | `dbgenerated("gen_random_uuid()")` | `gen_random_uuid()` | `gen_random_uuid()` |
 //! | `autoincrement()` | (serial) | `nextval('t_id_seq'::regclass)` + sequence `t_id_seq` |
 //! | `uuid()`, `cuid()`, `nanoid()`, `ulid()`, `dbgenerated()` | — | no default |
@@ -37,6 +40,7 @@ pub(crate) type EnumValues<'a> = &'a [(String, String)];
 
 /// The database default of a field with `@default` attribute `attr`.
 ///
+/// `ty_sql` is the column type as SQL (`text[]`), the cast of a list written as `ARRAY[…]`;
 /// `enum_values` names the values when the scalar is an enum.
 ///
 /// # Errors
@@ -45,6 +49,7 @@ pub(crate) fn default_spec(
     attr: &Attribute,
     scalar: &Scalar,
     list: bool,
+    ty_sql: &str,
     enum_values: EnumValues<'_>,
 ) -> Result<DefaultSpec, String> {
     let Some(value) = attr.argument_or_positional("value") else {
@@ -60,12 +65,24 @@ pub(crate) fn default_spec(
                 value.to_psl()
             ));
         };
-        let elements: Result<Vec<String>, String> = items
+        let values: Vec<String> = items
             .iter()
-            .map(|i| element(i, scalar, enum_values))
-            .collect();
-        let literal = format!("{{{}}}", elements?.join(","));
-        return Ok(DefaultSpec::Sql(quote(&literal)));
+            .map(|i| literal(i, scalar, enum_values))
+            .collect::<Result<_, _>>()?;
+        let awkward = items
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| s.contains(['\'', '"', '\\'])));
+        if awkward {
+            return Ok(DefaultSpec::Sql(format!(
+                "ARRAY[{}]::{ty_sql}",
+                values.join(", ")
+            )));
+        }
+        let elements: Vec<String> = values.iter().map(|v| element(v)).collect();
+        return Ok(DefaultSpec::Sql(quote(&format!(
+            "{{{}}}",
+            elements.join(",")
+        ))));
     }
     literal(value, scalar, enum_values).map(DefaultSpec::Sql)
 }
@@ -104,17 +121,13 @@ fn quote(s: &str) -> String {
 
 /// One element of an array literal (`{…}`): strings double-quoted with `"` and `\\` escaped,
 /// numbers and booleans as they are.
-fn element(value: &Expr, scalar: &Scalar, enum_values: EnumValues<'_>) -> Result<String, String> {
-    let sql = literal(value, scalar, enum_values)?;
+fn element(sql: &str) -> String {
     match sql.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
         Some(text) => {
             let text = text.replace("''", "'");
-            Ok(format!(
-                "\"{}\"",
-                text.replace('\\', "\\\\").replace('"', "\\\"")
-            ))
+            format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
         }
-        None => Ok(sql),
+        None => sql.to_string(),
     }
 }
 
@@ -201,7 +214,7 @@ mod tests {
         };
         let attr = m.fields[0].attribute("default").unwrap();
         let values = vec![("BLUE_ISH".to_string(), "blue-ish".to_string())];
-        default_spec(attr, &scalar, ty.ends_with("[]"), &values)
+        default_spec(attr, &scalar, ty.ends_with("[]"), "text[]", &values)
     }
 
     fn sql(s: &str) -> Result<DefaultSpec, String> {
@@ -239,8 +252,12 @@ mod tests {
             sql("'{\"blue-ish\",\"blue-ish\"}'")
         );
         assert_eq!(
+            spec("String[]", r#"["a", "b c"]"#, b("String")),
+            sql(r#"'{"a","b c"}'"#)
+        );
+        assert_eq!(
             spec("String[]", r#"["a", "it's \"b\\"]"#, b("String")),
-            sql(r#"'{"a","it''s \"b\\"}'"#)
+            sql(r#"ARRAY['a', 'it''s "b\']::text[]"#)
         );
         assert_eq!(spec("String[]", "[]", b("String")), sql("'{}'"));
         assert_eq!(spec("Int[]", "[1, -2]", b("Int")), sql("'{1,-2}'"));
