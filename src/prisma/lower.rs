@@ -234,13 +234,22 @@ impl<'a> Lowering<'a> {
 
     fn check_schema(&mut self, declared: Option<&String>, span: &std::ops::Range<usize>) {
         let listed = self.prev.schemas();
-        if let Some(s) = declared {
-            if !listed.is_empty() && !listed.contains(s) {
-                self.error(
-                    format!("schema \"{s}\" is not in the datasource's `schemas` list"),
-                    span,
-                );
-            }
+        if listed.is_empty() {
+            return;
+        }
+        match declared {
+            Some(s) if !listed.contains(s) => self.error(
+                format!("schema \"{s}\" is not in the datasource's `schemas` list"),
+                span,
+            ),
+            Some(_) => {}
+            None => self.error(
+                format!(
+                    "`@@schema` is missing: the datasource lists schemas (\"{}\" is assumed)",
+                    self.default_schema
+                ),
+                span,
+            ),
         }
     }
 
@@ -416,7 +425,7 @@ impl<'a> Lowering<'a> {
             .unwrap_or_else(|_| SqlType::in_schema(schema, name))
     }
 
-    /// Index of model `mi`'s column for field `field` (Prisma name).
+    /// The column of model `mi` for scalar field `field` (Prisma name).
     fn column_name(&self, mi: usize, field: &str) -> Option<String> {
         let pm = &self.prev.models[mi];
         let f = pm.fields.iter().find(|f| f.name == field)?;

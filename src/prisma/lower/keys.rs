@@ -59,133 +59,143 @@ pub(crate) fn keys<'a>(
     table: &str,
     problems: &mut Vec<Problem<'a>>,
 ) -> Keys {
+    // Relation fields have no column.
     let db_name = |field: &str| -> Option<String> {
         pm.fields
             .iter()
-            .find(|f| f.name == field)
+            .find(|f| f.name == field && f.related_model.is_none())
             .map(|f| f.database_name().to_string())
     };
-    let mut primary_key = None;
-    let mut indexes = Vec::new();
+    let mut keys = Keys {
+        primary_key: None,
+        uniques: Vec::new(),
+        indexes: Vec::new(),
+    };
     // Field attributes first (`@id`, `@unique`), then block attributes, each in order: the
     // order Prisma Migrate creates them in.
-    for f in &model.fields {
-        for a in &f.attributes {
-            let kind = match a.name.as_str() {
-                "id" => None,
-                "unique" => Some(true),
-                _ => continue,
-            };
-            let Some(column) = db_name(&f.name.name) else {
-                continue;
-            };
-            let map = str_argument(a, "map");
-            let descending = is_desc(a.argument("sort"));
-            match kind {
-                None => {
-                    primary_key = Some(PrimaryKey {
-                        name: map.unwrap_or_else(|| names::primary_key_name(table)),
-                        columns: vec![column],
-                        ..Default::default()
-                    })
-                }
-                Some(_) => indexes.push((
-                    Index {
-                        name: map.unwrap_or_else(|| names::unique_index_name(table, &[&column])),
-                        unique: true,
-                        method: "btree".into(),
-                        keys: vec![key(column, descending, None)],
-                        predicate: where_argument(a, problems),
-                        ..Default::default()
-                    },
-                    a.span.clone(),
-                )),
-            }
-        }
-    }
+    field_keys(model, &db_name, table, &mut keys, problems);
     for a in &model.attributes {
-        let unique = match a.name.as_str() {
-            "id" => {
-                let Some(fields) = key_fields(a, problems) else {
-                    continue;
-                };
-                let Some(columns) = columns(&fields, &db_name, a, problems) else {
-                    continue;
-                };
-                primary_key = Some(PrimaryKey {
-                    name: str_argument(a, "map").unwrap_or_else(|| names::primary_key_name(table)),
-                    columns: columns.into_iter().map(|(c, _)| c).collect(),
-                    ..Default::default()
-                });
-                continue;
-            }
-            "unique" => true,
-            "index" => false,
-            "fulltext" => {
-                problems.push(("`@@fulltext` indexes are MySQL and MongoDB only".into(), a));
-                continue;
-            }
-            _ => continue,
-        };
-        let Some(fields) = key_fields(a, problems) else {
-            continue;
-        };
-        let Some(columns) = columns(&fields, &db_name, a, problems) else {
-            continue;
-        };
-        let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
-        // On `@@index`, `name:` is the legacy spelling of `map:`; on `@@unique` it is the
-        // client's name of the compound key.
-        let map = str_argument(a, "map").or_else(|| {
-            if unique {
-                None
-            } else {
-                str_argument(a, "name")
-            }
-        });
-        let name = map.unwrap_or_else(|| {
-            if unique {
-                names::unique_index_name(table, &names)
-            } else {
-                names::non_unique_index_name(table, &names)
-            }
-        });
-        let method = match a.argument("type") {
-            None => "btree".to_string(),
-            Some(t) => match t.as_path().and_then(method) {
-                Some(m) => m.to_string(),
-                None => {
-                    problems.push((format!("unknown index type `{}`", t.to_psl()), a));
-                    "btree".to_string()
-                }
-            },
-        };
-        let index = Index {
-            name,
-            unique,
-            method,
-            keys: columns
-                .into_iter()
-                .map(|(c, f)| key(c, f.descending, f.ops))
-                .collect(),
-            predicate: where_argument(a, problems),
-            ..Default::default()
-        };
-        indexes.push((index, a.span.clone()));
+        block_key(a, &db_name, table, &mut keys, problems);
     }
     let mut uniques = Vec::new();
-    indexes.retain(|(i, _)| match as_constraint(i) {
+    keys.indexes.retain(|(i, _)| match as_constraint(i) {
         Some(u) => {
             uniques.push(u);
             false
         }
         None => true,
     });
-    Keys {
-        primary_key,
-        uniques,
-        indexes,
+    keys.uniques = uniques;
+    keys
+}
+
+/// `@id` and `@unique` on fields.
+fn field_keys<'a>(
+    model: &'a Model,
+    db_name: &dyn Fn(&str) -> Option<String>,
+    table: &str,
+    keys: &mut Keys,
+    problems: &mut Vec<Problem<'a>>,
+) {
+    for f in &model.fields {
+        for a in &f.attributes {
+            let unique = match a.name.as_str() {
+                "id" => false,
+                "unique" => true,
+                _ => continue,
+            };
+            let Some(column) = db_name(&f.name.name) else {
+                problems.push((format!("`{}` is not a scalar field", f.name.name), a));
+                continue;
+            };
+            let map = str_argument(a, "map");
+            if !unique {
+                keys.primary_key = Some(PrimaryKey {
+                    name: map.unwrap_or_else(|| names::primary_key_name(table)),
+                    columns: vec![column],
+                    ..Default::default()
+                });
+                continue;
+            }
+            let index = Index {
+                name: map.unwrap_or_else(|| names::unique_index_name(table, &[&column])),
+                unique: true,
+                method: "btree".into(),
+                keys: vec![key(column, is_desc(a.argument("sort")), None)],
+                predicate: where_argument(a, problems),
+                ..Default::default()
+            };
+            keys.indexes.push((index, a.span.clone()));
+        }
     }
+}
+
+/// `@@id`, `@@unique` and `@@index`.
+fn block_key<'a>(
+    a: &'a Attribute,
+    db_name: &dyn Fn(&str) -> Option<String>,
+    table: &str,
+    keys: &mut Keys,
+    problems: &mut Vec<Problem<'a>>,
+) {
+    let kind = a.name.as_str();
+    if kind == "fulltext" {
+        problems.push(("`@@fulltext` indexes are MySQL and MongoDB only".into(), a));
+    }
+    if !matches!(kind, "id" | "unique" | "index") {
+        return;
+    }
+    let Some(fields) = key_fields(a, problems) else {
+        return;
+    };
+    let Some(columns) = columns(&fields, db_name, a, problems) else {
+        return;
+    };
+    let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+    let map = str_argument(a, "map");
+    let (unique, name) = match kind {
+        "id" => {
+            keys.primary_key = Some(PrimaryKey {
+                name: map.unwrap_or_else(|| names::primary_key_name(table)),
+                columns: columns.into_iter().map(|(c, _)| c).collect(),
+                ..Default::default()
+            });
+            return;
+        }
+        // On `@@unique`, `name:` is the client's name of the compound key.
+        "unique" => (
+            true,
+            map.unwrap_or_else(|| names::unique_index_name(table, &names)),
+        ),
+        // On `@@index`, `name:` is the legacy spelling of `map:`.
+        _ => (
+            false,
+            map.or_else(|| str_argument(a, "name"))
+                .unwrap_or_else(|| names::non_unique_index_name(table, &names)),
+        ),
+    };
+    let method = match a.argument("type") {
+        None => "btree".to_string(),
+        Some(t) => match t.as_path().and_then(method) {
+            Some(m) => m.to_string(),
+            None => {
+                problems.push((format!("unknown index type `{}`", t.to_psl()), a));
+                "btree".to_string()
+            }
+        },
+    };
+    let index = Index {
+        name,
+        unique,
+        method,
+        keys: columns
+            .into_iter()
+            .map(|(c, f)| key(c, f.descending, f.ops))
+            .collect(),
+        predicate: where_argument(a, problems),
+        ..Default::default()
+    };
+    keys.indexes.push((index, a.span.clone()));
 }
 
 fn key(column: String, descending: bool, opclass: Option<String>) -> IndexKey {
@@ -301,7 +311,10 @@ fn columns<'a>(
                 },
             )),
             None => {
-                problems.push((format!("the model has no field `{}`", f.field), a));
+                problems.push((
+                    format!("`{}` is not a scalar field of the model", f.field),
+                    a,
+                ));
                 return None;
             }
         }

@@ -173,7 +173,7 @@ fn mistakes_are_reported_where_they_are() {
         "schema.prisma:2:14: error: `\"x\"` is not a value of Int",
         "schema.prisma:3:6: error: type `Nope` is neither a scalar type, an enum nor a model",
         "schema.prisma:4:13: error: native type `Integer` is not a PostgreSQL type of `String`",
-        "schema.prisma:8:3: error: the model has no field `missing`",
+        "schema.prisma:8:3: error: `missing` is not a scalar field of the model",
         "schema.prisma:9:3: error: `where:` takes `raw(\"…\")`, not `e`",
     ] {
         assert!(joined.contains(want), "{want}\nin:\n{joined}");
@@ -201,6 +201,8 @@ fn nothing_panics_on_broken_relations() {
         "model A {\n  x Int\n  y Int\n  bs B[]\n\n  @@id([x, y])\n}\nmodel B {\n  id Int @id\n  as A[]\n}\n",
         "model A {\n  id Int @id @default(dbgenerated(\"(\"))\n}\n",
         "model A {\n  id String @id @default(autoincrement())\n}\n",
+        "datasource db {\n  provider = \"postgresql\"\n  schemas = [\"a\"]\n}\nmodel A {\n  id Int @id\n}\n",
+        "datasource db {\n  provider = \"postgresql\"\n  schemas = [\"a\"]\n}\nenum E {\n  X\n  @@schema(\"b\")\n}\n",
     ] {
         let (ast, _) = parse_schema(text);
         let mut sources = Sources::new();
