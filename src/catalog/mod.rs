@@ -11,6 +11,7 @@
 //! Map keys sort by bytes, which is the order Postgres's `name` type sorts in (C collation).
 
 mod names;
+pub mod opclasses;
 pub mod text;
 mod types;
 

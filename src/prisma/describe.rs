@@ -755,12 +755,15 @@ fn indexes(t: &Table, described: &Tbl) -> (Vec<Idx>, Vec<String>) {
                 column,
                 desc: *desc,
                 non_default_nulls: btree && r.kind != IndexKind::Primary && *nulls_first != *desc,
-                ops: opclass.filter(|_| with_ops).map(|o| {
+                ops: opclass.filter(|_| with_ops).and_then(|o| {
                     let name = opclass_name(o);
-                    match managed_ops(&name) {
+                    if crate::catalog::opclasses::is_default_opclass(r.method, &name) {
+                        return None;
+                    }
+                    Some(match managed_ops(&name) {
                         Some(m) => Ops::Managed(m),
                         None => Ops::Raw(name),
-                    }
+                    })
                 }),
             });
         }

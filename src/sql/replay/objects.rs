@@ -411,6 +411,15 @@ impl Replayer {
             Some(IndexType::Bloom) => "bloom".into(),
             Some(IndexType::Custom(id)) => fold(id),
         };
+        // A default class named explicitly is the same as none (pg_index keeps only the oid).
+        for k in &mut keys {
+            if k.opclass
+                .as_deref()
+                .is_some_and(|o| crate::catalog::opclasses::is_default_opclass(&method, o))
+            {
+                k.opclass = None;
+            }
+        }
         let index = Index {
             name,
             unique: ci.unique,
