@@ -15,6 +15,7 @@ trap '"$HERE/oracle/pg.sh" stop "$DIR"' EXIT
 PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres)
 for e in $EXTENSIONS; do "${PSQL[@]}" -c "CREATE EXTENSION \"$e\"" >/dev/null; done
 
+generate() {
 cat <<HDR
 //! The default operator classes of PostgreSQL 15 (\`pg_opclass.opcdefault\`), per index access
 //! method, for the built-in types and the contrib extensions that define operator classes:
@@ -66,3 +67,6 @@ mod tests {
     }
 }
 FTR
+}
+# Formatted as `cargo fmt` formats it, so that regenerating gives the checked-in file.
+generate | rustfmt --edition 2021
