@@ -1087,6 +1087,9 @@ impl Replayer {
                     }
                 }
             }
+            AlterViewOperation::AlterColumn { column_name, op } => {
+                self.alter_view_column(&schema, &n, &fold(column_name), op)?;
+            }
             AlterViewOperation::As { query, columns, .. } => {
                 let names: Vec<String> = columns.iter().map(fold).collect();
                 let old = &self.catalog.schemas[&schema].views[&n];
@@ -1100,6 +1103,47 @@ impl Replayer {
             _ => {}
         }
         Ok(Outcome::Understood)
+    }
+
+    /// `ALTER VIEW v ALTER COLUMN c SET DEFAULT e | DROP DEFAULT` (also spelt `ALTER TABLE`):
+    /// the default INSERTs through the view use. Other column changes are refused on a view.
+    pub(crate) fn alter_view_column(
+        &mut self,
+        schema: &str,
+        view: &str,
+        col: &str,
+        op: &sqlparser::ast::AlterColumnOperation,
+    ) -> R<()> {
+        use sqlparser::ast::AlterColumnOperation as Op;
+        let Some(v) = self.catalog.schemas[schema].views.get(view) else {
+            return Err(undefined_relation(Some(schema), view));
+        };
+        let Some(column) = v.columns.iter().find(|c| c.name == col) else {
+            return Err(ReplayError::new(
+                SqlState::UndefinedColumn,
+                format!("column \"{col}\" of relation \"{view}\" does not exist"),
+            ));
+        };
+        let default = match op {
+            Op::SetDefault { value } => {
+                stored_default(value, &column.ty, &self.table_ctx(schema, view, &v.columns))
+            }
+            Op::DropDefault => None,
+            _ => {
+                return Err(ReplayError::new(
+                    SqlState::InvalidDefinition,
+                    format!("\"{view}\" is not a table"),
+                ))
+            }
+        };
+        let v = self
+            .catalog
+            .view_mut(schema, view)
+            .ok_or_else(|| undefined_relation(Some(schema), view))?;
+        if let Some(c) = v.columns.iter_mut().find(|c| c.name == col) {
+            c.default = default;
+        }
+        Ok(())
     }
 
     /// `ALTER VIEW v RENAME COLUMN old TO new` (also spelt `ALTER TABLE`).

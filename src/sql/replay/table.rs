@@ -961,6 +961,11 @@ impl Replayer {
                     )?;
                 }
             }
+            if let AlterTableOperation::AlterColumn { column_name, op } = op {
+                if self.catalog.schemas[&s].views.contains_key(name) {
+                    self.alter_view_column(&s, name, &fold(column_name), op)?;
+                }
+            }
             if let AlterTableOperation::RenameTable { table_name } = op {
                 let new = match table_name {
                     RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
