@@ -441,6 +441,11 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
 fn resolve_domain(catalog: &Catalog, ty: &SqlType) -> (SqlType, bool) {
     let mut current = ty.clone();
     let mut not_null = false;
+    // An array of a domain is its own type (`_email`) to information_schema: the engine shows
+    // it as `Unsupported("_email")[]`.
+    if ty.is_array() {
+        return (current, false);
+    }
     for _ in 0..16 {
         let Some(d) = catalog
             .schemas
@@ -450,10 +455,7 @@ fn resolve_domain(catalog: &Catalog, ty: &SqlType) -> (SqlType, bool) {
             break;
         };
         not_null |= d.not_null;
-        let dims = current.array_dims;
         current = d.base.clone();
-        // An array of a domain is an array of its base type.
-        current.array_dims = current.array_dims.max(dims);
     }
     (current, not_null)
 }
