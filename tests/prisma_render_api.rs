@@ -148,3 +148,75 @@ fn a_reference_into_an_unlisted_schema_is_left_out_with_a_notice() {
         assert!(notice.contains(part), "{notice}");
     }
 }
+
+/// Replays SQL text on the Supabase base catalog.
+fn replay_sql(sql: &str) -> Catalog {
+    let mut sources = schemagen::diagnostics::Sources::new();
+    let mut diags = schemagen::diagnostics::Diagnostics::new();
+    let id = sources.add("names.sql", sql.to_string());
+    let mut r = schemagen::sql::replay::Replayer::new(schemagen::sql::supabase::base_catalog());
+    r.replay_file(&sources, id, &mut diags);
+    assert!(!diags.has_errors(), "{}", diags.render_short(&sources));
+    r.finish()
+}
+
+/// Names with line breaks and other control characters never become schema text: a
+/// commented-out field or enum value shows them escaped (`db pull` writes them raw, so a newline
+/// ends the comment and the rest of the name becomes a line of schema), and schemagen reads its
+/// own output back to the same text (also `model  {`, what `db pull` writes for a table whose
+/// name sanitises to nothing, and relation fields without a name).
+#[test]
+fn names_never_become_schema_text_and_the_output_reads_back() {
+    let catalog = replay_sql(
+        "create table t (id int primary key, \"1\n}\" text, \"2\r\n3\" int, \"\t\" int, \"4\u{1}\" int, \"new\nline\" text);\n\
+         create type e as enum ('ok', '1\n}', '\u{7f}', 'a\nb');\n\
+         create table uses_e (id int primary key, v e default '1\n}');\n\
+         create table \"\u{1}\" (id int primary key);\n\
+         create table \"ä\" (id int primary key);\n\
+         create table \"ö\" (id int primary key, other int references \"ä\" (id));\n\
+         create table \"}\n\" (id int primary key);\n\
+         create view v as select id, \"1\n}\" from t;\n",
+    );
+    let previous = "generator client {\n  provider        = \"prisma-client\"\n  previewFeatures = [\"views\"]\n}\n\ndatasource db {\n  provider = \"postgresql\"\n}\n";
+    let opts = PrismaOptions::default();
+    let first = render_schema(&catalog, Some(previous), &opts).expect("renders");
+    let text = &first.text;
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a raw control character in:\n{text}"
+    );
+    for line in text.lines() {
+        let t = line.trim();
+        assert!(
+            t.is_empty()
+                || t == "}"
+                || t.starts_with("//")
+                || t.starts_with('@')
+                || t.contains(' ')
+                || t.ends_with("[]")
+                || t.ends_with('?')
+                || t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "a line that is not schema: {line:?}\n{text}"
+        );
+    }
+    assert!(
+        text.contains("  // 1\\n} String? @map(\"1\\n}\")\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  // 2\\r\\n3 Int? @map(\"2\\r\\n3\")\n"),
+        "{text}"
+    );
+    assert!(text.contains("  // \\t Int? @map(\"\\t\")\n"), "{text}");
+    assert!(text.contains("  // 1\\n} @map(\"1\\n}\")\n"), "{text}");
+    assert!(text.contains("  // \\u007f @map(\"\\u007f\")\n"), "{text}");
+    assert!(
+        text.contains("  new_line String? @map(\"new\\nline\")\n"),
+        "{text}"
+    );
+    // The output parses and is a fixed point.
+    let (_, errors) = schemagen::prisma::parse::parse_schema(text);
+    assert!(errors.is_empty(), "{errors:?}\n{text}");
+    let second = render_schema(&catalog, Some(text), &opts).expect("reads its own output");
+    assert_eq!(second.text, first.text);
+}

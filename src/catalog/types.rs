@@ -127,6 +127,9 @@ impl SqlType {
                 "bpchar" if mods.is_empty() => "bpchar".to_string(),
                 "bpchar" => format!("character{}", paren(mods)),
                 "varbit" => format!("bit varying{}", paren(mods)),
+                // bit with typmod -1 is not BIT (which means BIT(1)): quoted, as format_type
+                // prints it.
+                "bit" if mods.is_empty() => "\"bit\"".to_string(),
                 "bit" => format!("bit{}", paren(mods)),
                 "numeric" => format!("numeric{}", paren(mods)),
                 "timestamp" => format!("timestamp{} without time zone", paren(mods)),

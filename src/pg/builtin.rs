@@ -2,6 +2,7 @@
 //! the extensions Supabase projects use add ([`extensions`]).
 
 pub(crate) mod extensions;
+pub mod opclasses;
 pub(crate) mod pg_data;
 
 use std::collections::HashMap;

@@ -135,22 +135,57 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The rest of the current line after optional whitespace must be empty or a comment.
-    fn end_of_line(&mut self) -> PResult<()> {
+    /// The rest of the current line after optional whitespace must be empty or one comment
+    /// (`trailing_comment`); returns the documentation that comment adds (`/// x`, `/* x */`).
+    fn end_of_line(&mut self) -> PResult<Option<String>> {
         self.skip_ws();
-        if self.rest().starts_with("//") {
-            while !self.at_eof() && !self.at_newline() {
-                self.bump();
-            }
-        }
+        let doc = if self.starts_comment() {
+            self.comment_item(self.pos)?
+        } else {
+            None
+        };
+        self.skip_ws();
         if self.at_eof() || self.eat_newline() {
-            Ok(())
+            Ok(doc)
         } else {
             self.fail(format!(
                 "unexpected `{}`",
                 self.rest().chars().take(20).collect::<String>().trim_end()
             ))
         }
+    }
+
+    fn starts_comment(&self) -> bool {
+        self.rest().starts_with("//") || self.rest().starts_with("/*")
+    }
+
+    /// One comment at the current position (`///`, `//` or `/* */`); `raw_start` is where the
+    /// grammar's match begins (leading whitespace included when the comment is not the first of
+    /// its block). Returns its documentation text, as psl's parser reads it: `///` lines from the
+    /// first non-blank character, `/* */` comments as their matched text without the first two
+    /// and last two characters, trimmed (so leading whitespace shifts the cut), `//` nothing.
+    fn comment_item(&mut self, raw_start: usize) -> PResult<Option<String>> {
+        if self.eat("/*") {
+            match self.rest().find("*/") {
+                Some(i) => self.pos += i + 2,
+                None => {
+                    self.pos -= 2;
+                    return self.fail("this comment is not closed with `*/`");
+                }
+            }
+            let raw = &self.src[raw_start..self.pos];
+            let inner = raw.get(2..raw.len() - 2).unwrap_or_default();
+            return Ok(Some(inner.trim().to_string()));
+        }
+        let doc = self.eat("///");
+        if !doc {
+            self.eat("//");
+        }
+        let start = self.pos;
+        while !self.at_eof() && !self.at_newline() {
+            self.bump();
+        }
+        Ok(doc.then(|| self.src[start..self.pos].trim_start().to_string()))
     }
 
     fn ident(&mut self) -> PResult<Ident> {
@@ -188,22 +223,24 @@ impl<'a> Parser<'a> {
         let mut tops = Vec::new();
         let mut pending_docs: Option<String> = None;
         loop {
-            // Blank lines make a preceding comment block free-floating.
             let line_start = self.pos;
             self.skip_ws();
             if self.at_eof() {
                 break;
             }
             if self.eat_newline() {
-                pending_docs = None;
                 continue;
             }
-            if self.rest().starts_with("//") {
+            if self.starts_comment() {
+                // psl keeps a comment block for the next model or enum only when that block
+                // follows directly; configuration blocks do not take it (it then documents the
+                // next model or enum, even after empty lines).
                 let docs = self.comment_block();
-                pending_docs = docs;
+                if self.next_is_block() {
+                    pending_docs = docs;
+                }
                 continue;
             }
-            let docs = pending_docs.take();
             let keyword_start = self.pos;
             let Ok(keyword) = self.ident() else {
                 self.report(
@@ -214,9 +251,11 @@ impl<'a> Parser<'a> {
                 continue;
             };
             let result = match keyword.name.as_str() {
-                "model" | "view" | "type" => self.model_block(&keyword.name, docs, line_start),
-                "enum" => self.enum_block(docs, line_start),
-                "generator" | "datasource" => self.config_block(&keyword.name, docs, line_start),
+                "model" | "view" | "type" => {
+                    self.model_block(&keyword.name, pending_docs.take(), line_start)
+                }
+                "enum" => self.enum_block(pending_docs.take(), line_start),
+                "generator" | "datasource" => self.config_block(&keyword.name, line_start),
                 _ => {
                     self.report(
                         keyword_start,
@@ -253,37 +292,59 @@ impl<'a> Parser<'a> {
         self.skip_line();
     }
 
-    /// Consecutive comment lines; returns the `///` lines joined (None when there are none).
+    /// A `comment_block`: comments, each followed by at most one line break; returns the
+    /// documentation lines joined (None when there are none). An empty line ends the block. The
+    /// caller has skipped the whitespace before the first comment.
     fn comment_block(&mut self) -> Option<String> {
         let mut docs: Vec<String> = Vec::new();
+        let mut first = true;
         loop {
             let save = self.pos;
             self.skip_ws();
-            if self.rest().starts_with("///") {
-                self.pos += 3;
-                let start = self.pos;
-                while !self.at_eof() && !self.at_newline() {
-                    self.bump();
-                }
-                docs.push(self.src[start..self.pos].trim_start().to_string());
-                self.eat_newline();
-            } else if self.rest().starts_with("//") {
-                while !self.at_eof() && !self.at_newline() {
-                    self.bump();
-                }
-                self.eat_newline();
-            } else {
+            if !self.starts_comment() {
                 self.pos = save;
                 break;
             }
+            let raw_start = if first { self.pos } else { save };
+            first = false;
+            match self.comment_item(raw_start) {
+                Ok(Some(d)) => docs.push(d),
+                Ok(None) => {}
+                Err(f) => {
+                    self.report(f.pos, f.message);
+                    self.skip_line();
+                    break;
+                }
+            }
+            self.eat_newline();
         }
         (!docs.is_empty()).then(|| docs.join("\n"))
+    }
+
+    /// Whether the next line (after blanks on it) opens a block a top-level comment documents.
+    fn next_is_block(&self) -> bool {
+        let rest = self.rest().trim_start_matches([' ', '\t']);
+        ["model", "view", "type", "enum", "generator", "datasource"]
+            .iter()
+            .any(|k| {
+                rest.strip_prefix(k)
+                    .is_some_and(|r| r.starts_with([' ', '\t']))
+            })
     }
 
     /// `name {` and the rest of that line; returns the name.
     fn block_open(&mut self) -> PResult<Ident> {
         self.skip_ws();
-        let name = self.ident()?;
+        // `db pull` writes `model  {` for a table whose name sanitises to nothing (`ä`); psl
+        // cannot read that back, schemagen can (the block's `@@map` names the table).
+        let name = if self.peek() == Some('{') {
+            Ident {
+                name: String::new(),
+                span: self.pos..self.pos,
+            }
+        } else {
+            self.ident()?
+        };
         self.skip_ws();
         if !self.eat("{") {
             return self.fail("expected `{`");
@@ -317,14 +378,15 @@ impl<'a> Parser<'a> {
         while !self.at_eof() {
             self.skip_ws();
             if self.eat("}") {
+                // What follows on the line belongs to the top level (`}/// doc` documents the
+                // next block).
                 closed = true;
-                let _ = self.end_of_line();
                 break;
             }
             if self.eat_newline() {
                 continue;
             }
-            if self.rest().starts_with("//") {
+            if self.starts_comment() {
                 pending_docs = self.comment_block();
                 continue;
             }
@@ -368,8 +430,23 @@ impl<'a> Parser<'a> {
     }
 
     fn field(&mut self, start: usize, docs: Option<String>) -> PResult<Field> {
-        let name = self.ident()?;
+        let mut name = self.ident()?;
+        // `db pull` writes a relation field whose name sanitised to nothing as its type alone
+        // (`other[]`, `other?`, `other @relation(…)`); read it as a field without a name.
+        let after = self.pos;
         self.skip_ws();
+        let nameless = matches!(self.rest().as_bytes().first(), Some(b'@') | None)
+            || self.at_newline()
+            || self.starts_comment()
+            || self.rest().starts_with("[]") && after == self.pos
+            || self.rest().starts_with('?') && after == self.pos;
+        if nameless {
+            self.pos = name.span.start;
+            name = Ident {
+                name: String::new(),
+                span: name.span.start..name.span.start,
+            };
+        }
         // Prisma 1 legacy `name: Type`.
         if self.eat(":") {
             self.skip_ws();
@@ -390,12 +467,12 @@ impl<'a> Parser<'a> {
             }
         }
         let end = self.pos;
-        self.end_of_line()?;
+        let trailing = self.end_of_line()?;
         Ok(Field {
             name,
             ty,
             attributes,
-            documentation: docs,
+            documentation: join_docs(docs, trailing),
             span: start..end,
         })
     }
@@ -633,14 +710,15 @@ impl<'a> Parser<'a> {
         while !self.at_eof() {
             self.skip_ws();
             if self.eat("}") {
+                // What follows on the line belongs to the top level (`}/// doc` documents the
+                // next block).
                 closed = true;
-                let _ = self.end_of_line();
                 break;
             }
             if self.eat_newline() {
                 continue;
             }
-            if self.rest().starts_with("//") {
+            if self.starts_comment() {
                 pending_docs = self.comment_block();
                 continue;
             }
@@ -667,11 +745,11 @@ impl<'a> Parser<'a> {
                         }
                     }
                     let end = self.pos;
-                    self.end_of_line()?;
+                    let trailing = self.end_of_line()?;
                     values.push(EnumValue {
                         name,
                         attributes: attrs,
-                        documentation: pending_docs.take(),
+                        documentation: join_docs(pending_docs.take(), trailing),
                         span: line_start..end,
                     });
                     Ok(())
@@ -695,7 +773,7 @@ impl<'a> Parser<'a> {
         }))
     }
 
-    fn config_block(&mut self, keyword: &str, docs: Option<String>, start: usize) -> Option<Top> {
+    fn config_block(&mut self, keyword: &str, start: usize) -> Option<Top> {
         let name = match self.block_open() {
             Ok(n) => n,
             Err(f) => {
@@ -705,19 +783,20 @@ impl<'a> Parser<'a> {
             }
         };
         let mut properties = Vec::new();
+        let mut docs = None;
         let mut closed = false;
         while !self.at_eof() {
             self.skip_ws();
             if self.eat("}") {
                 closed = true;
-                let _ = self.end_of_line();
                 break;
             }
             if self.eat_newline() {
                 continue;
             }
-            if self.rest().starts_with("//") {
-                self.comment_block();
+            if self.starts_comment() {
+                // The last comment block inside a configuration block documents it.
+                docs = self.comment_block();
                 continue;
             }
             let line_start = self.pos;
@@ -760,6 +839,14 @@ impl<'a> Parser<'a> {
         } else {
             Top::Datasource(block)
         })
+    }
+}
+
+/// A leading comment block and a trailing comment, as psl joins them.
+fn join_docs(leading: Option<String>, trailing: Option<String>) -> Option<String> {
+    match (leading, trailing) {
+        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+        (a, None) | (None, a) => a,
     }
 }
 

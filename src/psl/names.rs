@@ -61,6 +61,10 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "yield",
 ];
 
+/// The documentation the engine gives a field it comments out because its name has no ASCII
+/// letter.
+pub const COMMENTED_OUT_FIELD_DOC: &str = "This field was commented out because of an invalid name. Please provide a valid one that matches [a-zA-Z][a-zA-Z0-9_]*";
+
 /// Whether `name` is reserved for a model, view or enum.
 pub fn is_reserved_type_name(name: &str) -> bool {
     RESERVED_TYPE_NAMES.contains(&name)

@@ -382,7 +382,7 @@ fn resolve_model(m: &Model, model_index: &HashMap<&str, usize>) -> PModel {
             updated_at: f.attribute("updatedAt").is_some(),
             ignored: f.attribute("ignore").is_some(),
             default_function,
-            documentation: f.documentation.clone(),
+            documentation: field_docs(f.documentation.as_deref()),
             relation: f.attribute("relation").cloned(),
         });
     }
@@ -537,4 +537,17 @@ fn pair_m2m(models: &[PModel]) -> Vec<PM2m> {
         }
     }
     out
+}
+
+/// A field's documentation, without the engine's note on a commented-out field: in the file
+/// that note and the commented-out line form one comment block with the next field's
+/// documentation, so psl hands it to that field, and `db pull` then adds one more copy of it on
+/// every run. Dropping it keeps a second run from changing the file.
+fn field_docs(doc: Option<&str>) -> Option<String> {
+    let doc = doc?;
+    let lines: Vec<&str> = doc
+        .split('\n')
+        .filter(|l| *l != super::names::COMMENTED_OUT_FIELD_DOC)
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }

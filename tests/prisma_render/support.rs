@@ -88,9 +88,16 @@ pub fn compare(expected: &str, actual: &str) -> BlockReport {
         whole_identical: expected == actual,
         ..Default::default()
     };
-    for e in &exp {
+    // Blocks of the same key (duplicate names the engine leaves, `model public__` twice) pair
+    // up in order.
+    let nth = |list: &[SchemaBlock], i: usize| -> usize {
+        list[..i].iter().filter(|b| b.key == list[i].key).count()
+    };
+    let find = |key: &str, n: usize| act.iter().filter(|a| a.key == key).nth(n);
+    for (i, e) in exp.iter().enumerate() {
+        let n = nth(&exp, i);
         if !e.is_data() {
-            if let Some(a) = act.iter().find(|a| a.key == e.key) {
+            if let Some(a) = find(&e.key, n) {
                 if a.text != e.text {
                     r.mismatches.push((e.key.clone(), diff(&e.text, &a.text)));
                 }
@@ -100,7 +107,7 @@ pub fn compare(expected: &str, actual: &str) -> BlockReport {
             continue;
         }
         r.total += 1;
-        match act.iter().find(|a| a.key == e.key) {
+        match find(&e.key, n) {
             Some(a) if a.text == e.text => r.identical += 1,
             Some(a) => r.mismatches.push((e.key.clone(), diff(&e.text, &a.text))),
             None => r
@@ -108,8 +115,9 @@ pub fn compare(expected: &str, actual: &str) -> BlockReport {
                 .push((e.key.clone(), "missing from the output".into())),
         }
     }
-    for a in &act {
-        if !exp.iter().any(|e| e.key == a.key) {
+    for (i, a) in act.iter().enumerate() {
+        let n = nth(&act, i);
+        if exp.iter().filter(|e| e.key == a.key).nth(n).is_none() {
             r.mismatches
                 .push((a.key.clone(), format!("not expected:\n{}", a.text)));
         }

@@ -10,7 +10,8 @@
 //! * one datasource: `provider`, `relationMode`, `schemas` (sorted, deduplicated); other keys
 //!   (`extensions`, URLs) are not written (Prisma 7 keeps connection URLs in `prisma.config.ts`
 //!   and no longer lists extensions);
-//! * documentation and comments on these blocks are dropped.
+//! * comments before these blocks are dropped; the last comment block inside one becomes its
+//!   documentation (psl's parser), printed as `///` lines before the block.
 
 use super::dm::{ConfigBlock, ConfigLine};
 use crate::psl::ast::{ConfigBlock as AstBlock, Expr};
@@ -122,6 +123,13 @@ fn config_value(e: &Expr) -> String {
     }
 }
 
+fn doc_lines(b: &AstBlock) -> Vec<String> {
+    b.documentation
+        .as_deref()
+        .map(|d| d.split('\n').map(String::from).collect())
+        .unwrap_or_default()
+}
+
 fn generator(g: &AstBlock, add_partial: bool) -> ConfigBlock {
     let mut lines = Vec::new();
     let get = |k: &str| g.property(k);
@@ -186,6 +194,7 @@ fn generator(g: &AstBlock, add_partial: bool) -> ConfigBlock {
     ConfigBlock {
         keyword: "generator",
         name: g.name.name.clone(),
+        docs: doc_lines(g),
         lines,
     }
 }
@@ -225,6 +234,7 @@ fn datasource(d: &AstBlock) -> ConfigBlock {
     ConfigBlock {
         keyword: "datasource",
         name: d.name.name.clone(),
+        docs: doc_lines(d),
         lines,
     }
 }
@@ -275,6 +285,7 @@ pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {
         out.push(ConfigBlock {
             keyword: "generator",
             name: "client".into(),
+            docs: Vec::new(),
             lines,
         });
     }
@@ -283,6 +294,7 @@ pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {
         None => out.push(ConfigBlock {
             keyword: "datasource",
             name: "db".into(),
+            docs: Vec::new(),
             lines: vec![ConfigLine {
                 key: "provider".into(),
                 value: "\"postgresql\"".into(),

@@ -25,8 +25,12 @@ pub enum DbDefault {
 /// A literal default value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// A string (also JSON text).
+    /// A string (also a JSON default's text).
     Str(String),
+    /// An element of a JSON array literal (`'{"{}"}'::jsonb[]`): the engine keeps only the
+    /// string elements of a list whose first element is a string or JSON, so a list of these
+    /// prints as `[]`.
+    Json(String),
     /// An integer.
     Int(i64),
     /// A decimal number, as the engine's `BigDecimal` prints it.
@@ -665,7 +669,8 @@ fn parse_literal(s: &str, family: &Family) -> Option<Value> {
             }
             Some(Value::Float(big_decimal_display(sign, i, f)))
         }
-        Family::String | Family::Json => Some(Value::Str(s.to_string())),
+        Family::String => Some(Value::Str(s.to_string())),
+        Family::Json => Some(Value::Json(s.to_string())),
         Family::Boolean => {
             if s.eq_ignore_ascii_case("t") || s.eq_ignore_ascii_case("true") {
                 Some(Value::Bool(true))

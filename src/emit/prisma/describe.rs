@@ -414,6 +414,11 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
 fn resolve_domain(catalog: &Catalog, ty: &SqlType) -> (SqlType, bool) {
     let mut current = ty.clone();
     let mut not_null = false;
+    // An array of a domain is its own type (`_email`) to information_schema: the engine shows
+    // it as `Unsupported("_email")[]`.
+    if ty.is_array() {
+        return (current, false);
+    }
     for _ in 0..16 {
         let Some(d) = catalog
             .schemas
@@ -423,10 +428,7 @@ fn resolve_domain(catalog: &Catalog, ty: &SqlType) -> (SqlType, bool) {
             break;
         };
         not_null |= d.not_null;
-        let dims = current.array_dims;
         current = d.base.clone();
-        // An array of a domain is an array of its base type.
-        current.array_dims = current.array_dims.max(dims);
     }
     (current, not_null)
 }
@@ -659,12 +661,15 @@ fn indexes(t: &Table, described: &Tbl) -> (Vec<Idx>, Vec<String>) {
                 column,
                 desc: *desc,
                 non_default_nulls: btree && r.kind != IndexKind::Primary && *nulls_first != *desc,
-                ops: opclass.filter(|_| with_ops).map(|o| {
+                ops: opclass.filter(|_| with_ops).and_then(|o| {
                     let name = opclass_name(o);
-                    match managed_ops(&name) {
+                    if crate::pg::builtin::opclasses::is_default_opclass(r.method, &name) {
+                        return None;
+                    }
+                    Some(match managed_ops(&name) {
                         Some(m) => Ops::Managed(m),
                         None => Ops::Raw(name),
-                    }
+                    })
                 }),
             });
         }

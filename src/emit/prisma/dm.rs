@@ -73,6 +73,8 @@ pub struct ConfigBlock {
     pub keyword: &'static str,
     /// Block name.
     pub name: String,
+    /// `///` documentation (lines): psl takes the last comment block inside the block.
+    pub docs: Vec<String>,
     /// Lines in order.
     pub lines: Vec<ConfigLine>,
 }

@@ -67,6 +67,8 @@ enum Row {
     Cols(Vec<String>),
     /// A comment line (`/// x`, `// x`).
     Comment(String),
+    /// A line reformat cannot parse: copied as it is, outside the table.
+    Verbatim(String),
     /// An empty line.
     Blank,
 }
@@ -77,6 +79,25 @@ fn doc_line(d: &str) -> String {
     } else {
         format!("/// {d}")
     }
+}
+
+/// A `// ` comment line holding generated text (a commented-out field, enum value or model):
+/// ASCII control characters are escaped as in a string literal (`\n`, `\t`, `\u0001`), so
+/// that a name with a line break cannot end the comment and turn the rest into schema text.
+/// (`db pull` writes them raw; its output then no longer parses.)
+fn comment_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 3);
+    out.push_str("// ");
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Lays out a table of rows with `indent` spaces.
@@ -107,7 +128,7 @@ fn render_table(rows: &[Row], indent: usize, out: &mut Vec<String>) {
     for (row, cols) in rows.iter().zip(&trimmed) {
         match row {
             Row::Blank => out.push(String::new()),
-            Row::Comment(c) => out.push(format!("{pad}{c}")),
+            Row::Comment(c) | Row::Verbatim(c) => out.push(format!("{pad}{c}")),
             Row::Cols(_) => {
                 let cols = cols.as_ref().expect("columns");
                 let mut line = pad.clone();
@@ -156,8 +177,11 @@ fn raw_block_lines(b: &Block) -> Vec<String> {
     out.push(format!("{} {} {{", b.kind.keyword(), b.name));
     for l in &b.lines {
         out.extend(l.docs.iter().map(|d| doc_line(d)));
-        let prefix = if l.commented_out { "// " } else { "" };
-        out.push(format!("{prefix}{}", plain_line(l)));
+        out.push(if l.commented_out {
+            comment_line(&plain_line(l))
+        } else {
+            plain_line(l)
+        });
     }
     out.extend(b.attributes.iter().cloned());
     out.push("}".into());
@@ -171,12 +195,12 @@ fn block_lines(b: &Block) -> Vec<String> {
     let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
     let kw = b.kind.keyword();
     if b.commented_out {
-        out.push(format!("// {kw} {} {{", b.name));
+        out.push(comment_line(&format!("{kw} {} {{", b.name)));
         for l in &b.lines {
-            out.push(format!("// {}", plain_line(l)));
+            out.push(comment_line(&plain_line(l)));
         }
         for a in &b.attributes {
-            out.push(format!("// {a}"));
+            out.push(comment_line(a));
         }
         out.push("// }".into());
         return out;
@@ -189,7 +213,11 @@ fn block_lines(b: &Block) -> Vec<String> {
             rows.push(Row::Comment(doc_line(d)));
         }
         if l.commented_out {
-            rows.push(Row::Comment(format!("// {}", plain_line(l))));
+            rows.push(Row::Comment(comment_line(&plain_line(l))));
+        } else if l.name.is_empty() {
+            // A field whose name sanitised to nothing (a relation to a table named `ä`): psl's
+            // reformatter cannot parse the line and copies it, trimmed, outside the table.
+            rows.push(Row::Verbatim(plain_line(l).trim_start().to_string()));
         } else if is_enum {
             rows.push(Row::Cols(vec![l.name.clone(), l.attributes.concat()]));
         } else {
@@ -237,7 +265,8 @@ fn block_lines(b: &Block) -> Vec<String> {
 }
 
 fn config_lines(c: &ConfigBlock) -> Vec<String> {
-    let mut out = vec![format!("{} {} {{", c.keyword, c.name)];
+    let mut out: Vec<String> = c.docs.iter().map(|d| doc_line(d)).collect();
+    out.push(format!("{} {} {{", c.keyword, c.name));
     let rows: Vec<Row> = c
         .lines
         .iter()

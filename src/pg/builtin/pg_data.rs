@@ -63,6 +63,8 @@ nummultirange|R|f|m\n\
 numrange|R|f|r\n\
 oid|N|t|b\n\
 path|G|f|b\n\
+pg_lsn|U|f|b\n\
+pg_snapshot|U|f|b\n\
 point|G|f|b\n\
 polygon|G|f|b\n\
 record|P|f|p\n\

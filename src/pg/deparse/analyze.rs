@@ -341,6 +341,24 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 value: Some(if *b { "true" } else { "false" }.into()),
             },
             Value::Null => Node::null(),
+            // Bit-string constants (`B'1010'`, `X'AF'`) are of type bit.
+            Value::SingleQuotedByteStringLiteral(s) | Value::HexStringLiteral(s) => {
+                let bits = match v {
+                    Value::HexStringLiteral(_) => consts::hex_bits(s),
+                    _ => consts::binary_bits(s),
+                };
+                match bits {
+                    Some(b) => Node::Const {
+                        ty: Ty::b("bit"),
+                        typmod: Vec::new(),
+                        value: Some(b),
+                    },
+                    None => Node::Raw {
+                        text: v.to_string(),
+                        ty: Ty::unknown(),
+                    },
+                }
+            }
             other => Node::Raw {
                 text: other.to_string(),
                 ty: Ty::unknown(),

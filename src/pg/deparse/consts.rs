@@ -7,6 +7,10 @@ use super::ExprContext;
 
 mod datetime;
 mod json;
+mod ranges;
+mod text_io;
+
+pub(crate) use text_io::{binary_bits, hex_bits};
 
 /// The output text of `text` read by the input function of `ty` (`None` when it is not a valid
 /// value of the type).
@@ -19,6 +23,9 @@ pub(crate) fn normalize(ctx: &ExprContext<'_>, text: &str, ty: &Ty) -> Option<St
         return normalize(ctx, text, &base);
     }
     if ty.schema != "pg_catalog" {
+        if ty.name == "hstore" {
+            return text_io::normalize_hstore(text);
+        }
         return Some(text.to_string());
     }
     match ty.name.as_str() {
@@ -39,6 +46,28 @@ pub(crate) fn normalize(ctx: &ExprContext<'_>, text: &str, ty: &Ty) -> Option<St
         "regclass" => Some(ctx.regclass_out(text)),
         "jsonpath" => Some(normalize_jsonpath(text)),
         "inet" => Some(normalize_inet(text)),
+        "cidr" => text_io::normalize_cidr(text),
+        "tsvector" => text_io::normalize_tsvector(text),
+        // `pg_lsn_out`: upper-case hexadecimal halves without leading zeros.
+        "pg_lsn" => {
+            let (hi, lo) = text.trim().split_once('/')?;
+            let hi = u32::from_str_radix(hi, 16).ok()?;
+            let lo = u32::from_str_radix(lo, 16).ok()?;
+            Some(format!("{hi:X}/{lo:X}"))
+        }
+        "point" | "box" | "lseg" | "circle" => ranges::normalize_geometry(&ty.name, text),
+        n if ranges::range_subtype(n).is_some() => {
+            ranges::normalize_range(ctx, text, ranges::range_subtype(n)?)
+        }
+        "money" => text_io::normalize_money(text),
+        "macaddr" => text_io::normalize_macaddr(text, false),
+        "macaddr8" => text_io::normalize_macaddr(text, true),
+        // `bit_in`: a leading `b`/`x` selects binary or hexadecimal digits.
+        "bit" | "varbit" => match text.as_bytes().first() {
+            Some(b'x' | b'X') => hex_bits(&text[1..]),
+            Some(b'b' | b'B') => binary_bits(&text[1..]),
+            _ => binary_bits(text),
+        },
         _ => Some(text.to_string()),
     }
 }

@@ -411,6 +411,15 @@ impl Replayer {
             Some(IndexType::Bloom) => "bloom".into(),
             Some(IndexType::Custom(id)) => fold(id),
         };
+        // A default class named explicitly is the same as none (pg_index keeps only the oid).
+        for k in &mut keys {
+            if k.opclass
+                .as_deref()
+                .is_some_and(|o| crate::pg::builtin::opclasses::is_default_opclass(&method, o))
+            {
+                k.opclass = None;
+            }
+        }
         let index = Index {
             name,
             unique: ci.unique,
@@ -1078,6 +1087,9 @@ impl Replayer {
                     }
                 }
             }
+            AlterViewOperation::AlterColumn { column_name, op } => {
+                self.alter_view_column(&schema, &n, &fold(column_name), op)?;
+            }
             AlterViewOperation::As { query, columns, .. } => {
                 let names: Vec<String> = columns.iter().map(fold).collect();
                 let old = &self.catalog.schemas[&schema].views[&n];
@@ -1091,6 +1103,47 @@ impl Replayer {
             _ => {}
         }
         Ok(Outcome::Understood)
+    }
+
+    /// `ALTER VIEW v ALTER COLUMN c SET DEFAULT e | DROP DEFAULT` (also spelt `ALTER TABLE`):
+    /// the default INSERTs through the view use. Other column changes are refused on a view.
+    pub(crate) fn alter_view_column(
+        &mut self,
+        schema: &str,
+        view: &str,
+        col: &str,
+        op: &sqlparser::ast::AlterColumnOperation,
+    ) -> R<()> {
+        use sqlparser::ast::AlterColumnOperation as Op;
+        let Some(v) = self.catalog.schemas[schema].views.get(view) else {
+            return Err(undefined_relation(Some(schema), view));
+        };
+        let Some(column) = v.columns.iter().find(|c| c.name == col) else {
+            return Err(ReplayError::new(
+                SqlState::UndefinedColumn,
+                format!("column \"{col}\" of relation \"{view}\" does not exist"),
+            ));
+        };
+        let default = match op {
+            Op::SetDefault { value } => {
+                stored_default(value, &column.ty, &self.table_ctx(schema, view, &v.columns))
+            }
+            Op::DropDefault => None,
+            _ => {
+                return Err(ReplayError::new(
+                    SqlState::InvalidDefinition,
+                    format!("\"{view}\" is not a table"),
+                ))
+            }
+        };
+        let v = self
+            .catalog
+            .view_mut(schema, view)
+            .ok_or_else(|| undefined_relation(Some(schema), view))?;
+        if let Some(c) = v.columns.iter_mut().find(|c| c.name == col) {
+            c.default = default;
+        }
+        Ok(())
     }
 
     /// `ALTER VIEW v RENAME COLUMN old TO new` (also spelt `ALTER TABLE`).

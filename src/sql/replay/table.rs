@@ -961,6 +961,11 @@ impl Replayer {
                     )?;
                 }
             }
+            if let AlterTableOperation::AlterColumn { column_name, op } = op {
+                if self.catalog.schemas[&s].views.contains_key(name) {
+                    self.alter_view_column(&s, name, &fold(column_name), op)?;
+                }
+            }
             if let AlterTableOperation::RenameTable { table_name } = op {
                 let new = match table_name {
                     RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
@@ -1626,37 +1631,53 @@ fn has_unique_on(t: &Table, cols: &[String]) -> bool {
         })
 }
 
-/// Postgres drops an index constraint identical to an earlier one in the same command.
-fn dedupe_keys(keys: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
+/// Postgres drops an index constraint identical to an earlier one in the same command
+/// (`transformIndexConstraints`): the primary key goes first, a later identical key is merged
+/// into it (`UNIQUE PRIMARY KEY`), and a merged key that had no name takes the duplicate's, so
+/// `id uuid PRIMARY KEY, CONSTRAINT t_id2_key UNIQUE (id)` is one primary key named `t_id2_key`.
+fn dedupe_keys(mut keys: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
+    fn same(a: &PendingConstraint, b: &PendingConstraint) -> bool {
+        match (a, b) {
+            (
+                PendingConstraint::Key {
+                    columns: c1,
+                    include: i1,
+                    nulls_not_distinct: n1,
+                    deferrable: d1,
+                    ..
+                },
+                PendingConstraint::Key {
+                    columns: c2,
+                    include: i2,
+                    nulls_not_distinct: n2,
+                    deferrable: d2,
+                    ..
+                },
+            ) => c1 == c2 && i1 == i2 && n1 == n2 && d1 == d2,
+            _ => false,
+        }
+    }
     let mut out: Vec<PendingConstraint> = Vec::new();
+    if let Some(p) = keys
+        .iter()
+        .position(|k| matches!(k, PendingConstraint::Key { primary: true, .. }))
+    {
+        out.push(keys.remove(p));
+    }
     for k in keys {
-        if let PendingConstraint::Key {
-            primary,
-            columns,
-            include,
-            nulls_not_distinct,
-            deferrable,
-            name,
-        } = &k
-        {
-            let dup = out.iter_mut().find(|o| {
-                matches!(o, PendingConstraint::Key { columns: c, include: i, nulls_not_distinct: n, deferrable: d, .. }
-                    if c == columns && i == include && n == nulls_not_distinct && d == deferrable)
-            });
-            if let Some(PendingConstraint::Key {
-                primary: p,
-                name: prior_name,
-                ..
-            }) = dup
+        if let Some(prior) = out.iter_mut().find(|o| same(o, &k)) {
+            if let (
+                PendingConstraint::Key {
+                    name: prior_name, ..
+                },
+                PendingConstraint::Key { name, .. },
+            ) = (prior, &k)
             {
-                if *primary {
-                    *p = true;
-                    if prior_name.is_none() {
-                        *prior_name = name.clone();
-                    }
+                if prior_name.is_none() {
+                    prior_name.clone_from(name);
                 }
-                continue;
             }
+            continue;
         }
         out.push(k);
     }

@@ -625,16 +625,21 @@ fn dbgenerated(s: &str) -> String {
 
 fn render_value(v: &Value) -> String {
     match v {
-        Value::Str(s) => string_literal(s),
+        Value::Str(s) | Value::Json(s) => string_literal(s),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Enum(e) => e.clone(),
         Value::Bytes(b) => format!("\"{}\"", base64(b)),
+        // The engine's `DefaultKind::StringList` keeps `as_string()` values only.
         Value::List(items) => format!(
             "[{}]",
             items
                 .iter()
+                .filter(
+                    |v| !(matches!(items.first(), Some(Value::Str(_) | Value::Json(_)))
+                        && matches!(v, Value::Json(_)))
+                )
                 .map(render_value)
                 .collect::<Vec<_>>()
                 .join(", ")

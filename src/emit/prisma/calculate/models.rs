@@ -466,7 +466,7 @@ impl<'a> Calc<'a> {
         }
         let commented_out = names::sanitize(&col.name).is_empty();
         if commented_out {
-            docs.push("This field was commented out because of an invalid name. Please provide a valid one that matches [a-zA-Z][a-zA-Z0-9_]*".into());
+            docs.push(names::COMMENTED_OUT_FIELD_DOC.into());
         }
         Line {
             docs,
