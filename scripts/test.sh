@@ -58,6 +58,10 @@ else
 fi
 
 if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ]; then
+  command -v npm >/dev/null || {
+    echo "scripts/test.sh: the Prisma oracle needs Node.js >= 20 and npm; install them first" >&2
+    exit 1
+  }
   npm ci --prefix oracle --no-audit --no-fund --loglevel=error
 fi
 

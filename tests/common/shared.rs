@@ -46,7 +46,7 @@ pub fn required() -> bool {
 
 fn describe(what: &str) -> String {
     let name = match what {
-        CORPUS => "the corpus of migration histories",
+        CORPUS => "the migration corpus",
         PRELUDE => "the Supabase prelude",
         EXTENSIONS => "the extension stand-ins",
         _ => "a file",
@@ -84,9 +84,8 @@ pub fn require(test: &str, needs: &[&str]) -> Option<PathBuf> {
         );
     }
     let line = format!(
-        "SKIPPED {name}: needs {described}, and there is no shared folder \
-         ({SHARED_VAR} is unset and no ancestor of the repository holds shared/); \
-         set {SHARED_VAR}=/path/to/shared to run it"
+        "SKIPPED {name}: needs {described}; no shared folder beside the repository and \
+         {SHARED_VAR} unset: set {SHARED_VAR}=/path/to/shared to run it"
     );
     if required() {
         panic!("{line} [{REQUIRE_VAR}=1: a skip is a failure]");
