@@ -5,9 +5,13 @@
 //!
 //! `cargo bench --bench prisma`
 
-#[allow(unused_imports)]
+#[path = "../tests/common/apply.rs"]
+mod apply;
 #[path = "../tests/common/pg.rs"]
 mod pg;
+// `../shared` or `$SCHEMAGEN_SHARED`; without it the corpus figure and the engine's are skipped.
+#[path = "../tests/common/shared.rs"]
+mod shared;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,6 +56,7 @@ fn engine(dir: &Path, input: &Path) -> Option<Duration> {
         .join("oracle/node_modules/@prisma/schema-engine-wasm")
         .exists()
         || !pg::pg_bin().join("initdb").exists()
+        || shared::require("db pull time", &[shared::PRELUDE]).is_none()
     {
         return None;
     }
@@ -92,7 +97,7 @@ fn report(label: &str, dir: &Path, input: &Path) {
             )
         })
         .unwrap_or_else(|| {
-            "not measured (needs PostgreSQL 15 and `npm ci --prefix oracle`)".into()
+            "not measured (needs PostgreSQL 15, `npm ci --prefix oracle` and the shared folder's Supabase prelude)".into()
         });
     println!(
         "{label}: schemagen prisma-from-sql {:.1} ms ({:.1} ms of it rendering), {blocks} blocks; prisma db pull (real engine): {engine}",
@@ -102,14 +107,12 @@ fn report(label: &str, dir: &Path, input: &Path) {
 }
 
 fn main() {
-    let shared = pg::shared_dir();
     // Largest corpus set (by migration bytes) that has an engine expectation.
+    let corpus = shared::require("corpus figure", &[shared::CORPUS])
+        .map(|d| d.join(shared::CORPUS))
+        .unwrap_or_default();
     let mut best: Option<(u64, PathBuf)> = None;
-    for e in std::fs::read_dir(shared.join("corpus"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
+    for e in std::fs::read_dir(corpus).into_iter().flatten().flatten() {
         let set = e.path();
         if !set.join("expected.prisma").exists() {
             continue;

@@ -13,18 +13,13 @@ use std::time::{Duration, Instant};
 
 use schemagen::diagnostics::{Diagnostics, Sources};
 
+// `../shared` or `$SCHEMAGEN_SHARED`; without it the corpus figures are skipped with one line.
+#[path = "../tests/common/shared.rs"]
+mod shared;
+
 // The allocator the `schemagen` binary uses (src/main.rs), so the figures are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn shared_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .map(|a| a.join("shared"))
-        .find(|d| d.join("corpus").is_dir())
-        .unwrap_or_else(|| root.join("../shared"))
-}
 
 fn measure(label: &str, dir: &Path, runs: usize) {
     let mut best = Duration::MAX;
@@ -77,7 +72,11 @@ fn synthetic(tables: u32, files: u32) -> tempfile::TempDir {
 
 fn main() {
     // The largest corpus set by bytes.
-    let corpus = shared_dir().join("corpus");
+    // Without the shared folder (one SKIPPED line; a failure under SCHEMAGEN_REQUIRE_SHARED=1)
+    // the corpus folder is empty and only the synthetic figures are printed.
+    let corpus = shared::require("corpus figures", &[shared::CORPUS])
+        .map(|d| d.join(shared::CORPUS))
+        .unwrap_or_default();
     let mut largest: Option<(u64, PathBuf)> = None;
     if let Ok(entries) = std::fs::read_dir(&corpus) {
         for e in entries.flatten() {

@@ -14,9 +14,12 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SHARED=${SCHEMAGEN_SHARED:-$(cd "$HERE/../.." && pwd)/shared}
-[[ -d $SHARED ]] || SHARED=/work/shared
+SHARED=$("$HERE/../scripts/shared-dir.sh") || SHARED=""
 CORPUS=$SHARED/corpus
+if [[ -z $SHARED || ! -d $CORPUS ]]; then
+  echo "check-corpus.sh: needs the corpus of migration histories (shared/corpus), not found; set SCHEMAGEN_SHARED=/path/to/shared" >&2
+  exit 2
+fi
 
 sets=("$@")
 if ((${#sets[@]} == 0)); then

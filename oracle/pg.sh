@@ -4,6 +4,7 @@
 #   oracle/pg.sh start            -> prints "DIR PORT" (cluster in DIR, listening on 127.0.0.1:PORT)
 #   oracle/pg.sh stop DIR         -> stops it and removes DIR
 #   oracle/pg.sh newdb DIR NAME   -> creates database NAME and loads the Supabase prelude into it
+#                                    (from ../shared or $SCHEMAGEN_SHARED; PRELUDE=FILE overrides)
 #   oracle/pg.sh apply DIR NAME SETDIR
 #                                 -> applies SETDIR/migrations/*.sql (filename order, one psql
 #                                    session per file, ON_ERROR_STOP) to database NAME; files the
@@ -11,7 +12,9 @@
 #                                    With STRIP_EXTENSIONS=1, line-leading CREATE/ALTER/COMMENT ON
 #                                    EXTENSION statements for the extensions a stock PostgreSQL lacks
 #                                    (pg_graphql, pgjwt, pgsodium, supabase_vault, pg_net, pg_cron,
-#                                    http, pg_jsonschema, wrappers, vector, pgmq) are commented out.
+#                                    http, pg_jsonschema, wrappers, vector, pgmq, pg_tle, hypopg,
+#                                    index_advisor, plpgsql_check) are commented out, unless the
+#                                    server offers them (the stand-ins scripts/test.sh installs).
 #
 # initdb refuses to run as root, so as root everything runs as the `postgres` system user.
 # Trust auth, loopback only, fsync off: for tests only. Override the binaries with PG_BIN.
@@ -19,9 +22,10 @@ set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SHARED=${SCHEMAGEN_SHARED:-$(cd "$HERE/../.." && pwd)/shared}
-[[ -d $SHARED ]] || SHARED=/work/shared
-PRELUDE=${PRELUDE:-$SHARED/supabase/prelude.sql}
+# The prelude comes from the shared reference folder: $SCHEMAGEN_SHARED, else ../shared beside
+# the repository (scripts/shared-dir.sh); PRELUDE=FILE overrides it.
+SHARED=$("$HERE/../scripts/shared-dir.sh") || SHARED=""
+PRELUDE=${PRELUDE:-${SHARED:+$SHARED/supabase/prelude.sql}}
 
 as_pg() {
   if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -60,17 +64,27 @@ case ${1:-} in
     ;;
   newdb)
     dir=${2:?}; db=${3:?}
+    [[ -n $PRELUDE && -f $PRELUDE ]] || {
+      echo "pg.sh newdb: needs the Supabase prelude (shared/supabase/prelude.sql), not found${PRELUDE:+ at $PRELUDE}; set SCHEMAGEN_SHARED=/path/to/shared (or PRELUDE=FILE)" >&2
+      exit 1
+    }
     psql_ "$dir" postgres -c "CREATE DATABASE \"$db\""
     psql_ "$dir" "$db" -f "$PRELUDE" >/dev/null 2>"$dir/prelude-$db.log" \
       || { cat "$dir/prelude-$db.log" >&2; exit 1; }
     ;;
   apply)
     dir=${2:?}; db=${3:?}; set=${4:?}
-    ext='"?(pg_graphql|pgjwt|pgsodium|supabase_vault|pg_net|pg_cron|http|pg_jsonschema|wrappers|vector|pgmq)"?'
+    avail=" $(psql_ "$dir" "$db" -Atc "select string_agg(name, ' ') from pg_available_extensions") "
+    missing=()
+    for e in pg_graphql pgjwt pgsodium supabase_vault pg_net pg_cron http pg_jsonschema wrappers \
+        vector pgmq pg_tle hypopg index_advisor plpgsql_check; do
+      [[ $avail == *" $e "* ]] || missing+=("$e")
+    done
+    ext="\"?($(IFS='|'; echo "${missing[*]}"))\"?"
     for f in "$set"/migrations/*.sql; do
       base=$(basename "$f")
       [[ $base =~ ^[0-9]+_.*\.sql$ ]] || { echo "skip $base (the Supabase CLI would skip it)" >&2; continue; }
-      if [[ ${STRIP_EXTENSIONS:-0} == 1 ]]; then
+      if [[ ${STRIP_EXTENSIONS:-0} == 1 && ${#missing[@]} -gt 0 ]]; then
         mkdir -p "$dir/stripped"
         sed -E "s/^([[:space:]]*(CREATE|ALTER) EXTENSION (IF NOT EXISTS )?$ext([[:space:];]|$))/-- \1/I;
                 s/^([[:space:]]*COMMENT ON EXTENSION $ext([[:space:]]|$))/-- \1/I" "$f" >"$dir/stripped/$base"
@@ -81,7 +95,7 @@ case ${1:-} in
     done
     ;;
   *)
-    sed -n '2,19p' "$0" >&2
+    sed -n '2,20p' "$0" >&2
     exit 2
     ;;
 esac

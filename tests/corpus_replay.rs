@@ -5,13 +5,20 @@
 
 mod common;
 
+use common::shared::{self, CORPUS};
 use schemagen::diagnostics::{Diagnostics, Sources};
 use schemagen::sql::replay::Replayer;
 
 #[test]
 fn every_corpus_set_replays_without_panics_and_with_located_diagnostics() {
+    let Some(shared_dir) = shared::require(
+        "every_corpus_set_replays_without_panics_and_with_located_diagnostics",
+        &[CORPUS],
+    ) else {
+        return;
+    };
     let mut total_not_understood = 0;
-    for set in common::corpus_sets() {
+    for set in shared::corpus_sets(&shared_dir) {
         let name = set.file_name().unwrap().to_string_lossy().into_owned();
         let mut sources = Sources::new();
         let mut diags = Diagnostics::new();
@@ -57,8 +64,11 @@ fn every_corpus_set_replays_without_panics_and_with_located_diagnostics() {
 
 #[test]
 fn truncated_corpus_files_never_panic() {
+    let Some(shared_dir) = shared::require("truncated_corpus_files_never_panic", &[CORPUS]) else {
+        return;
+    };
     let mut runs = 0;
-    for set in common::corpus_sets() {
+    for set in shared::corpus_sets(&shared_dir) {
         let mut files: Vec<_> = std::fs::read_dir(set.join("migrations"))
             .unwrap()
             .filter_map(|e| e.ok())
@@ -86,6 +96,9 @@ fn truncated_corpus_files_never_panic() {
 /// statement would be reported as "internal error", which fails this test too).
 #[test]
 fn mutated_corpus_files_never_panic() {
+    let Some(shared_dir) = shared::require("mutated_corpus_files_never_panic", &[CORPUS]) else {
+        return;
+    };
     let mut seed: u64 = 0x5eed_5eed;
     let mut next = move |n: usize| {
         seed ^= seed << 13;
@@ -94,7 +107,7 @@ fn mutated_corpus_files_never_panic() {
         (seed % n.max(1) as u64) as usize
     };
     let mut runs = 0;
-    for set in common::corpus_sets() {
+    for set in shared::corpus_sets(&shared_dir) {
         let mut files: Vec<_> = std::fs::read_dir(set.join("migrations"))
             .unwrap()
             .filter_map(|e| e.ok())

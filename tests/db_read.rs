@@ -571,6 +571,9 @@ fn functions_collapse_and_extension_members_are_left_out() {
     assert_eq!(ext.schema, "app");
     assert_eq!(c.extensions["plpgsql"].schema, "pg_catalog");
     assert_eq!(c.extensions.len(), 2);
+    // A schema and a composite type made members of pg_trgm in the fixture.
+    assert!(c.schema("ext_member").is_none());
+    assert!(!app.composites.contains_key("ext_member_row"));
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::pg::{apply_migration_set, shared_dir, PgCluster};
+use common::shared::{self, CORPUS, PRELUDE};
 use schemagen::catalog::{Catalog, CheckConstraint};
 use schemagen::db::read_catalog;
 
@@ -62,6 +63,10 @@ fn read_set(set: &str) -> Catalog {
 
 #[test]
 fn defaults_and_predicates_match_prismas_text() {
+    let test = "defaults_and_predicates_match_prismas_text";
+    if shared::require(test, &[PRELUDE, CORPUS]).is_none() {
+        return;
+    }
     for set in SETS {
         let expected = std::fs::read_to_string(
             shared_dir()
@@ -117,6 +122,9 @@ fn psl_strings_unescape() {
 
 #[test]
 fn prelude_database_has_auth_users() {
+    if shared::require("prelude_database_has_auth_users", &[PRELUDE]).is_none() {
+        return;
+    }
     let db = PgCluster::shared().create_database("db_read_prelude");
     db.load_prelude();
     db.psql(

@@ -10,6 +10,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
+use common::shared::{self, CORPUS};
 use schemagen::catalog::Catalog;
 use schemagen::diagnostics::{Diagnostics, Sources};
 use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
@@ -187,8 +188,12 @@ fn run(cases: Vec<Case>, min_rate: f64, min_warnings: usize) {
 
 #[test]
 fn corpus_sets_render_like_the_engine_offline() {
+    let Some(shared_dir) = shared::require("corpus_sets_render_like_the_engine_offline", &[CORPUS])
+    else {
+        return;
+    };
     let mut cases = Vec::new();
-    for set in common::corpus_sets() {
+    for set in shared::corpus_sets(&shared_dir) {
         let expected = set.join("expected.prisma");
         if !expected.exists() {
             continue;

@@ -6,20 +6,25 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::apply::first_error;
 use common::compare::{compare, Comparison};
 use common::pg::{apply_migration_set, PgCluster};
+use common::shared::{self, CORPUS, PRELUDE};
 use schemagen::diagnostics::{Diagnostics, Sources};
 
 /// Applies `dir` to a fresh database and compares. `Err` when Postgres itself rejects the set.
-fn check_set(name: &str, dir: &Path) -> Result<Comparison, String> {
+/// Also returns the notes of the application (files that apply only statement by statement).
+fn check_set(name: &str, dir: &Path) -> (Result<Comparison, String>, Vec<String>) {
     let db = PgCluster::shared().create_supabase_database(name);
     let outcome = apply_migration_set(&db, dir);
+    let notes = outcome.notes(name);
     if let Some((file, msg)) = outcome.failure {
-        return Err(format!(
+        let err = format!(
             "does not apply to PostgreSQL: {}: {}",
             file.file_name().unwrap().to_string_lossy(),
-            msg.lines().next().unwrap_or("")
-        ));
+            first_error(&msg)
+        );
+        return (Err(err), notes);
     }
     let live = schemagen::db::read_catalog(&mut db.client()).expect("read catalog");
     let mut sources = Sources::new();
@@ -31,20 +36,22 @@ fn check_set(name: &str, dir: &Path) -> Result<Comparison, String> {
             diags.render_short(&sources)
         );
     }
-    Ok(compare(&live, &replayed, &|_| true))
+    (Ok(compare(&live, &replayed, &|_| true)), notes)
 }
 
 fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     let mut total = Comparison::default();
     let mut lines = Vec::new();
-    let results: Vec<(String, Result<Comparison, String>)> = std::thread::scope(|s| {
+    type Checked = (String, (Result<Comparison, String>, Vec<String>));
+    let results: Vec<Checked> = std::thread::scope(|s| {
         let handles: Vec<_> = sets
             .iter()
             .map(|(name, dir)| s.spawn(move || (name.clone(), check_set(name, dir))))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    for (name, r) in results {
+    for (name, (r, notes)) in results {
+        lines.extend(notes);
         match r {
             Ok(c) => {
                 lines.push(format!(
@@ -64,7 +71,11 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
 
 #[test]
 fn corpus_sets_replay_like_postgres() {
-    let sets: Vec<(String, PathBuf)> = common::corpus_sets()
+    let test = "corpus_sets_replay_like_postgres";
+    let Some(shared_dir) = shared::require(test, &[PRELUDE, CORPUS]) else {
+        return;
+    };
+    let sets: Vec<(String, PathBuf)> = shared::corpus_sets(&shared_dir)
         .into_iter()
         .map(|p| {
             (
@@ -91,6 +102,9 @@ fn corpus_sets_replay_like_postgres() {
 
 #[test]
 fn focused_fixtures_replay_like_postgres() {
+    if shared::require("focused_fixtures_replay_like_postgres", &[PRELUDE]).is_none() {
+        return;
+    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay");
     let mut sets: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap()

@@ -1,20 +1,15 @@
 //! Shared test support.
 #![allow(dead_code)]
 
+pub mod apply;
 pub mod compare;
 pub mod pg;
+pub mod shared;
 
 use std::path::PathBuf;
 
-/// The corpus sets in `../shared/corpus`, sorted.
+/// The corpus sets of the shared folder, sorted (call `shared::require(…, shared::CORPUS)`
+/// first: this panics when there is no shared folder).
 pub fn corpus_sets() -> Vec<PathBuf> {
-    let dir = pg::shared_dir().join("corpus");
-    let mut sets: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.join("migrations").is_dir())
-        .collect();
-    sets.sort();
-    sets
+    shared::corpus_sets(&pg::shared_dir())
 }

@@ -2,15 +2,23 @@
 //!
 //! `PgCluster::shared()` starts one cluster per test binary (initdb into a temp dir, trust auth,
 //! loopback only) and stops it when the process exits. Each test makes its own database with
-//! `create_database`, so tests can run in parallel. Nothing is skipped: if PostgreSQL 15 is not
-//! installed the tests fail and say so.
+//! `create_database`, so tests can run in parallel. If PostgreSQL 15 is not installed the tests
+//! fail and say so (`scripts/test.sh` installs it). The Supabase prelude comes from the shared
+//! folder: tests that load it call `shared::require(…, shared::PRELUDE)` first (see
+//! `shared.rs`).
 
-#![allow(dead_code, unsafe_code)]
+#![allow(dead_code, unsafe_code, unused_imports)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
+
+// Re-exported: tests import these from `common::pg`.
+pub use super::apply::{
+    apply_migration_set, comment_out_unavailable_extensions, SetOutcome, UNAVAILABLE_EXTENSIONS,
+};
+use super::shared;
 
 /// Where Debian's PostgreSQL 15 server binaries live (override with `SCHEMAGEN_PG_BIN`).
 pub fn pg_bin() -> PathBuf {
@@ -21,22 +29,13 @@ pub fn pg_bin() -> PathBuf {
 
 /// The Supabase prelude shipped in the shared folder.
 pub fn prelude_path() -> PathBuf {
-    shared_dir().join("supabase/prelude.sql")
+    shared_dir().join(shared::PRELUDE)
 }
 
-/// The shared reference folder: `$SCHEMAGEN_SHARED`, else the first `shared/` holding
-/// `supabase/prelude.sql` in an ancestor of the project root (`../shared` for the main checkout,
-/// `../../shared` for a worktree under `wt/`).
+/// The shared reference folder (see `shared.rs`), or `../shared` when there is none (reading
+/// from it then fails). Tests call `shared::require` first, which skips them cleanly.
 pub fn shared_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SCHEMAGEN_SHARED") {
-        return PathBuf::from(dir);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .map(|a| a.join("shared"))
-        .find(|d| d.join("supabase/prelude.sql").exists())
-        .unwrap_or_else(|| root.join("../shared"))
+    shared::shared_dir().unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
 /// A running cluster.
@@ -298,11 +297,34 @@ impl Db {
         self.psql_file(f.path())
     }
 
+    /// Runs SQL text through `psql`, in one transaction or (`single_transaction == false`)
+    /// statement by statement, stopping at the first error; psql's error output names the text
+    /// `label` (e.g. the migration's file name) instead of a temp file.
+    pub fn psql_labelled(
+        &self,
+        sql: &str,
+        label: &str,
+        single_transaction: bool,
+    ) -> Result<(), String> {
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut f, sql.as_bytes()).expect("write sql");
+        self.run_psql(f.path(), single_transaction)
+            .map_err(|e| e.replace(&f.path().display().to_string(), label))
+    }
+
     /// Runs a SQL file through `psql -1 -v ON_ERROR_STOP=1` (how the Supabase CLI applies a
     /// migration: one transaction per file).
     pub fn psql_file(&self, path: &Path) -> Result<(), String> {
-        let out = Command::new("psql")
-            .args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1"])
+        self.run_psql(path, true)
+    }
+
+    fn run_psql(&self, path: &Path, single_transaction: bool) -> Result<(), String> {
+        let mut cmd = Command::new("psql");
+        cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1"]);
+        if single_transaction {
+            cmd.arg("-1");
+        }
+        let out = cmd
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
             .args(["-U", "postgres", "-d", &self.name])
             .arg("-f")
@@ -324,189 +346,13 @@ impl Db {
     pub fn load_prelude(&self) {
         static PRELUDE: Mutex<()> = Mutex::new(());
         let _guard = PRELUDE.lock().unwrap_or_else(|e| e.into_inner());
-        self.psql_file(&prelude_path())
+        let path = prelude_path();
+        assert!(
+            path.is_file(),
+            "{} not found: call shared::require(…, shared::PRELUDE) first, or set SCHEMAGEN_SHARED",
+            path.display()
+        );
+        self.psql_file(&path)
             .unwrap_or_else(|e| panic!("prelude failed: {e}"));
     }
-}
-
-/// Extensions the prelude cannot provide (not PostgreSQL contrib modules).
-pub const UNAVAILABLE_EXTENSIONS: &[&str] = &[
-    "pg_graphql",
-    "pgjwt",
-    "pgsodium",
-    "supabase_vault",
-    "pg_net",
-    "pg_cron",
-    "http",
-    "pg_jsonschema",
-    "wrappers",
-    "vector",
-    "pgmq",
-];
-
-/// Comments out line-leading `CREATE|ALTER EXTENSION [IF NOT EXISTS] "name" …;` and
-/// `COMMENT ON EXTENSION "name" …;` statements for extensions this machine cannot install,
-/// keeping line numbers. Returns the text and the names commented out.
-pub fn comment_out_unavailable_extensions(sql: &str) -> (String, Vec<String>) {
-    let mut out = String::with_capacity(sql.len());
-    let mut names = Vec::new();
-    let mut in_stmt = false;
-    for line in sql.split_inclusive('\n') {
-        let lower = line.trim_start().to_ascii_lowercase();
-        let starts = [
-            "create extension",
-            "alter extension",
-            "comment on extension",
-        ]
-        .iter()
-        .any(|p| lower.starts_with(p));
-        let hit = starts && {
-            let rest = lower
-                .replace("if not exists", " ")
-                .replace(['"', ';', '('], " ");
-            let words: Vec<&str> = rest.split_whitespace().collect();
-            let at = if words.first() == Some(&"comment") {
-                3
-            } else {
-                2
-            };
-            let name = words.get(at).copied().unwrap_or("");
-            UNAVAILABLE_EXTENSIONS
-                .contains(&name)
-                .then(|| names.push(name.to_string()))
-                .is_some()
-        };
-        if hit || in_stmt {
-            if hit && lower.starts_with("create extension") {
-                // Stand-ins for extensions that matter to the DDL of the corpus (pgvector is not
-                // packaged for Debian 12; `wrappers` is Supabase's own).
-                let words: Vec<String> = lower
-                    .replace(['"', ';'], " ")
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect();
-                let schema = words
-                    .windows(2)
-                    .find(|w| w[0] == "schema")
-                    .map(|w| w[1].clone())
-                    .unwrap_or_else(|| "public".into());
-                match names.last().map(String::as_str) {
-                    Some("vector") => out.push_str(&vector_stand_in(&schema)),
-                    Some("wrappers") => out.push_str(&wrappers_stand_in(&schema)),
-                    _ => {}
-                }
-                out.push(' ');
-            }
-            out.push_str("-- ");
-            out.push_str(line);
-            in_stmt = !line.contains(';');
-        } else {
-            out.push_str(line);
-        }
-    }
-    (out, names)
-}
-
-/// SQL (one line) that creates a stand-in for pgvector's `vector` type in `schema`: a varlena
-/// type with pgvector's typmod form (`vector(1536)`), made of built-in C functions, and the
-/// `<=>`, `<->`, `<#>` operators (always 0), and `hnsw`/`ivfflat` access methods with
-/// pgvector's operator class names (over the hash index handler), enough for the DDL and SQL function bodies of migrations to apply.
-pub fn vector_stand_in(schema: &str) -> String {
-    let s = format!("\"{schema}\"");
-    format!(
-        "DO $vector$ BEGIN IF to_regtype('{s}.vector') IS NULL THEN \
-         CREATE TYPE {s}.vector; \
-         CREATE FUNCTION {s}.vector_in(cstring, oid, integer) RETURNS {s}.vector AS 'textin' LANGUAGE internal IMMUTABLE STRICT; \
-         CREATE FUNCTION {s}.vector_out({s}.vector) RETURNS cstring AS 'textout' LANGUAGE internal IMMUTABLE STRICT; \
-         CREATE FUNCTION {s}.vector_typmod_in(cstring[]) RETURNS integer AS 'varchartypmodin' LANGUAGE internal IMMUTABLE STRICT; \
-         CREATE FUNCTION {s}.vector_typmod_out(integer) RETURNS cstring AS 'varchartypmodout' LANGUAGE internal IMMUTABLE STRICT; \
-         CREATE TYPE {s}.vector (INPUT = {s}.vector_in, OUTPUT = {s}.vector_out, TYPMOD_IN = {s}.vector_typmod_in, TYPMOD_OUT = {s}.vector_typmod_out, INTERNALLENGTH = variable, STORAGE = extended); \
-         CREATE FUNCTION {s}.vector_distance({s}.vector, {s}.vector) RETURNS float8 AS 'select 0::float8' LANGUAGE sql IMMUTABLE; \
-         CREATE OPERATOR {s}.<=> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
-         CREATE OPERATOR {s}.<-> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
-         CREATE OPERATOR {s}.<#> (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_distance); \
-         CREATE FUNCTION {s}.vector_hash({s}.vector) RETURNS integer AS 'select 0' LANGUAGE sql IMMUTABLE; \
-         CREATE FUNCTION {s}.vector_eq({s}.vector, {s}.vector) RETURNS boolean AS 'select false' LANGUAGE sql IMMUTABLE; \
-         CREATE OPERATOR {s}.= (LEFTARG = {s}.vector, RIGHTARG = {s}.vector, PROCEDURE = {s}.vector_eq); \
-         IF NOT EXISTS (SELECT FROM pg_am WHERE amname = 'hnsw') THEN CREATE ACCESS METHOD hnsw TYPE INDEX HANDLER hashhandler; END IF; \
-         IF NOT EXISTS (SELECT FROM pg_am WHERE amname = 'ivfflat') THEN CREATE ACCESS METHOD ivfflat TYPE INDEX HANDLER hashhandler; END IF; \
-         CREATE OPERATOR CLASS {s}.vector_cosine_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         CREATE OPERATOR CLASS {s}.vector_ip_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         CREATE OPERATOR CLASS {s}.vector_l2_ops FOR TYPE {s}.vector USING hnsw AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         CREATE OPERATOR CLASS {s}.vector_cosine_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         CREATE OPERATOR CLASS {s}.vector_ip_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         CREATE OPERATOR CLASS {s}.vector_l2_ops FOR TYPE {s}.vector USING ivfflat AS OPERATOR 1 {s}.=, FUNCTION 1 {s}.vector_hash({s}.vector); \
-         END IF; END $vector$;"
-    )
-}
-
-/// SQL (one line) that creates stand-ins for the FDW handlers of Supabase's `wrappers`
-/// extension (postgres_fdw's C handler, no validator), so `CREATE FOREIGN DATA WRAPPER … HANDLER
-/// stripe_fdw_handler` and the servers and foreign tables over it apply.
-pub fn wrappers_stand_in(schema: &str) -> String {
-    let s = format!("\"{schema}\"");
-    let mut sql = String::from("DO $wrappers$ BEGIN ");
-    for w in [
-        "stripe",
-        "airtable",
-        "bigquery",
-        "clickhouse",
-        "firebase",
-        "s3",
-        "logflare",
-        "auth0",
-        "cognito",
-        "mssql",
-        "redis",
-    ] {
-        sql.push_str(&format!(
-            "IF to_regproc('{s}.{w}_fdw_handler') IS NULL THEN CREATE FUNCTION {s}.{w}_fdw_handler() RETURNS fdw_handler AS '$libdir/postgres_fdw', 'postgres_fdw_handler' LANGUAGE c STRICT; END IF; "
-        ));
-    }
-    sql.push_str("END $wrappers$;");
-    sql
-}
-
-/// What happened when a migration set was applied.
-#[derive(Debug, Default)]
-pub struct SetOutcome {
-    /// Files applied successfully.
-    pub applied: usize,
-    /// Files the Supabase CLI would apply.
-    pub total: usize,
-    /// First failing file and psql's message.
-    pub failure: Option<(PathBuf, String)>,
-    /// Extension statements commented out.
-    pub commented_extensions: Vec<String>,
-}
-
-/// Applies every file of a migrations folder the Supabase CLI would apply, in its order, one
-/// psql session and transaction per file, after commenting out unavailable extensions.
-/// Stops at the first failing file.
-pub fn apply_migration_set(db: &Db, dir: &Path) -> SetOutcome {
-    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            schemagen::sql::source::parse_migration_name(&name)
-                .map(|(v, _)| (v.to_string(), e.path()))
-        })
-        .collect();
-    files.sort();
-    let mut outcome = SetOutcome {
-        total: files.len(),
-        ..Default::default()
-    };
-    for (_, path) in files {
-        let text = std::fs::read_to_string(&path).expect("read migration");
-        let (text, names) = comment_out_unavailable_extensions(&text);
-        outcome.commented_extensions.extend(names);
-        if let Err(e) = db.psql(&text) {
-            outcome.failure = Some((path, e));
-            break;
-        }
-        outcome.applied += 1;
-    }
-    outcome
 }

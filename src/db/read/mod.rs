@@ -23,7 +23,8 @@
 //! the reader runs with [`SEARCH_PATH`], the one a Supabase `postgres` session has.
 //!
 //! Objects that belong to an extension (`pg_depend.deptype = 'e'`: pgcrypto's functions,
-//! pg_stat_statements' views…) are not listed; the extension itself is, in
+//! pg_stat_statements' views, the schema `net` pg_net's script creates, the composite types of
+//! `http`…) are not listed; the extension itself is, in
 //! [`Catalog::extensions`]. Replaying `CREATE EXTENSION` cannot know what an extension contains.
 //!
 //! [`Column::default`]: crate::catalog::Column::default
@@ -140,7 +141,8 @@ impl Reader<'_, '_> {
     fn read_schemas(&mut self) -> Result<()> {
         let sql = format!(
             "SELECT n.nspname::text, obj_description(n.oid, 'pg_namespace')
-             FROM pg_namespace n WHERE {USER_SCHEMA}"
+             FROM pg_namespace n WHERE {USER_SCHEMA} AND {}",
+            not_in_extension("pg_namespace", "n.oid")
         );
         for row in self.tx.query(&sql, &[])? {
             let name: String = row.try_get(0)?;

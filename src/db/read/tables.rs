@@ -20,8 +20,10 @@ impl Reader<'_, '_> {
                     obj_description(c.oid, 'pg_class') AS comment
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND {USER_SCHEMA}
-               AND {}",
-            not_in_extension("pg_class", "c.oid")
+               AND {} AND {}",
+            not_in_extension("pg_class", "c.oid"),
+            // A composite type belongs to an extension through its pg_type row.
+            not_in_extension("pg_type", "c.reltype")
         );
         for row in self.tx.query(&sql, &[])? {
             let oid: u32 = row.try_get("oid")?;
