@@ -28,6 +28,7 @@ pub enum Error {
         message: String,
     },
     /// Connecting to a live database failed.
+    #[cfg(feature = "db")]
     #[error("cannot connect to {url}: {}", describe_pg(source))]
     Connect {
         /// The connection target, without its password.
@@ -36,6 +37,7 @@ pub enum Error {
         source: postgres::Error,
     },
     /// Talking to a live database failed.
+    #[cfg(feature = "db")]
     #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
     /// Bad configuration or arguments.
@@ -56,6 +58,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "db")]
 /// A `postgres::Error` with what its `Display` leaves out: the server's message
 /// (`FATAL: database "x" does not exist`) or the underlying I/O error.
 fn describe_pg(e: &postgres::Error) -> String {

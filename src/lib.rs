@@ -18,11 +18,15 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builder;
 pub mod catalog;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+#[cfg(feature = "db")]
 pub mod db;
 pub mod diagnostics;
+pub mod emit;
 mod error;
 pub mod output;
 pub mod prisma;
@@ -30,6 +34,7 @@ pub mod source;
 pub mod sql;
 pub mod supabase;
 
+pub use builder::{render_error, Builder, Outputs, Report};
 pub use error::{Error, Result};
 
 use std::path::Path;

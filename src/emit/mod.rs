@@ -1,0 +1,3 @@
+//! Writers: catalog → generated text. A writer never reads input files itself.
+
+pub mod rust;
