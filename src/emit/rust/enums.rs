@@ -17,7 +17,10 @@ pub(super) fn emit(e: &EnumPlan, plan: &Plan<'_>) -> TokenStream {
         text = format!("{}\n\n{text}", doc_text(c.trim_end()));
     }
     let doc = doc_attrs(&text);
+    let empty = e.variants.is_empty();
     let (extra, type_attr) = match plan.opts.backend {
+        // postgres-types cannot derive for an enum without variants: written by hand below.
+        Backend::Postgres if empty => (TokenStream::new(), TokenStream::new()),
         Backend::Postgres => {
             let name = &e.name;
             (
@@ -60,11 +63,14 @@ pub(super) fn emit(e: &EnumPlan, plan: &Plan<'_>) -> TokenStream {
             }
         }
     };
+    let empty_impls = (empty && plan.opts.backend == Backend::Postgres)
+        .then(|| postgres_empty(ident, &e.name, &qualified));
     quote! {
         #doc
         #derive
         #type_attr
         pub enum #ident { #(#variants)* }
+        #empty_impls
         impl #ident {
             /// Every value, in the order PostgreSQL sorts them.
             pub const ALL: [Self; #n] = [#(#all),*];
@@ -83,6 +89,37 @@ pub(super) fn emit(e: &EnumPlan, plan: &Plan<'_>) -> TokenStream {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 #from_str
             }
+        }
+    }
+}
+
+/// `FromSql`/`ToSql` for an enum without labels: no value can be read or written.
+fn postgres_empty(ident: &syn::Ident, name: &str, qualified: &str) -> TokenStream {
+    let message = format!("the enum {qualified} has no labels");
+    quote! {
+        impl<'a> postgres_types::FromSql<'a> for #ident {
+            fn from_sql(
+                _: &postgres_types::Type,
+                _: &'a [u8],
+            ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+                Err(#message.into())
+            }
+            fn accepts(ty: &postgres_types::Type) -> bool {
+                ty.name() == #name
+            }
+        }
+        impl postgres_types::ToSql for #ident {
+            fn to_sql(
+                &self,
+                _: &postgres_types::Type,
+                _: &mut postgres_types::private::BytesMut,
+            ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+                match *self {}
+            }
+            fn accepts(ty: &postgres_types::Type) -> bool {
+                ty.name() == #name
+            }
+            postgres_types::to_sql_checked!();
         }
     }
 }

@@ -235,7 +235,7 @@ fn enum_plan(e: &crate::catalog::EnumType, schema: &str, id: &str) -> EnumPlan {
         .values
         .iter()
         .map(|label| {
-            let v = scope.claim(&nonempty(pascal_case(label), "Value"), "");
+            let v = scope.claim(&nonempty(pascal_case(label), "Value"), "Value");
             (ident(&v), label.clone())
         })
         .collect();

@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn lookups() {
-        use Backend::*;
+        use Backend::{Postgres, Sqlx};
         assert_eq!(builtin("int4", Postgres, TimeCrate::Chrono), Some("i32"));
         assert_eq!(
             builtin("timestamptz", Sqlx, TimeCrate::Time),
