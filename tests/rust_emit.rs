@@ -176,3 +176,45 @@ fn sorted_dirs(root: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+#[test]
+fn builder_writes_only_changes_and_lists_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new("examples/build-script");
+    let mut b = Builder::new();
+    b.migrations_dir(example.join("supabase/migrations"))
+        .config_file(example.join("schemagen.toml"))
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false);
+    let first = b.try_compile().unwrap();
+    let file = dir.path().join("tables.rs");
+    assert_eq!(
+        first.written,
+        vec![(file.clone(), schemagen::output::Written::Changed)]
+    );
+    let t = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let second = b.try_compile().unwrap();
+    assert_eq!(
+        second.written,
+        vec![(file.clone(), schemagen::output::Written::Unchanged)]
+    );
+    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), t);
+    let directives = second.cargo_directives();
+    let m = example.join("supabase/migrations");
+    let expected = format!(
+        "cargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\n",
+        example.join("schemagen.toml").display(),
+        m.display(),
+        m.join("20250101000000_notes.sql").display(),
+        m.join("20250201000000_reviews.sql").display(),
+    );
+    assert_eq!(directives, expected);
+    // Without OUT_DIR and without out_dir(), compile() has nowhere to write.
+    if std::env::var_os("OUT_DIR").is_none() {
+        let err = Builder::new()
+            .migrations_dir(example.join("supabase/migrations"))
+            .try_compile()
+            .unwrap_err();
+        assert!(err.to_string().contains("OUT_DIR"), "{err}");
+    }
+}
