@@ -5,6 +5,8 @@
 //! Exit codes: 0 success; 1 `--check` found something out of date; 2 errors in the input (or a
 //! failure to read or write), in which case nothing was written.
 
+mod rust;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,6 +94,29 @@ pub(crate) enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Replay the migrations and write typed Rust structs for the tables, views and types
+    /// (settings in `[rust]` of schemagen.toml).
+    Rust {
+        /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
+        #[arg(long)]
+        migrations: Option<PathBuf>,
+        /// Output: a `.rs` file (one module per schema inside), or a folder (`mod.rs` and one
+        /// file per schema) [default: `[rust] out`, else src/db/tables.rs].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the file to stdout instead of writing it.
+        #[arg(long, conflicts_with = "check")]
+        stdout: bool,
+        /// Write nothing; exit 1 with a unified diff when the output is out of date.
+        #[arg(long)]
+        check: bool,
+        /// Report errors in the migrations as warnings and go on.
+        #[arg(long)]
+        keep_going: bool,
+        /// Configuration file [default: ./schemagen.toml if present].
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -117,6 +142,21 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stdout,
             check,
             naming,
+            keep_going,
+            config,
+        }),
+        Command::Rust {
+            migrations,
+            out,
+            stdout,
+            check,
+            keep_going,
+            config,
+        } => rust::run(rust::RustArgs {
+            migrations,
+            out,
+            stdout,
+            check,
             keep_going,
             config,
         }),

@@ -29,6 +29,9 @@ pub struct Config {
     /// Settings of `prisma-from-sql`.
     #[serde(default)]
     pub prisma: PrismaConfig,
+    /// Settings of `schemagen rust` and [`crate::Builder`].
+    #[serde(default)]
+    pub rust: crate::emit::rust::RustConfig,
 }
 
 /// `[prisma]` settings.
@@ -81,6 +84,7 @@ impl Config {
         };
         rel(&mut c.migrations);
         rel(&mut c.prisma.schema);
+        rel(&mut c.rust.out);
         Ok(c)
     }
 }

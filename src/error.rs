@@ -22,6 +22,16 @@ pub enum Error {
         /// How many warnings.
         warnings: usize,
     },
+    /// The input has errors, with their rendered report (file, line, column and source excerpt),
+    /// for callers that hold no [`Diagnostics`](crate::diagnostics::Diagnostics) of their own
+    /// (the build-script [`Builder`](crate::Builder)).
+    #[error("{errors} error(s) in the migrations:\n{report}")]
+    Reported {
+        /// How many errors.
+        errors: usize,
+        /// The rendered diagnostics.
+        report: String,
+    },
     /// The Prisma schema does not parse.
     #[error("{} does not parse; nothing was written", path.display())]
     Schema {
@@ -39,6 +49,7 @@ pub enum Error {
         message: String,
     },
     /// Connecting to a live database failed.
+    #[cfg(feature = "db")]
     #[error("cannot connect to {url}: {}", describe_pg(source))]
     Connect {
         /// The connection target, without its password.
@@ -47,6 +58,7 @@ pub enum Error {
         source: postgres::Error,
     },
     /// Talking to a live database failed.
+    #[cfg(feature = "db")]
     #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
     /// Bad configuration or arguments.
@@ -67,6 +79,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "db")]
 /// A `postgres::Error` with what its `Display` leaves out: the server's message
 /// (`FATAL: database "x" does not exist`) or the underlying I/O error.
 fn describe_pg(e: &postgres::Error) -> String {

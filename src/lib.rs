@@ -18,8 +18,10 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builder;
 pub mod catalog;
 pub mod config;
+#[cfg(feature = "db")]
 pub mod db;
 pub mod diagnostics;
 mod diff;
@@ -32,5 +34,6 @@ pub mod prisma;
 pub mod psl;
 pub mod sql;
 
+pub use builder::{render_error, Builder, Report};
 pub use error::{Error, Result};
 pub use pipeline::{replay_dir, replay_dir_with_stats};

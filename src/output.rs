@@ -55,7 +55,19 @@ impl Outputs {
         self.files.is_empty()
     }
 
-    /// Writes every file whose content changed (see [`persist`]); returns what was done to each,
+    /// The same files with `root` joined in front of every path (outputs generated with paths
+    /// relative to a folder chosen later, such as a build script's `OUT_DIR`).
+    pub fn rooted(&self, root: &Path) -> Outputs {
+        Outputs {
+            files: self
+                .files
+                .iter()
+                .map(|(p, c)| (root.join(p), c.clone()))
+                .collect(),
+        }
+    }
+
+    /// Writes every file whose content changed (see `persist`); returns what was done to each,
     /// in path order.
     ///
     /// # Errors
@@ -100,7 +112,7 @@ impl Outputs {
     }
 }
 
-/// What [`persist`] did.
+/// What `persist` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
     /// The file was created or replaced.

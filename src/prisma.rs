@@ -1,4 +1,4 @@
-//! The Prisma reader: `schema.prisma` text → [`psl`](crate::psl) ([`parse`]).
+//! The Prisma reader: `schema.prisma` text → [`psl`](crate::psl) ([`parse()`]).
 
 pub mod lower;
 pub mod parse;

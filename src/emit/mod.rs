@@ -1,7 +1,9 @@
 //! Writers: a [`Catalog`](crate::catalog::Catalog) rendered as text. They never import a reader.
 //!
 //! * [`prisma`]: `schema.prisma` as `prisma db pull` renders it;
+//! * [`rust`]: typed Rust row/insert structs and enums;
 //! * [`text`]: the readable listing of `schemagen inspect`.
 
 pub mod prisma;
+pub mod rust;
 pub mod text;

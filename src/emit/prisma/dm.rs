@@ -1,5 +1,5 @@
 //! The calculated datamodel: blocks, fields and attributes as the schema engine's
-//! `datamodel-renderer` holds them, before `psl::reformat` lays them out. [`super::render`] turns
+//! `datamodel-renderer` holds them, before `psl::reformat` lays them out. [`super::render()`] turns
 //! it into text.
 
 /// Kind of a top-level block.

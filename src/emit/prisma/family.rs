@@ -25,7 +25,7 @@ pub enum Family {
     Json,
     /// `String @db.Uuid`.
     Uuid,
-    /// An enum (index into [`Db::enums`]).
+    /// An enum (index into `Db::enums`).
     Enum(usize),
     /// `Unsupported("udt_name")`.
     Unsupported(String),

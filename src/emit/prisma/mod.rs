@@ -2,18 +2,18 @@
 //! engine) renders the same database, keeping what re-introspection keeps from the previous
 //! schema.
 //!
-//! [`render`] is the entry point; [`crate::pipeline::render_schema`] parses the previous schema
+//! [`render()`] is the entry point; [`crate::pipeline::render_schema`] parses the previous schema
 //! and calls it.
 //!
 //! The pipeline reads `parse → describe → calculate → render`:
 //!
-//! * (before: [`prisma::parse`](crate::prisma::parse), the previous schema text →
+//! * (before: [`prisma::parse()`](crate::prisma::parse()), the previous schema text →
 //!   [`psl::ast`](crate::psl::ast), and [`psl::resolved`](crate::psl::resolved), the tree resolved
 //!   to database names, relations, indexes);
 //! * [`describe`]: the catalog as the engine's describer sees it (only the introspected
 //!   schemas, domains resolved, indexes merged, foreign keys leaving those schemas set apart);
 //! * [`calculate`]: the engine's introspection rules → [`dm::Datamodel`] + [`warnings::Warnings`];
-//! * [`render`]: the view model laid out as `psl::reformat` does, joined by the tera template.
+//! * [`render`](mod@render): the view model laid out as `psl::reformat` does, joined by the tera template.
 //!
 //! The rules come from the engine's source (see `shared/reference/prisma-introspection-rules.md`)
 //! and are checked against the real engine (the `oracle/` scripts) by the `prisma_render*` tests;
@@ -43,7 +43,7 @@ use crate::psl::resolved::Previous;
 
 pub use naming::Naming;
 
-/// Options of [`render_schema`].
+/// Options of [`render_schema`](crate::pipeline::render_schema).
 #[derive(Debug, Clone)]
 pub struct PrismaOptions {
     /// How names are chosen for objects the previous schema does not name.
