@@ -25,6 +25,7 @@ pub mod db;
 pub mod diagnostics;
 mod error;
 pub mod output;
+pub mod panics;
 pub mod prisma;
 pub mod source;
 pub mod sql;

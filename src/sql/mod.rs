@@ -2,7 +2,10 @@
 //! them into a [`Catalog`](crate::catalog::Catalog).
 
 pub mod deparse;
+pub mod dialect;
 pub(crate) mod guard;
+pub mod parse;
+pub mod pg_keywords;
 pub mod plpgsql;
 pub mod replay;
 pub mod split;

@@ -186,6 +186,28 @@ pub(crate) fn rename_identifier(text: &str, old: &str, new: &str) -> String {
 }
 
 /// Known objects of common extensions: the functions and types `CREATE EXTENSION` adds.
+/// `ALTER EXTENSION name SET SCHEMA to`: the extension's functions move with it.
+pub(crate) fn move_extension(
+    catalog: &mut crate::catalog::Catalog,
+    name: &str,
+    from: &str,
+    to: &str,
+) {
+    if let Some(s) = catalog.schemas.get_mut(from) {
+        for f in extension_functions(name) {
+            s.functions.remove(*f);
+        }
+    }
+    if let Some(s) = catalog.schemas.get_mut(to) {
+        for f in extension_functions(name) {
+            s.functions.insert(f.to_string());
+        }
+    }
+    if let Some(e) = catalog.extensions.get_mut(name) {
+        e.schema = to.to_string();
+    }
+}
+
 fn extension_functions(name: &str) -> &'static [&'static str] {
     match name {
         "uuid-ossp" => &[
@@ -422,10 +444,12 @@ impl Replayer {
             comment: None,
         };
         self.remember(&index.name);
-        let partitioned = self.catalog.schemas[&schema]
-            .tables
-            .get(&rel)
-            .is_some_and(|t| t.partition_by.is_some());
+        // `ON ONLY`: the partitions do not get the index.
+        let partitioned = !self.extras.index_on_only
+            && self.catalog.schemas[&schema]
+                .tables
+                .get(&rel)
+                .is_some_and(|t| t.partition_by.is_some());
         let partitions: Vec<(String, String)> = if !partitioned {
             Vec::new()
         } else {

@@ -3,10 +3,9 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ConstraintCharacteristics, ConstraintReferenceMatchKind, CreateTable, DataType,
-    DeferrableInitial, Expr, GeneratedAs, IndexColumn, NullsDistinctOption, ReferentialAction,
-    RenameTableNameKind, SequenceOptions, TableConstraint, Value,
+    ColumnDef, ColumnOption, ConstraintCharacteristics, ConstraintReferenceMatchKind, CreateTable,
+    DataType, DeferrableInitial, Expr, GeneratedAs, IndexColumn, NullsDistinctOption,
+    ReferentialAction, SequenceOptions, TableConstraint, Value,
 };
 
 use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
@@ -337,7 +336,7 @@ impl Replayer {
 
     /// A new partition gets its parent's keys and indexes (under names of its own, chosen as
     /// for a new index), and its checks and foreign keys (same names).
-    fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
+    pub(super) fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
         let parent = self.catalog.schemas[ps].tables[pn].clone();
         if let Some(pk) = &parent.primary_key {
             let taken =
@@ -464,6 +463,7 @@ impl Replayer {
                         columns: vec![name.clone()],
                         referenced_columns: fk.referred_columns.iter().map(fold).collect(),
                         on_delete: fk_action(&fk.on_delete),
+                        on_delete_columns: self.on_delete_columns(fk, &[name.clone()])?,
                         on_update: fk_action(&fk.on_update),
                         match_type: match_type(&fk.match_kind),
                         deferrable: deferrable(&fk.characteristics),
@@ -509,7 +509,17 @@ impl Replayer {
                             Identity::ByDefault
                         });
                         col.not_null = true;
-                        let seq_name = choose_relation_name(table, Some(&name), "seq", &taken);
+                        // `SEQUENCE NAME n` among the options names the sequence.
+                        let seq_name = match self.identity_sequence_name(&def.name) {
+                            Some(n) if taken(&n) => {
+                                return Err(ReplayError::new(
+                                    SqlState::DuplicateTable,
+                                    format!("relation \"{n}\" already exists"),
+                                ))
+                            }
+                            Some(n) => n,
+                            None => choose_relation_name(table, Some(&name), "seq", &taken),
+                        };
                         let mut s = default_sequence(&seq_name, &col.ty.name);
                         if let Some(opts) = sequence_options {
                             apply_sequence_options(&mut s, opts);
@@ -565,6 +575,50 @@ impl Replayer {
         }
     }
 
+    /// `SEQUENCE NAME n` of the identity column called `column`: the first the pre-pass took
+    /// out after the column's name.
+    fn identity_sequence_name(&self, column: &sqlparser::ast::Ident) -> Option<String> {
+        let after = column.span.start;
+        self.extras
+            .identity_sequences
+            .iter()
+            .filter(|(l, _)| *l > after)
+            .min_by_key(|(l, _)| *l)
+            .and_then(|(_, n)| super::name_parts(n).pop())
+    }
+
+    /// The columns of `ON DELETE SET NULL|DEFAULT (…)` for a foreign key, from the clauses the
+    /// parser's pre-pass took out (matched by where the referenced table's name is). They must
+    /// be among the key's columns.
+    fn on_delete_columns(
+        &self,
+        fk: &sqlparser::ast::ForeignKeyConstraint,
+        key_columns: &[String],
+    ) -> R<Vec<String>> {
+        let Some(at) = fk
+            .foreign_table
+            .0
+            .first()
+            .and_then(|p| p.as_ident())
+            .map(|i| i.span.start)
+        else {
+            return Ok(Vec::new());
+        };
+        let Some((_, cols)) = self.extras.set_columns.iter().find(|(l, _)| *l == at) else {
+            return Ok(Vec::new());
+        };
+        let cols: Vec<String> = cols.iter().map(fold).collect();
+        if let Some(c) = cols.iter().find(|c| !key_columns.contains(c)) {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!(
+                    "column \"{c}\" referenced in ON DELETE SET action must be part of foreign key"
+                ),
+            ));
+        }
+        Ok(cols)
+    }
+
     /// A table constraint as written, before naming.
     pub(crate) fn pending_from_table_constraint(
         &self,
@@ -606,6 +660,8 @@ impl Replayer {
                     columns: fk.columns.iter().map(fold).collect(),
                     referenced_columns: fk.referred_columns.iter().map(fold).collect(),
                     on_delete: fk_action(&fk.on_delete),
+                    on_delete_columns: self
+                        .on_delete_columns(fk, &fk.columns.iter().map(fold).collect::<Vec<_>>())?,
                     on_update: fk_action(&fk.on_update),
                     match_type: match_type(&fk.match_kind),
                     deferrable: deferrable(&fk.characteristics),
@@ -664,7 +720,12 @@ impl Replayer {
         Ok(())
     }
 
-    fn add_constraint(&mut self, schema: &str, table: &str, c: PendingConstraint) -> R<()> {
+    pub(super) fn add_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        c: PendingConstraint,
+    ) -> R<()> {
         let s = &self.catalog.schemas[schema];
         let t = &s.tables[table];
         let duplicate = |n: &str| {
@@ -884,309 +945,9 @@ impl Replayer {
             .expect("view resolved before")
     }
 
-    /// `ALTER TABLE`.
-    pub(crate) fn alter_table(
-        &mut self,
-        stmt: Stmt<'_>,
-        at: &AlterTable,
-        diags: &mut Diagnostics,
-    ) -> R<Outcome> {
-        let _ = (stmt, &diags);
-        if at.table_type.is_some() {
-            return Ok(Outcome::PassedOver);
-        }
-        let (schema, table) = match self.resolve_table(&at.name) {
-            Ok(x) => x,
-            Err(e) => {
-                let (sch, name) = split_name(&at.name);
-                // ALTER TABLE also accepts views, sequences and indexes for renames and owners.
-                if let Some(outcome) = self.alter_other_relation(sch.as_deref(), &name, at)? {
-                    return Ok(outcome);
-                }
-                if at.if_exists {
-                    return Ok(Outcome::Understood);
-                }
-                return Err(e);
-            }
-        };
-        // A statement is atomic: a failing operation undoes the earlier ones. Only the altered
-        // table is restored (effects on other tables, such as foreign keys dropped by CASCADE,
-        // stay; they only happen in operations that succeeded).
-        let single = at.operations.len() == 1;
-        let snapshot = (!single).then(|| {
-            let s = &self.catalog.schemas[&schema];
-            (s.tables[&table].clone(), s.sequences.clone())
-        });
-        let mut name = table.clone();
-        for op in &at.operations {
-            match self.alter_table_op(&schema, &name, op) {
-                Ok(Some(new_name)) => name = new_name,
-                Ok(None) => {}
-                Err(e) => {
-                    if let Some((t, sequences)) = snapshot {
-                        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
-                        s.tables.remove(&name);
-                        s.tables.insert(table, t);
-                        s.sequences = sequences;
-                    }
-                    return Err(e);
-                }
-            }
-        }
-        Ok(Outcome::Understood)
-    }
-
-    /// ALTER TABLE on a view/sequence/index: renames and schema moves. `None` if no such relation.
-    fn alter_other_relation(
-        &mut self,
-        schema: Option<&str>,
-        name: &str,
-        at: &AlterTable,
-    ) -> R<Option<Outcome>> {
-        let Some(s) = self.find_in_path(schema, &|s| s.has_relation(name)) else {
-            return Ok(None);
-        };
-        for op in &at.operations {
-            if let AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } = op
-            {
-                if self.catalog.schemas[&s].views.contains_key(name) {
-                    self.rename_view_column(
-                        &s,
-                        name,
-                        &fold(old_column_name),
-                        &fold(new_column_name),
-                    )?;
-                }
-            }
-            if let AlterTableOperation::RenameTable { table_name } = op {
-                let new = match table_name {
-                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
-                };
-                let old = sqlparser::ast::ObjectName::from(vec![
-                    sqlparser::ast::Ident::with_quote('"', s.clone()),
-                    sqlparser::ast::Ident::with_quote('"', name.to_string()),
-                ]);
-                self.rename_relation(&old, new, true)?;
-            }
-        }
-        Ok(Some(Outcome::Understood))
-    }
-
-    /// One ALTER TABLE operation; returns the new table name after a rename.
-    fn alter_table_op(
-        &mut self,
-        schema: &str,
-        table: &str,
-        op: &AlterTableOperation,
-    ) -> R<Option<String>> {
-        match op {
-            AlterTableOperation::AddColumn {
-                if_not_exists,
-                column_def,
-                ..
-            } => {
-                let n = fold(&column_def.name);
-                if self.catalog.schemas[schema].tables[table]
-                    .column(&n)
-                    .is_some()
-                {
-                    if *if_not_exists {
-                        return Ok(None);
-                    }
-                    return Err(ReplayError::new(
-                        SqlState::DuplicateColumn,
-                        format!("column \"{n}\" of relation \"{table}\" already exists"),
-                    ));
-                }
-                let (col, cons, seq) = {
-                    let existing = &self.catalog.schemas[schema].tables[table].columns;
-                    self.column_from_def(schema, table, column_def, existing)?
-                };
-                let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                let seq_name = seq.as_ref().map(|q| q.name.clone());
-                if let Some(seq) = seq {
-                    s.sequences.insert(seq.name.clone(), seq);
-                }
-                let t = s.tables.get_mut(table).expect("table");
-                let before = (!cons.is_empty()).then(|| t.clone());
-                t.columns.push(col);
-                if let Err(e) = self.add_constraints(schema, table, cons) {
-                    // Atomic on its own: the new column goes with its failed constraints.
-                    let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                    if let Some(before) = before {
-                        s.tables.insert(table.to_string(), before);
-                    }
-                    if let Some(q) = seq_name {
-                        s.sequences.remove(&q);
-                    }
-                    return Err(e);
-                }
-            }
-            AlterTableOperation::AddConstraint {
-                constraint,
-                not_valid,
-            } => match constraint {
-                TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
-                    let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
-                    self.constraint_using_index(schema, table, u, primary)?;
-                }
-                _ => {
-                    let p = self.pending_from_table_constraint(constraint, *not_valid)?;
-                    self.add_constraints(schema, table, vec![p])?;
-                }
-            },
-            AlterTableOperation::DropConstraint {
-                if_exists,
-                name,
-                drop_behavior,
-            } => {
-                let n = fold(name);
-                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                if !self.drop_constraint(schema, table, &n, cascade)? && !*if_exists {
-                    return Err(ReplayError::new(
-                        SqlState::UndefinedObject,
-                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
-                    ));
-                }
-            }
-            AlterTableOperation::DropColumn {
-                column_names,
-                if_exists,
-                drop_behavior,
-                ..
-            } => {
-                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                for c in column_names {
-                    let n = fold(c);
-                    if self.catalog.schemas[schema].tables[table]
-                        .column(&n)
-                        .is_none()
-                    {
-                        if *if_exists {
-                            continue;
-                        }
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{n}\" of relation \"{table}\" does not exist"),
-                        ));
-                    }
-                    self.drop_column(schema, table, &n, cascade)?;
-                }
-            }
-            AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => {
-                let (old, new) = (fold(old_column_name), fold(new_column_name));
-                self.rename_column(schema, table, &old, &new)?;
-                self.column_renamed(schema, table, &old, &new);
-            }
-            AlterTableOperation::RenameTable { table_name } => {
-                let new = match table_name {
-                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
-                };
-                let (_, new_name) = split_name(new);
-                let old = sqlparser::ast::ObjectName::from(vec![
-                    sqlparser::ast::Ident::with_quote('"', schema.to_string()),
-                    sqlparser::ast::Ident::with_quote('"', table.to_string()),
-                ]);
-                self.rename_relation(&old, new, true)?;
-                return Ok(Some(new_name));
-            }
-            AlterTableOperation::RenameConstraint { old_name, new_name } => {
-                self.rename_constraint(schema, table, &fold(old_name), &fold(new_name))?;
-            }
-            AlterTableOperation::AlterColumn { column_name, op } => {
-                self.alter_column(schema, table, &fold(column_name), op)?;
-            }
-            AlterTableOperation::EnableRowLevelSecurity => {
-                self.table_mut(schema, table).rls_enabled = true
-            }
-            AlterTableOperation::DisableRowLevelSecurity => {
-                self.table_mut(schema, table).rls_enabled = false
-            }
-            AlterTableOperation::ForceRowLevelSecurity => {
-                self.table_mut(schema, table).rls_forced = true
-            }
-            AlterTableOperation::NoForceRowLevelSecurity => {
-                self.table_mut(schema, table).rls_forced = false
-            }
-            AlterTableOperation::ValidateConstraint { name } => {
-                let n = fold(name);
-                let t = self.table_mut(schema, table);
-                let mut found = false;
-                for fk in t.foreign_keys.iter_mut().filter(|f| f.name == n) {
-                    fk.validated = true;
-                    found = true;
-                }
-                for c in t.checks.iter_mut().filter(|c| c.name == n) {
-                    c.validated = true;
-                    found = true;
-                }
-                if !found && !t.has_constraint(&n) {
-                    return Err(ReplayError::new(
-                        SqlState::UndefinedObject,
-                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
-                    ));
-                }
-            }
-            AlterTableOperation::Inherit { parent } => {
-                let (ps, pn) = self.resolve_table(parent)?;
-                self.table_mut(schema, table)
-                    .inherits
-                    .push(QualifiedName::new(ps, pn));
-            }
-            AlterTableOperation::NoInherit { parent } => {
-                let (ps, pn) = self.resolve_table(parent)?;
-                let q = QualifiedName::new(ps, pn);
-                self.table_mut(schema, table).inherits.retain(|p| *p != q);
-            }
-            AlterTableOperation::OwnerTo { .. }
-            | AlterTableOperation::EnableTrigger { .. }
-            | AlterTableOperation::DisableTrigger { .. }
-            | AlterTableOperation::EnableAlwaysTrigger { .. }
-            | AlterTableOperation::EnableReplicaTrigger { .. }
-            | AlterTableOperation::EnableRule { .. }
-            | AlterTableOperation::DisableRule { .. }
-            | AlterTableOperation::EnableAlwaysRule { .. }
-            | AlterTableOperation::EnableReplicaRule { .. }
-            | AlterTableOperation::SetOptionsParens { .. }
-            | AlterTableOperation::ResetOptions { .. }
-            | AlterTableOperation::ReplicaIdentity { .. }
-            | AlterTableOperation::SetLogged
-            | AlterTableOperation::SetUnlogged
-            | AlterTableOperation::ClusterBy { .. }
-            | AlterTableOperation::SetTblProperties { .. } => {}
-            AlterTableOperation::AttachPartitionOf { partition, .. } => {
-                let (ps, pn) = self.resolve_table(partition)?;
-                let parent = QualifiedName::new(schema, table);
-                let t = self.table_mut(&ps, &pn);
-                t.is_partition = true;
-                t.inherits.push(parent);
-            }
-            AlterTableOperation::DetachPartitionOf { partition, .. } => {
-                let (ps, pn) = self.resolve_table(partition)?;
-                let parent = QualifiedName::new(schema, table);
-                let t = self.table_mut(&ps, &pn);
-                t.is_partition = false;
-                t.inherits.retain(|p| *p != parent);
-            }
-            other => {
-                return Err(ReplayError::new(
-                    SqlState::InvalidDefinition,
-                    format!("ALTER TABLE form not supported: {other}"),
-                ))
-            }
-        }
-        Ok(None)
-    }
-
     /// `ADD CONSTRAINT … {PRIMARY KEY|UNIQUE} USING INDEX idx`: the index becomes the constraint
     /// (renamed to the constraint's name when one is given).
-    fn constraint_using_index(
+    pub(super) fn constraint_using_index(
         &mut self,
         schema: &str,
         table: &str,
@@ -1225,7 +986,13 @@ impl Replayer {
 
     /// Adds a key constraint to a table: the primary key (its columns become NOT NULL) or a
     /// unique constraint.
-    fn attach_key(&mut self, schema: &str, table: &str, primary: bool, key: UniqueConstraint) {
+    pub(super) fn attach_key(
+        &mut self,
+        schema: &str,
+        table: &str,
+        primary: bool,
+        key: UniqueConstraint,
+    ) {
         self.remember(&key.name);
         let t = self.table_mut(schema, table);
         if primary {
@@ -1246,7 +1013,13 @@ impl Replayer {
     }
 
     /// Drops a constraint by name; false if the table has none of that name.
-    fn drop_constraint(&mut self, schema: &str, table: &str, name: &str, cascade: bool) -> R<bool> {
+    pub(super) fn drop_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: &str,
+        cascade: bool,
+    ) -> R<bool> {
         let t = &self.catalog.schemas[schema].tables[table];
         let key_cols = if t.primary_key.as_ref().is_some_and(|p| p.name == name) {
             t.primary_key.as_ref().map(|p| p.columns.clone())
@@ -1300,7 +1073,13 @@ impl Replayer {
         out
     }
 
-    fn drop_column(&mut self, schema: &str, table: &str, col: &str, cascade: bool) -> R<()> {
+    pub(super) fn drop_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        col: &str,
+        cascade: bool,
+    ) -> R<()> {
         // Foreign keys elsewhere that need a key on this column.
         let mut dependents = Vec::new();
         for s in self.catalog.schemas.values() {
@@ -1355,7 +1134,13 @@ impl Replayer {
         Ok(())
     }
 
-    fn rename_column(&mut self, schema: &str, table: &str, old: &str, new: &str) -> R<()> {
+    pub(super) fn rename_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        old: &str,
+        new: &str,
+    ) -> R<()> {
         let t = self.table_mut(schema, table);
         if t.column(new).is_some() {
             return Err(ReplayError::new(
@@ -1448,7 +1233,13 @@ impl Replayer {
         Ok(())
     }
 
-    fn rename_constraint(&mut self, schema: &str, table: &str, old: &str, new: &str) -> R<()> {
+    pub(super) fn rename_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        old: &str,
+        new: &str,
+    ) -> R<()> {
         let t = self.table_mut(schema, table);
         if t.has_constraint(new) {
             return Err(ReplayError::new(
@@ -1477,106 +1268,6 @@ impl Replayer {
                 SqlState::UndefinedObject,
                 format!("constraint \"{old}\" for table \"{table}\" does not exist"),
             ));
-        }
-        Ok(())
-    }
-
-    fn alter_column(
-        &mut self,
-        schema: &str,
-        table: &str,
-        col: &str,
-        op: &AlterColumnOperation,
-    ) -> R<()> {
-        let t = &self.catalog.schemas[schema].tables[table];
-        let Some(column) = t.column(col) else {
-            return Err(ReplayError::new(
-                SqlState::UndefinedColumn,
-                format!("column \"{col}\" of relation \"{table}\" does not exist"),
-            ));
-        };
-        match op {
-            AlterColumnOperation::SetNotNull => self.column_mut(schema, table, col).not_null = true,
-            AlterColumnOperation::DropNotNull => {
-                if t.primary_key
-                    .as_ref()
-                    .is_some_and(|p| p.columns.iter().any(|c| c == col))
-                {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" is in a primary key"),
-                    ));
-                }
-                if column.identity.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" of relation \"{table}\" is an identity column"),
-                    ));
-                }
-                self.column_mut(schema, table, col).not_null = false;
-            }
-            AlterColumnOperation::SetDefault { value } => {
-                let text = stored_default(
-                    value,
-                    &column.ty,
-                    &self.table_ctx(schema, table, &t.columns),
-                );
-                self.column_mut(schema, table, col).default = text;
-            }
-            AlterColumnOperation::DropDefault => {
-                self.column_mut(schema, table, col).default = None;
-            }
-            AlterColumnOperation::SetDataType { data_type, .. } => {
-                let ty = if let Some(int) = serial_kind(data_type) {
-                    SqlType::builtin(int)
-                } else {
-                    self.resolve_column_type(data_type)?
-                };
-                // Postgres re-coerces the default with an implicit cast, which prints as
-                // before: the default text does not change.
-                let default = column.default.clone();
-                let c = self.column_mut(schema, table, col);
-                c.ty = ty;
-                c.default = default;
-            }
-            AlterColumnOperation::AddGenerated {
-                generated_as,
-                sequence_options,
-            } => {
-                if column.identity.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" of relation \"{table}\" is already an identity column"),
-                    ));
-                }
-                let s = &self.catalog.schemas[schema];
-                let seq_name =
-                    choose_relation_name(table, Some(col), "seq", &|n| s.has_relation(n));
-                let mut seq = default_sequence(&seq_name, &column.ty.name);
-                if let Some(opts) = sequence_options {
-                    apply_sequence_options(&mut seq, opts);
-                }
-                seq.owned_by = Some((table.to_string(), col.to_string()));
-                let c = self.column_mut(schema, table, col);
-                c.identity = Some(if matches!(generated_as, Some(GeneratedAs::ByDefault)) {
-                    Identity::ByDefault
-                } else {
-                    Identity::Always
-                });
-                c.not_null = true;
-                self.catalog
-                    .schemas
-                    .get_mut(schema)
-                    .expect("schema")
-                    .sequences
-                    .insert(seq.name.clone(), seq);
-            }
-            other => {
-                return Err(ReplayError::new(
-                    SqlState::InvalidDefinition,
-                    format!("ALTER COLUMN form not supported: {other}"),
-                ))
-            }
         }
         Ok(())
     }

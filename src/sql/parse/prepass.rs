@@ -1,0 +1,346 @@
+//! Takes out of a statement's tokens the PostgreSQL clauses sqlparser does not know, before it
+//! parses them. Clauses the catalog does not model are dropped (storage parameters and
+//! tablespaces of keys and indexes, operator class parameters, `USING method`, `WITHOUT OIDS`,
+//! `WITH [NO] DATA`, `UNLOGGED` sequences, `DROP INDEX CONCURRENTLY`); the others are recorded
+//! in [`Extras`] for the replay. `CREATE RECURSIVE VIEW` is rewritten into the view PostgreSQL
+//! makes of it.
+//!
+//! Every rule matches a complete clause of PostgreSQL's grammar in the place the grammar allows
+//! it, so a statement without these clauses is left alone.
+
+use sqlparser::ast::{Ident, ObjectName};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
+
+use super::ast::Extras;
+use super::lower_word;
+
+/// Runs the rules that apply to the statement (`words`: its first words, lower case).
+pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Extras {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let mut extras = Extras::default();
+    let mut drop = vec![false; sig.len()];
+    let create = w(0) == "create";
+    let create_table = create && words.iter().skip(1).any(|x| x == "table");
+    let alter_table = w(0) == "alter" && w(1) == "table";
+    if create_table || alter_table {
+        key_clauses(sig, &mut drop, create_table, &mut extras);
+    }
+    if create_table {
+        create_table_clauses(sig, &mut drop, &mut extras);
+    }
+    let index = create && (w(1) == "index" || (w(1) == "unique" && w(2) == "index"));
+    if index {
+        create_index_clauses(sig, &mut drop, &mut extras);
+    }
+    let view_at = words.iter().position(|x| x == "view");
+    if create && view_at.is_some() {
+        let materialized = words.iter().any(|x| x == "materialized");
+        view_clauses(sig, &mut drop, materialized, &mut extras);
+    }
+    if create && words.iter().skip(1).take(2).any(|x| x == "sequence") && w(1) == "unlogged" {
+        drop[1] = true;
+    }
+    if w(0) == "drop" && w(1) == "index" && w(2) == "concurrently" {
+        drop[2] = true;
+    }
+    if drop.iter().any(|d| *d) {
+        let mut i = 0;
+        sig.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
+    }
+    if create && view_at.is_some() && words.iter().any(|x| x == "recursive") {
+        recursive_view(sig);
+    }
+    extras
+}
+
+fn word(sig: &[TokenWithSpan], i: usize) -> String {
+    sig.get(i).map(|t| lower_word(&t.token)).unwrap_or_default()
+}
+
+fn is(sig: &[TokenWithSpan], i: usize, t: &Token) -> bool {
+    sig.get(i).is_some_and(|x| x.token == *t)
+}
+
+/// The index of the `)` closing the `(` at `open`.
+fn closing(sig: &[TokenWithSpan], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, t) in sig.iter().enumerate().skip(open) {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Nesting depth of parentheses before each token.
+fn depths(sig: &[TokenWithSpan]) -> Vec<usize> {
+    let mut d = 0usize;
+    sig.iter()
+        .map(|t| {
+            let before = d;
+            match t.token {
+                Token::LParen => d += 1,
+                Token::RParen => d = d.saturating_sub(1),
+                _ => {}
+            }
+            before
+        })
+        .collect()
+}
+
+fn ident(t: &TokenWithSpan) -> Option<Ident> {
+    match &t.token {
+        Token::Word(w) => Some(Word::clone(w).into_ident(t.span)),
+        _ => None,
+    }
+}
+
+/// A qualified name `a[.b[.c]]` at `i`; the name and the index after it.
+fn qualified_name(sig: &[TokenWithSpan], mut i: usize) -> Option<(ObjectName, usize)> {
+    let mut parts = vec![ident(sig.get(i)?)?];
+    i += 1;
+    while is(sig, i, &Token::Period) {
+        parts.push(ident(sig.get(i + 1)?)?);
+        i += 2;
+    }
+    Some((ObjectName::from(parts), i))
+}
+
+fn mark(drop: &mut [bool], range: std::ops::RangeInclusive<usize>) {
+    for d in &mut drop[range] {
+        *d = true;
+    }
+}
+
+/// Clauses of keys and references in `CREATE TABLE` and `ALTER TABLE`:
+/// `ON DELETE SET NULL|DEFAULT (cols)`, `SEQUENCE NAME n` in identity options,
+/// `USING INDEX TABLESPACE t` and `WITH (storage parameters)` of a key or exclusion.
+fn key_clauses(sig: &[TokenWithSpan], drop: &mut [bool], create: bool, extras: &mut Extras) {
+    let depth = depths(sig);
+    for i in 0..sig.len() {
+        let wi = word(sig, i);
+        match wi.as_str() {
+            "on" if word(sig, i + 1) == "delete"
+                && word(sig, i + 2) == "set"
+                && matches!(word(sig, i + 3).as_str(), "null" | "default")
+                && is(sig, i + 4, &Token::LParen) =>
+            {
+                let Some(end) = closing(sig, i + 4) else {
+                    continue;
+                };
+                // The key is where the referenced table's name starts (after `REFERENCES`).
+                let Some(refs) = (0..i).rev().find(|&k| word(sig, k) == "references") else {
+                    continue;
+                };
+                let Some(table) = sig.get(refs + 1) else {
+                    continue;
+                };
+                let cols: Vec<Ident> = sig[i + 5..end].iter().filter_map(ident).collect();
+                extras.set_columns.push((table.span.start, cols));
+                mark(drop, i + 4..=end);
+            }
+            "identity" if is(sig, i + 1, &Token::LParen) => {
+                let Some(end) = closing(sig, i + 1) else {
+                    continue;
+                };
+                let mut k = i + 2;
+                while k < end {
+                    if word(sig, k) == "sequence" && word(sig, k + 1) == "name" {
+                        if let Some((name, after)) = qualified_name(sig, k + 2) {
+                            extras.identity_sequences.push((sig[i].span.start, name));
+                            mark(drop, k..=after - 1);
+                            k = after;
+                            continue;
+                        }
+                    }
+                    k += 1;
+                }
+            }
+            "using"
+                if word(sig, i + 1) == "index"
+                    && word(sig, i + 2) == "tablespace"
+                    && ident_at(sig, i + 3) =>
+            {
+                mark(drop, i..=i + 3);
+            }
+            "with" if is(sig, i + 1, &Token::LParen) && i > 0 && (!create || depth[i] >= 1) => {
+                let key_end = is(sig, i - 1, &Token::RParen)
+                    || matches!(word(sig, i - 1).as_str(), "key" | "unique" | "distinct");
+                if let (true, Some(end)) = (key_end, closing(sig, i + 1)) {
+                    mark(drop, i..=end);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn ident_at(sig: &[TokenWithSpan], i: usize) -> bool {
+    matches!(sig.get(i).map(|t| &t.token), Some(Token::Word(_)))
+}
+
+/// `CREATE TABLE` clauses after the column list: `USING method`, `WITHOUT OIDS`; and the
+/// options of `LIKE t INCLUDING …`.
+fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut Extras) {
+    let depth = depths(sig);
+    for i in 0..sig.len() {
+        match word(sig, i).as_str() {
+            // `CREATE TABLE … AS query`: the rest is a query.
+            "as" if depth[i] == 0 => return,
+            "using" if depth[i] == 0 && ident_at(sig, i + 1) && !is(sig, i + 2, &Token::LParen) => {
+                mark(drop, i..=i + 1);
+            }
+            "without" if depth[i] == 0 && word(sig, i + 1) == "oids" => mark(drop, i..=i + 1),
+            "like" if depth[i] == 1 => {
+                let Some((_, mut k)) = qualified_name(sig, i + 1) else {
+                    continue;
+                };
+                while let ("including" | "excluding", true) =
+                    (word(sig, k).as_str(), ident_at(sig, k + 1))
+                {
+                    extras
+                        .like_options
+                        .push((word(sig, k) == "including", word(sig, k + 1)));
+                    mark(drop, k..=k + 1);
+                    k += 2;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `CREATE INDEX`: `ON ONLY` (recorded), `TABLESPACE t`, operator class parameters
+/// (`gist_trgm_ops (siglen = 32)`).
+fn create_index_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut Extras) {
+    let depth = depths(sig);
+    let Some(on) = (0..sig.len()).find(|&i| word(sig, i) == "on" && depth[i] == 0) else {
+        return;
+    };
+    if word(sig, on + 1) == "only" {
+        drop[on + 1] = true;
+        extras.index_on_only = true;
+    }
+    let keys = (on..sig.len()).find(|&i| is(sig, i, &Token::LParen));
+    let keys_end = keys.and_then(|k| closing(sig, k));
+    if let (Some(open), Some(close)) = (keys, keys_end) {
+        for i in open + 1..close {
+            let opclass_params = depth[i] == 1
+                && is(sig, i, &Token::LParen)
+                && i >= 2
+                && ident_at(sig, i - 1)
+                && matches!(
+                    sig[i - 2].token,
+                    Token::Word(_) | Token::RParen | Token::RBracket
+                );
+            if opclass_params {
+                if let Some(end) = closing(sig, i) {
+                    mark(drop, i..=end);
+                }
+            }
+        }
+    }
+    let after = keys_end.unwrap_or(0);
+    for i in after..sig.len() {
+        if depth[i] == 0 && word(sig, i) == "tablespace" && ident_at(sig, i + 1) {
+            mark(drop, i..=i + 1);
+        }
+    }
+}
+
+/// `CREATE [MATERIALIZED] VIEW`: `USING method` and `TABLESPACE t` before `AS`, `WITH [NO] DATA`
+/// and `WITH [LOCAL|CASCADED] CHECK OPTION` at the end (recorded).
+fn view_clauses(sig: &[TokenWithSpan], drop: &mut [bool], materialized: bool, extras: &mut Extras) {
+    let depth = depths(sig);
+    if materialized {
+        for i in 0..sig.len() {
+            match word(sig, i).as_str() {
+                "as" if depth[i] == 0 => break,
+                "using" | "tablespace" if depth[i] == 0 && ident_at(sig, i + 1) => {
+                    mark(drop, i..=i + 1)
+                }
+                _ => {}
+            }
+        }
+    }
+    let n = sig.len();
+    let tail = |k: usize| word(sig, n.wrapping_sub(k));
+    if n >= 3 && tail(1) == "data" && tail(2) == "with" {
+        mark(drop, n - 2..=n - 1);
+    } else if n >= 4 && tail(1) == "data" && tail(2) == "no" && tail(3) == "with" {
+        mark(drop, n - 3..=n - 1);
+    } else if !materialized && n >= 4 && tail(1) == "option" && tail(2) == "check" {
+        let (kind, start) = match tail(3).as_str() {
+            "local" | "cascaded" if tail(4) == "with" => (
+                if tail(3) == "local" {
+                    "local"
+                } else {
+                    "cascaded"
+                },
+                n - 4,
+            ),
+            "with" => ("cascaded", n - 3),
+            _ => return,
+        };
+        extras.check_option = Some(kind);
+        mark(drop, start..=n - 1);
+    }
+}
+
+/// `CREATE [OR REPLACE] [TEMP] RECURSIVE VIEW name (cols) AS query` is, in PostgreSQL,
+/// `CREATE VIEW name AS WITH RECURSIVE name (cols) AS (query) SELECT cols FROM name`.
+fn recursive_view(sig: &mut Vec<TokenWithSpan>) {
+    let Some(rec) = (0..sig.len()).find(|&i| word(sig, i) == "recursive") else {
+        return;
+    };
+    if word(sig, rec + 1) != "view" {
+        return;
+    }
+    let Some((name, after)) = qualified_name(sig, rec + 2) else {
+        return;
+    };
+    if !is(sig, after, &Token::LParen) {
+        return;
+    }
+    let Some(cols_end) = closing(sig, after) else {
+        return;
+    };
+    if word(sig, cols_end + 1) != "as" {
+        return;
+    }
+    let span = sig[rec].span;
+    let tok = |t: Token| TokenWithSpan::new(t, span);
+    let kw = |s: &str| tok(Token::make_keyword(s));
+    let rel = name.0.last().and_then(|p| p.as_ident()).cloned();
+    let Some(rel) = rel else { return };
+    let rel_tok = || tok(Token::make_word(&rel.value, rel.quote_style));
+    let cols: Vec<TokenWithSpan> = sig[after..=cols_end].to_vec();
+    let query: Vec<TokenWithSpan> = sig[cols_end + 2..].to_vec();
+    let mut out: Vec<TokenWithSpan> = sig[..rec].to_vec();
+    out.push(kw("VIEW"));
+    out.extend(sig[rec + 2..after].iter().cloned());
+    out.push(kw("AS"));
+    out.push(kw("WITH"));
+    out.push(kw("RECURSIVE"));
+    out.push(rel_tok());
+    out.extend(cols.iter().cloned());
+    out.push(kw("AS"));
+    out.push(tok(Token::LParen));
+    out.extend(query);
+    out.push(tok(Token::RParen));
+    out.push(kw("SELECT"));
+    out.extend(cols[1..cols.len() - 1].iter().cloned());
+    out.push(kw("FROM"));
+    out.push(rel_tok());
+    *sig = out;
+}
