@@ -305,14 +305,15 @@ impl Dialect for PgDialect {
         None
     }
 
-    /// `COMPRESSION method` (PostgreSQL 14+) after a column's type: kept as a dialect-specific
-    /// option (compression is not modelled).
+    /// `COMPRESSION method` (PostgreSQL 14+) right after a column's type: kept as a
+    /// dialect-specific option (compression is not modelled).
     fn parse_column_option(
         &self,
         parser: &mut Parser,
     ) -> Result<Option<Result<Option<ColumnOption>, ParserError>>, ParserError> {
         if peek_word(parser, 0, Keyword::COMPRESSION)
             && matches!(parser.peek_nth_token_ref(1).token, Token::Word(_))
+            && follows_type(parser)
         {
             let kw = parser.next_token().token;
             let method = parser.next_token().token;
@@ -322,6 +323,70 @@ impl Dialect for PgDialect {
         }
         Ok(None)
     }
+}
+
+/// Whether an expression is a `b_expr` of PostgreSQL's grammar (the operators it leaves out
+/// may still appear inside parentheses and function calls).
+pub(crate) fn is_b_expr(e: &Expr) -> bool {
+    match e {
+        Expr::BinaryOp { left, op, right } => {
+            !matches!(op, BinaryOperator::And | BinaryOperator::Or)
+                && is_b_expr(left)
+                && is_b_expr(right)
+        }
+        Expr::UnaryOp { op, expr } => {
+            !matches!(op, sqlparser::ast::UnaryOperator::Not) && is_b_expr(expr)
+        }
+        Expr::IsNull(_)
+        | Expr::IsNotNull(_)
+        | Expr::IsTrue(_)
+        | Expr::IsNotTrue(_)
+        | Expr::IsFalse(_)
+        | Expr::IsNotFalse(_)
+        | Expr::IsUnknown(_)
+        | Expr::IsNotUnknown(_)
+        | Expr::Like { .. }
+        | Expr::ILike { .. }
+        | Expr::SimilarTo { .. }
+        | Expr::Between { .. }
+        | Expr::In { .. } => false,
+        Expr::Cast { expr, .. } => is_b_expr(expr),
+        _ => true,
+    }
+}
+
+/// Whether the parser is right after a column's type: no column constraint between the start
+/// of the column definition and here.
+fn follows_type(parser: &Parser) -> bool {
+    let mut depth = 0usize;
+    let mut i = parser.index();
+    while i > 0 {
+        i -= 1;
+        match &parser.token_at(i).token {
+            Token::RParen | Token::RBracket => depth += 1,
+            Token::LParen | Token::LBracket if depth == 0 => return true,
+            Token::LParen | Token::LBracket => depth -= 1,
+            Token::Comma if depth == 0 => return true,
+            Token::Word(w) if depth == 0 && w.quote_style.is_none() => match w.keyword {
+                Keyword::COLUMN | Keyword::EXISTS | Keyword::ADD => return true,
+                Keyword::NOT
+                | Keyword::NULL
+                | Keyword::DEFAULT
+                | Keyword::CHECK
+                | Keyword::CONSTRAINT
+                | Keyword::COLLATE
+                | Keyword::REFERENCES
+                | Keyword::PRIMARY
+                | Keyword::UNIQUE
+                | Keyword::GENERATED
+                | Keyword::DEFERRABLE
+                | Keyword::INITIALLY => return false,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -382,5 +447,8 @@ mod tests {
         .is_ok());
         // A column called `compression` is still a column.
         assert!(parses("create table t (compression text)").is_ok());
+        // COMPRESSION comes right after the type.
+        assert!(parses("create table t (a text collate \"C\" compression pglz)").is_err());
+        assert!(parses("create table t (a varchar(3)[] compression pglz)").is_ok());
     }
 }

@@ -45,17 +45,15 @@ pub(super) fn parse_alter_index(p: &mut Parser) -> Result<PgStatement, ParserErr
         AlterIndexAction::RenameTo(p.parse_object_name(false)?)
     } else if !if_exists && p.parse_keywords(&[Keyword::ATTACH, Keyword::PARTITION]) {
         AlterIndexAction::AttachPartition(p.parse_object_name(false)?)
-    } else if p.parse_keywords(&[Keyword::SET, Keyword::TABLESPACE]) {
-        p.parse_identifier()?;
-        AlterIndexAction::NoOp
-    } else if !if_exists
-        && (p.parse_keywords(&[Keyword::DEPENDS, Keyword::ON, Keyword::EXTENSION])
-            || p.parse_keywords(&[
-                Keyword::NO,
-                Keyword::DEPENDS,
-                Keyword::ON,
-                Keyword::EXTENSION,
-            ]))
+    } else if p.parse_keywords(&[Keyword::SET, Keyword::TABLESPACE])
+        || (!if_exists
+            && (p.parse_keywords(&[Keyword::DEPENDS, Keyword::ON, Keyword::EXTENSION])
+                || p.parse_keywords(&[
+                    Keyword::NO,
+                    Keyword::DEPENDS,
+                    Keyword::ON,
+                    Keyword::EXTENSION,
+                ])))
     {
         p.parse_identifier()?;
         AlterIndexAction::NoOp
@@ -236,6 +234,7 @@ pub(super) fn parse_create_domain(p: &mut Parser) -> Result<PgStatement, ParserE
         not_null: false,
         checks: Vec::new(),
     };
+    let (mut null, mut not_null) = (false, false);
     loop {
         if p.parse_keyword(Keyword::COLLATE) {
             p.parse_object_name(false)?;
@@ -250,16 +249,24 @@ pub(super) fn parse_create_domain(p: &mut Parser) -> Result<PgStatement, ParserE
         } else {
             None
         };
+        let at = p.peek_token();
         if p.parse_keywords(&[Keyword::NOT, Keyword::NULL]) {
+            not_null = true;
             d.not_null = true;
         } else if p.parse_keyword(Keyword::NULL) {
-            d.not_null = false;
+            null = true;
         } else if p.parse_keyword(Keyword::CHECK) {
             d.checks.push((con_name, parenthesized(p)?));
         } else if con_name.is_some() {
             return p.expected("NOT NULL, NULL or CHECK", p.peek_token());
         } else {
             break;
+        }
+        if null && not_null {
+            return Err(super::error_at(
+                "conflicting NULL/NOT NULL constraints",
+                &at,
+            ));
         }
     }
     Ok(PgStatement::CreateDomain(d))

@@ -11,7 +11,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
 use super::ast::{AlterTable, AlterTableAction, PgStatement, SequenceClauses};
-use super::parse_words;
+use super::{error_at, parse_words};
 
 /// `ALTER TABLE …` from its first token.
 pub(super) fn parse(p: &mut Parser) -> Result<PgStatement, ParserError> {
@@ -26,10 +26,20 @@ pub(super) fn parse(p: &mut Parser) -> Result<PgStatement, ParserError> {
         });
     }
     let if_exists = p.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    // `ONLY name`, `ONLY (name)`, or `name [*]` (`*`: the table and its descendants, the
+    // default).
     let only = p.parse_keyword(Keyword::ONLY);
-    let name = p.parse_object_name(false)?;
-    // `name *`: the table and its descendants, the default.
-    let _ = p.consume_token(&Token::Mul);
+    let name = if only && p.consume_token(&Token::LParen) {
+        let name = p.parse_object_name(false)?;
+        p.expect_token(&Token::RParen)?;
+        name
+    } else {
+        let name = p.parse_object_name(false)?;
+        if !only {
+            let _ = p.consume_token(&Token::Mul);
+        }
+        name
+    };
     if p.parse_keywords(&[Keyword::SET, Keyword::SCHEMA]) {
         let schema = p.parse_identifier()?;
         return Ok(PgStatement::SetSchema {
@@ -41,7 +51,17 @@ pub(super) fn parse(p: &mut Parser) -> Result<PgStatement, ParserError> {
     }
     let mut actions = Vec::new();
     loop {
+        // RENAME, ATTACH PARTITION and DETACH PARTITION are statements of their own.
+        let standalone = peek_is(p, 0, Keyword::RENAME)
+            || (peek_is(p, 1, Keyword::PARTITION)
+                && (peek_is(p, 0, Keyword::ATTACH) || peek_is(p, 0, Keyword::DETACH)));
+        if standalone && !actions.is_empty() {
+            return p.expected("an ALTER TABLE action", p.peek_token());
+        }
         actions.push(action(p)?);
+        if standalone {
+            break;
+        }
         if !p.consume_token(&Token::Comma) {
             break;
         }
@@ -124,6 +144,20 @@ fn action(p: &mut Parser) -> Result<AlterTableAction, ParserError> {
         return Ok(AlterTableAction::NotOf);
     }
     let op = p.parse_alter_table_operation()?;
+    if let sqlparser::ast::AlterTableOperation::AddColumn { column_def, .. } = &op {
+        let at = p.peek_token();
+        for o in &column_def.options {
+            if let sqlparser::ast::ColumnOption::Default(e) = &o.option {
+                if !crate::sql::dialect::is_b_expr(e) {
+                    return Err(super::error_at(
+                        "a DEFAULT expression needs parentheses around boolean operators, IS \
+                         NULL, LIKE, BETWEEN or IN",
+                        &at,
+                    ));
+                }
+            }
+        }
+    }
     Ok(AlterTableAction::Sql(op))
 }
 
@@ -208,14 +242,14 @@ fn alter_column(p: &mut Parser, column: Ident) -> Result<AlterTableAction, Parse
         p.parse_identifier()?;
         return Ok(AlterTableAction::ColumnStorage { column });
     }
-    if peek_is(p, 0, Keyword::SET) || peek_is(p, 0, Keyword::RESET) {
-        if p.peek_nth_token_ref(1).token == Token::LParen {
-            p.next_token();
-            p.expect_token(&Token::LParen)?;
-            p.parse_comma_separated(|p| p.parse_sql_option())?;
-            p.expect_token(&Token::RParen)?;
-            return Ok(AlterTableAction::ColumnStorage { column });
-        }
+    if (peek_is(p, 0, Keyword::SET) || peek_is(p, 0, Keyword::RESET))
+        && p.peek_nth_token_ref(1).token == Token::LParen
+    {
+        p.next_token();
+        p.expect_token(&Token::LParen)?;
+        p.parse_comma_separated(|p| p.parse_sql_option())?;
+        p.expect_token(&Token::RParen)?;
+        return Ok(AlterTableAction::ColumnStorage { column });
     }
     // Identity: `{SET GENERATED {ALWAYS|BY DEFAULT} | SET sequence_option | RESTART …} …`.
     let mut generated = None;
@@ -234,7 +268,30 @@ fn alter_column(p: &mut Parser, column: Ident) -> Result<AlterTableAction, Parse
             merge(&mut options, more);
         } else if peek_is(p, 0, Keyword::SET) {
             p.next_token();
-            let one = sequence_option(p, true)?.ok_or_else(|| {
+            // `SET` takes the options an identity's sequence can change.
+            for (words, name) in [
+                (
+                    &[Keyword::AS][..],
+                    "sequence option \"as\" not supported here",
+                ),
+                (
+                    &[Keyword::OWNED, Keyword::BY][..],
+                    "sequence option \"owned_by\" not supported here",
+                ),
+                (
+                    &[Keyword::RESTART][..],
+                    "sequence option \"restart\" not supported here",
+                ),
+                (
+                    &[Keyword::SEQUENCE, Keyword::NAME][..],
+                    "invalid sequence option SEQUENCE NAME",
+                ),
+            ] {
+                if words.iter().enumerate().all(|(i, k)| peek_is(p, i, *k)) {
+                    return Err(error_at(name, &p.peek_token()));
+                }
+            }
+            let one = sequence_option(p, false)?.ok_or_else(|| {
                 ParserError::ParserError(format!(
                     "Expected: a sequence option after SET, found: {}",
                     p.peek_token()

@@ -316,6 +316,12 @@ pub struct Extras {
     pub check_option: Option<&'static str>,
     /// `CREATE INDEX … ON ONLY t`.
     pub index_on_only: bool,
+    /// `CREATE TABLE t OF type`: read as `PARTITION OF type … DEFAULT` (sqlparser reads the
+    /// element list of a partition); the "parent" is the type.
+    pub typed_table: bool,
+    /// `PARTITION BY … (key COLLATE c opclass, …)`: what follows each key, as PostgreSQL prints
+    /// it (` COLLATE "C" text_pattern_ops`), one entry per key; empty when no key has any.
+    pub partition_key_suffixes: Vec<String>,
     /// `LIKE t INCLUDING …/EXCLUDING …` options (`true` for INCLUDING), lower case, in order.
     pub like_options: Vec<(bool, String)>,
 }

@@ -50,8 +50,8 @@ pub const DEEP_STACK: usize = 512 << 20;
 pub enum Parsed {
     /// Read by sqlparser; the clauses the pre-pass took out that still matter.
     Sql(Box<Statement>, Extras),
-    /// Read by schemagen's own parsers.
-    Pg(PgStatement),
+    /// Read by schemagen's own parsers; the clauses the pre-pass took out.
+    Pg(Box<PgStatement>, Extras),
 }
 
 /// Why a statement could not be parsed.
@@ -106,8 +106,10 @@ pub fn parse_statement(tokens: &[TokenWithSpan], limit: usize) -> Result<Parsed,
         .collect();
     let words: Vec<String> = sig.iter().take(4).map(|t| lower_word(&t.token)).collect();
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-    let extras = prepass::run(&mut sig, &words);
-    let own = |sig: Vec<TokenWithSpan>, f: fn(&mut Parser) -> Result<PgStatement, ParserError>| {
+    let extras = prepass::run(&mut sig, &words)?;
+    let own = |sig: Vec<TokenWithSpan>,
+               f: fn(&mut Parser) -> Result<PgStatement, ParserError>,
+               extras: Extras| {
         let mut p = parser(sig, limit);
         let stmt = f(&mut p).map_err(ParseError::from_parser)?;
         while p.consume_token(&Token::SemiColon) {}
@@ -117,22 +119,56 @@ pub fn parse_statement(tokens: &[TokenWithSpan], limit: usize) -> Result<Parsed,
                 p.expected::<()>("end of statement", next).unwrap_err(),
             ));
         }
-        Ok(Parsed::Pg(stmt))
+        Ok(Parsed::Pg(Box::new(stmt), extras))
     };
     match (w(0), w(1)) {
-        ("alter", "table") => own(sig, alter_table::parse),
-        ("alter", "index") => own(sig, alter_other::parse_alter_index),
-        ("alter", "sequence") => own(sig, alter_other::parse_alter_sequence),
-        ("alter", "domain") => own(sig, alter_other::parse_alter_domain),
-        ("create", "domain") => own(sig, alter_other::parse_create_domain),
-        ("alter", "extension") => own(sig, alter_other::parse_alter_extension),
+        ("alter", "table") => own(sig, alter_table::parse, extras),
+        ("alter", "index") => own(sig, alter_other::parse_alter_index, extras),
+        ("alter", "sequence") => own(sig, alter_other::parse_alter_sequence, extras),
+        ("alter", "domain") => own(sig, alter_other::parse_alter_domain, extras),
+        ("create", "domain") => own(sig, alter_other::parse_create_domain, extras),
+        ("alter", "extension") => own(sig, alter_other::parse_alter_extension, extras),
         ("alter", "type" | "view" | "materialized") => match sqlparser(sig.clone(), limit) {
             Ok(s) => Ok(Parsed::Sql(Box::new(s), extras)),
             // sqlparser's message is the one to show when neither reads the statement.
             Err(e) if e.too_deep => Err(e),
-            Err(e) => own(sig, alter_other::parse_alter_type_or_view).map_err(|_| e),
+            Err(e) => own(sig, alter_other::parse_alter_type_or_view, extras).map_err(|_| e),
         },
-        _ => sqlparser(sig, limit).map(|s| Parsed::Sql(Box::new(s), extras)),
+        _ => {
+            let s = sqlparser(sig, limit)?;
+            check_defaults(&s)?;
+            Ok(Parsed::Sql(Box::new(s), extras))
+        }
+    }
+}
+
+/// `DEFAULT b_expr` in column definitions: PostgreSQL's grammar has no unparenthesized `AND`,
+/// `OR`, `NOT`, `IS NULL`, `LIKE`, `BETWEEN` or `IN` there (sqlparser takes any expression).
+pub(crate) fn check_defaults(s: &Statement) -> Result<(), ParseError> {
+    use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, Spanned};
+    let check = |c: &ColumnDef| -> Result<(), ParseError> {
+        for o in &c.options {
+            if let ColumnOption::Default(e) = &o.option {
+                if !crate::sql::dialect::is_b_expr(e) {
+                    return Err(ParseError {
+                        message: "syntax error: a DEFAULT expression needs parentheses around \
+                                  boolean operators, IS NULL, LIKE, BETWEEN or IN"
+                            .into(),
+                        location: Some(e.span().start).filter(|l| l.line > 0),
+                        too_deep: false,
+                    });
+                }
+            }
+        }
+        Ok(())
+    };
+    match s {
+        Statement::CreateTable(ct) => ct.columns.iter().try_for_each(check),
+        Statement::AlterTable(at) => at.operations.iter().try_for_each(|op| match op {
+            AlterTableOperation::AddColumn { column_def, .. } => check(column_def),
+            _ => Ok(()),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -156,6 +192,11 @@ fn sqlparser(tokens: Vec<TokenWithSpan>, limit: usize) -> Result<Statement, Pars
             too_deep: false,
         }),
     }
+}
+
+/// An error about `token`, located at it.
+pub(crate) fn error_at(message: &str, token: &TokenWithSpan) -> ParserError {
+    ParserError::ParserError(format!("{message}{}", token.span.start))
 }
 
 /// Consumes the bare words `seq` (lower case) if they come next; for the words sqlparser has

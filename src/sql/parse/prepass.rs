@@ -12,17 +12,32 @@ use sqlparser::ast::{Ident, ObjectName};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::ast::Extras;
-use super::lower_word;
+use super::{lower_word, ParseError};
 
-/// Runs the rules that apply to the statement (`words`: its first words, lower case).
-pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Extras {
+/// Runs the rules that apply to the statement (`words`: its first words, lower case). An
+/// error is a syntax error PostgreSQL raises that sqlparser would not.
+pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extras, ParseError> {
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     let mut extras = Extras::default();
     let mut drop = vec![false; sig.len()];
     let create = w(0) == "create";
     let create_table = create && words.iter().skip(1).any(|x| x == "table");
+    // `CREATE TABLE … AS query WITH [NO] DATA`.
+    if create_table {
+        let n = sig.len();
+        let depth = depths(sig);
+        let is_query = (0..n).any(|i| depth[i] == 0 && word(sig, i) == "as");
+        if is_query && n >= 3 && word(sig, n - 1) == "data" {
+            if word(sig, n - 2) == "with" {
+                mark(&mut drop, n - 2..=n - 1);
+            } else if n >= 4 && word(sig, n - 2) == "no" && word(sig, n - 3) == "with" {
+                mark(&mut drop, n - 3..=n - 1);
+            }
+        }
+    }
     let alter_table = w(0) == "alter" && w(1) == "table";
     if create_table || alter_table {
+        reference_clause_order(sig)?;
         key_clauses(sig, &mut drop, create_table, &mut extras);
     }
     if create_table {
@@ -32,9 +47,20 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Extras {
     if index {
         create_index_clauses(sig, &mut drop, &mut extras);
     }
-    let view_at = words.iter().position(|x| x == "view");
-    if create && view_at.is_some() {
-        let materialized = words.iter().any(|x| x == "materialized");
+    // `CREATE [OR REPLACE] [TEMP|TEMPORARY] [RECURSIVE] VIEW`, `CREATE MATERIALIZED VIEW`.
+    let head: Vec<String> = (0..sig.len().min(7)).map(|i| word(sig, i)).collect();
+    let view_at = head.iter().position(|x| x == "view");
+    let view = create
+        && view_at.is_some_and(|v| {
+            head[1..v].iter().all(|x| {
+                matches!(
+                    x.as_str(),
+                    "or" | "replace" | "temp" | "temporary" | "recursive" | "materialized"
+                )
+            })
+        });
+    if view {
+        let materialized = head.iter().any(|x| x == "materialized");
         view_clauses(sig, &mut drop, materialized, &mut extras);
     }
     if create && words.iter().skip(1).take(2).any(|x| x == "sequence") && w(1) == "unlogged" {
@@ -50,10 +76,53 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Extras {
             !drop[i - 1]
         });
     }
-    if create && view_at.is_some() && words.iter().any(|x| x == "recursive") {
+    if view && head.iter().any(|x| x == "recursive") {
         recursive_view(sig);
     }
-    extras
+    if create_table {
+        extras.typed_table = typed_table(sig);
+    }
+    Ok(extras)
+}
+
+/// `CREATE TABLE name OF type [(elements)] …` is read as `CREATE TABLE name PARTITION OF type
+/// [(elements)] DEFAULT …` (the element lists have the same grammar; [`Extras::typed_table`]
+/// tells the replay the "parent" is a type).
+fn typed_table(sig: &mut Vec<TokenWithSpan>) -> bool {
+    let Some(t) = (0..sig.len().min(6)).find(|&i| word(sig, i) == "table") else {
+        return false;
+    };
+    let mut i = t + 1;
+    if word(sig, i) == "if" && word(sig, i + 1) == "not" && word(sig, i + 2) == "exists" {
+        i += 3;
+    }
+    let Some((_, after_name)) = qualified_name(sig, i) else {
+        return false;
+    };
+    if word(sig, after_name) != "of" {
+        return false;
+    }
+    let Some((_, after_type)) = qualified_name(sig, after_name + 1) else {
+        return false;
+    };
+    let insert_at = if is(sig, after_type, &Token::LParen) {
+        match closing(sig, after_type) {
+            Some(c) => c + 1,
+            None => return false,
+        }
+    } else {
+        after_type
+    };
+    let span = sig[after_name].span;
+    sig.insert(
+        insert_at,
+        TokenWithSpan::new(Token::make_keyword("DEFAULT"), span),
+    );
+    sig.insert(
+        after_name,
+        TokenWithSpan::new(Token::make_keyword("PARTITION"), span),
+    );
+    true
 }
 
 fn word(sig: &[TokenWithSpan], i: usize) -> String {
@@ -122,6 +191,65 @@ fn mark(drop: &mut [bool], range: std::ops::RangeInclusive<usize>) {
     }
 }
 
+/// The order PostgreSQL's grammar gives the clauses after `REFERENCES t (cols)`: `MATCH`, then
+/// `ON DELETE`/`ON UPDATE`, then `[NOT] DEFERRABLE`/`INITIALLY` (sqlparser takes any order).
+fn reference_clause_order(sig: &[TokenWithSpan]) -> Result<(), ParseError> {
+    let depth = depths(sig);
+    for r in (0..sig.len()).filter(|&i| word(sig, i) == "references") {
+        let (mut seen_on, mut seen_attr) = (false, false);
+        for k in r + 1..sig.len() {
+            if depth[k] < depth[r]
+                || (depth[k] == depth[r] && matches!(sig[k].token, Token::Comma | Token::RParen))
+            {
+                break;
+            }
+            if depth[k] != depth[r] {
+                continue;
+            }
+            let misplaced = match word(sig, k).as_str() {
+                "match" => seen_on || seen_attr,
+                "on" if matches!(word(sig, k + 1).as_str(), "delete" | "update") => {
+                    seen_on = true;
+                    seen_attr
+                }
+                "deferrable" | "initially" => {
+                    seen_attr = true;
+                    false
+                }
+                "not" if word(sig, k + 1) == "deferrable" => {
+                    seen_attr = true;
+                    false
+                }
+                // Another column constraint starts.
+                "constraint" | "check" | "default" | "primary" | "unique" | "generated"
+                | "collate" | "references" | "null" => break,
+                "not" => break,
+                _ => false,
+            };
+            if misplaced {
+                return Err(ParseError {
+                    message: format!("syntax error at or near \"{}\"", sig[k].token),
+                    location: Some(sig[k].span.start),
+                    too_deep: false,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `IDENTITY` at `i` ends `ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY` (the
+/// `ALTER COLUMN` action; a column definition has its type between `ADD` and `GENERATED`).
+fn adds_identity(sig: &[TokenWithSpan], i: usize) -> bool {
+    let back = |k: usize| i.checked_sub(k).map(|j| word(sig, j)).unwrap_or_default();
+    back(1) == "as"
+        && ((back(2) == "always" && back(3) == "generated" && back(4) == "add")
+            || (back(2) == "default"
+                && back(3) == "by"
+                && back(4) == "generated"
+                && back(5) == "add"))
+}
+
 /// Clauses of keys and references in `CREATE TABLE` and `ALTER TABLE`:
 /// `ON DELETE SET NULL|DEFAULT (cols)`, `SEQUENCE NAME n` in identity options,
 /// `USING INDEX TABLESPACE t` and `WITH (storage parameters)` of a key or exclusion.
@@ -149,7 +277,9 @@ fn key_clauses(sig: &[TokenWithSpan], drop: &mut [bool], create: bool, extras: &
                 extras.set_columns.push((table.span.start, cols));
                 mark(drop, i + 4..=end);
             }
-            "identity" if is(sig, i + 1, &Token::LParen) => {
+            // Not in `ALTER COLUMN c ADD GENERATED … AS IDENTITY (…)`, read by the ALTER TABLE
+            // parser itself.
+            "identity" if is(sig, i + 1, &Token::LParen) && !adds_identity(sig, i) => {
                 let Some(end) = closing(sig, i + 1) else {
                     continue;
                 };
@@ -193,15 +323,19 @@ fn ident_at(sig: &[TokenWithSpan], i: usize) -> bool {
 /// options of `LIKE t INCLUDING …`.
 fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut Extras) {
     let depth = depths(sig);
-    for i in 0..sig.len() {
+    for (i, &d) in depth.iter().enumerate() {
         match word(sig, i).as_str() {
             // `CREATE TABLE … AS query`: the rest is a query.
-            "as" if depth[i] == 0 => return,
-            "using" if depth[i] == 0 && ident_at(sig, i + 1) && !is(sig, i + 2, &Token::LParen) => {
+            "as" if d == 0 => return,
+            "using" if d == 0 && ident_at(sig, i + 1) && !is(sig, i + 2, &Token::LParen) => {
                 mark(drop, i..=i + 1);
             }
-            "without" if depth[i] == 0 && word(sig, i + 1) == "oids" => mark(drop, i..=i + 1),
-            "like" if depth[i] == 1 => {
+            "without" if d == 0 && word(sig, i + 1) == "oids" => mark(drop, i..=i + 1),
+            "tablespace" if d == 0 && ident_at(sig, i + 1) => mark(drop, i..=i + 1),
+            "partition" if d == 0 && word(sig, i + 1) == "by" => {
+                partition_key(sig, drop, i + 2, extras);
+            }
+            "like" if d == 1 => {
                 let Some((_, mut k)) = qualified_name(sig, i + 1) else {
                     continue;
                 };
@@ -217,6 +351,60 @@ fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut E
             }
             _ => {}
         }
+    }
+}
+
+/// `PARTITION BY {RANGE|LIST|HASH} (key [, …])` at `at` (the method): `COLLATE c` and an
+/// operator class after a key are taken out and recorded, one suffix per key.
+fn partition_key(sig: &[TokenWithSpan], drop: &mut [bool], at: usize, extras: &mut Extras) {
+    if !is(sig, at + 1, &Token::LParen) {
+        return;
+    }
+    let Some(close) = closing(sig, at + 1) else {
+        return;
+    };
+    // Key boundaries: commas directly inside the list.
+    let depth = depths(sig);
+    let inner = depth[at + 1] + 1;
+    let mut bounds = vec![at + 1];
+    bounds.extend((at + 2..close).filter(|&k| depth[k] == inner && is(sig, k, &Token::Comma)));
+    bounds.push(close);
+    let mut suffixes = Vec::new();
+    for pair in bounds.windows(2) {
+        let (start, end) = (pair[0] + 1, pair[1]);
+        let mut suffix = String::new();
+        let mut k = start;
+        while k < end {
+            if depth[k] == inner && word(sig, k) == "collate" {
+                if let Some((name, after)) = qualified_name(sig, k + 1) {
+                    suffix.push_str(&format!(" COLLATE {name}"));
+                    mark(drop, k..=after - 1);
+                    k = after;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        // An operator class: a last name after a complete key (a column, a parenthesized
+        // expression or a function call).
+        let last = end - 1;
+        if last > start
+            && ident_at(sig, last)
+            && !drop[last]
+            && matches!(sig[last - 1].token, Token::Word(_) | Token::RParen)
+            && !matches!(
+                sig.get(last.wrapping_sub(2)).map(|t| &t.token),
+                Some(Token::Period)
+            )
+            && !is(sig, last - 1, &Token::Period)
+        {
+            suffix.push_str(&format!(" {}", sig[last].token));
+            drop[last] = true;
+        }
+        suffixes.push(suffix);
+    }
+    if suffixes.iter().any(|s| !s.is_empty()) {
+        extras.partition_key_suffixes = suffixes;
     }
 }
 
@@ -251,8 +439,8 @@ fn create_index_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut E
         }
     }
     let after = keys_end.unwrap_or(0);
-    for i in after..sig.len() {
-        if depth[i] == 0 && word(sig, i) == "tablespace" && ident_at(sig, i + 1) {
+    for (i, &d) in depth.iter().enumerate().skip(after) {
+        if d == 0 && word(sig, i) == "tablespace" && ident_at(sig, i + 1) {
             mark(drop, i..=i + 1);
         }
     }
@@ -263,12 +451,10 @@ fn create_index_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut E
 fn view_clauses(sig: &[TokenWithSpan], drop: &mut [bool], materialized: bool, extras: &mut Extras) {
     let depth = depths(sig);
     if materialized {
-        for i in 0..sig.len() {
+        for (i, &d) in depth.iter().enumerate() {
             match word(sig, i).as_str() {
-                "as" if depth[i] == 0 => break,
-                "using" | "tablespace" if depth[i] == 0 && ident_at(sig, i + 1) => {
-                    mark(drop, i..=i + 1)
-                }
+                "as" if d == 0 => break,
+                "using" | "tablespace" if d == 0 && ident_at(sig, i + 1) => mark(drop, i..=i + 1),
                 _ => {}
             }
         }

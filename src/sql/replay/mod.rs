@@ -11,6 +11,7 @@
 
 mod alter_actions;
 mod alter_table;
+mod create_table;
 mod forms;
 mod objects;
 mod table;
@@ -477,7 +478,12 @@ impl Replayer {
                 }
                 result
             }
-            Parsed::Pg(pg) => self.apply_pg(stmt, &pg, diags),
+            Parsed::Pg(pg, extras) => {
+                self.extras = extras;
+                let result = self.apply_pg(stmt, &pg, diags);
+                self.extras = Extras::default();
+                result
+            }
         }
     }
 

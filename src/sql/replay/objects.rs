@@ -1234,10 +1234,21 @@ impl Replayer {
                 let table = parts.pop().unwrap_or_default();
                 let schema = parts.pop();
                 let Some(s) = self.find_in_path(schema.as_deref(), &|s| {
-                    s.tables.contains_key(&table) || s.views.contains_key(&table)
+                    s.tables.contains_key(&table)
+                        || s.views.contains_key(&table)
+                        || s.composites.contains_key(&table)
                 }) else {
                     return missing(&format!("relation \"{table}\" does not exist"));
                 };
+                // A composite type's attribute: its comment is not modelled.
+                if let Some(c) = self.catalog.schemas[&s].composites.get(&table) {
+                    if c.attributes.iter().any(|(a, _)| *a == col) {
+                        return Ok(Outcome::Understood);
+                    }
+                    return missing(&format!(
+                        "column \"{col}\" of relation \"{table}\" does not exist"
+                    ));
+                }
                 let sc = self.catalog.schemas.get_mut(&s).expect("schema");
                 let is_view = sc.views.contains_key(&table);
                 let column = if let Some(t) = sc.tables.get_mut(&table) {
@@ -1313,6 +1324,25 @@ impl Replayer {
             return Err(ReplayError::new(
                 SqlState::DuplicateObject,
                 format!("policy \"{name}\" for table \"{table}\" already exists"),
+            ));
+        }
+        // PostgreSQL's checks (raised as syntax errors).
+        let command = p.command.as_ref();
+        if p.with_check.is_some()
+            && matches!(
+                command,
+                Some(CreatePolicyCommand::Select) | Some(CreatePolicyCommand::Delete)
+            )
+        {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                "WITH CHECK cannot be applied to SELECT or DELETE",
+            ));
+        }
+        if p.using.is_some() && matches!(command, Some(CreatePolicyCommand::Insert)) {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                "only WITH CHECK expression allowed for INSERT",
             ));
         }
         let ctx = self.table_ctx(&schema, &table, &t.columns);

@@ -3,18 +3,17 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    ColumnDef, ColumnOption, ConstraintCharacteristics, ConstraintReferenceMatchKind, CreateTable,
-    DataType, DeferrableInitial, Expr, GeneratedAs, IndexColumn, NullsDistinctOption,
-    ReferentialAction, SequenceOptions, TableConstraint, Value,
+    ColumnDef, ColumnOption, ConstraintCharacteristics, ConstraintReferenceMatchKind, DataType,
+    DeferrableInitial, Expr, GeneratedAs, IndexColumn, NullsDistinctOption, ReferentialAction,
+    SequenceOptions, TableConstraint, Value,
 };
 
-use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
+use super::{fold, ReplayError, Replayer, SqlState, R};
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint, Column,
     Deferrable, ExclusionConstraint, FkAction, ForeignKey, Identity, IndexTarget, MatchType,
     PrimaryKey, QualifiedName, Sequence, SqlType, Table, UniqueConstraint,
 };
-use crate::diagnostics::Diagnostics;
 use crate::sql::deparse::{deparse_bool, deparse_generated, serial_default, stored_default};
 use crate::sql::types::{resolve_type, serial_kind};
 
@@ -200,210 +199,6 @@ pub(crate) fn apply_sequence_options(
 }
 
 impl Replayer {
-    /// `CREATE TABLE`.
-    pub(crate) fn create_table(
-        &mut self,
-        stmt: Stmt<'_>,
-        ct: &CreateTable,
-        diags: &mut Diagnostics,
-    ) -> R<Outcome> {
-        let _ = (stmt, &diags);
-        if ct.temporary {
-            return Ok(Outcome::PassedOver);
-        }
-        let (schema, name) = split_name(&ct.name);
-        let schema = self.target_schema(schema)?;
-        {
-            let s = &self.catalog.schemas[&schema];
-            if self.relation_taken(&schema, &name) || s.has_type(&name) {
-                if ct.if_not_exists {
-                    return Ok(Outcome::Understood);
-                }
-                return Err(ReplayError::new(
-                    SqlState::DuplicateTable,
-                    format!("relation \"{name}\" already exists"),
-                ));
-            }
-        }
-        if ct.query.is_some() {
-            return Ok(Outcome::NotUnderstood(
-                "CREATE TABLE … AS: the column types of a query result are not inferred".into(),
-            ));
-        }
-        let mut table = Table::new(&name);
-        if let Some(parents) = &ct.inherits {
-            for p in parents {
-                let (ps, pn) = self.resolve_table(p)?;
-                let parent = &self.catalog.schemas[&ps].tables[&pn];
-                for c in &parent.columns {
-                    if table.column(&c.name).is_none() {
-                        let mut c = c.clone();
-                        c.identity = None;
-                        c.comment = None;
-                        table.columns.push(c);
-                    }
-                }
-                table.inherits.push(QualifiedName::new(ps, pn));
-            }
-        }
-        if let Some(parent) = &ct.partition_of {
-            let (ps, pn) = self.resolve_table(parent)?;
-            let p = &self.catalog.schemas[&ps].tables[&pn];
-            table.columns = p
-                .columns
-                .iter()
-                .map(|c| Column {
-                    comment: None,
-                    identity: None,
-                    ..c.clone()
-                })
-                .collect();
-            table.is_partition = true;
-            table.inherits.push(QualifiedName::new(ps, pn));
-        }
-        if let Some(like) = &ct.like {
-            let like = match like {
-                sqlparser::ast::CreateTableLikeKind::Parenthesized(l)
-                | sqlparser::ast::CreateTableLikeKind::Plain(l) => l,
-            };
-            let (ls, ln) = self.resolve_table(&like.name)?;
-            let src = &self.catalog.schemas[&ls].tables[&ln];
-            table.columns = src
-                .columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.clone(),
-                    ty: c.ty.clone(),
-                    not_null: c.not_null,
-                    ..Default::default()
-                })
-                .collect();
-        }
-        if let Some(p) = &ct.partition_by {
-            table.partition_by = Some(partition_text(p));
-        }
-        let mut pending = Vec::new();
-        let mut sequences = Vec::new();
-        for def in &ct.columns {
-            if table.column(&fold(&def.name)).is_some() {
-                let n = fold(&def.name);
-                // A column repeated from a parent merges; a duplicate in the list is an error.
-                if table.inherits.is_empty() || ct.partition_of.is_some() {
-                    if ct.partition_of.is_some() {
-                        continue;
-                    }
-                    return Err(ReplayError::new(
-                        SqlState::DuplicateColumn,
-                        format!("column \"{n}\" specified more than once"),
-                    ));
-                }
-                table.columns.retain(|c| c.name != n);
-            }
-            let (col, mut cons, seq) = self.column_from_def(&schema, &name, def, &table.columns)?;
-            table.columns.push(col);
-            pending.append(&mut cons);
-            sequences.extend(seq);
-        }
-        for c in &ct.constraints {
-            pending.push(self.pending_from_table_constraint(c, false)?);
-        }
-        // The table exists from here on (self references and name choices see it).
-        let s = self
-            .catalog
-            .schemas
-            .get_mut(&schema)
-            .expect("schema exists");
-        let seq_names: Vec<String> = sequences.iter().map(|q| q.name.clone()).collect();
-        for seq in sequences {
-            s.sequences.insert(seq.name.clone(), seq);
-        }
-        s.tables.insert(name.clone(), table);
-        if let Err(e) = self.add_constraints(&schema, &name, pending) {
-            // CREATE TABLE is atomic: a bad constraint leaves nothing behind.
-            let s = self.catalog.schemas.get_mut(&schema).expect("schema");
-            s.tables.remove(&name);
-            for q in seq_names {
-                s.sequences.remove(&q);
-            }
-            return Err(e);
-        }
-        if let Some(parent) = &ct.partition_of {
-            let (ps, pn) = self.resolve_table(parent)?;
-            self.clone_to_partition(&ps, &pn, &schema, &name);
-        }
-        Ok(Outcome::Understood)
-    }
-
-    /// A new partition gets its parent's keys and indexes (under names of its own, chosen as
-    /// for a new index), and its checks and foreign keys (same names).
-    pub(super) fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
-        let parent = self.catalog.schemas[ps].tables[pn].clone();
-        if let Some(pk) = &parent.primary_key {
-            let taken =
-                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-            let pk_name = choose_relation_name(name, None, "pkey", &taken);
-            self.remember(&pk_name);
-            self.table_mut(schema, name).primary_key = Some(PrimaryKey {
-                name: pk_name,
-                ..pk.clone()
-            });
-        }
-        for u in &parent.uniques {
-            let taken =
-                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-            let add = name_addition(&u.columns);
-            let n = choose_relation_name(name, Some(&add), "key", &taken);
-            self.remember(&n);
-            self.table_mut(schema, name).uniques.push(UniqueConstraint {
-                name: n,
-                ..u.clone()
-            });
-        }
-        for i in &parent.indexes {
-            self.clone_index_to_partition(schema, name, i);
-        }
-        let t = self.table_mut(schema, name);
-        for c in &parent.checks {
-            if !t.has_constraint(&c.name) {
-                t.checks.push(c.clone());
-            }
-        }
-        for f in &parent.foreign_keys {
-            if !t.has_constraint(&f.name) {
-                t.foreign_keys.push(f.clone());
-            }
-        }
-    }
-
-    /// An index created on a partitioned table also exists on each partition.
-    pub(crate) fn clone_index_to_partition(
-        &mut self,
-        schema: &str,
-        partition: &str,
-        index: &crate::catalog::Index,
-    ) {
-        let cols: Vec<String> = index
-            .keys
-            .iter()
-            .map(|k| match &k.target {
-                IndexTarget::Column(c) => c.clone(),
-                IndexTarget::Expression(_) => "expr".to_string(),
-            })
-            .chain(index.include.iter().cloned())
-            .collect();
-        let add = name_addition(&cols);
-        let n = choose_relation_name(partition, Some(&add), "idx", &|n| {
-            self.relation_taken(schema, n)
-        });
-        self.remember(&n);
-        self.table_mut(schema, partition)
-            .indexes
-            .push(crate::catalog::Index {
-                name: n,
-                ..index.clone()
-            });
-    }
-
     /// Builds a column from its definition: the column, its constraints and any sequence
     /// (serial or identity) it needs.
     pub(crate) fn column_from_def(
@@ -413,6 +208,19 @@ impl Replayer {
         def: &ColumnDef,
         existing: &[Column],
     ) -> R<(Column, Vec<PendingConstraint>, Option<Sequence>)> {
+        self.column_from_def_typed(schema, table, def, existing, None)
+    }
+
+    /// [`Replayer::column_from_def`] with the column's type given (a typed table's or a
+    /// partition's column) instead of read from the definition.
+    pub(crate) fn column_from_def_typed(
+        &self,
+        schema: &str,
+        table: &str,
+        def: &ColumnDef,
+        existing: &[Column],
+        given: Option<SqlType>,
+    ) -> R<(Column, Vec<PendingConstraint>, Option<Sequence>)> {
         let name = fold(&def.name);
         let mut col = Column {
             name: name.clone(),
@@ -420,7 +228,9 @@ impl Replayer {
         };
         let mut seq = None;
         let taken = |n: &str| self.relation_taken(schema, n);
-        if let Some(int) = serial_kind(&def.data_type) {
+        if let Some(ty) = given {
+            col.ty = ty;
+        } else if let Some(int) = serial_kind(&def.data_type) {
             col.ty = SqlType::builtin(int);
             col.not_null = true;
             let seq_name = choose_relation_name(table, Some(&name), "seq", &taken);
@@ -433,6 +243,20 @@ impl Replayer {
         }
         let mut cons = Vec::new();
         let mut default_expr = None;
+        let null = def.options.iter().any(|o| o.option == ColumnOption::Null);
+        if null
+            && def
+                .options
+                .iter()
+                .any(|o| o.option == ColumnOption::NotNull)
+        {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                format!(
+                    "conflicting NULL/NOT NULL declarations for column \"{name}\" of table \"{table}\""
+                ),
+            ));
+        }
         for opt in &def.options {
             let cname = opt.name.as_ref().map(fold);
             match &opt.option {
@@ -463,7 +287,8 @@ impl Replayer {
                         columns: vec![name.clone()],
                         referenced_columns: fk.referred_columns.iter().map(fold).collect(),
                         on_delete: fk_action(&fk.on_delete),
-                        on_delete_columns: self.on_delete_columns(fk, &[name.clone()])?,
+                        on_delete_columns: self
+                            .on_delete_columns(fk, std::slice::from_ref(&name))?,
                         on_update: fk_action(&fk.on_update),
                         match_type: match_type(&fk.match_kind),
                         deferrable: deferrable(&fk.characteristics),
@@ -1362,8 +1187,24 @@ fn match_type(m: &Option<ConstraintReferenceMatchKind>) -> MatchType {
     }
 }
 
-fn partition_text(e: &Expr) -> String {
-    // pg_get_partkeydef: `RANGE (created_at)`, `LIST (region)`, `HASH (id)`.
+pub(super) fn partition_text(e: &Expr, suffixes: &[String]) -> String {
+    // pg_get_partkeydef: `RANGE (created_at)`, `LIST (region)`, `HASH (id)`; a key's
+    // collation and operator class follow it (`LIST (a COLLATE "C" text_pattern_ops)`).
+    if let (false, Expr::Function(f)) = (suffixes.is_empty(), e) {
+        if let sqlparser::ast::FunctionArguments::List(list) = &f.args {
+            let keys: Vec<String> = list
+                .args
+                .iter()
+                .zip(suffixes.iter().chain(std::iter::repeat(&String::new())))
+                .map(|(a, s)| format!("{a}{s}"))
+                .collect();
+            return format!(
+                "{} ({})",
+                f.name.to_string().to_uppercase(),
+                keys.join(", ")
+            );
+        }
+    }
     let s = e.to_string();
     match s.find('(') {
         Some(i) => format!("{} ({}", s[..i].trim().to_uppercase(), &s[i + 1..]),
