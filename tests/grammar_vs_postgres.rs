@@ -3,16 +3,19 @@
 //! SEQUENCE, EXTENSION and COMMENT synopses, expression forms, and malformed statements) is run
 //! in PostgreSQL after `setup.sql` (and rolled back), and replayed by schemagen after the same
 //! setup:
-//! - PostgreSQL accepts it → schemagen reads and applies it: no error, nothing "not understood";
+//! - PostgreSQL accepts it → schemagen reads and applies it: no error, nothing "not understood",
+//!   and the catalog it replays equals the one read back from PostgreSQL (before the rollback);
 //! - PostgreSQL raises a syntax error → schemagen reports an error (at a token of the statement).
 //!
-//! Statements PostgreSQL rejects for other reasons are not judged here (the replay tests and
-//! fixtures cover what each statement does to the catalog).
+//! Statements PostgreSQL rejects for other reasons are not judged here (the replay tests cover
+//! those errors).
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
+use common::compare::compare;
 use common::pg::PgCluster;
 use schemagen::diagnostics::{Diagnostics, Severity, Sources};
 use schemagen::sql::replay::Replayer;
@@ -26,11 +29,12 @@ fn statements(path: &Path) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, PartialEq)]
 enum Pg {
-    Ok,
+    /// Applied; the catalog read back.
+    Ok(schemagen::catalog::Catalog),
     SyntaxError(String),
-    OtherError(String),
+    /// Rejected for another reason (not judged here).
+    OtherError,
 }
 
 #[test]
@@ -39,18 +43,35 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
     let setup = std::fs::read_to_string(dir.join("setup.sql")).unwrap();
     let db = PgCluster::shared().create_database("grammar");
     let mut client = db.client();
-    client.batch_execute("BEGIN").unwrap();
-    client.batch_execute(&setup).unwrap();
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&setup).unwrap();
 
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let setup_id = sources.add("setup.sql", setup.clone());
-    let mut base = Replayer::new(schemagen::supabase::base_catalog());
+    let base_catalog = schemagen::supabase::base_catalog();
+    // The test database is a plain one: the Supabase schemas of the replay's base are not
+    // compared (`public` is).
+    let supabase: BTreeSet<String> = base_catalog
+        .schemas
+        .keys()
+        .filter(|s| s.as_str() != "public")
+        .cloned()
+        .collect();
+    let keep = |s: &str| !supabase.contains(s);
+    let mut base = Replayer::new(base_catalog);
     base.replay_file(&sources, setup_id, &mut diags);
     assert!(
         diags.is_empty(),
         "setup replays cleanly:\n{}",
         diags.render(&sources)
+    );
+    let live = schemagen::db::read_catalog_in(&mut tx).unwrap();
+    let c = compare(&live, base.catalog(), &keep);
+    assert!(
+        c.differences.is_empty() && c.tables > 0,
+        "setup replays as PostgreSQL applies it:\n{}",
+        c.differences.join("\n")
     );
 
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -64,18 +85,18 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         for (n, sql) in statements(&file).into_iter().enumerate() {
-            client.batch_execute("SAVEPOINT s").unwrap();
-            let pg = match client.batch_execute(&sql) {
-                Ok(()) => Pg::Ok,
+            let mut sp = tx.savepoint("s").unwrap();
+            let pg = match sp.batch_execute(&sql) {
+                Ok(()) => Pg::Ok(schemagen::db::read_catalog_in(&mut sp).unwrap()),
                 Err(e) => match e.as_db_error() {
                     Some(db) if *db.code() == postgres::error::SqlState::SYNTAX_ERROR => {
                         Pg::SyntaxError(db.message().to_string())
                     }
-                    Some(db) => Pg::OtherError(db.message().to_string()),
-                    None => Pg::OtherError(e.to_string()),
+                    Some(_) => Pg::OtherError,
+                    None => Pg::OtherError,
                 },
             };
-            client.batch_execute("ROLLBACK TO SAVEPOINT s").unwrap();
+            sp.rollback().unwrap();
 
             let mut r = base.clone();
             let id = sources.add(format!("{name}#{}", n + 1), sql.clone());
@@ -89,8 +110,16 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
             let not_understood = r.stats().not_understood;
             checked += 1;
             let verdict = match &pg {
-                Pg::Ok if errors.is_empty() && not_understood == 0 => None,
-                Pg::Ok => Some(format!(
+                Pg::Ok(live) if errors.is_empty() && not_understood == 0 => {
+                    let c = compare(live, r.catalog(), &keep);
+                    (!c.differences.is_empty()).then(|| {
+                        format!(
+                            "the replayed catalog differs from PostgreSQL's:\n      {}",
+                            c.differences.join("\n      ")
+                        )
+                    })
+                }
+                Pg::Ok(_) => Some(format!(
                     "PostgreSQL accepts it, schemagen: {}",
                     d.render_short(&sources).trim()
                 )),
@@ -98,7 +127,7 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
                 Pg::SyntaxError(m) => Some(format!(
                     "PostgreSQL: syntax error ({m}), schemagen reports no error"
                 )),
-                Pg::OtherError(_) => None,
+                Pg::OtherError => None,
             };
             if let Some(v) = verdict {
                 failures.push(format!("{name}#{}: {sql}\n    {v}", n + 1));

@@ -263,7 +263,8 @@ impl Dialect for PgDialect {
     }
 
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
-        // `COLLATION FOR (expr)` is the function `pg_collation_for(expr)`.
+        // `COLLATION FOR (expr)` is the function `pg_collation_for(expr)`, called by a name no
+        // unquoted identifier has ([`COLLATION_FOR`]: PostgreSQL prints the SQL syntax back).
         if peek_word(parser, 0, Keyword::COLLATION)
             && peek_word(parser, 1, Keyword::FOR)
             && parser.peek_nth_token_ref(2).token == Token::LParen
@@ -278,7 +279,7 @@ impl Dialect for PgDialect {
             })();
             return Some(parsed.map(|arg| {
                 Expr::Function(Function {
-                    name: ObjectName::from(vec![Ident::new("pg_collation_for")]),
+                    name: ObjectName::from(vec![Ident::new(COLLATION_FOR)]),
                     uses_odbc_syntax: false,
                     parameters: FunctionArguments::None,
                     args: FunctionArguments::List(FunctionArgumentList {
@@ -323,6 +324,15 @@ impl Dialect for PgDialect {
         }
         Ok(None)
     }
+}
+
+/// The function name `COLLATION FOR (expr)` is read as (a name with a space, which an unquoted
+/// identifier cannot be): `pg_collation_for(expr)` printed in its SQL syntax.
+pub(crate) const COLLATION_FOR: &str = "collation for";
+
+/// Whether `f` is `COLLATION FOR (expr)`.
+pub(crate) fn is_collation_for(f: &Function) -> bool {
+    matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))
 }
 
 /// Whether an expression is a `b_expr` of PostgreSQL's grammar (the operators it leaves out

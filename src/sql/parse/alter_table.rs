@@ -143,7 +143,17 @@ fn action(p: &mut Parser) -> Result<AlterTableAction, ParserError> {
     if p.parse_keywords(&[Keyword::NOT, Keyword::OF]) {
         return Ok(AlterTableAction::NotOf);
     }
-    let op = p.parse_alter_table_operation()?;
+    let mut op = p.parse_alter_table_operation()?;
+    // `CHECK (…) NOT VALID NO INHERIT`: the attributes come in any order.
+    if let sqlparser::ast::AlterTableOperation::AddConstraint {
+        constraint: sqlparser::ast::TableConstraint::Check(c),
+        not_valid: true,
+    } = &mut op
+    {
+        if !c.no_inherit && p.parse_keywords(&[Keyword::NO, Keyword::INHERIT]) {
+            c.no_inherit = true;
+        }
+    }
     if let sqlparser::ast::AlterTableOperation::AddColumn { column_def, .. } = &op {
         let at = p.peek_token();
         for o in &column_def.options {

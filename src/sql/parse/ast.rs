@@ -322,8 +322,23 @@ pub struct Extras {
     /// `PARTITION BY … (key COLLATE c opclass, …)`: what follows each key, as PostgreSQL prints
     /// it (` COLLATE "C" text_pattern_ops`), one entry per key; empty when no key has any.
     pub partition_key_suffixes: Vec<String>,
-    /// `LIKE t INCLUDING …/EXCLUDING …` options (`true` for INCLUDING), lower case, in order.
-    pub like_options: Vec<(bool, String)>,
+    /// `LIKE t [INCLUDING …|EXCLUDING …]` elements of `CREATE TABLE`, in order (taken out of
+    /// the element list: sqlparser reads only one, first, and a later one as a column).
+    pub likes: Vec<LikeClause>,
+    /// `EXCLUDE … WITH (storage parameters)`: where the exclusion's first element starts, and the
+    /// parameters as `pg_get_constraintdef` prints them (`fillfactor='70'`).
+    pub exclusion_options: Vec<(sqlparser::tokenizer::Location, String)>,
+}
+
+/// One `LIKE source [options]` element of `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LikeClause {
+    /// How many column definitions come before it in the element list.
+    pub columns_before: usize,
+    /// The source table.
+    pub source: ObjectName,
+    /// `INCLUDING …/EXCLUDING …` (`true` for INCLUDING), lower case, in order.
+    pub options: Vec<(bool, String)>,
 }
 
 impl Extras {

@@ -104,6 +104,15 @@ pub fn parse_statement(tokens: &[TokenWithSpan], limit: usize) -> Result<Parsed,
         .filter(|t| !is_trivia(&t.token))
         .cloned()
         .collect();
+    // An expression tree deeper than the parser's nesting (a long chain of `OR`s parses in a
+    // loop but is analysed recursively) goes where deep statements go.
+    if limit < DEEP_RECURSION_LIMIT && estimated_depth(&sig) > limit {
+        return Err(ParseError {
+            message: String::new(),
+            location: None,
+            too_deep: true,
+        });
+    }
     let words: Vec<String> = sig.iter().take(4).map(|t| lower_word(&t.token)).collect();
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     let extras = prepass::run(&mut sig, &words)?;
@@ -219,6 +228,60 @@ pub(crate) fn lower_word(t: &Token) -> String {
         Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
         _ => String::new(),
     }
+}
+
+/// How deep a statement's expression trees may get: parentheses plus the operators chained in
+/// each enclosing list element (`a = 1 OR a = 2 OR …` is as deep as it is long).
+fn estimated_depth(sig: &[TokenWithSpan]) -> usize {
+    let (mut chains, mut total, mut max) = (vec![0usize], 0usize, 0usize);
+    for t in sig {
+        match &t.token {
+            Token::LParen | Token::LBracket => {
+                chains.push(0);
+                total += 1;
+            }
+            Token::RParen | Token::RBracket => {
+                if chains.len() > 1 {
+                    total -= 1 + chains.pop().unwrap_or(0);
+                }
+            }
+            Token::Comma | Token::SemiColon => {
+                if let Some(c) = chains.last_mut() {
+                    total -= *c;
+                    *c = 0;
+                }
+            }
+            Token::Word(w) => {
+                let op = w.quote_style.is_none()
+                    && ["and", "or", "not", "is", "like", "ilike", "between", "when"]
+                        .iter()
+                        .any(|k| w.value.eq_ignore_ascii_case(k));
+                if op {
+                    if let Some(c) = chains.last_mut() {
+                        *c += 1;
+                        total += 1;
+                    }
+                }
+            }
+            Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::NationalStringLiteral(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::HexStringLiteral(_)
+            | Token::DollarQuotedString(_)
+            | Token::Period
+            | Token::Colon
+            | Token::Placeholder(_) => {}
+            _ => {
+                if let Some(c) = chains.last_mut() {
+                    *c += 1;
+                    total += 1;
+                }
+            }
+        }
+        max = max.max(total);
+    }
+    max
 }
 
 /// The first token at the deepest nesting of parentheses, brackets and `CASE … END`: where a

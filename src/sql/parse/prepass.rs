@@ -11,7 +11,7 @@
 use sqlparser::ast::{Ident, ObjectName};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
-use super::ast::Extras;
+use super::ast::{Extras, LikeClause};
 use super::{lower_word, ParseError};
 
 /// Runs the rules that apply to the statement (`words`: its first words, lower case). An
@@ -307,6 +307,16 @@ fn key_clauses(sig: &[TokenWithSpan], drop: &mut [bool], create: bool, extras: &
                 let key_end = is(sig, i - 1, &Token::RParen)
                     || matches!(word(sig, i - 1).as_str(), "key" | "unique" | "distinct");
                 if let (true, Some(end)) = (key_end, closing(sig, i + 1)) {
+                    // Keyed by where the exclusion's first element starts.
+                    let first = exclusion_at(sig, &depth, i).and_then(|x| {
+                        (x..i).find(|&k| depth[k] == depth[i] && is(sig, k, &Token::LParen))
+                    });
+                    if let Some(open) = first {
+                        let text = storage_parameters(&sig[i + 2..end]);
+                        extras
+                            .exclusion_options
+                            .push((sig[open + 1].span.start, text));
+                    }
                     mark(drop, i..=end);
                 }
             }
@@ -335,23 +345,115 @@ fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], extras: &mut E
             "partition" if d == 0 && word(sig, i + 1) == "by" => {
                 partition_key(sig, drop, i + 2, extras);
             }
-            "like" if d == 1 => {
-                let Some((_, mut k)) = qualified_name(sig, i + 1) else {
+            "like" if d == 1 && element_start(sig, &depth, i) => {
+                let Some((source, mut k)) = qualified_name(sig, i + 1) else {
                     continue;
                 };
+                let mut options = Vec::new();
                 while let ("including" | "excluding", true) =
                     (word(sig, k).as_str(), ident_at(sig, k + 1))
                 {
-                    extras
-                        .like_options
-                        .push((word(sig, k) == "including", word(sig, k + 1)));
-                    mark(drop, k..=k + 1);
+                    options.push((word(sig, k) == "including", word(sig, k + 1)));
                     k += 2;
+                }
+                if !(is(sig, k, &Token::Comma) || is(sig, k, &Token::RParen)) {
+                    continue;
+                }
+                let columns_before = (0..i)
+                    .filter(|&j| {
+                        depth[j] == 1
+                            && element_start(sig, &depth, j)
+                            && !matches!(
+                                word(sig, j).as_str(),
+                                "constraint"
+                                    | "check"
+                                    | "unique"
+                                    | "primary"
+                                    | "foreign"
+                                    | "exclude"
+                                    | "like"
+                            )
+                    })
+                    .count();
+                extras.likes.push(LikeClause {
+                    columns_before,
+                    source,
+                    options,
+                });
+                // The element and one comma next to it.
+                mark(drop, i..=k - 1);
+                if is(sig, k, &Token::Comma) {
+                    drop[k] = true;
+                } else if is(sig, i - 1, &Token::Comma) {
+                    drop[i - 1] = true;
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The `EXCLUDE` that the clause at `i` belongs to (back to the start of its element).
+fn exclusion_at(sig: &[TokenWithSpan], depth: &[usize], i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if depth[k] < depth[i] || (depth[k] == depth[i] && is(sig, k, &Token::Comma)) {
+            return None;
+        }
+        if depth[k] == depth[i] && word(sig, k) == "exclude" {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// Storage parameters (`fillfactor = 70, deduplicate_items = off`) as PostgreSQL prints
+/// reloptions: `name=value`, the value quoted unless it is a plain identifier.
+fn storage_parameters(tokens: &[TokenWithSpan]) -> String {
+    let mut out = Vec::new();
+    for param in tokens.split(|t| t.token == Token::Comma) {
+        let mut parts = param.splitn(2, |t| t.token == Token::Eq);
+        let name: String = parts
+            .next()
+            .unwrap_or_default()
+            .iter()
+            .map(|t| match &t.token {
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+                Token::Word(w) => w.value.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        let value = parts.next().map(|v| {
+            let v: String = v
+                .iter()
+                .map(|t| match &t.token {
+                    Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+                    Token::Word(w) => w.value.clone(),
+                    Token::SingleQuotedString(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            if crate::sql::quote_ident(&v) == v {
+                v
+            } else {
+                format!("'{}'", v.replace('\'', "''"))
+            }
+        });
+        out.push(match value {
+            Some(v) => format!("{}={v}", crate::sql::quote_ident(&name)),
+            None => crate::sql::quote_ident(&name),
+        });
+    }
+    out.join(", ")
+}
+
+/// Whether the token at `i` (inside parentheses) starts an element of a list: right after `(`
+/// or after a comma at its depth.
+fn element_start(sig: &[TokenWithSpan], depth: &[usize], i: usize) -> bool {
+    i > 0
+        && (is(sig, i - 1, &Token::LParen)
+            || (is(sig, i - 1, &Token::Comma) && depth[i - 1] == depth[i]))
 }
 
 /// `PARTITION BY {RANGE|LIST|HASH} (key [, …])` at `at` (the method): `COLLATE c` and an

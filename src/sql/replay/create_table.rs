@@ -10,6 +10,7 @@ use crate::catalog::{
     QualifiedName, Sequence, Table, UniqueConstraint,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::sql::parse::ast::LikeClause;
 
 /// What `LIKE t INCLUDING …` copies besides names, types, collations and NOT NULL.
 #[derive(Debug, Clone, Copy, Default)]
@@ -91,15 +92,9 @@ impl Replayer {
         }
         let typed = self.extras.typed_table;
         self.inherited_columns(ct, &mut table)?;
-        let like = self.like_columns(ct, &schema, &name, &mut table)?;
-        if let Some(p) = &ct.partition_by {
-            table.partition_by = Some(super::table::partition_text(
-                p,
-                &self.extras.partition_key_suffixes,
-            ));
-        }
+        let likes = std::mem::take(&mut self.extras.likes);
+        let mut like = Like::default();
         let mut pending = Vec::new();
-        let mut sequences = like.sequences;
         let from_parent = ct.partition_of.is_some();
         // `CREATE TABLE t (a, b) AS …`: the list names the query's columns.
         let defs = if ct.query.is_some() {
@@ -107,7 +102,11 @@ impl Replayer {
         } else {
             &ct.columns[..]
         };
-        for def in defs {
+        let mut next_like = likes.iter().peekable();
+        for (k, def) in defs.iter().enumerate() {
+            while let Some(l) = next_like.next_if(|l| l.columns_before <= k) {
+                self.like_columns(l, &schema, &name, &mut table, &mut like)?;
+            }
             let n = fold(&def.name);
             if let Some(pos) = table.columns.iter().position(|c| c.name == n) {
                 if from_parent {
@@ -135,7 +134,19 @@ impl Replayer {
             let (col, mut cons, seq) = self.column_from_def(&schema, &name, def, &table.columns)?;
             table.columns.push(col);
             pending.append(&mut cons);
-            sequences.extend(seq);
+            like.sequences.extend(seq);
+        }
+        for l in next_like {
+            self.like_columns(l, &schema, &name, &mut table, &mut like)?;
+        }
+        let sequences = std::mem::take(&mut like.sequences);
+        if let Some(p) = &ct.partition_by {
+            let ctx = self.table_ctx(&schema, &name, &table.columns);
+            table.partition_by = Some(super::table::partition_text(
+                p,
+                &self.extras.partition_key_suffixes,
+                &|x| crate::sql::deparse::deparse_partition_key(x, &ctx),
+            ));
         }
         for c in &ct.constraints {
             pending.push(self.pending_from_table_constraint(c, false)?);
@@ -160,8 +171,8 @@ impl Replayer {
             }
             return Err(e);
         }
-        if let Some(src) = like.indexes_from {
-            self.copy_indexes(&src, &schema, &name, like.options.comments);
+        for (src, comments) in like.indexes_from {
+            self.copy_indexes(&src, &schema, &name, comments);
         }
         if let (Some(parent), false) = (&ct.partition_of, typed) {
             let (ps, pn) = self.resolve_table(parent)?;
@@ -302,24 +313,22 @@ impl Replayer {
     /// and what the options include), its CHECK constraints and identity sequences when asked.
     fn like_columns(
         &self,
-        ct: &CreateTable,
+        like: &LikeClause,
         schema: &str,
         name: &str,
         table: &mut Table,
-    ) -> R<Like> {
-        let mut out = Like::default();
-        let Some(like) = &ct.like else {
-            return Ok(out);
-        };
-        let like = match like {
-            sqlparser::ast::CreateTableLikeKind::Parenthesized(l)
-            | sqlparser::ast::CreateTableLikeKind::Plain(l) => l,
-        };
-        let (ls, ln) = self.resolve_table(&like.name)?;
-        let options = LikeOptions::from(&self.extras.like_options);
-        out.options = options;
+        out: &mut Like,
+    ) -> R<()> {
+        let (ls, ln) = self.resolve_table(&like.source)?;
+        let options = LikeOptions::from(&like.options);
         let src = &self.catalog.schemas[&ls].tables[&ln];
         for c in &src.columns {
+            if table.column(&c.name).is_some() {
+                return Err(ReplayError::new(
+                    SqlState::DuplicateColumn,
+                    format!("column \"{}\" specified more than once", c.name),
+                ));
+            }
             let mut col = Column {
                 name: c.name.clone(),
                 ty: c.ty.clone(),
@@ -351,6 +360,9 @@ impl Replayer {
                     .cloned()
                     .unwrap_or_else(|| super::table::default_sequence(&seq_name, &c.ty.name));
                 seq.name = seq_name;
+                // PostgreSQL 15 copies the sequence's options but not its type: the new
+                // sequence is a bigint one.
+                seq.data_type = "bigint".into();
                 seq.owned_by = Some((name.to_string(), c.name.clone()));
                 out.sequences.push(seq);
             }
@@ -366,9 +378,9 @@ impl Replayer {
                 }));
         }
         if options.indexes {
-            out.indexes_from = Some((ls, ln));
+            out.indexes_from.push(((ls, ln), options.comments));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// `LIKE … INCLUDING INDEXES`: the source's keys, exclusions and indexes, under names chosen
@@ -390,7 +402,9 @@ impl Replayer {
             self.attach_key(schema, name, true, key);
         }
         for u in &source.uniques {
-            let add = name_addition(&u.columns);
+            let add = name_addition(&super::objects::dedupe_index_column_names(
+                u.columns.iter().chain(&u.include).cloned().collect(),
+            ));
             let n = choose_relation_name(name, Some(&add), "key", &|n| taken(self, n));
             self.remember(&n);
             self.attach_key(
@@ -439,7 +453,9 @@ impl Replayer {
         for u in &parent.uniques {
             let taken =
                 |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-            let add = name_addition(&u.columns);
+            let add = name_addition(&super::objects::dedupe_index_column_names(
+                u.columns.iter().chain(&u.include).cloned().collect(),
+            ));
             let n = choose_relation_name(name, Some(&add), "key", &taken);
             self.remember(&n);
             self.table_mut(schema, name).uniques.push(UniqueConstraint {
@@ -479,7 +495,7 @@ impl Replayer {
             })
             .chain(index.include.iter().cloned())
             .collect();
-        let add = name_addition(&cols);
+        let add = name_addition(&super::objects::dedupe_index_column_names(cols));
         let n = choose_relation_name(partition, Some(&add), "idx", &|n| {
             self.relation_taken(schema, n)
         });
@@ -496,7 +512,8 @@ impl Replayer {
 /// What `LIKE` brings besides columns.
 #[derive(Default)]
 struct Like {
-    options: LikeOptions,
+    /// Sequences of identity (and serial) columns.
     sequences: Vec<Sequence>,
-    indexes_from: Option<(String, String)>,
+    /// The sources whose indexes are copied, with INCLUDING COMMENTS.
+    indexes_from: Vec<((String, String), bool)>,
 }

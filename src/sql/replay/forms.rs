@@ -408,7 +408,7 @@ impl Replayer {
 
 impl Replayer {
     /// `ALTER {TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|TYPE|DOMAIN} … SET SCHEMA s`.
-    fn set_schema(
+    pub(super) fn set_schema(
         &mut self,
         kind: &str,
         if_exists: bool,
@@ -477,6 +477,7 @@ fn set_schema_impl(
     let dst = r.catalog.schemas.get_mut(&target).expect("schema");
     let is_type = en.is_some() || comp.is_some() || dom.is_some();
     let moved_table = table.is_some();
+    let moved_relation = moved_table || view.is_some();
     if let Some(t) = table {
         dst.tables.insert(n.clone(), t);
     }
@@ -515,6 +516,9 @@ fn set_schema_impl(
                 }
             }
         }
+    }
+    if moved_relation {
+        r.relation_moved(&from, &n, &target);
     }
     Ok(Outcome::Understood)
 }

@@ -365,6 +365,17 @@ impl Replayer {
         let mut keys = Vec::new();
         let mut col_names = Vec::new();
         for c in &ci.columns {
+            // `key COLLATE c`: the key's collation (`index_elem`'s `opt_collate`).
+            let (key, collation) = match &c.column.expr {
+                sqlparser::ast::Expr::Collate { expr, collation } => (
+                    expr.as_ref(),
+                    Some(name_parts(collation).pop().unwrap_or_default()),
+                ),
+                e => (e, None),
+            };
+            let mut c = c.clone();
+            c.column.expr = key.clone();
+            let c = &c;
             let target = match index_column_name(c) {
                 Some(n) => {
                     if !columns.is_empty() && !columns.iter().any(|col| col.name == n) {
@@ -393,7 +404,7 @@ impl Replayer {
                     .operator_class
                     .as_ref()
                     .map(|o| name_parts(o).pop().unwrap_or_default()),
-                collation: None,
+                collation,
                 descending,
                 nulls_first: c.column.options.nulls_first.unwrap_or(descending),
             });
@@ -1102,6 +1113,39 @@ impl Replayer {
                     }
                 }
             }
+            AlterViewOperation::SetSchema { schema_name } => {
+                let target = schema_name.0.last().and_then(|p| p.as_ident()).cloned();
+                let old = ObjectName::from(vec![
+                    sqlparser::ast::Ident::with_quote('"', schema.clone()),
+                    sqlparser::ast::Ident::with_quote('"', n.clone()),
+                ]);
+                if let Some(target) = target {
+                    return self.set_schema("view", false, &old, &target);
+                }
+            }
+            // A view column's default (used by INSERTs through the view).
+            AlterViewOperation::AlterColumn { column_name, op } => {
+                let col = fold(column_name);
+                let v = &self.catalog.schemas[&schema].views[&n];
+                let Some(c) = v.columns.iter().find(|c| c.name == col) else {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedColumn,
+                        format!("column \"{col}\" of relation \"{n}\" does not exist"),
+                    ));
+                };
+                let default = match op {
+                    sqlparser::ast::AlterColumnOperation::SetDefault { value } => {
+                        let ctx = self.table_ctx(&schema, &n, &v.columns);
+                        crate::sql::deparse::stored_default(value, &c.ty, &ctx)
+                    }
+                    sqlparser::ast::AlterColumnOperation::DropDefault => None,
+                    _ => return Ok(Outcome::Understood),
+                };
+                let v = self.view_mut(&schema, &n);
+                if let Some(c) = v.columns.iter_mut().find(|c| c.name == col) {
+                    c.default = default;
+                }
+            }
             AlterViewOperation::As { query, columns, .. } => {
                 let names: Vec<String> = columns.iter().map(fold).collect();
                 let old = &self.catalog.schemas[&schema].views[&n];
@@ -1739,7 +1783,7 @@ fn figure_colname(e: &Expr) -> Option<(String, u8)> {
 
 /// Postgres names index columns for a generated index name: plain columns by name,
 /// expressions `expr`, repeated names get a number (`expr1`).
-fn dedupe_index_column_names(names: Vec<String>) -> Vec<String> {
+pub(super) fn dedupe_index_column_names(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for n in names {
         let mut cur = n.clone();

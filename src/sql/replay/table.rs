@@ -42,7 +42,10 @@ pub(crate) enum PendingConstraint {
     },
     Exclude {
         name: Option<String>,
+        /// Up to the `WHERE` clause.
         definition: String,
+        /// `WHERE (predicate)`.
+        predicate: Option<Expr>,
         columns: Vec<String>,
     },
 }
@@ -503,7 +506,8 @@ impl Replayer {
             },
             TableConstraint::Exclude(x) => PendingConstraint::Exclude {
                 name: x.name.as_ref().map(fold),
-                definition: exclusion_text(x),
+                definition: self.exclusion_text(x),
+                predicate: x.where_clause.as_deref().cloned(),
                 columns: x
                     .elements
                     .iter()
@@ -621,8 +625,11 @@ impl Replayer {
                     Some(n) => n,
                     None if primary => choose_relation_name(table, None, "pkey", &taken),
                     None => {
-                        let add = name_addition(&columns);
-                        choose_relation_name(table, Some(&add), "key", &taken)
+                        // The index's columns, INCLUDE ones too (`ChooseIndexColumnNames`).
+                        let names = super::objects::dedupe_index_column_names(
+                            columns.iter().chain(&include).cloned().collect(),
+                        );
+                        choose_relation_name(table, Some(&name_addition(&names)), "key", &taken)
                     }
                 };
                 let key = UniqueConstraint {
@@ -636,15 +643,23 @@ impl Replayer {
             }
             PendingConstraint::Exclude {
                 name,
-                definition,
+                mut definition,
+                predicate,
                 columns,
             } => {
+                if let Some(p) = predicate {
+                    // `pg_get_constraintdef`: the predicate as printed, in parentheses.
+                    let ctx = self.table_ctx(schema, table, &t.columns);
+                    definition.push_str(&format!(" WHERE ({})", deparse_bool(&p, &ctx)));
+                }
                 let taken =
                     |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
                 let name = match name {
                     Some(n) => n,
                     None => {
-                        let add = name_addition(&columns);
+                        let add = name_addition(&super::objects::dedupe_index_column_names(
+                            columns.clone(),
+                        ));
                         choose_relation_name(table, Some(&add), "excl", &taken)
                     }
                 };
@@ -1187,32 +1202,63 @@ fn match_type(m: &Option<ConstraintReferenceMatchKind>) -> MatchType {
     }
 }
 
-pub(super) fn partition_text(e: &Expr, suffixes: &[String]) -> String {
-    // pg_get_partkeydef: `RANGE (created_at)`, `LIST (region)`, `HASH (id)`; a key's
-    // collation and operator class follow it (`LIST (a COLLATE "C" text_pattern_ops)`).
-    if let (false, Expr::Function(f)) = (suffixes.is_empty(), e) {
-        if let sqlparser::ast::FunctionArguments::List(list) = &f.args {
-            let keys: Vec<String> = list
-                .args
-                .iter()
-                .zip(suffixes.iter().chain(std::iter::repeat(&String::new())))
-                .map(|(a, s)| format!("{a}{s}"))
-                .collect();
-            return format!(
-                "{} ({})",
-                f.name.to_string().to_uppercase(),
-                keys.join(", ")
-            );
+/// `PARTITION BY method (keys)` as `pg_get_partkeydef` prints it: `RANGE (created_at)`,
+/// `LIST (a COLLATE "C" text_pattern_ops)`, `RANGE (a, ((k + 1)))` (`suffixes`: the collation
+/// and operator class after each key; `expr_key`: an expression key as printed).
+pub(super) fn partition_text(
+    e: &Expr,
+    suffixes: &[String],
+    expr_key: &dyn Fn(&Expr) -> String,
+) -> String {
+    let Expr::Function(f) = e else {
+        return e.to_string();
+    };
+    let method = f.name.to_string().to_uppercase();
+    let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
+        return format!("{method} ()");
+    };
+    let keys: Vec<String> = list
+        .args
+        .iter()
+        .zip(suffixes.iter().chain(std::iter::repeat(&String::new())))
+        .map(|(a, s)| {
+            let key = match a {
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+                    Expr::Identifier(id),
+                )) => crate::sql::quote_ident(&fold(id)),
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(x)) => {
+                    expr_key(x)
+                }
+                other => other.to_string(),
+            };
+            format!("{key}{s}")
+        })
+        .collect();
+    format!("{method} ({})", keys.join(", "))
+}
+
+impl Replayer {
+    /// `EXCLUDE USING method (elements) [WITH (parameters)]` as `pg_get_constraintdef` prints
+    /// it (the `WHERE` clause is added with the table's columns known).
+    fn exclusion_text(&self, x: &sqlparser::ast::ExcludeConstraint) -> String {
+        let mut s = exclusion_head(x);
+        let at = x
+            .elements
+            .first()
+            .map(|e| sqlparser::ast::Spanned::span(&e.column.column.expr).start);
+        if let Some((_, p)) = self
+            .extras
+            .exclusion_options
+            .iter()
+            .find(|(l, _)| Some(*l) == at)
+        {
+            s.push_str(&format!(" WITH ({p})"));
         }
-    }
-    let s = e.to_string();
-    match s.find('(') {
-        Some(i) => format!("{} ({}", s[..i].trim().to_uppercase(), &s[i + 1..]),
-        None => s,
+        s
     }
 }
 
-fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
+fn exclusion_head(x: &sqlparser::ast::ExcludeConstraint) -> String {
     let method = x
         .index_method
         .as_ref()
@@ -1223,9 +1269,5 @@ fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
         .iter()
         .map(|e| format!("{} WITH {}", e.column.column.expr, e.operator))
         .collect();
-    let mut s = format!("EXCLUDE USING {method} ({})", elems.join(", "));
-    if let Some(w) = &x.where_clause {
-        s.push_str(&format!(" WHERE ({w})"));
-    }
-    s
+    format!("EXCLUDE USING {method} ({})", elems.join(", "))
 }
