@@ -28,6 +28,7 @@ mod diff;
 pub mod emit;
 mod error;
 pub mod output;
+pub mod panics;
 pub mod pg;
 pub mod pipeline;
 pub mod prisma;

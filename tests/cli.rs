@@ -150,3 +150,73 @@ fn example_project_replays_cleanly() {
         );
     }
 }
+
+/// Files that cannot be migrations: an error naming the file (and line:col where there is
+/// one), exit 2, no hang; a byte order mark at the start is not part of the text.
+#[test]
+fn unreadable_migrations_are_errors_at_their_place() {
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "nul",
+            b"create table x (a int);\ncreate table y (b\0 int);\n".to_vec(),
+            "20240101000000_a.sql:2:18: a NUL byte",
+        ),
+        (
+            "utf8",
+            b"create table x (a int);\ncomment on table x is '\xff';\n".to_vec(),
+            "20240101000000_a.sql:2:24: not valid UTF-8 (byte 0xff)",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("20240101000000_a.sql"), bytes).unwrap();
+        let out = schemagen()
+            .args(["inspect", "--migrations"])
+            .arg(dir.path())
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("20240101000000_a.sql"),
+        b"\xef\xbb\xbfcreate table x (a int);\n",
+    )
+    .unwrap();
+    let out = schemagen()
+        .args(["inspect", "--migrations"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("table x"), "{stdout}");
+
+    #[cfg(unix)]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("20240101000000_a.sql")).unwrap();
+        let fifo = dir.path().join("20240102000000_b.sql");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let out = schemagen()
+            .args(["inspect", "--migrations"])
+            .arg(dir.path())
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains("20240101000000_a.sql: not a regular file (a character device)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("20240102000000_b.sql: not a regular file (a FIFO)"),
+            "{stderr}"
+        );
+    }
+}

@@ -305,6 +305,10 @@ pub struct ForeignKey {
     /// `ON DELETE` action.
     #[serde(default, skip_serializing_if = "FkAction::is_default")]
     pub on_delete: FkAction,
+    /// The columns `ON DELETE SET NULL (…)` / `SET DEFAULT (…)` sets (PostgreSQL 15), in the
+    /// order written; empty when the action sets all referencing columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_delete_columns: Vec<String>,
     /// `ON UPDATE` action.
     #[serde(default, skip_serializing_if = "FkAction::is_default")]
     pub on_update: FkAction,

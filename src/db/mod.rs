@@ -6,7 +6,7 @@ pub mod read;
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use read::{read_catalog, SEARCH_PATH};
+pub use read::{read_catalog, read_catalog_in, SEARCH_PATH};
 
 use crate::error::{Error, Result};
 

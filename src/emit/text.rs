@@ -98,6 +98,9 @@ fn table(out: &mut String, t: &Table) {
         );
         if f.on_delete != FkAction::NoAction {
             let _ = write!(line, " on delete {}", f.on_delete.sql().to_lowercase());
+            if !f.on_delete_columns.is_empty() {
+                let _ = write!(line, " ({})", f.on_delete_columns.join(", "));
+            }
         }
         if f.on_update != FkAction::NoAction {
             let _ = write!(line, " on update {}", f.on_update.sql().to_lowercase());

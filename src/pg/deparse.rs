@@ -266,5 +266,27 @@ pub fn deparse_index_key(expr: &Expr, ctx: &ExprContext<'_>) -> String {
     )
 }
 
+/// A partition key expression as `pg_get_partkeydef` prints it: like an index key, but
+/// without pretty-printing's dropped parentheses (`((k + 1))`).
+pub fn deparse_partition_key(expr: &Expr, ctx: &ExprContext<'_>) -> String {
+    let mut expr = expr;
+    while let Expr::Nested(inner) = expr {
+        expr = inner;
+    }
+    guarded(
+        || format!("({expr})"),
+        || {
+            let mut a = analyze::Analyzer::new(ctx);
+            let node = a.expr(expr);
+            let text = print::print_expr(ctx, &node, false);
+            if print::looks_like_function(&node) {
+                text
+            } else {
+                format!("({text})")
+            }
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests;

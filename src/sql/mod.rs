@@ -1,6 +1,9 @@
 //! Reading Supabase SQL migrations: splitting files into statements, parsing them, and replaying
 //! them into a [`Catalog`](crate::catalog::Catalog).
 
+pub mod dialect;
+pub mod parse;
+pub mod pg_keywords;
 pub mod replay;
 pub mod source;
 pub mod split;

@@ -106,20 +106,106 @@ pub fn list_migrations(dir: &Path, diags: &mut Diagnostics) -> Result<Vec<Listed
     Ok(found)
 }
 
-/// Reads one migration file's text. A file that is not UTF-8 is skipped with the error returned
-/// as `Ok(Err(diagnostic))`.
+/// The largest migration file read (a bigger one is an error, not read): far above any real
+/// migration, and bounded so that a device or a runaway file cannot exhaust memory.
+pub const MAX_MIGRATION_BYTES: u64 = 256 << 20;
+
+/// Reads one migration file's text. A file that cannot be a migration (not a regular file,
+/// larger than [`MAX_MIGRATION_BYTES`], not UTF-8, holding a NUL byte) is skipped with the error
+/// returned as `Ok(Err(diagnostic))`, naming file, line and column where there is one. A UTF-8
+/// byte order mark at the start is not part of the text.
 pub fn read_migration(path: &Path) -> Result<std::result::Result<String, Box<Diagnostic>>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(String::from_utf8(bytes).map_err(|e| {
-        Box::new(Diagnostic::error(
-            format!(
-                "{}: not valid UTF-8 (byte {}); skipped",
+    use std::io::Read;
+    let skip = |what: String| Ok(Err(Box::new(Diagnostic::error(what, None))));
+    // `metadata` follows symbolic links: what is read is what they point to.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let kind = file_kind(&meta);
+        return skip(format!(
+            "{}: not a regular file ({kind}); skipped: a migration is read from a regular file",
+            path.display()
+        ));
+    }
+    if meta.len() > MAX_MIGRATION_BYTES {
+        return skip(format!(
+            "{}: {} bytes, more than the {} MiB a migration may have; skipped",
+            path.display(),
+            meta.len(),
+            MAX_MIGRATION_BYTES >> 20
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_MIGRATION_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_MIGRATION_BYTES {
+        return skip(format!(
+            "{}: more than the {} MiB a migration may have; skipped",
+            path.display(),
+            MAX_MIGRATION_BYTES >> 20
+        ));
+    }
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (line, col) = line_col(valid, at);
+            return skip(format!(
+                "{}:{line}:{col}: not valid UTF-8 (byte 0x{:02x}); skipped: PostgreSQL reads \
+                 migrations as UTF-8",
                 path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-            None,
-        ))
-    }))
+                bytes[at]
+            ));
+        }
+    };
+    if let Some(at) = text.find('\0') {
+        let (line, col) = line_col(&text, at);
+        return skip(format!(
+            "{}:{line}:{col}: a NUL byte (\\0); skipped: PostgreSQL cannot receive one in a \
+             statement",
+            path.display()
+        ));
+    }
+    Ok(Ok(text))
+}
+
+/// Line and column (1-based, in characters) of byte offset `at` of `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// What a file that is not a regular one is, for messages.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// Reads the migrations folder `dir`: the files [`list_migrations`] finds, added to `sources`

@@ -88,7 +88,111 @@ pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, 
             t.span = TokSpan::new(starts[i], starts.get(i + 1).copied().unwrap_or(end));
         }
     }
-    Ok(Lexed { tokens, offsets })
+    let mut lexed = Lexed { tokens, offsets };
+    merge_continued_strings(file, &mut lexed);
+    Ok(lexed)
+}
+
+/// Whether a token is a string constant another `'…'` may continue.
+fn continues(t: &Token) -> bool {
+    matches!(
+        t,
+        Token::SingleQuotedString(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::UnicodeStringLiteral(_)
+            | Token::NationalStringLiteral(_)
+            | Token::HexStringLiteral(_)
+            | Token::SingleQuotedByteStringLiteral(_)
+    )
+}
+
+/// Where the `'…'` continuing the string constant at token `i` is, if one does: after
+/// whitespace and `--` comments holding at least one newline (SQL's rule, which PostgreSQL
+/// follows; a block comment in between ends the constant).
+fn continuation(tokens: &[TokenWithSpan], i: usize) -> Option<usize> {
+    let mut newline = false;
+    for (j, t) in tokens.iter().enumerate().skip(i + 1) {
+        match &t.token {
+            Token::Whitespace(Whitespace::Newline) => newline = true,
+            Token::Whitespace(Whitespace::Space | Whitespace::Tab)
+            | Token::Whitespace(Whitespace::SingleLineComment { .. }) => {}
+            Token::SingleQuotedString(_) if newline => return Some(j),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Merges string constants continued on the next line (`'first part'` newline `'second part'`)
+/// into one token, as PostgreSQL's scanner does. A continuation part is read with the escapes
+/// of the first part (`E'a\n'` newline `'b\n'` is two escaped newlines).
+fn merge_continued_strings(file: &SourceFile, lexed: &mut Lexed) {
+    let toks = &lexed.tokens;
+    let any = (0..toks.len()).any(|i| continues(&toks[i].token) && continuation(toks, i).is_some());
+    if !any {
+        return;
+    }
+    let mut tokens = Vec::with_capacity(toks.len());
+    let mut offsets = Vec::with_capacity(toks.len() + 1);
+    let mut i = 0;
+    while i < toks.len() {
+        let mut t = toks[i].clone();
+        offsets.push(lexed.offsets[i]);
+        if continues(&t.token) {
+            let mut end = i;
+            while let Some(j) = continuation(toks, end) {
+                let raw = &file.text[lexed.offsets[j]..lexed.offsets[j + 1]];
+                let part = continued_part(&t.token, raw, &toks[j].token);
+                if let Some(value) = string_value_mut(&mut t.token) {
+                    value.push_str(&part);
+                }
+                t.span = TokSpan::new(t.span.start, toks[j].span.end);
+                end = j;
+            }
+            i = end;
+        }
+        tokens.push(t);
+        i += 1;
+    }
+    offsets.push(*lexed.offsets.last().unwrap_or(&0));
+    lexed.tokens = tokens;
+    lexed.offsets = offsets;
+}
+
+/// The value of a continuation part `raw` (`'…'` as written) continuing `first`.
+fn continued_part(first: &Token, raw: &str, plain: &Token) -> String {
+    let prefix = match first {
+        Token::EscapedStringLiteral(_) => "E",
+        Token::UnicodeStringLiteral(_) => "U&",
+        _ => "",
+    };
+    if !prefix.is_empty() {
+        let text = format!("{prefix}{raw}");
+        if let Ok(toks) = Tokenizer::new(&PostgreSqlDialect {}, &text).tokenize() {
+            if let Some(v) = toks.first().and_then(|t| match &t {
+                Token::EscapedStringLiteral(v) | Token::UnicodeStringLiteral(v) => Some(v),
+                _ => None,
+            }) {
+                return v.clone();
+            }
+        }
+    }
+    match plain {
+        Token::SingleQuotedString(v) => v.clone(),
+        _ => String::new(),
+    }
+}
+
+fn string_value_mut(t: &mut Token) -> Option<&mut String> {
+    match t {
+        Token::SingleQuotedString(v)
+        | Token::EscapedStringLiteral(v)
+        | Token::UnicodeStringLiteral(v)
+        | Token::NationalStringLiteral(v)
+        | Token::HexStringLiteral(v)
+        | Token::SingleQuotedByteStringLiteral(v) => Some(v),
+        _ => None,
+    }
 }
 
 /// Converts 1-based (line, column in characters) positions into byte offsets, moving forward only.
@@ -311,6 +415,45 @@ mod tests {
         let text = "-- héllo wörld\ncreate table \"ü\" (x int);\nselect 'é';";
         let parts = split_text(text);
         assert_eq!(parts, vec!["create table \"ü\" (x int)", "select 'é'"]);
+    }
+
+    #[test]
+    fn string_constants_continue_on_the_next_line() {
+        let values = |text: &str| -> Vec<Token> {
+            let mut sources = Sources::new();
+            let id = sources.add("t.sql", text.to_string());
+            let lexed = lex(sources.get(id), 0, text.len()).unwrap();
+            for (i, t) in lexed.tokens.iter().enumerate() {
+                let (a, b) = (lexed.offsets[i], lexed.offsets[i + 1]);
+                assert!(a <= b && text.is_char_boundary(a), "{t:?}");
+            }
+            lexed
+                .tokens
+                .into_iter()
+                .map(|t| t.token)
+                .filter(|t| !is_trivia(t))
+                .collect()
+        };
+        let s = |v: &str| Token::SingleQuotedString(v.to_string());
+        assert_eq!(
+            values("select 'a'\n  'b' -- c\n -- d\n\t'c'"),
+            vec![Token::make_keyword("select"), s("abc")]
+        );
+        // Same line, or a block comment between: two constants (PostgreSQL rejects them).
+        assert_eq!(values("select 'a' 'b'").len(), 3);
+        assert_eq!(values("select 'a' /* x */\n'b'").len(), 3);
+        // Continuations keep the first part's escapes.
+        assert_eq!(
+            values("select E'a\\n'\r\n'b\\n'")[1],
+            Token::EscapedStringLiteral("a\nb\n".into())
+        );
+        assert_eq!(
+            values("select U&'a\\0041'\n'\\0042'")[1],
+            Token::UnicodeStringLiteral("aAB".into())
+        );
+        assert_eq!(values("select 'a'\n'b\\n'")[1], s("ab\\n"));
+        // A dollar-quoted string does not continue.
+        assert_eq!(values("select $$a$$\n'b'").len(), 3);
     }
 
     #[test]

@@ -87,6 +87,7 @@ impl Reader<'_, '_> {
                     ),
                     referenced_columns: row.try_get("ref_columns")?,
                     on_delete: fk_action(&row.try_get::<_, String>("on_delete")?),
+                    on_delete_columns: on_delete_columns(&row.try_get::<_, String>("def")?),
                     on_update: fk_action(&row.try_get::<_, String>("on_update")?),
                     match_type: match row.try_get::<_, String>("match_type")?.as_str() {
                         "f" => MatchType::Full,
@@ -116,6 +117,39 @@ impl Reader<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// The column list of `ON DELETE SET NULL (a, b)` / `SET DEFAULT (…)` in a foreign key's
+/// `pg_get_constraintdef` text (PostgreSQL 15 prints it there; `confdelsetcols` is new in 15).
+fn on_delete_columns(def: &str) -> Vec<String> {
+    let rest = ["ON DELETE SET NULL (", "ON DELETE SET DEFAULT ("]
+        .iter()
+        .find_map(|k| def.find(k).map(|i| &def[i + k.len()..]));
+    let Some(rest) = rest else {
+        return Vec::new();
+    };
+    // Identifiers as quote_ident prints them, separated by ", ", up to ")".
+    let mut out = Vec::new();
+    let mut chars = rest.chars().peekable();
+    let mut cur = String::new();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' | ')' if !quoted => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                if c == ')' {
+                    break;
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    out
 }
 
 /// `condeferrable` + `condeferred` of a row.

@@ -65,11 +65,24 @@ pub const SEARCH_PATH: &str = "public, extensions";
 /// # Errors
 /// When a query fails.
 pub fn read_catalog(client: &mut postgres::Client) -> Result<Catalog> {
-    let mut tx = client
+    let tx = client
         .build_transaction()
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()?;
+    read_in(tx)
+}
+
+/// [`read_catalog`] inside a transaction already open: what it sees, uncommitted changes
+/// included, read in a savepoint rolled back at the end.
+///
+/// # Errors
+/// When a query fails.
+pub fn read_catalog_in(tx: &mut postgres::Transaction<'_>) -> Result<Catalog> {
+    read_in(tx.savepoint("schemagen_read_catalog")?)
+}
+
+fn read_in(mut tx: postgres::Transaction<'_>) -> Result<Catalog> {
     tx.batch_execute(&format!("SET LOCAL search_path TO {SEARCH_PATH}"))?;
     let mut reader = Reader {
         tx: &mut tx,

@@ -742,10 +742,14 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 }
                 AccessExpr::Dot(Expr::Identifier(id)) => {
                     let field = self.ident(id);
+                    let ty = self
+                        .ctx
+                        .field_type(&node.ty(), &field)
+                        .unwrap_or_else(Ty::opaque);
                     node = Node::FieldSelect {
                         arg: Box::new(node),
                         field,
-                        ty: Ty::opaque(),
+                        ty,
                     };
                 }
                 AccessExpr::Dot(_) => return self.raw(whole),

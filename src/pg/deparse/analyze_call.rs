@@ -17,6 +17,20 @@ impl Analyzer<'_, '_> {
     /// Expressions that are calls in Postgres's tree.
     pub fn call_like(&mut self, e: &Expr) -> Node {
         match e {
+            Expr::Function(f) if crate::sql::dialect::is_collation_for(f) => {
+                let args = match &f.args {
+                    FunctionArguments::List(l) => l
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Some(self.expr(x)),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                self.sql_call("pg_collation_for", args, Syntax::CollationFor, e)
+            }
             Expr::Function(f) => self.function(f, e),
             Expr::AtTimeZone {
                 timestamp,

@@ -53,6 +53,9 @@ fn figure(e: &Expr, ctx: &ExprContext<'_>) -> (Option<String>, u8) {
                 None => figure(root, ctx),
             }
         }
+        Expr::Function(f) if crate::sql::dialect::is_collation_for(f) => {
+            (Some("pg_collation_for".to_string()), 2)
+        }
         Expr::Function(f) => {
             let Some(last) = f.name.0.last().and_then(|p| p.as_ident()) else {
                 return (None, 0);

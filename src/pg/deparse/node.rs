@@ -351,6 +351,8 @@ pub(crate) enum Syntax {
     Grouping,
     /// `((a, b) OVERLAPS (c, d))`.
     Overlaps,
+    /// `COLLATION FOR (x)`.
+    CollationFor,
 }
 
 /// A sub-select in an expression.

@@ -537,6 +537,12 @@ impl<'a, 'c> Printer<'a, 'c> {
                 self.buf.push_str("))");
                 return;
             }
+            Syntax::CollationFor if args.len() == 1 => {
+                self.buf.push_str("COLLATION FOR (");
+                self.expr(&args[0], false);
+                self.buf.push(')');
+                return;
+            }
             Syntax::Grouping => {
                 self.buf.push_str("GROUPING(");
                 self.list(args, true);

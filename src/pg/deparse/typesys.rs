@@ -165,6 +165,31 @@ fn builtins() -> &'static Builtins {
 }
 
 impl ExprContext<'_> {
+    /// The type of attribute `field` of the composite type `ty` (a composite type's attribute,
+    /// or a table's or view's column for its row type).
+    pub(crate) fn field_type(&self, ty: &Ty, field: &str) -> Option<Ty> {
+        if ty.array {
+            return None;
+        }
+        let s = self.catalog.schemas.get(&ty.schema)?;
+        if let Some(c) = s.composites.get(&ty.name) {
+            return c
+                .attributes
+                .iter()
+                .find(|(n, _)| n == field)
+                .map(|(_, t)| Ty::from_sql(t));
+        }
+        let columns = match (s.tables.get(&ty.name), s.views.get(&ty.name)) {
+            (Some(t), _) => &t.columns,
+            (None, Some(v)) => &v.columns,
+            (None, None) => return None,
+        };
+        columns
+            .iter()
+            .find(|c| c.name == field)
+            .map(|c| Ty::from_sql(&c.ty))
+    }
+
     /// Category, preferred flag and kind of `ty`.
     pub(crate) fn type_info(&self, ty: &Ty) -> TyInfo {
         if ty.array {

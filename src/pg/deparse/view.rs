@@ -79,6 +79,24 @@ impl AnalysedView {
         changed
     }
 
+    /// `ALTER TABLE|VIEW name SET SCHEMA to` on a relation the query reads; whether it reads
+    /// it.
+    pub fn move_relation(&mut self, schema: &str, name: &str, to: &str) -> bool {
+        let mut changed = false;
+        visit_mut(&mut self.query, &mut |_| {}, &mut |f| {
+            if let FromItem::Rel {
+                schema: s, name: n, ..
+            } = f
+            {
+                if s == schema && n == name {
+                    *s = to.to_string();
+                    changed = true;
+                }
+            }
+        });
+        changed
+    }
+
     /// `ALTER TABLE|VIEW old RENAME TO new` on a relation the query reads; whether it reads
     /// it. A reference without an alias is named after the relation, and follows the rename.
     pub fn rename_relation(&mut self, schema: &str, old: &str, new: &str) -> bool {

@@ -9,7 +9,10 @@
 //! point (ALTER of a missing table, a duplicate column…) is an error; one schemagen cannot
 //! understand is a warning. Both name file, line and column.
 
-mod fallback;
+mod alter_actions;
+mod alter_table;
+mod create_table;
+mod forms;
 pub(crate) mod guard;
 mod objects;
 pub mod plpgsql;
@@ -18,13 +21,14 @@ mod views;
 
 use serde::Serialize;
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::catalog::{truncate_identifier, Catalog, Schema};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources, Span};
 use crate::pg::deparse::ExprContext;
+use crate::sql::parse::{
+    parse_statement, Extras, ParseError, Parsed, DEEP_RECURSION_LIMIT, DEEP_STACK, RECURSION_LIMIT,
+};
 use crate::sql::split::{is_trivia, lex, split, Lexed, RawStatement};
 
 /// The search path of a migration session: the Supabase CLI connects as `postgres`, whose
@@ -75,6 +79,9 @@ pub(crate) enum SqlState {
     DependentObjects,
     InvalidDefinition,
     RaisedException,
+    SyntaxError,
+    StatementTooComplex,
+    InternalError,
 }
 
 impl SqlState {
@@ -92,6 +99,9 @@ impl SqlState {
             SqlState::DependentObjects => "dependent_objects_still_exist",
             SqlState::InvalidDefinition => "invalid_table_definition",
             SqlState::RaisedException => "raise_exception",
+            SqlState::SyntaxError => "syntax_error",
+            SqlState::StatementTooComplex => "statement_too_complex",
+            SqlState::InternalError => "internal_error",
         }
     }
 }
@@ -101,6 +111,8 @@ impl SqlState {
 pub(crate) struct ReplayError {
     pub code: SqlState,
     pub message: String,
+    /// Where in the statement, when narrower than the statement (the token of a syntax error).
+    pub span: Option<Span>,
 }
 
 impl ReplayError {
@@ -108,6 +120,7 @@ impl ReplayError {
         ReplayError {
             code,
             message: message.into(),
+            span: None,
         }
     }
 }
@@ -227,6 +240,8 @@ pub struct Replayer {
     function_sigs: Vec<crate::pg::deparse::FunctionSig>,
     /// What is known of each view replayed besides the catalog (see `views`).
     views: views::ViewStates,
+    /// Clauses of the statement being applied that the parser's pre-pass took out.
+    pub(crate) extras: Extras,
 }
 
 impl Replayer {
@@ -253,6 +268,7 @@ impl Replayer {
             known_names,
             function_sigs: Vec::new(),
             views: Default::default(),
+            extras: Extras::default(),
         }
     }
 
@@ -337,20 +353,15 @@ impl Replayer {
                 lexed: &lexed,
                 raw,
             };
-            // A bug in schemagen must not take the run down: report it at the statement.
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.run_parsed(stmt, kind, ahead, diags)
-            }))
-            .unwrap_or_else(|p| {
-                let why = p
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| p.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Ok(Outcome::NotUnderstood(format!(
-                    "internal error in schemagen (please report it): {why}"
-                )))
-            });
+            // A bug in schemagen must not take the run down: report it at the statement, in one
+            // line (the panic hook stays quiet inside `guarded`).
+            let result = crate::panics::guarded(|| self.run_parsed(stmt, kind, ahead, diags))
+                .unwrap_or_else(|why| {
+                    Err(ReplayError::new(
+                        SqlState::InternalError,
+                        format!("internal error in schemagen (please report it): {why}"),
+                    ))
+                });
             self.report(stmt, result, diags);
         }
     }
@@ -373,10 +384,14 @@ impl Replayer {
             }
             Err(e) => {
                 self.stats.errors += 1;
-                diags.push(
-                    Diagnostic::error(e.message, Some(stmt.raw.span))
-                        .with_label(format!("in `{}`", stmt.head())),
-                );
+                let mut d = Diagnostic::error(e.message, Some(e.span.unwrap_or(stmt.raw.span)))
+                    .with_label(format!("in `{}`", stmt.head()));
+                if e.code == SqlState::SyntaxError {
+                    d = d.with_help(
+                        "PostgreSQL rejects this statement too: the migration fails at this point",
+                    );
+                }
+                diags.push(d);
             }
         }
     }
@@ -417,7 +432,7 @@ impl Replayer {
             Ahead::Parsed(p) => (Some(*p), None),
             Ahead::DoBody(l) => (None, Some(l)),
         };
-        let parse = || parsed.unwrap_or_else(|| parse_one(stmt.tokens()));
+        let parse = || parsed.unwrap_or_else(|| parse_statement(stmt.tokens(), RECURSION_LIMIT));
         match kind {
             Kind::PassOver => Ok(Outcome::PassedOver),
             Kind::Select => self.select_statement(stmt),
@@ -430,15 +445,99 @@ impl Replayer {
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
             Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
             Kind::Parse => match parse() {
-                Ok(ast) => self.apply(stmt, &ast, diags),
-                Err(parse_error) => match fallback::run(self, stmt, diags) {
-                    Some(result) => result,
-                    None => Ok(Outcome::NotUnderstood(format!(
-                        "sqlparser: {}",
-                        clean_parser_message(&parse_error)
-                    ))),
-                },
+                Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
+                Err(e) if e.too_deep => self.run_deep(stmt, diags),
+                Err(e) => Err(syntax_error(stmt, &e)),
             },
+        }
+    }
+
+    /// Applies a parsed statement.
+    fn apply_parsed(
+        &mut self,
+        stmt: Stmt<'_>,
+        parsed: Parsed,
+        diags: &mut Diagnostics,
+    ) -> R<Outcome> {
+        match parsed {
+            Parsed::Sql(ast, extras) => {
+                self.extras = extras;
+                let result = self.apply(stmt, &ast, diags);
+                let extras = std::mem::take(&mut self.extras);
+                if let (Ok(_), Some(kind), Statement::CreateView(v)) =
+                    (&result, extras.check_option, ast.as_ref())
+                {
+                    // `WITH [LOCAL|CASCADED] CHECK OPTION` is the view option `check_option`.
+                    let (schema, n) = split_name(&v.name);
+                    if let Some(s) =
+                        self.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&n))
+                    {
+                        if let Some(view) = self.catalog.view_mut(&s, &n) {
+                            view.options.retain(|o| !o.starts_with("check_option="));
+                            view.options.push(format!("check_option={kind}"));
+                        }
+                    }
+                }
+                result
+            }
+            Parsed::Pg(pg, extras) => {
+                self.extras = extras;
+                let result = self.apply_pg(stmt, &pg, diags);
+                self.extras = Extras::default();
+                result
+            }
+        }
+    }
+
+    /// A statement nested deeper than [`RECURSION_LIMIT`]: parsed and applied on a thread with
+    /// a [`DEEP_STACK`] stack, with [`DEEP_RECURSION_LIMIT`]; deeper still is an error at the
+    /// deepest token.
+    fn run_deep(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
+        let outcome = std::thread::scope(|s| {
+            let worker = std::thread::Builder::new()
+                .name("schemagen-deep".into())
+                .stack_size(DEEP_STACK)
+                .spawn_scoped(s, || {
+                    crate::panics::guarded(|| self.parse_deep(stmt, diags)).unwrap_or_else(|why| {
+                        Err(ReplayError::new(
+                            SqlState::InternalError,
+                            format!("internal error in schemagen (please report it): {why}"),
+                        ))
+                    })
+                });
+            match worker {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(ReplayError::new(
+                        SqlState::InternalError,
+                        "internal error in schemagen (please report it)",
+                    ))
+                }),
+                Err(e) => Err(ReplayError::new(
+                    SqlState::StatementTooComplex,
+                    format!("statement nested too deeply to read here: {e}"),
+                )),
+            }
+        });
+        outcome
+    }
+
+    /// The work of [`Replayer::run_deep`], on the deep thread.
+    fn parse_deep(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
+        match parse_statement(stmt.tokens(), DEEP_RECURSION_LIMIT) {
+            Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
+            Err(e) if e.too_deep => {
+                let at = crate::sql::parse::deepest_token(stmt.tokens());
+                let mut err = ReplayError::new(
+                    SqlState::StatementTooComplex,
+                    format!(
+                        "statement nested too deeply: more than {DEEP_RECURSION_LIMIT} levels \
+                         (PostgreSQL's own parser stops at about 9,990 nested parentheses)"
+                    ),
+                );
+                err.span = at.map(|l| token_span_at(stmt, l));
+                Err(err)
+            }
+            Err(e) => Err(syntax_error(stmt, &e)),
         }
     }
 
@@ -446,7 +545,10 @@ impl Replayer {
     fn select_statement(&mut self, stmt: Stmt<'_>) -> R<Outcome> {
         let text = stmt.text().to_ascii_lowercase();
         if text.contains("set_config") && text.contains("search_path") {
-            if let Ok(Statement::Query(q)) = parse_one(stmt.tokens()) {
+            if let Ok(Parsed::Sql(ast, _)) = parse_statement(stmt.tokens(), RECURSION_LIMIT) {
+                let Statement::Query(q) = *ast else {
+                    return Ok(Outcome::PassedOver);
+                };
                 if let Some(path) = objects::set_config_search_path(&q) {
                     self.search_path = path;
                     return Ok(Outcome::Understood);
@@ -505,7 +607,7 @@ impl Replayer {
         &mut self,
         stmt: Stmt<'_>,
         verb: &str,
-        parse: impl FnOnce() -> Result<Statement, String>,
+        parse: impl FnOnce() -> Result<Parsed, ParseError>,
     ) -> R<Outcome> {
         let sig = stmt.significant();
         // The name follows the FUNCTION/PROCEDURE keyword: word [. word].
@@ -557,7 +659,10 @@ impl Replayer {
         };
         let sig = if verb == "create" {
             match parse() {
-                Ok(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, &cf),
+                Ok(Parsed::Sql(ast, _)) => match *ast {
+                    Statement::CreateFunction(cf) => self.function_sig(&schema, &name, &cf),
+                    _ => None,
+                },
                 _ => None,
             }
         } else {
@@ -651,7 +756,22 @@ impl Replayer {
     fn apply(&mut self, stmt: Stmt<'_>, ast: &Statement, diags: &mut Diagnostics) -> R<Outcome> {
         match ast {
             Statement::CreateTable(ct) => self.create_table(stmt, ct, diags),
-            Statement::AlterTable(at) => self.alter_table(stmt, at, diags),
+            Statement::AlterTable(at) => {
+                if at.table_type.is_some() {
+                    return Ok(Outcome::PassedOver);
+                }
+                self.alter_table(&crate::sql::parse::ast::AlterTable {
+                    if_exists: at.if_exists,
+                    only: at.only,
+                    name: at.name.clone(),
+                    actions: at
+                        .operations
+                        .iter()
+                        .cloned()
+                        .map(crate::sql::parse::ast::AlterTableAction::Sql)
+                        .collect(),
+                })
+            }
             Statement::CreateIndex(ci) => self.create_index(ci),
             Statement::CreateSchema {
                 schema_name,
@@ -857,8 +977,10 @@ pub fn prepare(source: &SourceFile, file: FileId) -> Prepared {
                 };
                 let kind = kind(stmt);
                 // A panic here is left for the replaying thread to meet again and report.
-                let ahead = std::panic::catch_unwind(|| match kind {
-                    _ if kind.parses() => Ahead::Parsed(Box::new(parse_one(stmt.tokens()))),
+                let ahead = crate::panics::guarded(|| match kind {
+                    _ if kind.parses() => {
+                        Ahead::Parsed(Box::new(parse_statement(stmt.tokens(), RECURSION_LIMIT)))
+                    }
                     Kind::Do => match crate::sql::replay::plpgsql::do_body(stmt) {
                         crate::sql::replay::plpgsql::DoBody::InFile { base, len } => {
                             Ahead::DoBody(lex(source, base, len))
@@ -881,7 +1003,7 @@ enum Ahead {
     /// Nothing: the statement is handled from its tokens, or preparing it failed.
     Nothing,
     /// Parsed whole (statements whose [`Kind`] parses them).
-    Parsed(Box<Result<Statement, String>>),
+    Parsed(Box<Result<Parsed, ParseError>>),
     /// A `DO` statement's dollar-quoted body, tokenized.
     DoBody(Result<Lexed, (usize, String)>),
 }
@@ -922,7 +1044,9 @@ fn kind(stmt: Stmt<'_>) -> Kind {
         | "unlisten" | "begin" | "commit" | "end" | "start" | "rollback" | "savepoint"
         | "release" | "lock" | "security" | "checkpoint" | "discard" | "explain" | "prepare"
         | "execute" | "deallocate" | "call" | "refresh" | "load" | "fetch" | "move" | "close"
-        | "declare" | "abort" | "show" | "values" | "table" | "import" => return Kind::PassOver,
+        | "declare" | "abort" | "show" | "values" | "table" | "import" | "reassign" => {
+            return Kind::PassOver
+        }
         "select" | "with" | "(" => return Kind::Select,
         "set" => return Kind::Set,
         "reset" if matches!(w(1), "search_path" | "all") => return Kind::ResetSearchPath,
@@ -966,7 +1090,8 @@ fn kind(stmt: Stmt<'_>) -> Kind {
         | "system"
         | "large object"
         | "collation"
-        | "foreign table" => Kind::PassOver,
+        | "foreign table"
+        | "owned" => Kind::PassOver,
         _ if verb == "alter" && is_owner_to(stmt) => Kind::PassOver,
         "table" | "column" | "type" | "view" | "materialized view" | "schema" | "index"
         | "sequence" | "domain"
@@ -979,25 +1104,40 @@ fn kind(stmt: Stmt<'_>) -> Kind {
     }
 }
 
-pub(crate) fn parse_one(tokens: &[TokenWithSpan]) -> Result<Statement, String> {
-    let dialect = PostgreSqlDialect {};
-    // The parser skips whitespace and comments itself; leaving them out saves copying them.
-    let significant: Vec<TokenWithSpan> = tokens
-        .iter()
-        .filter(|t| !is_trivia(&t.token))
-        .cloned()
-        .collect();
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(significant);
-    let mut stmts = parser.parse_statements().map_err(|e| e.to_string())?;
-    match stmts.len() {
-        1 => Ok(stmts.remove(0)),
-        n => Err(format!("expected one statement, found {n}")),
-    }
+/// The error for a statement that does not parse, at the token it is about.
+pub(crate) fn syntax_error(stmt: Stmt<'_>, e: &ParseError) -> ReplayError {
+    let mut err = ReplayError::new(
+        SqlState::SyntaxError,
+        format!("syntax error: {}", e.message),
+    );
+    err.span = Some(match e.location {
+        Some(l) => token_span_at(stmt, l),
+        // At the end of the statement (`found: EOF`).
+        None => Span::new(stmt.file, stmt.raw.span.end, stmt.raw.span.end),
+    });
+    err
 }
 
-/// sqlparser's message without its `sql parser error:` prefix.
-fn clean_parser_message(m: &str) -> String {
-    m.trim_start_matches("sql parser error: ").to_string()
+/// The span of the statement's token that starts at `at` (file coordinates); the end of the
+/// statement when none does (a location past its last token).
+pub(crate) fn token_span_at(stmt: Stmt<'_>, at: sqlparser::tokenizer::Location) -> Span {
+    let offset = stmt.source.offset(at.line as usize, at.column as usize);
+    let range = stmt.raw.tokens.clone();
+    let offsets = &stmt.lexed.offsets;
+    match offsets
+        .get(range.start..range.end)
+        .and_then(|o| o.binary_search(&offset).ok())
+    {
+        Some(i) => {
+            let abs = range.start + i;
+            let end = offsets.get(abs + 1).copied().unwrap_or(offset);
+            Span::new(stmt.file, offset, end.max(offset))
+        }
+        None => {
+            let at = offset.clamp(stmt.raw.span.start, stmt.raw.span.end);
+            Span::new(stmt.file, at, at)
+        }
+    }
 }
 
 /// `(verb, object)` of a DDL statement: `("create", "table")`, `("alter", "default privileges")`,

@@ -186,6 +186,28 @@ pub(crate) fn rename_identifier(text: &str, old: &str, new: &str) -> String {
 }
 
 /// Known objects of common extensions: the functions and types `CREATE EXTENSION` adds.
+/// `ALTER EXTENSION name SET SCHEMA to`: the extension's functions move with it.
+pub(crate) fn move_extension(
+    catalog: &mut crate::catalog::Catalog,
+    name: &str,
+    from: &str,
+    to: &str,
+) {
+    if let Some(s) = catalog.schemas.get_mut(from) {
+        for f in extension_functions(name) {
+            s.functions.remove(*f);
+        }
+    }
+    if let Some(s) = catalog.schemas.get_mut(to) {
+        for f in extension_functions(name) {
+            s.functions.insert(f.to_string());
+        }
+    }
+    if let Some(e) = catalog.extensions.get_mut(name) {
+        e.schema = to.to_string();
+    }
+}
+
 fn extension_functions(name: &str) -> &'static [&'static str] {
     match name {
         "uuid-ossp" => &[
@@ -343,6 +365,17 @@ impl Replayer {
         let mut keys = Vec::new();
         let mut col_names = Vec::new();
         for c in &ci.columns {
+            // `key COLLATE c`: the key's collation (`index_elem`'s `opt_collate`).
+            let (key, collation) = match &c.column.expr {
+                sqlparser::ast::Expr::Collate { expr, collation } => (
+                    expr.as_ref(),
+                    Some(name_parts(collation).pop().unwrap_or_default()),
+                ),
+                e => (e, None),
+            };
+            let mut c = c.clone();
+            c.column.expr = key.clone();
+            let c = &c;
             let target = match index_column_name(c) {
                 Some(n) => {
                     if !columns.is_empty() && !columns.iter().any(|col| col.name == n) {
@@ -371,7 +404,7 @@ impl Replayer {
                     .operator_class
                     .as_ref()
                     .map(|o| name_parts(o).pop().unwrap_or_default()),
-                collation: None,
+                collation,
                 descending,
                 nulls_first: c.column.options.nulls_first.unwrap_or(descending),
             });
@@ -431,10 +464,12 @@ impl Replayer {
             comment: None,
         };
         self.remember(&index.name);
-        let partitioned = self.catalog.schemas[&schema]
-            .tables
-            .get(&rel)
-            .is_some_and(|t| t.partition_by.is_some());
+        // `ON ONLY`: the partitions do not get the index.
+        let partitioned = !self.extras.index_on_only
+            && self.catalog.schemas[&schema]
+                .tables
+                .get(&rel)
+                .is_some_and(|t| t.partition_by.is_some());
         let partitions: Vec<(String, String)> = if !partitioned {
             Vec::new()
         } else {
@@ -1087,6 +1122,16 @@ impl Replayer {
                     }
                 }
             }
+            AlterViewOperation::SetSchema { schema_name } => {
+                let target = schema_name.0.last().and_then(|p| p.as_ident()).cloned();
+                let old = ObjectName::from(vec![
+                    sqlparser::ast::Ident::with_quote('"', schema.clone()),
+                    sqlparser::ast::Ident::with_quote('"', n.clone()),
+                ]);
+                if let Some(target) = target {
+                    return self.set_schema("view", false, &old, &target);
+                }
+            }
             AlterViewOperation::AlterColumn { column_name, op } => {
                 self.alter_view_column(&schema, &n, &fold(column_name), op)?;
             }
@@ -1263,10 +1308,21 @@ impl Replayer {
                 let table = parts.pop().unwrap_or_default();
                 let schema = parts.pop();
                 let Some(s) = self.find_in_path(schema.as_deref(), &|s| {
-                    s.tables.contains_key(&table) || s.views.contains_key(&table)
+                    s.tables.contains_key(&table)
+                        || s.views.contains_key(&table)
+                        || s.composites.contains_key(&table)
                 }) else {
                     return missing(&format!("relation \"{table}\" does not exist"));
                 };
+                // A composite type's attribute: its comment is not modelled.
+                if let Some(c) = self.catalog.schemas[&s].composites.get(&table) {
+                    if c.attributes.iter().any(|(a, _)| *a == col) {
+                        return Ok(Outcome::Understood);
+                    }
+                    return missing(&format!(
+                        "column \"{col}\" of relation \"{table}\" does not exist"
+                    ));
+                }
                 let sc = self.catalog.schemas.get_mut(&s).expect("schema");
                 let is_view = sc.views.contains_key(&table);
                 let column = if let Some(t) = sc.tables.get_mut(&table) {
@@ -1342,6 +1398,25 @@ impl Replayer {
             return Err(ReplayError::new(
                 SqlState::DuplicateObject,
                 format!("policy \"{name}\" for table \"{table}\" already exists"),
+            ));
+        }
+        // PostgreSQL's checks (raised as syntax errors).
+        let command = p.command.as_ref();
+        if p.with_check.is_some()
+            && matches!(
+                command,
+                Some(CreatePolicyCommand::Select) | Some(CreatePolicyCommand::Delete)
+            )
+        {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                "WITH CHECK cannot be applied to SELECT or DELETE",
+            ));
+        }
+        if p.using.is_some() && matches!(command, Some(CreatePolicyCommand::Insert)) {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                "only WITH CHECK expression allowed for INSERT",
             ));
         }
         let ctx = self.table_ctx(&schema, &table, &t.columns);
@@ -1738,7 +1813,7 @@ fn figure_colname(e: &Expr) -> Option<(String, u8)> {
 
 /// Postgres names index columns for a generated index name: plain columns by name,
 /// expressions `expr`, repeated names get a number (`expr1`).
-fn dedupe_index_column_names(names: Vec<String>) -> Vec<String> {
+pub(super) fn dedupe_index_column_names(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for n in names {
         let mut cur = n.clone();

@@ -3,19 +3,17 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ConstraintCharacteristics, ConstraintReferenceMatchKind, CreateTable, DataType,
+    ColumnDef, ColumnOption, ConstraintCharacteristics, ConstraintReferenceMatchKind, DataType,
     DeferrableInitial, Expr, GeneratedAs, IndexColumn, NullsDistinctOption, ReferentialAction,
-    RenameTableNameKind, SequenceOptions, TableConstraint, Value,
+    SequenceOptions, TableConstraint, Value,
 };
 
-use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
+use super::{fold, ReplayError, Replayer, SqlState, R};
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint, Column,
     Deferrable, ExclusionConstraint, FkAction, ForeignKey, Identity, IndexTarget, MatchType,
     PrimaryKey, QualifiedName, Sequence, SqlType, Table, UniqueConstraint,
 };
-use crate::diagnostics::Diagnostics;
 use crate::pg::deparse::{deparse_bool, deparse_generated, serial_default, stored_default};
 use crate::pg::types::{resolve_type, serial_kind};
 
@@ -44,7 +42,10 @@ pub(crate) enum PendingConstraint {
     },
     Exclude {
         name: Option<String>,
+        /// Up to the `WHERE` clause.
         definition: String,
+        /// `WHERE (predicate)`.
+        predicate: Option<Expr>,
         columns: Vec<String>,
     },
 }
@@ -201,210 +202,6 @@ pub(crate) fn apply_sequence_options(
 }
 
 impl Replayer {
-    /// `CREATE TABLE`.
-    pub(crate) fn create_table(
-        &mut self,
-        stmt: Stmt<'_>,
-        ct: &CreateTable,
-        diags: &mut Diagnostics,
-    ) -> R<Outcome> {
-        let _ = (stmt, &diags);
-        if ct.temporary {
-            return Ok(Outcome::PassedOver);
-        }
-        let (schema, name) = split_name(&ct.name);
-        let schema = self.target_schema(schema)?;
-        {
-            let s = &self.catalog.schemas[&schema];
-            if self.relation_taken(&schema, &name) || s.has_type(&name) {
-                if ct.if_not_exists {
-                    return Ok(Outcome::Understood);
-                }
-                return Err(ReplayError::new(
-                    SqlState::DuplicateTable,
-                    format!("relation \"{name}\" already exists"),
-                ));
-            }
-        }
-        if ct.query.is_some() {
-            return Ok(Outcome::NotUnderstood(
-                "CREATE TABLE … AS: the column types of a query result are not inferred".into(),
-            ));
-        }
-        let mut table = Table::new(&name);
-        if let Some(parents) = &ct.inherits {
-            for p in parents {
-                let (ps, pn) = self.resolve_table(p)?;
-                let parent = &self.catalog.schemas[&ps].tables[&pn];
-                for c in &parent.columns {
-                    if table.column(&c.name).is_none() {
-                        let mut c = c.clone();
-                        c.identity = None;
-                        c.comment = None;
-                        table.columns.push(c);
-                    }
-                }
-                table.inherits.push(QualifiedName::new(ps, pn));
-            }
-        }
-        if let Some(parent) = &ct.partition_of {
-            let (ps, pn) = self.resolve_table(parent)?;
-            let p = &self.catalog.schemas[&ps].tables[&pn];
-            table.columns = p
-                .columns
-                .iter()
-                .map(|c| Column {
-                    comment: None,
-                    identity: None,
-                    ..c.clone()
-                })
-                .collect();
-            table.is_partition = true;
-            table.inherits.push(QualifiedName::new(ps, pn));
-        }
-        if let Some(like) = &ct.like {
-            let like = match like {
-                sqlparser::ast::CreateTableLikeKind::Parenthesized(l)
-                | sqlparser::ast::CreateTableLikeKind::Plain(l) => l,
-            };
-            let (ls, ln) = self.resolve_table(&like.name)?;
-            let src = &self.catalog.schemas[&ls].tables[&ln];
-            table.columns = src
-                .columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.clone(),
-                    ty: c.ty.clone(),
-                    not_null: c.not_null,
-                    ..Default::default()
-                })
-                .collect();
-        }
-        if let Some(p) = &ct.partition_by {
-            table.partition_by = Some(partition_text(p));
-        }
-        let mut pending = Vec::new();
-        let mut sequences = Vec::new();
-        for def in &ct.columns {
-            if table.column(&fold(&def.name)).is_some() {
-                let n = fold(&def.name);
-                // A column repeated from a parent merges; a duplicate in the list is an error.
-                if table.inherits.is_empty() || ct.partition_of.is_some() {
-                    if ct.partition_of.is_some() {
-                        continue;
-                    }
-                    return Err(ReplayError::new(
-                        SqlState::DuplicateColumn,
-                        format!("column \"{n}\" specified more than once"),
-                    ));
-                }
-                table.columns.retain(|c| c.name != n);
-            }
-            let (col, mut cons, seq) = self.column_from_def(&schema, &name, def, &table.columns)?;
-            table.columns.push(col);
-            pending.append(&mut cons);
-            sequences.extend(seq);
-        }
-        for c in &ct.constraints {
-            pending.push(self.pending_from_table_constraint(c, false)?);
-        }
-        // The table exists from here on (self references and name choices see it).
-        let s = self
-            .catalog
-            .schemas
-            .get_mut(&schema)
-            .expect("schema exists");
-        let seq_names: Vec<String> = sequences.iter().map(|q| q.name.clone()).collect();
-        for seq in sequences {
-            s.sequences.insert(seq.name.clone(), seq);
-        }
-        s.tables.insert(name.clone(), table);
-        if let Err(e) = self.add_constraints(&schema, &name, pending) {
-            // CREATE TABLE is atomic: a bad constraint leaves nothing behind.
-            let s = self.catalog.schemas.get_mut(&schema).expect("schema");
-            s.tables.remove(&name);
-            for q in seq_names {
-                s.sequences.remove(&q);
-            }
-            return Err(e);
-        }
-        if let Some(parent) = &ct.partition_of {
-            let (ps, pn) = self.resolve_table(parent)?;
-            self.clone_to_partition(&ps, &pn, &schema, &name);
-        }
-        Ok(Outcome::Understood)
-    }
-
-    /// A new partition gets its parent's keys and indexes (under names of its own, chosen as
-    /// for a new index), and its checks and foreign keys (same names).
-    fn clone_to_partition(&mut self, ps: &str, pn: &str, schema: &str, name: &str) {
-        let parent = self.catalog.schemas[ps].tables[pn].clone();
-        if let Some(pk) = &parent.primary_key {
-            let taken =
-                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-            let pk_name = choose_relation_name(name, None, "pkey", &taken);
-            self.remember(&pk_name);
-            self.table_mut(schema, name).primary_key = Some(PrimaryKey {
-                name: pk_name,
-                ..pk.clone()
-            });
-        }
-        for u in &parent.uniques {
-            let taken =
-                |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-            let add = name_addition(&u.columns);
-            let n = choose_relation_name(name, Some(&add), "key", &taken);
-            self.remember(&n);
-            self.table_mut(schema, name).uniques.push(UniqueConstraint {
-                name: n,
-                ..u.clone()
-            });
-        }
-        for i in &parent.indexes {
-            self.clone_index_to_partition(schema, name, i);
-        }
-        let t = self.table_mut(schema, name);
-        for c in &parent.checks {
-            if !t.has_constraint(&c.name) {
-                t.checks.push(c.clone());
-            }
-        }
-        for f in &parent.foreign_keys {
-            if !t.has_constraint(&f.name) {
-                t.foreign_keys.push(f.clone());
-            }
-        }
-    }
-
-    /// An index created on a partitioned table also exists on each partition.
-    pub(crate) fn clone_index_to_partition(
-        &mut self,
-        schema: &str,
-        partition: &str,
-        index: &crate::catalog::Index,
-    ) {
-        let cols: Vec<String> = index
-            .keys
-            .iter()
-            .map(|k| match &k.target {
-                IndexTarget::Column(c) => c.clone(),
-                IndexTarget::Expression(_) => "expr".to_string(),
-            })
-            .chain(index.include.iter().cloned())
-            .collect();
-        let add = name_addition(&cols);
-        let n = choose_relation_name(partition, Some(&add), "idx", &|n| {
-            self.relation_taken(schema, n)
-        });
-        self.remember(&n);
-        self.table_mut(schema, partition)
-            .indexes
-            .push(crate::catalog::Index {
-                name: n,
-                ..index.clone()
-            });
-    }
-
     /// Builds a column from its definition: the column, its constraints and any sequence
     /// (serial or identity) it needs.
     pub(crate) fn column_from_def(
@@ -414,6 +211,19 @@ impl Replayer {
         def: &ColumnDef,
         existing: &[Column],
     ) -> R<(Column, Vec<PendingConstraint>, Option<Sequence>)> {
+        self.column_from_def_typed(schema, table, def, existing, None)
+    }
+
+    /// [`Replayer::column_from_def`] with the column's type given (a typed table's or a
+    /// partition's column) instead of read from the definition.
+    pub(crate) fn column_from_def_typed(
+        &self,
+        schema: &str,
+        table: &str,
+        def: &ColumnDef,
+        existing: &[Column],
+        given: Option<SqlType>,
+    ) -> R<(Column, Vec<PendingConstraint>, Option<Sequence>)> {
         let name = fold(&def.name);
         let mut col = Column {
             name: name.clone(),
@@ -421,7 +231,9 @@ impl Replayer {
         };
         let mut seq = None;
         let taken = |n: &str| self.relation_taken(schema, n);
-        if let Some(int) = serial_kind(&def.data_type) {
+        if let Some(ty) = given {
+            col.ty = ty;
+        } else if let Some(int) = serial_kind(&def.data_type) {
             col.ty = SqlType::builtin(int);
             col.not_null = true;
             let seq_name = choose_relation_name(table, Some(&name), "seq", &taken);
@@ -434,6 +246,20 @@ impl Replayer {
         }
         let mut cons = Vec::new();
         let mut default_expr = None;
+        let null = def.options.iter().any(|o| o.option == ColumnOption::Null);
+        if null
+            && def
+                .options
+                .iter()
+                .any(|o| o.option == ColumnOption::NotNull)
+        {
+            return Err(ReplayError::new(
+                SqlState::SyntaxError,
+                format!(
+                    "conflicting NULL/NOT NULL declarations for column \"{name}\" of table \"{table}\""
+                ),
+            ));
+        }
         for opt in &def.options {
             let cname = opt.name.as_ref().map(fold);
             match &opt.option {
@@ -464,6 +290,8 @@ impl Replayer {
                         columns: vec![name.clone()],
                         referenced_columns: fk.referred_columns.iter().map(fold).collect(),
                         on_delete: fk_action(&fk.on_delete),
+                        on_delete_columns: self
+                            .on_delete_columns(fk, std::slice::from_ref(&name))?,
                         on_update: fk_action(&fk.on_update),
                         match_type: match_type(&fk.match_kind),
                         deferrable: deferrable(&fk.characteristics),
@@ -509,7 +337,17 @@ impl Replayer {
                             Identity::ByDefault
                         });
                         col.not_null = true;
-                        let seq_name = choose_relation_name(table, Some(&name), "seq", &taken);
+                        // `SEQUENCE NAME n` among the options names the sequence.
+                        let seq_name = match self.identity_sequence_name(&def.name) {
+                            Some(n) if taken(&n) => {
+                                return Err(ReplayError::new(
+                                    SqlState::DuplicateTable,
+                                    format!("relation \"{n}\" already exists"),
+                                ))
+                            }
+                            Some(n) => n,
+                            None => choose_relation_name(table, Some(&name), "seq", &taken),
+                        };
                         let mut s = default_sequence(&seq_name, &col.ty.name);
                         if let Some(opts) = sequence_options {
                             apply_sequence_options(&mut s, opts);
@@ -565,6 +403,50 @@ impl Replayer {
         }
     }
 
+    /// `SEQUENCE NAME n` of the identity column called `column`: the first the pre-pass took
+    /// out after the column's name.
+    fn identity_sequence_name(&self, column: &sqlparser::ast::Ident) -> Option<String> {
+        let after = column.span.start;
+        self.extras
+            .identity_sequences
+            .iter()
+            .filter(|(l, _)| *l > after)
+            .min_by_key(|(l, _)| *l)
+            .and_then(|(_, n)| super::name_parts(n).pop())
+    }
+
+    /// The columns of `ON DELETE SET NULL|DEFAULT (…)` for a foreign key, from the clauses the
+    /// parser's pre-pass took out (matched by where the referenced table's name is). They must
+    /// be among the key's columns.
+    fn on_delete_columns(
+        &self,
+        fk: &sqlparser::ast::ForeignKeyConstraint,
+        key_columns: &[String],
+    ) -> R<Vec<String>> {
+        let Some(at) = fk
+            .foreign_table
+            .0
+            .first()
+            .and_then(|p| p.as_ident())
+            .map(|i| i.span.start)
+        else {
+            return Ok(Vec::new());
+        };
+        let Some((_, cols)) = self.extras.set_columns.iter().find(|(l, _)| *l == at) else {
+            return Ok(Vec::new());
+        };
+        let cols: Vec<String> = cols.iter().map(fold).collect();
+        if let Some(c) = cols.iter().find(|c| !key_columns.contains(c)) {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!(
+                    "column \"{c}\" referenced in ON DELETE SET action must be part of foreign key"
+                ),
+            ));
+        }
+        Ok(cols)
+    }
+
     /// A table constraint as written, before naming.
     pub(crate) fn pending_from_table_constraint(
         &self,
@@ -606,6 +488,8 @@ impl Replayer {
                     columns: fk.columns.iter().map(fold).collect(),
                     referenced_columns: fk.referred_columns.iter().map(fold).collect(),
                     on_delete: fk_action(&fk.on_delete),
+                    on_delete_columns: self
+                        .on_delete_columns(fk, &fk.columns.iter().map(fold).collect::<Vec<_>>())?,
                     on_update: fk_action(&fk.on_update),
                     match_type: match_type(&fk.match_kind),
                     deferrable: deferrable(&fk.characteristics),
@@ -622,7 +506,8 @@ impl Replayer {
             },
             TableConstraint::Exclude(x) => PendingConstraint::Exclude {
                 name: x.name.as_ref().map(fold),
-                definition: exclusion_text(x),
+                definition: self.exclusion_text(x),
+                predicate: x.where_clause.as_deref().cloned(),
                 columns: x
                     .elements
                     .iter()
@@ -664,7 +549,12 @@ impl Replayer {
         Ok(())
     }
 
-    fn add_constraint(&mut self, schema: &str, table: &str, c: PendingConstraint) -> R<()> {
+    pub(super) fn add_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        c: PendingConstraint,
+    ) -> R<()> {
         let s = &self.catalog.schemas[schema];
         let t = &s.tables[table];
         let duplicate = |n: &str| {
@@ -735,8 +625,11 @@ impl Replayer {
                     Some(n) => n,
                     None if primary => choose_relation_name(table, None, "pkey", &taken),
                     None => {
-                        let add = name_addition(&columns);
-                        choose_relation_name(table, Some(&add), "key", &taken)
+                        // The index's columns, INCLUDE ones too (`ChooseIndexColumnNames`).
+                        let names = super::objects::dedupe_index_column_names(
+                            columns.iter().chain(&include).cloned().collect(),
+                        );
+                        choose_relation_name(table, Some(&name_addition(&names)), "key", &taken)
                     }
                 };
                 let key = UniqueConstraint {
@@ -750,15 +643,23 @@ impl Replayer {
             }
             PendingConstraint::Exclude {
                 name,
-                definition,
+                mut definition,
+                predicate,
                 columns,
             } => {
+                if let Some(p) = predicate {
+                    // `pg_get_constraintdef`: the predicate as printed, in parentheses.
+                    let ctx = self.table_ctx(schema, table, &t.columns);
+                    definition.push_str(&format!(" WHERE ({})", deparse_bool(&p, &ctx)));
+                }
                 let taken =
                     |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
                 let name = match name {
                     Some(n) => n,
                     None => {
-                        let add = name_addition(&columns);
+                        let add = name_addition(&super::objects::dedupe_index_column_names(
+                            columns.clone(),
+                        ));
                         choose_relation_name(table, Some(&add), "excl", &taken)
                     }
                 };
@@ -884,314 +785,9 @@ impl Replayer {
             .expect("view resolved before")
     }
 
-    /// `ALTER TABLE`.
-    pub(crate) fn alter_table(
-        &mut self,
-        stmt: Stmt<'_>,
-        at: &AlterTable,
-        diags: &mut Diagnostics,
-    ) -> R<Outcome> {
-        let _ = (stmt, &diags);
-        if at.table_type.is_some() {
-            return Ok(Outcome::PassedOver);
-        }
-        let (schema, table) = match self.resolve_table(&at.name) {
-            Ok(x) => x,
-            Err(e) => {
-                let (sch, name) = split_name(&at.name);
-                // ALTER TABLE also accepts views, sequences and indexes for renames and owners.
-                if let Some(outcome) = self.alter_other_relation(sch.as_deref(), &name, at)? {
-                    return Ok(outcome);
-                }
-                if at.if_exists {
-                    return Ok(Outcome::Understood);
-                }
-                return Err(e);
-            }
-        };
-        // A statement is atomic: a failing operation undoes the earlier ones. Only the altered
-        // table is restored (effects on other tables, such as foreign keys dropped by CASCADE,
-        // stay; they only happen in operations that succeeded).
-        let single = at.operations.len() == 1;
-        let snapshot = (!single).then(|| {
-            let s = &self.catalog.schemas[&schema];
-            (s.tables[&table].clone(), s.sequences.clone())
-        });
-        let mut name = table.clone();
-        for op in &at.operations {
-            match self.alter_table_op(&schema, &name, op) {
-                Ok(Some(new_name)) => name = new_name,
-                Ok(None) => {}
-                Err(e) => {
-                    if let Some((t, sequences)) = snapshot {
-                        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
-                        s.tables.remove(&name);
-                        s.tables.insert(table, t);
-                        s.sequences = sequences;
-                    }
-                    return Err(e);
-                }
-            }
-        }
-        Ok(Outcome::Understood)
-    }
-
-    /// ALTER TABLE on a view/sequence/index: renames and schema moves. `None` if no such relation.
-    fn alter_other_relation(
-        &mut self,
-        schema: Option<&str>,
-        name: &str,
-        at: &AlterTable,
-    ) -> R<Option<Outcome>> {
-        let Some(s) = self.find_in_path(schema, &|s| s.has_relation(name)) else {
-            return Ok(None);
-        };
-        for op in &at.operations {
-            if let AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } = op
-            {
-                if self.catalog.schemas[&s].views.contains_key(name) {
-                    self.rename_view_column(
-                        &s,
-                        name,
-                        &fold(old_column_name),
-                        &fold(new_column_name),
-                    )?;
-                }
-            }
-            if let AlterTableOperation::AlterColumn { column_name, op } = op {
-                if self.catalog.schemas[&s].views.contains_key(name) {
-                    self.alter_view_column(&s, name, &fold(column_name), op)?;
-                }
-            }
-            if let AlterTableOperation::RenameTable { table_name } = op {
-                let new = match table_name {
-                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
-                };
-                let old = sqlparser::ast::ObjectName::from(vec![
-                    sqlparser::ast::Ident::with_quote('"', s.clone()),
-                    sqlparser::ast::Ident::with_quote('"', name.to_string()),
-                ]);
-                self.rename_relation(&old, new, true)?;
-            }
-        }
-        Ok(Some(Outcome::Understood))
-    }
-
-    /// One ALTER TABLE operation; returns the new table name after a rename.
-    fn alter_table_op(
-        &mut self,
-        schema: &str,
-        table: &str,
-        op: &AlterTableOperation,
-    ) -> R<Option<String>> {
-        match op {
-            AlterTableOperation::AddColumn {
-                if_not_exists,
-                column_def,
-                ..
-            } => {
-                let n = fold(&column_def.name);
-                if self.catalog.schemas[schema].tables[table]
-                    .column(&n)
-                    .is_some()
-                {
-                    if *if_not_exists {
-                        return Ok(None);
-                    }
-                    return Err(ReplayError::new(
-                        SqlState::DuplicateColumn,
-                        format!("column \"{n}\" of relation \"{table}\" already exists"),
-                    ));
-                }
-                let (col, cons, seq) = {
-                    let existing = &self.catalog.schemas[schema].tables[table].columns;
-                    self.column_from_def(schema, table, column_def, existing)?
-                };
-                let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                let seq_name = seq.as_ref().map(|q| q.name.clone());
-                if let Some(seq) = seq {
-                    s.sequences.insert(seq.name.clone(), seq);
-                }
-                let t = s.tables.get_mut(table).expect("table");
-                let before = (!cons.is_empty()).then(|| t.clone());
-                t.columns.push(col);
-                if let Err(e) = self.add_constraints(schema, table, cons) {
-                    // Atomic on its own: the new column goes with its failed constraints.
-                    let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                    if let Some(before) = before {
-                        s.tables.insert(table.to_string(), before);
-                    }
-                    if let Some(q) = seq_name {
-                        s.sequences.remove(&q);
-                    }
-                    return Err(e);
-                }
-            }
-            AlterTableOperation::AddConstraint {
-                constraint,
-                not_valid,
-            } => match constraint {
-                TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
-                    let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
-                    self.constraint_using_index(schema, table, u, primary)?;
-                }
-                _ => {
-                    let p = self.pending_from_table_constraint(constraint, *not_valid)?;
-                    self.add_constraints(schema, table, vec![p])?;
-                }
-            },
-            AlterTableOperation::DropConstraint {
-                if_exists,
-                name,
-                drop_behavior,
-            } => {
-                let n = fold(name);
-                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                if !self.drop_constraint(schema, table, &n, cascade)? && !*if_exists {
-                    return Err(ReplayError::new(
-                        SqlState::UndefinedObject,
-                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
-                    ));
-                }
-            }
-            AlterTableOperation::DropColumn {
-                column_names,
-                if_exists,
-                drop_behavior,
-                ..
-            } => {
-                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                for c in column_names {
-                    let n = fold(c);
-                    if self.catalog.schemas[schema].tables[table]
-                        .column(&n)
-                        .is_none()
-                    {
-                        if *if_exists {
-                            continue;
-                        }
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{n}\" of relation \"{table}\" does not exist"),
-                        ));
-                    }
-                    self.drop_column(schema, table, &n, cascade)?;
-                }
-            }
-            AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => {
-                let (old, new) = (fold(old_column_name), fold(new_column_name));
-                self.rename_column(schema, table, &old, &new)?;
-                self.column_renamed(schema, table, &old, &new);
-            }
-            AlterTableOperation::RenameTable { table_name } => {
-                let new = match table_name {
-                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
-                };
-                let (_, new_name) = split_name(new);
-                let old = sqlparser::ast::ObjectName::from(vec![
-                    sqlparser::ast::Ident::with_quote('"', schema.to_string()),
-                    sqlparser::ast::Ident::with_quote('"', table.to_string()),
-                ]);
-                self.rename_relation(&old, new, true)?;
-                return Ok(Some(new_name));
-            }
-            AlterTableOperation::RenameConstraint { old_name, new_name } => {
-                self.rename_constraint(schema, table, &fold(old_name), &fold(new_name))?;
-            }
-            AlterTableOperation::AlterColumn { column_name, op } => {
-                self.alter_column(schema, table, &fold(column_name), op)?;
-            }
-            AlterTableOperation::EnableRowLevelSecurity => {
-                self.table_mut(schema, table).rls_enabled = true
-            }
-            AlterTableOperation::DisableRowLevelSecurity => {
-                self.table_mut(schema, table).rls_enabled = false
-            }
-            AlterTableOperation::ForceRowLevelSecurity => {
-                self.table_mut(schema, table).rls_forced = true
-            }
-            AlterTableOperation::NoForceRowLevelSecurity => {
-                self.table_mut(schema, table).rls_forced = false
-            }
-            AlterTableOperation::ValidateConstraint { name } => {
-                let n = fold(name);
-                let t = self.table_mut(schema, table);
-                let mut found = false;
-                for fk in t.foreign_keys.iter_mut().filter(|f| f.name == n) {
-                    fk.validated = true;
-                    found = true;
-                }
-                for c in t.checks.iter_mut().filter(|c| c.name == n) {
-                    c.validated = true;
-                    found = true;
-                }
-                if !found && !t.has_constraint(&n) {
-                    return Err(ReplayError::new(
-                        SqlState::UndefinedObject,
-                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
-                    ));
-                }
-            }
-            AlterTableOperation::Inherit { parent } => {
-                let (ps, pn) = self.resolve_table(parent)?;
-                self.table_mut(schema, table)
-                    .inherits
-                    .push(QualifiedName::new(ps, pn));
-            }
-            AlterTableOperation::NoInherit { parent } => {
-                let (ps, pn) = self.resolve_table(parent)?;
-                let q = QualifiedName::new(ps, pn);
-                self.table_mut(schema, table).inherits.retain(|p| *p != q);
-            }
-            AlterTableOperation::OwnerTo { .. }
-            | AlterTableOperation::EnableTrigger { .. }
-            | AlterTableOperation::DisableTrigger { .. }
-            | AlterTableOperation::EnableAlwaysTrigger { .. }
-            | AlterTableOperation::EnableReplicaTrigger { .. }
-            | AlterTableOperation::EnableRule { .. }
-            | AlterTableOperation::DisableRule { .. }
-            | AlterTableOperation::EnableAlwaysRule { .. }
-            | AlterTableOperation::EnableReplicaRule { .. }
-            | AlterTableOperation::SetOptionsParens { .. }
-            | AlterTableOperation::ResetOptions { .. }
-            | AlterTableOperation::ReplicaIdentity { .. }
-            | AlterTableOperation::SetLogged
-            | AlterTableOperation::SetUnlogged
-            | AlterTableOperation::ClusterBy { .. }
-            | AlterTableOperation::SetTblProperties { .. } => {}
-            AlterTableOperation::AttachPartitionOf { partition, .. } => {
-                let (ps, pn) = self.resolve_table(partition)?;
-                let parent = QualifiedName::new(schema, table);
-                let t = self.table_mut(&ps, &pn);
-                t.is_partition = true;
-                t.inherits.push(parent);
-            }
-            AlterTableOperation::DetachPartitionOf { partition, .. } => {
-                let (ps, pn) = self.resolve_table(partition)?;
-                let parent = QualifiedName::new(schema, table);
-                let t = self.table_mut(&ps, &pn);
-                t.is_partition = false;
-                t.inherits.retain(|p| *p != parent);
-            }
-            other => {
-                return Err(ReplayError::new(
-                    SqlState::InvalidDefinition,
-                    format!("ALTER TABLE form not supported: {other}"),
-                ))
-            }
-        }
-        Ok(None)
-    }
-
     /// `ADD CONSTRAINT … {PRIMARY KEY|UNIQUE} USING INDEX idx`: the index becomes the constraint
     /// (renamed to the constraint's name when one is given).
-    fn constraint_using_index(
+    pub(super) fn constraint_using_index(
         &mut self,
         schema: &str,
         table: &str,
@@ -1230,7 +826,13 @@ impl Replayer {
 
     /// Adds a key constraint to a table: the primary key (its columns become NOT NULL) or a
     /// unique constraint.
-    fn attach_key(&mut self, schema: &str, table: &str, primary: bool, key: UniqueConstraint) {
+    pub(super) fn attach_key(
+        &mut self,
+        schema: &str,
+        table: &str,
+        primary: bool,
+        key: UniqueConstraint,
+    ) {
         self.remember(&key.name);
         let t = self.table_mut(schema, table);
         if primary {
@@ -1251,7 +853,13 @@ impl Replayer {
     }
 
     /// Drops a constraint by name; false if the table has none of that name.
-    fn drop_constraint(&mut self, schema: &str, table: &str, name: &str, cascade: bool) -> R<bool> {
+    pub(super) fn drop_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: &str,
+        cascade: bool,
+    ) -> R<bool> {
         let t = &self.catalog.schemas[schema].tables[table];
         let key_cols = if t.primary_key.as_ref().is_some_and(|p| p.name == name) {
             t.primary_key.as_ref().map(|p| p.columns.clone())
@@ -1305,7 +913,13 @@ impl Replayer {
         out
     }
 
-    fn drop_column(&mut self, schema: &str, table: &str, col: &str, cascade: bool) -> R<()> {
+    pub(super) fn drop_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        col: &str,
+        cascade: bool,
+    ) -> R<()> {
         // Foreign keys elsewhere that need a key on this column.
         let mut dependents = Vec::new();
         for s in self.catalog.schemas.values() {
@@ -1360,7 +974,13 @@ impl Replayer {
         Ok(())
     }
 
-    fn rename_column(&mut self, schema: &str, table: &str, old: &str, new: &str) -> R<()> {
+    pub(super) fn rename_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        old: &str,
+        new: &str,
+    ) -> R<()> {
         let t = self.table_mut(schema, table);
         if t.column(new).is_some() {
             return Err(ReplayError::new(
@@ -1453,7 +1073,13 @@ impl Replayer {
         Ok(())
     }
 
-    fn rename_constraint(&mut self, schema: &str, table: &str, old: &str, new: &str) -> R<()> {
+    pub(super) fn rename_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        old: &str,
+        new: &str,
+    ) -> R<()> {
         let t = self.table_mut(schema, table);
         if t.has_constraint(new) {
             return Err(ReplayError::new(
@@ -1482,106 +1108,6 @@ impl Replayer {
                 SqlState::UndefinedObject,
                 format!("constraint \"{old}\" for table \"{table}\" does not exist"),
             ));
-        }
-        Ok(())
-    }
-
-    fn alter_column(
-        &mut self,
-        schema: &str,
-        table: &str,
-        col: &str,
-        op: &AlterColumnOperation,
-    ) -> R<()> {
-        let t = &self.catalog.schemas[schema].tables[table];
-        let Some(column) = t.column(col) else {
-            return Err(ReplayError::new(
-                SqlState::UndefinedColumn,
-                format!("column \"{col}\" of relation \"{table}\" does not exist"),
-            ));
-        };
-        match op {
-            AlterColumnOperation::SetNotNull => self.column_mut(schema, table, col).not_null = true,
-            AlterColumnOperation::DropNotNull => {
-                if t.primary_key
-                    .as_ref()
-                    .is_some_and(|p| p.columns.iter().any(|c| c == col))
-                {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" is in a primary key"),
-                    ));
-                }
-                if column.identity.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" of relation \"{table}\" is an identity column"),
-                    ));
-                }
-                self.column_mut(schema, table, col).not_null = false;
-            }
-            AlterColumnOperation::SetDefault { value } => {
-                let text = stored_default(
-                    value,
-                    &column.ty,
-                    &self.table_ctx(schema, table, &t.columns),
-                );
-                self.column_mut(schema, table, col).default = text;
-            }
-            AlterColumnOperation::DropDefault => {
-                self.column_mut(schema, table, col).default = None;
-            }
-            AlterColumnOperation::SetDataType { data_type, .. } => {
-                let ty = if let Some(int) = serial_kind(data_type) {
-                    SqlType::builtin(int)
-                } else {
-                    self.resolve_column_type(data_type)?
-                };
-                // Postgres re-coerces the default with an implicit cast, which prints as
-                // before: the default text does not change.
-                let default = column.default.clone();
-                let c = self.column_mut(schema, table, col);
-                c.ty = ty;
-                c.default = default;
-            }
-            AlterColumnOperation::AddGenerated {
-                generated_as,
-                sequence_options,
-            } => {
-                if column.identity.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("column \"{col}\" of relation \"{table}\" is already an identity column"),
-                    ));
-                }
-                let s = &self.catalog.schemas[schema];
-                let seq_name =
-                    choose_relation_name(table, Some(col), "seq", &|n| s.has_relation(n));
-                let mut seq = default_sequence(&seq_name, &column.ty.name);
-                if let Some(opts) = sequence_options {
-                    apply_sequence_options(&mut seq, opts);
-                }
-                seq.owned_by = Some((table.to_string(), col.to_string()));
-                let c = self.column_mut(schema, table, col);
-                c.identity = Some(if matches!(generated_as, Some(GeneratedAs::ByDefault)) {
-                    Identity::ByDefault
-                } else {
-                    Identity::Always
-                });
-                c.not_null = true;
-                self.catalog
-                    .schemas
-                    .get_mut(schema)
-                    .expect("schema")
-                    .sequences
-                    .insert(seq.name.clone(), seq);
-            }
-            other => {
-                return Err(ReplayError::new(
-                    SqlState::InvalidDefinition,
-                    format!("ALTER COLUMN form not supported: {other}"),
-                ))
-            }
         }
         Ok(())
     }
@@ -1692,16 +1218,63 @@ fn match_type(m: &Option<ConstraintReferenceMatchKind>) -> MatchType {
     }
 }
 
-fn partition_text(e: &Expr) -> String {
-    // pg_get_partkeydef: `RANGE (created_at)`, `LIST (region)`, `HASH (id)`.
-    let s = e.to_string();
-    match s.find('(') {
-        Some(i) => format!("{} ({}", s[..i].trim().to_uppercase(), &s[i + 1..]),
-        None => s,
+/// `PARTITION BY method (keys)` as `pg_get_partkeydef` prints it: `RANGE (created_at)`,
+/// `LIST (a COLLATE "C" text_pattern_ops)`, `RANGE (a, ((k + 1)))` (`suffixes`: the collation
+/// and operator class after each key; `expr_key`: an expression key as printed).
+pub(super) fn partition_text(
+    e: &Expr,
+    suffixes: &[String],
+    expr_key: &dyn Fn(&Expr) -> String,
+) -> String {
+    let Expr::Function(f) = e else {
+        return e.to_string();
+    };
+    let method = f.name.to_string().to_uppercase();
+    let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
+        return format!("{method} ()");
+    };
+    let keys: Vec<String> = list
+        .args
+        .iter()
+        .zip(suffixes.iter().chain(std::iter::repeat(&String::new())))
+        .map(|(a, s)| {
+            let key = match a {
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+                    Expr::Identifier(id),
+                )) => crate::sql::quote_ident(&fold(id)),
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(x)) => {
+                    expr_key(x)
+                }
+                other => other.to_string(),
+            };
+            format!("{key}{s}")
+        })
+        .collect();
+    format!("{method} ({})", keys.join(", "))
+}
+
+impl Replayer {
+    /// `EXCLUDE USING method (elements) [WITH (parameters)]` as `pg_get_constraintdef` prints
+    /// it (the `WHERE` clause is added with the table's columns known).
+    fn exclusion_text(&self, x: &sqlparser::ast::ExcludeConstraint) -> String {
+        let mut s = exclusion_head(x);
+        let at = x
+            .elements
+            .first()
+            .map(|e| sqlparser::ast::Spanned::span(&e.column.column.expr).start);
+        if let Some((_, p)) = self
+            .extras
+            .exclusion_options
+            .iter()
+            .find(|(l, _)| Some(*l) == at)
+        {
+            s.push_str(&format!(" WITH ({p})"));
+        }
+        s
     }
 }
 
-fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
+fn exclusion_head(x: &sqlparser::ast::ExcludeConstraint) -> String {
     let method = x
         .index_method
         .as_ref()
@@ -1712,9 +1285,5 @@ fn exclusion_text(x: &sqlparser::ast::ExcludeConstraint) -> String {
         .iter()
         .map(|e| format!("{} WITH {}", e.column.column.expr, e.operator))
         .collect();
-    let mut s = format!("EXCLUDE USING {method} ({})", elems.join(", "));
-    if let Some(w) = &x.where_clause {
-        s.push_str(&format!(" WHERE ({w})"));
-    }
-    s
+    format!("EXCLUDE USING {method} ({})", elems.join(", "))
 }

@@ -52,6 +52,35 @@ impl Replayer {
         self.follow(schema, old, Renamed::Relation(new));
     }
 
+    /// After relation `from.name` (a table or a view) moved to schema `to`.
+    pub(crate) fn relation_moved(&mut self, from: &str, name: &str, to: &str) {
+        let old = (from.to_string(), name.to_string());
+        let new = (to.to_string(), name.to_string());
+        if let Some(state) = self.views.remove(&old) {
+            self.views.insert(new.clone(), state);
+        }
+        let readers: Vec<(String, String)> = self
+            .views
+            .iter()
+            .filter(|(_, s)| s.relations.contains(&old))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in readers {
+            let Some(state) = self.views.get_mut(&key) else {
+                continue;
+            };
+            for r in &mut state.relations {
+                if *r == old {
+                    *r = new.clone();
+                }
+            }
+            if let Some(a) = &mut state.analysed {
+                a.move_relation(from, name, to);
+            }
+            self.reprint_view(&key.0, &key.1);
+        }
+    }
+
     /// After column `old` of relation `schema.rel` (a table or a view) was renamed to `new`.
     pub(crate) fn column_renamed(&mut self, schema: &str, rel: &str, old: &str, new: &str) {
         // A view's own definition names its outputs after its columns.

@@ -1,0 +1,418 @@
+//! `ALTER TABLE`: every action of PostgreSQL 15's synopsis, applied in order; the statement is
+//! atomic (a failing action undoes the earlier ones on the altered table).
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, GeneratedAs, RenameTableNameKind, TableConstraint,
+};
+
+use super::table::{apply_sequence_options, default_sequence};
+use super::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, R};
+use crate::catalog::{choose_relation_name, Identity, QualifiedName, SqlType};
+use crate::pg::deparse::stored_default;
+use crate::pg::types::serial_kind;
+use crate::sql::parse::ast::{AlterTable, AlterTableAction};
+
+impl Replayer {
+    /// `ALTER TABLE`.
+    pub(crate) fn alter_table(&mut self, at: &AlterTable) -> R<Outcome> {
+        let (schema, table) = match self.resolve_table(&at.name) {
+            Ok(x) => x,
+            Err(e) => {
+                let (sch, name) = split_name(&at.name);
+                // ALTER TABLE also accepts views, sequences and indexes for renames and owners.
+                if let Some(outcome) = self.alter_other_relation(sch.as_deref(), &name, at)? {
+                    return Ok(outcome);
+                }
+                if at.if_exists {
+                    return Ok(Outcome::Understood);
+                }
+                return Err(e);
+            }
+        };
+        // A statement is atomic: a failing operation undoes the earlier ones. Only the altered
+        // table is restored (effects on other tables, such as foreign keys dropped by CASCADE,
+        // stay; they only happen in operations that succeeded).
+        let single = at.actions.len() == 1;
+        let snapshot = (!single).then(|| {
+            let s = &self.catalog.schemas[&schema];
+            (s.tables[&table].clone(), s.sequences.clone())
+        });
+        let mut name = table.clone();
+        for action in &at.actions {
+            let result = match action {
+                AlterTableAction::Sql(op) => self.alter_table_op(&schema, &name, op),
+                other => self.alter_table_action(&schema, &name, other),
+            };
+            match result {
+                Ok(Some(new_name)) => name = new_name,
+                Ok(None) => {}
+                Err(e) => {
+                    if let Some((t, sequences)) = snapshot {
+                        let s = self.catalog.schemas.get_mut(&schema).expect("schema");
+                        s.tables.remove(&name);
+                        s.tables.insert(table, t);
+                        s.sequences = sequences;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Outcome::Understood)
+    }
+
+    /// ALTER TABLE on a view/sequence/index: renames and schema moves. `None` if no such relation.
+    fn alter_other_relation(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        at: &AlterTable,
+    ) -> R<Option<Outcome>> {
+        let Some(s) = self.find_in_path(schema, &|s| s.has_relation(name)) else {
+            return Ok(None);
+        };
+        for op in at.actions.iter().filter_map(|a| match a {
+            AlterTableAction::Sql(op) => Some(op),
+            _ => None,
+        }) {
+            if let AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } = op
+            {
+                if self.catalog.schemas[&s].views.contains_key(name) {
+                    self.rename_view_column(
+                        &s,
+                        name,
+                        &fold(old_column_name),
+                        &fold(new_column_name),
+                    )?;
+                }
+            }
+            if let AlterTableOperation::AlterColumn { column_name, op } = op {
+                if self.catalog.schemas[&s].views.contains_key(name) {
+                    self.alter_view_column(&s, name, &fold(column_name), op)?;
+                }
+            }
+            if let AlterTableOperation::RenameTable { table_name } = op {
+                let new = match table_name {
+                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
+                };
+                let old = sqlparser::ast::ObjectName::from(vec![
+                    sqlparser::ast::Ident::with_quote('"', s.clone()),
+                    sqlparser::ast::Ident::with_quote('"', name.to_string()),
+                ]);
+                self.rename_relation(&old, new, true)?;
+            }
+        }
+        Ok(Some(Outcome::Understood))
+    }
+
+    /// One ALTER TABLE operation; returns the new table name after a rename.
+    pub(super) fn alter_table_op(
+        &mut self,
+        schema: &str,
+        table: &str,
+        op: &AlterTableOperation,
+    ) -> R<Option<String>> {
+        match op {
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                ..
+            } => {
+                let n = fold(&column_def.name);
+                if self.catalog.schemas[schema].tables[table]
+                    .column(&n)
+                    .is_some()
+                {
+                    if *if_not_exists {
+                        return Ok(None);
+                    }
+                    return Err(ReplayError::new(
+                        SqlState::DuplicateColumn,
+                        format!("column \"{n}\" of relation \"{table}\" already exists"),
+                    ));
+                }
+                let (col, cons, seq) = {
+                    let existing = &self.catalog.schemas[schema].tables[table].columns;
+                    self.column_from_def(schema, table, column_def, existing)?
+                };
+                let s = self.catalog.schemas.get_mut(schema).expect("schema");
+                let seq_name = seq.as_ref().map(|q| q.name.clone());
+                if let Some(seq) = seq {
+                    s.sequences.insert(seq.name.clone(), seq);
+                }
+                let t = s.tables.get_mut(table).expect("table");
+                let before = (!cons.is_empty()).then(|| t.clone());
+                t.columns.push(col);
+                if let Err(e) = self.add_constraints(schema, table, cons) {
+                    // Atomic on its own: the new column goes with its failed constraints.
+                    let s = self.catalog.schemas.get_mut(schema).expect("schema");
+                    if let Some(before) = before {
+                        s.tables.insert(table.to_string(), before);
+                    }
+                    if let Some(q) = seq_name {
+                        s.sequences.remove(&q);
+                    }
+                    return Err(e);
+                }
+            }
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => match constraint {
+                TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                    let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
+                    self.constraint_using_index(schema, table, u, primary)?;
+                }
+                _ => {
+                    let p = self.pending_from_table_constraint(constraint, *not_valid)?;
+                    self.add_constraints(schema, table, vec![p])?;
+                }
+            },
+            AlterTableOperation::DropConstraint {
+                if_exists,
+                name,
+                drop_behavior,
+            } => {
+                let n = fold(name);
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                if !self.drop_constraint(schema, table, &n, cascade)? && !*if_exists {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedObject,
+                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
+                    ));
+                }
+            }
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                drop_behavior,
+                ..
+            } => {
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                for c in column_names {
+                    let n = fold(c);
+                    if self.catalog.schemas[schema].tables[table]
+                        .column(&n)
+                        .is_none()
+                    {
+                        if *if_exists {
+                            continue;
+                        }
+                        return Err(ReplayError::new(
+                            SqlState::UndefinedColumn,
+                            format!("column \"{n}\" of relation \"{table}\" does not exist"),
+                        ));
+                    }
+                    self.drop_column(schema, table, &n, cascade)?;
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                let (old, new) = (fold(old_column_name), fold(new_column_name));
+                self.rename_column(schema, table, &old, &new)?;
+                self.column_renamed(schema, table, &old, &new);
+            }
+            AlterTableOperation::RenameTable { table_name } => {
+                let new = match table_name {
+                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
+                };
+                let (_, new_name) = split_name(new);
+                let old = sqlparser::ast::ObjectName::from(vec![
+                    sqlparser::ast::Ident::with_quote('"', schema.to_string()),
+                    sqlparser::ast::Ident::with_quote('"', table.to_string()),
+                ]);
+                self.rename_relation(&old, new, true)?;
+                return Ok(Some(new_name));
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                self.rename_constraint(schema, table, &fold(old_name), &fold(new_name))?;
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                self.alter_column(schema, table, &fold(column_name), op)?;
+            }
+            AlterTableOperation::EnableRowLevelSecurity => {
+                self.table_mut(schema, table).rls_enabled = true
+            }
+            AlterTableOperation::DisableRowLevelSecurity => {
+                self.table_mut(schema, table).rls_enabled = false
+            }
+            AlterTableOperation::ForceRowLevelSecurity => {
+                self.table_mut(schema, table).rls_forced = true
+            }
+            AlterTableOperation::NoForceRowLevelSecurity => {
+                self.table_mut(schema, table).rls_forced = false
+            }
+            AlterTableOperation::ValidateConstraint { name } => {
+                let n = fold(name);
+                let t = self.table_mut(schema, table);
+                let mut found = false;
+                for fk in t.foreign_keys.iter_mut().filter(|f| f.name == n) {
+                    fk.validated = true;
+                    found = true;
+                }
+                for c in t.checks.iter_mut().filter(|c| c.name == n) {
+                    c.validated = true;
+                    found = true;
+                }
+                if !found && !t.has_constraint(&n) {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedObject,
+                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
+                    ));
+                }
+            }
+            AlterTableOperation::Inherit { parent } => {
+                let (ps, pn) = self.resolve_table(parent)?;
+                self.table_mut(schema, table)
+                    .inherits
+                    .push(QualifiedName::new(ps, pn));
+            }
+            AlterTableOperation::NoInherit { parent } => {
+                let (ps, pn) = self.resolve_table(parent)?;
+                let q = QualifiedName::new(ps, pn);
+                self.table_mut(schema, table).inherits.retain(|p| *p != q);
+            }
+            AlterTableOperation::OwnerTo { .. }
+            | AlterTableOperation::EnableTrigger { .. }
+            | AlterTableOperation::DisableTrigger { .. }
+            | AlterTableOperation::EnableAlwaysTrigger { .. }
+            | AlterTableOperation::EnableReplicaTrigger { .. }
+            | AlterTableOperation::EnableRule { .. }
+            | AlterTableOperation::DisableRule { .. }
+            | AlterTableOperation::EnableAlwaysRule { .. }
+            | AlterTableOperation::EnableReplicaRule { .. }
+            | AlterTableOperation::SetOptionsParens { .. }
+            | AlterTableOperation::ResetOptions { .. }
+            | AlterTableOperation::ReplicaIdentity { .. }
+            | AlterTableOperation::SetLogged
+            | AlterTableOperation::SetUnlogged
+            | AlterTableOperation::ClusterBy { .. }
+            | AlterTableOperation::SetTblProperties { .. } => {}
+            AlterTableOperation::AttachPartitionOf { partition, .. } => {
+                let (ps, pn) = self.resolve_table(partition)?;
+                let parent = QualifiedName::new(schema, table);
+                let t = self.table_mut(&ps, &pn);
+                t.is_partition = true;
+                t.inherits.push(parent);
+            }
+            AlterTableOperation::DetachPartitionOf { partition, .. } => {
+                let (ps, pn) = self.resolve_table(partition)?;
+                let parent = QualifiedName::new(schema, table);
+                let t = self.table_mut(&ps, &pn);
+                t.is_partition = false;
+                t.inherits.retain(|p| *p != parent);
+            }
+            other => {
+                return Err(ReplayError::new(
+                    SqlState::InvalidDefinition,
+                    format!("ALTER TABLE form not supported: {other}"),
+                ))
+            }
+        }
+        Ok(None)
+    }
+
+    fn alter_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        col: &str,
+        op: &AlterColumnOperation,
+    ) -> R<()> {
+        let t = &self.catalog.schemas[schema].tables[table];
+        let Some(column) = t.column(col) else {
+            return Err(ReplayError::new(
+                SqlState::UndefinedColumn,
+                format!("column \"{col}\" of relation \"{table}\" does not exist"),
+            ));
+        };
+        match op {
+            AlterColumnOperation::SetNotNull => self.column_mut(schema, table, col).not_null = true,
+            AlterColumnOperation::DropNotNull => {
+                if t.primary_key
+                    .as_ref()
+                    .is_some_and(|p| p.columns.iter().any(|c| c == col))
+                {
+                    return Err(ReplayError::new(
+                        SqlState::InvalidDefinition,
+                        format!("column \"{col}\" is in a primary key"),
+                    ));
+                }
+                if column.identity.is_some() {
+                    return Err(ReplayError::new(
+                        SqlState::InvalidDefinition,
+                        format!("column \"{col}\" of relation \"{table}\" is an identity column"),
+                    ));
+                }
+                self.column_mut(schema, table, col).not_null = false;
+            }
+            AlterColumnOperation::SetDefault { value } => {
+                let text = stored_default(
+                    value,
+                    &column.ty,
+                    &self.table_ctx(schema, table, &t.columns),
+                );
+                self.column_mut(schema, table, col).default = text;
+            }
+            AlterColumnOperation::DropDefault => {
+                self.column_mut(schema, table, col).default = None;
+            }
+            AlterColumnOperation::SetDataType { data_type, .. } => {
+                let ty = if let Some(int) = serial_kind(data_type) {
+                    SqlType::builtin(int)
+                } else {
+                    self.resolve_column_type(data_type)?
+                };
+                // Postgres re-coerces the default with an implicit cast, which prints as
+                // before: the default text does not change.
+                let default = column.default.clone();
+                let c = self.column_mut(schema, table, col);
+                c.ty = ty;
+                c.default = default;
+            }
+            AlterColumnOperation::AddGenerated {
+                generated_as,
+                sequence_options,
+            } => {
+                if column.identity.is_some() {
+                    return Err(ReplayError::new(
+                        SqlState::InvalidDefinition,
+                        format!("column \"{col}\" of relation \"{table}\" is already an identity column"),
+                    ));
+                }
+                let s = &self.catalog.schemas[schema];
+                let seq_name =
+                    choose_relation_name(table, Some(col), "seq", &|n| s.has_relation(n));
+                let mut seq = default_sequence(&seq_name, &column.ty.name);
+                if let Some(opts) = sequence_options {
+                    apply_sequence_options(&mut seq, opts);
+                }
+                seq.owned_by = Some((table.to_string(), col.to_string()));
+                let c = self.column_mut(schema, table, col);
+                c.identity = Some(if matches!(generated_as, Some(GeneratedAs::ByDefault)) {
+                    Identity::ByDefault
+                } else {
+                    Identity::Always
+                });
+                c.not_null = true;
+                self.catalog
+                    .schemas
+                    .get_mut(schema)
+                    .expect("schema")
+                    .sequences
+                    .insert(seq.name.clone(), seq);
+            }
+            other => {
+                return Err(ReplayError::new(
+                    SqlState::InvalidDefinition,
+                    format!("ALTER COLUMN form not supported: {other}"),
+                ))
+            }
+        }
+        Ok(())
+    }
+}
