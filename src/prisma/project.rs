@@ -130,7 +130,7 @@ fn package_major(v: &serde_json::Value) -> Option<u32> {
 /// The major of a version requirement (`^6.19.0`, `~5.22`, `>=6.0.0 <7`, `6.x`, `v7.1.0`);
 /// `None` for tags and URLs (`latest`, `file:…`).
 fn spec_major(spec: &str) -> Option<u32> {
-    let s = spec.trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | 'v' | ' '));
+    let s = spec.trim_start_matches(['^', '~', '>', '=', 'v', ' ']);
     let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
     if digits.is_empty() || !s[digits.len()..].is_empty() && !s[digits.len()..].starts_with('.') {
         return None;
