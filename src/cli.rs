@@ -230,7 +230,7 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         + rendered.notices.len();
     let summary = |state: &str, path: &std::path::Path| {
         eprintln!(
-            "{}: {state}: {} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
+            "{} {state}: {} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
             path.display(),
             rendered.blocks,
             if args.quiet && warning_count > 0 { " (hidden by --quiet)" } else { "" }
@@ -250,7 +250,7 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
             for (path, w) in written {
                 match w {
                     Written::Changed => summary("written", &path),
-                    Written::Unchanged => summary("up to date, not touched", &path),
+                    Written::Unchanged => summary("is up to date, not touched", &path),
                 }
             }
             ExitCode::SUCCESS
@@ -290,7 +290,7 @@ fn check(outputs: &Outputs, summary: &dyn Fn(&str, &std::path::Path)) -> ExitCod
     };
     for (path, _) in outputs.iter() {
         match stale.iter().find(|s| s.path == path) {
-            None => summary("up to date", path),
+            None => summary("is up to date", path),
             Some(s) => {
                 let _ = std::io::stdout().write_all(s.diff.as_bytes());
                 let state = if path.exists() {

@@ -249,13 +249,13 @@ fn check_names_the_command_and_a_missing_file() {
     let (code, _, stderr) = run(schemagen(dir).args(args.iter().filter(|a| **a != "--check")));
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("db/my schema.prisma: written: 1 models, views and enums"),
+        stderr.contains("db/my schema.prisma written: 1 models, views and enums"),
         "{stderr}"
     );
     let (code, _, stderr) = run(schemagen(dir).args(args));
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("db/my schema.prisma: up to date"),
+        stderr.contains("db/my schema.prisma is up to date: 1 models"),
         "{stderr}"
     );
     // An existing file that differs is "out of date".
@@ -309,14 +309,14 @@ fn quiet_hides_warnings_repeated_ones_print_once_and_a_summary_ends_the_run() {
     let last = stderr.lines().last().unwrap();
     assert_eq!(
         last,
-        "prisma/schema.prisma: written: 24 models, views and enums as Prisma 7's db pull writes them; 3 warning(s)"
+        "prisma/schema.prisma written: 24 models, views and enums as Prisma 7's db pull writes them; 3 warning(s)"
     );
     let (code, _, stderr) =
         run(schemagen(dir).args(["prisma-from-sql", "-q", "--prisma-version", "7"]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stderr,
-        "prisma/schema.prisma: up to date, not touched: 24 models, views and enums as Prisma 7's db pull writes them; 1 warning(s) (hidden by --quiet)\n"
+        "prisma/schema.prisma is up to date, not touched: 24 models, views and enums as Prisma 7's db pull writes them; 1 warning(s) (hidden by --quiet)\n"
     );
 }
 
@@ -466,7 +466,7 @@ fn the_schema_is_found_where_prisma_finds_it() {
     write(&dir.join("db/schema.prisma"), SCHEMA);
     let (code, _, stderr) = run(schemagen(dir).args(["prisma-from-sql", "--prisma-version", "6"]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("db/schema.prisma: written"), "{stderr}");
+    assert!(stderr.contains("db/schema.prisma written: 1 models"), "{stderr}");
     assert!(!dir.join("prisma").exists());
     let text = std::fs::read_to_string(dir.join("db/schema.prisma")).unwrap();
     assert!(text.contains("url       = env(\"DATABASE_URL\")"), "{text}");
