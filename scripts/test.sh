@@ -14,7 +14,7 @@ if [ ! -x "$pg_bin/initdb" ] || ! command -v psql >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 postgresql-client-15 >/dev/null
 fi
 
-if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ]; then
+if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ] || [ ! -d oracle/node_modules/schema-engine-wasm-6 ]; then
   npm ci --prefix oracle --no-audit --no-fund --loglevel=error
 fi
 
