@@ -466,7 +466,10 @@ fn the_schema_is_found_where_prisma_finds_it() {
     write(&dir.join("db/schema.prisma"), SCHEMA);
     let (code, _, stderr) = run(schemagen(dir).args(["prisma-from-sql", "--prisma-version", "6"]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("db/schema.prisma written: 1 models"), "{stderr}");
+    assert!(
+        stderr.contains("db/schema.prisma written: 1 models"),
+        "{stderr}"
+    );
     assert!(!dir.join("prisma").exists());
     let text = std::fs::read_to_string(dir.join("db/schema.prisma")).unwrap();
     assert!(text.contains("url       = env(\"DATABASE_URL\")"), "{text}");
