@@ -57,7 +57,7 @@ else
   echo "scripts/test.sh: no shared folder (../shared beside the repository, or SCHEMAGEN_SHARED): the tests that need it are skipped, one SKIPPED line each" >&2
 fi
 
-if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ]; then
+if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ] || [ ! -d oracle/node_modules/schema-engine-wasm-6 ]; then
   command -v npm >/dev/null || {
     echo "scripts/test.sh: the Prisma oracle needs Node.js >= 20 and npm; install them first" >&2
     exit 1

@@ -3,7 +3,7 @@
 //! output and an exit code.
 //!
 //! Exit codes: 0 success; 1 `--check` found something out of date; 2 errors in the input (or a
-//! failure to read or write), in which case nothing was written.
+//! failure to read or write), in which case nothing was written; 64 bad usage (flags).
 
 mod rust;
 
@@ -23,12 +23,22 @@ use schemagen::Error;
 ///
 /// Replays supabase/migrations/*.sql offline into a schema catalog and generates the rest from it.
 #[derive(Debug, Parser)]
-#[command(name = "schemagen", version, about, long_about = None)]
+#[command(name = "schemagen", version, about, long_about = None, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub(crate) command: Command,
 }
+
+/// The exit codes, listed in every `--help`.
+pub(crate) const EXIT_CODES: &str = "Exit codes:
+  0   done
+  1   out of date (--check)
+  2   bad input: errors in the migrations, the schema or the configuration; nothing was written
+  64  bad usage (unknown command or flag, bad flag value)";
+
+/// Exit code of a usage error (BSD's EX_USAGE).
+pub(crate) const USAGE: u8 = 64;
 
 /// Output format of `inspect`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -54,10 +64,11 @@ pub(crate) enum NamingArg {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Replay the migrations and print the resulting schema catalog and the diagnostics.
+    #[command(after_help = EXIT_CODES)]
     Inspect {
-        /// Migrations folder.
-        #[arg(long, default_value = "supabase/migrations")]
-        migrations: PathBuf,
+        /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
+        #[arg(long)]
+        migrations: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -67,14 +78,24 @@ pub(crate) enum Command {
         /// Also print statement counts (understood, passed over, not understood) to stderr.
         #[arg(long)]
         stats: bool,
+        /// Print errors only: no warnings.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Configuration file [default: schemagen.toml in this folder or a parent, up to the
+        /// repository root].
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Replay the migrations and update schema.prisma as `prisma db pull` would render that
     /// database, keeping the hand edits Prisma's re-introspection keeps.
+    #[command(after_help = EXIT_CODES)]
     PrismaFromSql {
         /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
         #[arg(long)]
         migrations: Option<PathBuf>,
-        /// The schema to update [default: prisma/schema.prisma, or `[prisma] schema`].
+        /// The schema to update [default: `[prisma] schema`, else where Prisma finds it:
+        /// prisma.config.ts `schema`, package.json `prisma.schema`, prisma/schema.prisma,
+        /// ./schema.prisma].
         #[arg(long)]
         schema: Option<PathBuf>,
         /// Print the schema to stdout instead of writing the file.
@@ -90,7 +111,16 @@ pub(crate) enum Command {
         /// Report errors in the migrations as warnings and go on.
         #[arg(long)]
         keep_going: bool,
-        /// Configuration file [default: ./schemagen.toml if present].
+        /// Write what this Prisma major's `db pull` writes (5, 6 or 7) [default: `[prisma]
+        /// version`, else the prisma/@prisma/client version in package.json, else 6 when the
+        /// datasource has a `url`, else 7].
+        #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(5..=7))]
+        prisma_version: Option<u32>,
+        /// Print errors and the summary line only: no `db pull` warnings, no notices.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Configuration file [default: schemagen.toml in this folder or a parent, up to the
+        /// repository root].
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -127,7 +157,16 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             format,
             keep_going,
             stats,
-        } => inspect(&migrations, format, keep_going, stats),
+            quiet,
+            config,
+        } => inspect(InspectArgs {
+            migrations,
+            format,
+            keep_going,
+            stats,
+            quiet,
+            config,
+        }),
         Command::PrismaFromSql {
             migrations,
             schema,
@@ -135,6 +174,8 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             check,
             naming,
             keep_going,
+            prisma_version,
+            quiet,
             config,
         } => prisma_from_sql(PrismaArgs {
             migrations,
@@ -143,6 +184,8 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             check,
             naming,
             keep_going,
+            prisma_version,
+            quiet,
             config,
         }),
         Command::Rust {
@@ -170,6 +213,8 @@ struct PrismaArgs {
     check: bool,
     naming: Option<NamingArg>,
     keep_going: bool,
+    prisma_version: Option<u32>,
+    quiet: bool,
     config: Option<PathBuf>,
 }
 
@@ -185,7 +230,8 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
             args.schema,
             naming,
             args.keep_going,
-        )
+        )?
+        .with_prisma_major(args.prisma_version)
     });
     let settings = match settings {
         Ok(s) => s,
@@ -197,17 +243,39 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let result = pipeline::prisma_from_sql(&settings, &mut sources, &mut diags);
-    print_diagnostics(&diags, &sources);
+    print_diagnostics(&diags, &sources, args.quiet);
     let rendered = match result {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, true),
     };
-    if !rendered.warnings.is_empty() {
-        eprintln!("{}", rendered.warnings.trim_end());
+    if !args.quiet {
+        if !rendered.warnings.is_empty() {
+            eprintln!("{}", rendered.warnings.trim_end());
+        }
+        for n in &rendered.notices {
+            eprintln!("warning: {n}");
+        }
     }
-    for n in &rendered.notices {
-        eprintln!("warning: {n}");
-    }
+    let (major, from) = &rendered.prisma_major;
+    let from = match from.as_str() {
+        "set" => String::new(),
+        "default" => " (no Prisma version found in package.json)".to_string(),
+        f => format!(" (from {f})"),
+    };
+    let warning_count = rendered
+        .warnings
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .count()
+        + rendered.notices.len();
+    let summary = |state: &str, path: &std::path::Path| {
+        eprintln!(
+            "{} {state}: {} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
+            path.display(),
+            rendered.blocks,
+            if args.quiet && warning_count > 0 { " (hidden by --quiet)" } else { "" }
+        );
+    };
     if args.stdout {
         for (_, text) in rendered.outputs.iter() {
             let _ = std::io::stdout().write_all(text.as_bytes());
@@ -215,36 +283,65 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if args.check {
-        return check(&rendered.outputs);
+        return check(&rendered.outputs, &summary);
     }
     match rendered.outputs.persist() {
         Ok(written) => {
             for (path, w) in written {
                 match w {
-                    Written::Changed => eprintln!("wrote {}", path.display()),
-                    Written::Unchanged => eprintln!("{} is up to date", path.display()),
+                    Written::Changed => summary("written", &path),
+                    Written::Unchanged => summary("is up to date, not touched", &path),
                 }
             }
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, true),
+    }
+}
+
+/// The command line of this run without `--check`: what to run to update the files.
+fn update_command() -> String {
+    let mut words = vec!["schemagen".to_string()];
+    words.extend(
+        std::env::args()
+            .skip(1)
+            .filter(|a| a != "--check")
+            .map(|a| shell_quote(&a)),
+    );
+    words.join(" ")
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
 /// `--check`: the diffs on stdout, exit status 1 when a file is out of date.
-fn check(outputs: &Outputs) -> ExitCode {
+fn check(outputs: &Outputs, summary: &dyn Fn(&str, &std::path::Path)) -> ExitCode {
     let stale = match outputs.check() {
         Ok(s) => s,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, true),
     };
     for (path, _) in outputs.iter() {
         match stale.iter().find(|s| s.path == path) {
-            None => eprintln!("{} is up to date", path.display()),
+            None => summary("is up to date", path),
             Some(s) => {
                 let _ = std::io::stdout().write_all(s.diff.as_bytes());
+                let state = if path.exists() {
+                    "is out of date"
+                } else {
+                    "does not exist"
+                };
                 eprintln!(
-                    "{} is out of date: run `schemagen prisma-from-sql` to update it",
-                    path.display()
+                    "{} {state}: run `{}` to write it",
+                    path.display(),
+                    update_command()
                 );
             }
         }
@@ -256,19 +353,32 @@ fn check(outputs: &Outputs) -> ExitCode {
     }
 }
 
-/// Prints the diagnostics of a run to stderr.
-fn print_diagnostics(diags: &Diagnostics, sources: &Sources) {
-    let text = diags.render(sources);
+/// Prints the diagnostics of a run to stderr (errors only with `quiet`).
+fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
+    let text = if quiet {
+        let mut errors = Diagnostics::new();
+        for d in diags
+            .iter()
+            .filter(|d| d.severity == schemagen::diagnostics::Severity::Error)
+        {
+            errors.push(d.clone());
+        }
+        errors.render(sources)
+    } else {
+        diags.render(sources)
+    };
     if !text.is_empty() {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 }
 
-/// Reports an error that stopped the run; exit status 2.
-fn fail(e: &Error) -> ExitCode {
+/// Reports an error that stopped the run; exit status 2. `writes`: the command writes files (so
+/// the message says that nothing was written).
+fn fail(e: &Error, writes: bool) -> ExitCode {
     match e {
         Error::Diagnostics { errors, warnings } => eprintln!(
-            "error: {errors} error(s), {warnings} warning(s); nothing was written (use --keep-going to continue past errors)"
+            "error: {errors} error(s), {warnings} warning(s){} (use --keep-going to continue past errors)",
+            if writes { "; nothing was written" } else { "" }
         ),
         Error::Schema { located, .. } => {
             eprint!("{located}");
@@ -279,22 +389,43 @@ fn fail(e: &Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn inspect(dir: &std::path::Path, format: Format, keep_going: bool, show_stats: bool) -> ExitCode {
+struct InspectArgs {
+    migrations: Option<PathBuf>,
+    format: Format,
+    keep_going: bool,
+    stats: bool,
+    quiet: bool,
+    config: Option<PathBuf>,
+}
+
+fn inspect(args: InspectArgs) -> ExitCode {
+    let config = match schemagen::config::Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, false),
+    };
+    let dir = args
+        .migrations
+        .or(config.migrations)
+        .unwrap_or_else(|| config.root.unwrap_or_default().join("supabase/migrations"));
+    let (format, keep_going, show_stats) = (args.format, args.keep_going, args.stats);
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let (catalog, stats) = match pipeline::replay_dir_with_stats(dir, &mut sources, &mut diags) {
+    let (catalog, stats) = match pipeline::replay_dir_with_stats(&dir, &mut sources, &mut diags) {
         Ok(x) => x,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, false),
     };
     if keep_going {
         diags.downgrade_errors();
     }
-    print_diagnostics(&diags, &sources);
+    print_diagnostics(&diags, &sources, args.quiet);
     if diags.has_errors() {
-        return fail(&Error::Diagnostics {
-            errors: diags.error_count(),
-            warnings: diags.warning_count(),
-        });
+        return fail(
+            &Error::Diagnostics {
+                errors: diags.error_count(),
+                warnings: diags.warning_count(),
+            },
+            false,
+        );
     }
     if show_stats {
         eprintln!(

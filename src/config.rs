@@ -7,9 +7,12 @@
 //! [prisma]
 //! schema = "prisma/schema.prisma"      # the schema prisma-from-sql updates
 //! naming = "prisma"                    # "prisma" (exactly what db pull writes) or "pascal"
+//! version = 6                          # the Prisma major whose db pull is written (5, 6 or 7)
 //! ```
 //!
-//! Relative paths are relative to the folder holding `schemagen.toml`.
+//! Relative paths are relative to the folder holding `schemagen.toml`. Without `--config` the
+//! file is looked for in the current folder and its parents, up to the repository root (the
+//! first folder holding `.git`), as Cargo and Prisma find theirs.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +35,9 @@ pub struct Config {
     /// Settings of `schemagen rust` and [`crate::Builder`].
     #[serde(default)]
     pub rust: crate::emit::rust::RustConfig,
+    /// The folder of the file read (defaults are relative to it); `None` without a file.
+    #[serde(skip)]
+    pub root: Option<PathBuf>,
 }
 
 /// `[prisma]` settings.
@@ -42,6 +48,8 @@ pub struct PrismaConfig {
     pub schema: Option<PathBuf>,
     /// `"prisma"` or `"pascal"`.
     pub naming: Option<String>,
+    /// The Prisma major version (5, 6 or 7).
+    pub version: Option<u32>,
 }
 
 impl Config {
@@ -53,7 +61,10 @@ impl Config {
     pub fn load(path: Option<&Path>) -> Result<Config> {
         let (path, explicit) = match path {
             Some(p) => (p.to_path_buf(), true),
-            None => (PathBuf::from(FILE_NAME), false),
+            None => match find(Path::new(".")) {
+                Some(p) => (p, false),
+                None => return Ok(Config::default()),
+            },
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -85,8 +96,35 @@ impl Config {
         rel(&mut c.migrations);
         rel(&mut c.prisma.schema);
         rel(&mut c.rust.out);
+        if let Some(v) = c.prisma.version {
+            if !(5..=7).contains(&v) {
+                return Err(Error::Config(format!(
+                    "{}: [prisma] version = {v}: expected 5, 6 or 7",
+                    path.display()
+                )));
+            }
+        }
+        c.root = Some(base.to_path_buf());
         Ok(c)
     }
+}
+
+/// `schemagen.toml` in `dir` or its parents, up to the repository root (the first folder with a
+/// `.git`); the path is relative when `dir` is (`../schemagen.toml`).
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(dir).ok()?;
+    let mut relative = dir.to_path_buf();
+    for d in absolute.ancestors() {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(normalize(&relative.join(FILE_NAME)));
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        relative.push("..");
+    }
+    None
 }
 
 /// `a/b/../c` → `a/c`, lexically (for shorter paths in messages).
@@ -114,6 +152,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn found_in_parent_folders_up_to_the_repository_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(root.join("repo/a/b")).unwrap();
+        std::fs::write(root.join("schemagen.toml"), "").unwrap();
+        assert_eq!(find(&root.join("repo/a/b")), None, "not past .git");
+        std::fs::write(root.join("repo/schemagen.toml"), "").unwrap();
+        let found = find(&root.join("repo/a/b")).unwrap();
+        assert_eq!(
+            std::fs::canonicalize(found).unwrap(),
+            std::fs::canonicalize(root.join("repo/schemagen.toml")).unwrap()
+        );
+        assert_eq!(
+            find(&root.join("repo")),
+            Some(root.join("repo/schemagen.toml"))
+        );
+    }
+
+    #[test]
     fn loads_and_reports_errors_with_position() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("schemagen.toml");
@@ -125,6 +183,12 @@ mod tests {
         let c = Config::load(Some(&p)).unwrap();
         assert_eq!(c.migrations, Some(dir.path().join("db/migrations")));
         assert_eq!(c.prisma.naming.as_deref(), Some("pascal"));
+        assert_eq!(c.root.as_deref(), Some(dir.path()));
+        std::fs::write(&p, "[prisma]\nversion = 4\n").unwrap();
+        let e = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("expected 5, 6 or 7"), "{e}");
+        std::fs::write(&p, "[prisma]\nversion = 6\n").unwrap();
+        assert_eq!(Config::load(Some(&p)).unwrap().prisma.version, Some(6));
         std::fs::write(&p, "[prisma]\nnamin = \"pascal\"\n").unwrap();
         let e = Config::load(Some(&p)).unwrap_err().to_string();
         assert!(e.contains("schemagen.toml:2:1"), "{e}");

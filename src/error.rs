@@ -64,6 +64,10 @@ pub enum Error {
     /// Bad configuration or arguments.
     #[error("{0}")]
     Config(String),
+    /// The migrations build nothing to render: the schema would be rewritten from nothing
+    /// (`prisma db pull` stops with P4001 there). Nothing was written.
+    #[error("{0}")]
+    Empty(String),
 }
 
 /// Result with [`Error`].

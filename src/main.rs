@@ -12,6 +12,16 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    cli::run(cli)
+    match cli::Cli::try_parse() {
+        Ok(cli) => cli::run(cli),
+        // --help and --version print and succeed; a usage error exits with 64 (EX_USAGE).
+        Err(e) => {
+            let _ = e.print();
+            if e.use_stderr() {
+                ExitCode::from(cli::USAGE)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ pub fn replay_dir_with_stats(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, ReplayStats)> {
+    check_migrations_folder(dir)?;
     let listed = sql::source::list_migrations(dir, diags)?;
     let mut replayer = sql::replay::Replayer::new(sql::supabase::base_catalog());
     // Reading, tokenizing and parsing are independent per file: worker threads prepare batches
@@ -126,6 +127,23 @@ pub fn replay_dir_with_stats(
     Ok(replayer.finish_with_stats())
 }
 
+/// The migrations folder must be a folder: a missing one or a file is named as such.
+fn check_migrations_folder(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Config(format!(
+            "{}: is a file, not a folder: --migrations takes the folder holding the migrations \
+             (supabase/migrations)",
+            dir.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Config(format!(
+            "{}: the migrations folder does not exist",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
 // Replay → Render (prisma-from-sql)
 
 /// The settings of [`prisma_from_sql`]: the command's flags over `schemagen.toml` over the
@@ -140,14 +158,21 @@ pub struct PrismaFromSql {
     pub options: PrismaOptions,
     /// Errors in the migrations are reported as warnings and the run goes on.
     pub keep_going: bool,
+    /// The Prisma major given by a flag or `schemagen.toml`; `None`: detected (see
+    /// [`prisma_from_sql`]).
+    pub prisma_major: Option<u32>,
 }
 
 impl PrismaFromSql {
     /// Settings from flags (`None` when not given) over `config` over the defaults
-    /// (`supabase/migrations`, `prisma/schema.prisma`, `prisma` naming).
+    /// (`supabase/migrations`; the schema where Prisma finds it — `prisma.config.ts`
+    /// `schema`, `package.json` `prisma.schema`, `prisma/schema.prisma`, `./schema.prisma` —
+    /// else `prisma/schema.prisma`; `prisma` naming). Defaults are relative to the folder of the
+    /// configuration file when there is one.
     ///
     /// # Errors
-    /// [`Error::Config`] when `config` names an unknown naming convention.
+    /// [`Error::Config`] when `config` names an unknown naming convention or the version is not
+    /// 5, 6 or 7.
     pub fn resolve(
         config: Config,
         migrations: Option<PathBuf>,
@@ -155,12 +180,15 @@ impl PrismaFromSql {
         naming: Option<Naming>,
         keep_going: bool,
     ) -> Result<Self> {
+        let root = config.root.clone().unwrap_or_default();
         let migrations = migrations
             .or(config.migrations)
-            .unwrap_or_else(|| PathBuf::from("supabase/migrations"));
-        let schema = schema
-            .or(config.prisma.schema)
-            .unwrap_or_else(|| PathBuf::from("prisma/schema.prisma"));
+            .unwrap_or_else(|| root.join("supabase/migrations"));
+        let schema = schema.or(config.prisma.schema).unwrap_or_else(|| {
+            crate::prisma::project::find_schema(&root)
+                .map(|f| f.value)
+                .unwrap_or_else(|| root.join("prisma/schema.prisma"))
+        });
         let naming = match (naming, config.prisma.naming.as_deref()) {
             (Some(n), _) => n,
             (None, Some("pascal")) => Naming::Pascal,
@@ -179,7 +207,24 @@ impl PrismaFromSql {
                 ..Default::default()
             },
             keep_going,
+            prisma_major: config.prisma.version,
         })
+    }
+
+    /// A Prisma major given on the command line (over `schemagen.toml`).
+    ///
+    /// # Errors
+    /// [`Error::Config`] unless it is 5, 6 or 7.
+    pub fn with_prisma_major(mut self, major: Option<u32>) -> Result<Self> {
+        if let Some(m) = major {
+            if !(5..=7).contains(&m) {
+                return Err(Error::Config(format!(
+                    "--prisma-version {m}: expected 5, 6 or 7"
+                )));
+            }
+            self.prisma_major = Some(m);
+        }
+        Ok(self)
     }
 }
 
@@ -192,6 +237,10 @@ pub struct PrismaSchema {
     pub warnings: String,
     /// schemagen's own notices, one message each.
     pub notices: Vec<String>,
+    /// The Prisma major written for, and how it was chosen (`"package.json"`, …).
+    pub prisma_major: (u32, String),
+    /// Models, views and enums in the output.
+    pub blocks: usize,
 }
 
 /// Replays the migrations and renders `schema.prisma` as `prisma db pull` would, keeping what
@@ -200,16 +249,32 @@ pub struct PrismaSchema {
 ///
 /// Problems in the migrations are added to `diags`.
 ///
+/// The Prisma major is the one set (flag, `schemagen.toml`), else the `prisma` /
+/// `@prisma/client` version of the nearest `package.json` above the schema, else 6 when the
+/// existing datasource has a `url` (Prisma 7 rejects it there), else 7.
+///
+/// Like `db pull` (P4001), a schema is never rewritten from nothing: no migration file, or
+/// migrations that leave no table or enum in the datasource's schemas, stop the run with
+/// [`Error::Empty`], naming the schemas to add when the tables are elsewhere.
+///
 /// # Errors
 /// [`Error::Diagnostics`] when the migrations have errors (unless `keep_going`),
 /// [`Error::Schema`] when the existing schema does not parse, [`Error::Io`] when a file cannot
-/// be read.
+/// be read, [`Error::Config`] when the migrations folder is missing or a file, [`Error::Empty`]
+/// as above.
 pub fn prisma_from_sql(
     settings: &PrismaFromSql,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<PrismaSchema> {
-    let catalog = replay_dir(&settings.migrations, sources, diags)?;
+    let (catalog, stats) = replay_dir_with_stats(&settings.migrations, sources, diags)?;
+    if stats.files == 0 {
+        return Err(Error::Empty(format!(
+            "{}: no migration files (the Supabase CLI applies files named <version>_<name>.sql); \
+             nothing was written",
+            settings.migrations.display()
+        )));
+    }
     if settings.keep_going {
         diags.downgrade_errors();
     }
@@ -225,20 +290,100 @@ pub fn prisma_from_sql(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(path, e)),
     };
-    let rendered =
-        render_schema(&catalog, previous.as_deref(), &settings.options).map_err(|e| {
-            Error::Schema {
-                path: path.clone(),
-                located: e.render(&path.display().to_string()),
+    let schema_error = |e: SchemaError| Error::Schema {
+        path: path.clone(),
+        located: e.render(&path.display().to_string()),
+    };
+    let ast = match &previous {
+        Some(text) => crate::prisma::parse(text).map_err(schema_error)?,
+        None => crate::psl::ast::SchemaAst::default(),
+    };
+    let prev = crate::psl::resolved::Previous::new(&ast);
+    let major = match settings.prisma_major {
+        Some(m) => (m, "set".to_string()),
+        None => {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            match crate::prisma::project::detect_major(dir) {
+                Some(f) => (f.value, f.source.display().to_string()),
+                None if prev
+                    .datasource
+                    .as_ref()
+                    .is_some_and(|d| d.property("url").is_some()) =>
+                {
+                    (
+                        6,
+                        format!("the `url` of the datasource in {}", path.display()),
+                    )
+                }
+                None => (7, "default".to_string()),
             }
-        })?;
+        }
+    };
+    let mut options = settings.options.clone();
+    options.prisma_major = major.0;
+    let rendered = crate::emit::prisma::render(&catalog, &prev, &options);
+    if rendered.empty {
+        return Err(Error::Empty(empty_message(
+            &catalog,
+            &settings.migrations,
+            &rendered.namespaces,
+            prev.datasource
+                .as_ref()
+                .map_or("db", |d| d.name.name.as_str()),
+        )));
+    }
+    let blocks = rendered.text.lines().filter(|l| is_block_start(l)).count();
     let mut outputs = Outputs::new();
     outputs.insert(path.clone(), rendered.text);
     Ok(PrismaSchema {
         outputs,
         warnings: rendered.warnings,
         notices: rendered.notices,
+        prisma_major: major,
+        blocks,
     })
+}
+
+fn is_block_start(line: &str) -> bool {
+    ["model ", "view ", "enum "]
+        .iter()
+        .any(|k| line.starts_with(k) && line.ends_with('{'))
+}
+
+/// P4001's message, and the schemas to add when the migrations made tables elsewhere.
+fn empty_message(catalog: &Catalog, dir: &Path, namespaces: &[String], datasource: &str) -> String {
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|s| crate::psl::names::string_literal(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut msg = format!(
+        "The introspected database was empty (P4001, as `prisma db pull` reports it): the \
+         migrations in {} leave no table or enum in schema(s) {}; nothing was written",
+        dir.display(),
+        quoted(namespaces)
+    );
+    let elsewhere: Vec<String> = catalog
+        .schemas
+        .values()
+        .filter(|s| !sql::supabase::is_managed_schema(&s.name))
+        .filter(|s| !namespaces.contains(&s.name))
+        .filter(|s| !s.tables.is_empty() || !s.enums.is_empty())
+        .map(|s| s.name.clone())
+        .collect();
+    if !elsewhere.is_empty() {
+        let mut wanted: Vec<String> = namespaces.iter().chain(&elsewhere).cloned().collect();
+        wanted.sort();
+        wanted.dedup();
+        msg.push_str(&format!(
+            ".\nThe tables are in schema(s) {}, which datasource {datasource} does not list: add \
+             them to it:\n  schemas = [{}]",
+            quoted(&elsewhere),
+            quoted(&wanted)
+        ));
+    }
+    msg
 }
 
 /// Renders `catalog` as `schema.prisma`, as `prisma db pull` would.

@@ -2,6 +2,7 @@
 
 pub mod lower;
 pub mod parse;
+pub mod project;
 
 use std::fmt;
 

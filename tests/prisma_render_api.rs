@@ -106,10 +106,18 @@ fn dropped_datasource_properties_are_noticed() {
     assert_eq!(
         rendered.notices,
         [
-            "datasource db: `url` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
-            "datasource db: `directUrl` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource).",
+            "datasource db: `url` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource) (a Prisma 5/6 project keeps it: set `[prisma] version = 6` in schemagen.toml, pass --prisma-version 6, or list prisma 6 in package.json).",
+            "datasource db: `directUrl` is not written: Prisma 7 reads connection URLs from prisma.config.ts (https://pris.ly/d/config-datasource) (a Prisma 5/6 project keeps it: set `[prisma] version = 6` in schemagen.toml, pass --prisma-version 6, or list prisma 6 in package.json).",
         ]
     );
+    // Prisma 5/6 keep them, as their db pull does.
+    let six = PrismaOptions {
+        prisma_major: 6,
+        ..Default::default()
+    };
+    let rendered = render_schema(&Catalog::default(), Some(previous), &six).unwrap();
+    assert_eq!(rendered.text, previous);
+    assert!(rendered.notices.is_empty(), "{:?}", rendered.notices);
 }
 
 #[test]
@@ -141,7 +149,8 @@ fn a_reference_into_an_unlisted_schema_is_left_out_with_a_notice() {
     assert_eq!(rendered.notices.len(), 1, "{:?}", rendered.notices);
     let notice = &rendered.notices[0];
     for part in [
-        "`public.profiles` points to `auth.users` in constraint `profiles_id_fkey`",
+        "1 foreign key points into schema \"auth\", which is not introspected",
+        "\n  - `public.profiles` -> `auth.users` (profiles_id_fkey)",
         "add \"auth\" to the schemas list of datasource db",
         "schemas = [\"auth\", \"public\"]",
     ] {

@@ -31,10 +31,14 @@ export class EngineError extends Error {
 
 let enginePromise = null
 
+/** The engine package: Prisma 7's, or Prisma 6's with ORACLE_PRISMA=6 (package.json aliases it). */
+const ENGINE_PACKAGE =
+  process.env.ORACLE_PRISMA === '6' ? 'schema-engine-wasm-6' : '@prisma/schema-engine-wasm'
+
 /** The SchemaEngine class of @prisma/schema-engine-wasm, loaded once. */
 export function loadSchemaEngine() {
   enginePromise ??= (async () => {
-    const glue = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+    const glue = import.meta.resolve(`${ENGINE_PACKAGE}/schema_engine_bg`)
     const bg = await import(glue)
     const bytes = await readFile(new URL('schema_engine_bg.wasm', glue))
     const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg })

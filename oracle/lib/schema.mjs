@@ -10,7 +10,9 @@ const require = createRequire(import.meta.url)
 
 let wasm = null
 function psw() {
-  wasm ??= require('@prisma/prisma-schema-wasm')
+  wasm ??= require(
+    process.env.ORACLE_PRISMA === '6' ? 'prisma-schema-wasm-6' : '@prisma/prisma-schema-wasm',
+  )
   return wasm
 }
 

@@ -12,6 +12,14 @@
 //!   and no longer lists extensions);
 //! * comments before these blocks are dropped; the last comment block inside one becomes its
 //!   documentation (psl's parser), printed as `///` lines before the block.
+//!
+//! For Prisma 5/6 projects ([`PrismaOptions::prisma_major`](super::PrismaOptions) ≤ 6) the
+//! datasource is what Prisma 6.19's engine writes (checked with its `schema-engine-wasm`):
+//! `provider`, `url`, `directUrl`, `shadowDatabaseUrl`, `relationMode`, `extensions`, `schemas`, in
+//! that order; `extensions` (with the `postgresqlExtensions` preview feature) lists the
+//! database's extensions that the previous list names or that the engine adds by itself
+//! (`citext`, `postgis`, `uuid-ossp`), as `datamodel-renderer` renders them; a fresh schema gets
+//! `prisma-client-js` and `url = env("DATABASE_URL")`; `partialIndexes` does not exist there.
 
 use super::dm::{ConfigBlock, ConfigLine};
 use crate::psl::ast::{ConfigBlock as AstBlock, Expr};
@@ -199,19 +207,88 @@ fn generator(g: &AstBlock, add_partial: bool) -> ConfigBlock {
     }
 }
 
-fn datasource(d: &AstBlock) -> ConfigBlock {
-    let mut lines = Vec::new();
-    if let Some(p) = d.property("provider") {
-        lines.push(ConfigLine {
-            key: "provider".into(),
-            value: p.to_psl(),
+/// The extensions line of a Prisma ≤ 6 datasource: the database's extensions (name, schema),
+/// in name order, that the previous list names (keeping its `version` and its `schema` unless
+/// the extension moved) or that the engine adds unasked (with their schema).
+fn extensions_line(d: &AstBlock, extensions: &[(String, String)]) -> Option<ConfigLine> {
+    // The engine's allow list, as written there ("pg_crypto" never matches `pgcrypto`).
+    const ALLOW: &[&str] = &["citext", "postgis", "pg_crypto", "uuid-ossp"];
+    let previous: Vec<(&str, &[crate::psl::ast::Argument])> = match d.property("extensions") {
+        Some(Expr::Array(items)) => items
+            .iter()
+            .filter_map(|i| match i {
+                Expr::Path(p) => Some((p.as_str(), &[][..])),
+                Expr::Function(name, args) => {
+                    let mapped = args
+                        .iter()
+                        .find(|a| a.name.as_deref() == Some("map"))
+                        .and_then(|a| a.value.as_str());
+                    Some((mapped.unwrap_or(name), args.as_slice()))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let arg = |args: &[crate::psl::ast::Argument], key: &str| {
+        args.iter()
+            .find(|a| a.name.as_deref() == Some(key))
+            .and_then(|a| a.value.as_str().map(String::from))
+    };
+    let mut items = Vec::new();
+    for (name, schema) in extensions {
+        let mut params = Vec::new();
+        let head = if crate::psl::names::needs_sanitation(name) {
+            params.push(format!("map: {}", string_literal(name)));
+            crate::psl::names::sanitize(name)
+        } else {
+            name.clone()
+        };
+        match previous.iter().find(|(n, _)| n == name) {
+            Some((_, args)) => {
+                if let Some(v) = arg(args, "version") {
+                    params.push(format!("version: {}", string_literal(&v)));
+                }
+                if arg(args, "schema").is_some() {
+                    params.push(format!("schema: {}", string_literal(schema)));
+                }
+            }
+            None if ALLOW.contains(&name.as_str()) => {
+                params.push(format!("schema: {}", string_literal(schema)));
+            }
+            None => continue,
+        }
+        items.push(if params.is_empty() {
+            head
+        } else {
+            format!("{head}({})", params.join(", "))
         });
     }
-    if let Some(r) = d.property("relationMode") {
-        lines.push(ConfigLine {
-            key: "relationMode".into(),
-            value: r.to_psl(),
-        });
+    (!items.is_empty()).then(|| ConfigLine {
+        key: "extensions".into(),
+        value: format!("[{}]", items.join(", ")),
+    })
+}
+
+fn datasource(d: &AstBlock, legacy: Option<&[(String, String)]>) -> ConfigBlock {
+    let mut lines = Vec::new();
+    let keep = |key: &str, lines: &mut Vec<ConfigLine>| {
+        if let Some(v) = d.property(key) {
+            lines.push(ConfigLine {
+                key: key.into(),
+                value: v.to_psl(),
+            });
+        }
+    };
+    keep("provider", &mut lines);
+    if legacy.is_some() {
+        keep("url", &mut lines);
+        keep("directUrl", &mut lines);
+        keep("shadowDatabaseUrl", &mut lines);
+    }
+    keep("relationMode", &mut lines);
+    if let Some(extensions) = legacy {
+        lines.extend(extensions_line(d, extensions));
     }
     if let Some(Expr::Array(items)) = d.property("schemas") {
         let mut s: Vec<String> = items
@@ -239,8 +316,12 @@ fn datasource(d: &AstBlock) -> ConfigBlock {
     }
 }
 
-/// What the re-rendered datasource leaves out that the user wrote, one notice each.
-pub fn dropped_datasource_properties(prev: &Previous) -> Vec<String> {
+/// What the re-rendered datasource leaves out that the user wrote, one notice each (Prisma 7;
+/// a Prisma 5/6 datasource keeps what `db pull` of that version keeps).
+pub fn dropped_datasource_properties(prev: &Previous, major: u32) -> Vec<String> {
+    if major <= 6 {
+        return Vec::new();
+    }
     let Some(d) = &prev.datasource else {
         return Vec::new();
     };
@@ -255,6 +336,10 @@ pub fn dropped_datasource_properties(prev: &Previous) -> Vec<String> {
                 "extensions" => "Prisma 7 no longer lists PostgreSQL extensions in the schema",
                 _ => "`prisma db pull` does not keep it",
             };
+            let why = format!(
+                "{why} (a Prisma 5/6 project keeps it: set `[prisma] version = 6` in schemagen.toml, \
+                 pass --prisma-version 6, or list prisma 6 in package.json)"
+            );
             Some(format!(
                 "datasource {}: `{}` is not written: {why}.",
                 d.name.name, p.name.name
@@ -264,8 +349,22 @@ pub fn dropped_datasource_properties(prev: &Previous) -> Vec<String> {
 }
 
 /// The configuration blocks of the output: the previous schema's, or a fresh default
-/// (`generator client` with `prisma-client`, `datasource db` with `postgresql`).
-pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {
+/// (`generator client` with `prisma-client`, `datasource db` with `postgresql`; for Prisma ≤ 6
+/// `prisma-client-js` and `url = env("DATABASE_URL")`). `extensions` are the database's
+/// extensions (name, schema) in name order.
+pub fn render(
+    prev: &Previous,
+    add_partial: bool,
+    major: u32,
+    extensions: &[(String, String)],
+) -> Vec<ConfigBlock> {
+    let legacy = major <= 6;
+    let add_partial = add_partial && !legacy;
+    let extensions: Option<&[(String, String)]> = match legacy {
+        true if prev.has_preview_feature("postgresqlExtensions") => Some(extensions),
+        true => Some(&[]),
+        false => None,
+    };
     let mut out: Vec<ConfigBlock> = prev
         .generators
         .iter()
@@ -274,7 +373,11 @@ pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {
     if prev.generators.is_empty() && prev.datasource.is_none() {
         let mut lines = vec![ConfigLine {
             key: "provider".into(),
-            value: "\"prisma-client\"".into(),
+            value: if legacy {
+                "\"prisma-client-js\"".into()
+            } else {
+                "\"prisma-client\"".into()
+            },
         }];
         if add_partial {
             lines.push(ConfigLine {
@@ -290,16 +393,25 @@ pub fn render(prev: &Previous, add_partial: bool) -> Vec<ConfigBlock> {
         });
     }
     match &prev.datasource {
-        Some(d) => out.push(datasource(d)),
-        None => out.push(ConfigBlock {
-            keyword: "datasource",
-            name: "db".into(),
-            docs: Vec::new(),
-            lines: vec![ConfigLine {
+        Some(d) => out.push(datasource(d, extensions)),
+        None => {
+            let mut lines = vec![ConfigLine {
                 key: "provider".into(),
                 value: "\"postgresql\"".into(),
-            }],
-        }),
+            }];
+            if legacy {
+                lines.push(ConfigLine {
+                    key: "url".into(),
+                    value: "env(\"DATABASE_URL\")".into(),
+                });
+            }
+            out.push(ConfigBlock {
+                keyword: "datasource",
+                name: "db".into(),
+                docs: Vec::new(),
+                lines,
+            })
+        }
     }
     out
 }

@@ -51,6 +51,10 @@ pub struct PrismaOptions {
     /// The schema introspected when the datasource has no `schemas` list (the connection's
     /// schema: `?schema=` of the URL, `public` by default).
     pub default_schema: String,
+    /// The Prisma major version whose `db pull` output is written: 7 (the default) or 5/6
+    /// (datasource keeps `url`, `directUrl`, `shadowDatabaseUrl`, `extensions`; a fresh schema
+    /// gets `prisma-client-js`; partial indexes are not introspected).
+    pub prisma_major: u32,
 }
 
 impl Default for PrismaOptions {
@@ -58,6 +62,7 @@ impl Default for PrismaOptions {
         PrismaOptions {
             naming: Naming::Prisma,
             default_schema: "public".into(),
+            prisma_major: 7,
         }
     }
 }
@@ -74,6 +79,11 @@ pub struct Rendered {
     /// to a schema the datasource does not list) and what to change, and datasource properties
     /// of the previous schema that are not written any more (`url`, `extensions`).
     pub notices: Vec<String>,
+    /// The schemas introspected (the datasource's `schemas`, or the connection's schema).
+    pub namespaces: Vec<String>,
+    /// No model, enum or view was rendered: `db pull` stops with P4001 ("The introspected
+    /// database was empty") instead of writing this schema.
+    pub empty: bool,
 }
 
 /// Renders `catalog` as `schema.prisma`.
@@ -90,7 +100,13 @@ pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rende
     } else {
         vec![opts.default_schema.clone()]
     };
-    let db = describe::describe(catalog, &namespaces);
+    let mut db = describe::describe(catalog, &namespaces);
+    if opts.prisma_major <= 6 {
+        // Prisma 6's describer does not read partial indexes at all.
+        for t in &mut db.tables {
+            t.indexes.retain(|i| i.predicate.is_none());
+        }
+    }
     let calc_opts = calculate::CalcOptions {
         uses_namespaces,
         views: prev.has_preview_feature("views"),
@@ -106,8 +122,19 @@ pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rende
         calc.prepare();
     }
     let result = calculate::calculate(&calc);
+    let empty = result.models.is_empty() && result.views.is_empty() && result.enums.is_empty();
+    let extensions: Vec<(String, String)> = catalog
+        .extensions
+        .values()
+        .map(|e| (e.name.clone(), e.schema.clone()))
+        .collect();
     let mut dm = dm::Datamodel {
-        config: config::render(prev, result.has_partial_index),
+        config: config::render(
+            prev,
+            result.has_partial_index,
+            opts.prisma_major,
+            &extensions,
+        ),
         blocks: Vec::new(),
     };
     dm.blocks.extend(result.models);
@@ -118,38 +145,54 @@ pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rende
         .datasource
         .as_ref()
         .map_or("db".to_string(), |d| d.name.name.clone());
-    let mut notices = config::dropped_datasource_properties(prev);
+    let mut notices = config::dropped_datasource_properties(prev, opts.prisma_major);
     notices.extend(cross_schema_notices(&db, &namespaces, &datasource));
     Rendered {
         text,
         warnings: result.warnings.text(),
         notices,
+        namespaces,
+        empty,
     }
 }
 
+/// One notice per schema that foreign keys point into without being introspected: the count,
+/// the list, and the exact `schemas = [...]` line to write.
 fn cross_schema_notices(db: &describe::Db, namespaces: &[String], datasource: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut by_schema: std::collections::BTreeMap<&str, Vec<&describe::CrossSchemaReference>> =
+        std::collections::BTreeMap::new();
     for r in &db.cross_schema {
-        let mut wanted: Vec<String> = namespaces.to_vec();
-        wanted.push(r.missing_namespace.clone());
-        wanted.sort();
-        wanted.dedup();
-        out.push(format!(
-            "`{}` points to `{}` in constraint `{}`, but schema \"{}\" is not introspected: \
-             add \"{}\" to the schemas list of datasource {} (schemas = [{}]). \
-             `prisma db pull` stops at this (P4002); the relation is left out until then.",
-            r.from,
-            r.to,
-            r.constraint,
-            r.missing_namespace,
-            r.missing_namespace,
-            datasource,
-            wanted
-                .iter()
-                .map(|s| crate::psl::names::string_literal(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        by_schema
+            .entry(r.missing_namespace.as_str())
+            .or_default()
+            .push(r);
     }
-    out
+    by_schema
+        .into_iter()
+        .map(|(missing, refs)| {
+            let mut wanted: Vec<String> = namespaces.to_vec();
+            wanted.push(missing.to_string());
+            wanted.sort();
+            wanted.dedup();
+            let list: Vec<String> = refs
+                .iter()
+                .map(|r| format!("  - `{}` -> `{}` ({})", r.from, r.to, r.constraint))
+                .collect();
+            let count = match refs.len() {
+                1 => "1 foreign key points".to_string(),
+                n => format!("{n} foreign keys point"),
+            };
+            format!(
+                "{count} into schema \"{missing}\", which is not introspected: add \"{missing}\" \
+                 to the schemas list of datasource {datasource} (schemas = [{}]). `prisma db pull` \
+                 stops at this (P4002); the relations are left out until then.\n{}",
+                wanted
+                    .iter()
+                    .map(|s| crate::psl::names::string_literal(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                list.join("\n")
+            )
+        })
+        .collect()
 }
