@@ -213,7 +213,10 @@ fn corpus_sets_render_like_the_engine_offline() {
             naming: Naming::Prisma,
         });
     }
-    assert!(!cases.is_empty(), "no corpus set with an engine expectation");
+    assert!(
+        !cases.is_empty(),
+        "no corpus set with an engine expectation"
+    );
     let with_warnings = cases
         .iter()
         .filter(|c| c.expected_warnings.is_some())

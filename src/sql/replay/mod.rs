@@ -73,6 +73,10 @@ pub(crate) enum SqlState {
     DependentObjects,
     InvalidDefinition,
     RaisedException,
+    SyntaxError,
+    StatementTooComplex,
+    /// An error raised inside a `DO` block, by its condition name.
+    Raised(&'static str),
 }
 
 impl SqlState {
@@ -90,6 +94,9 @@ impl SqlState {
             SqlState::DependentObjects => "dependent_objects_still_exist",
             SqlState::InvalidDefinition => "invalid_table_definition",
             SqlState::RaisedException => "raise_exception",
+            SqlState::SyntaxError => "syntax_error",
+            SqlState::StatementTooComplex => "statement_too_complex",
+            SqlState::Raised(c) => c,
         }
     }
 }
@@ -225,6 +232,9 @@ pub struct Replayer {
     function_sigs: Vec<crate::sql::deparse::FunctionSig>,
     /// What is known of each view replayed besides the catalog (see `views`).
     views: views::ViewStates,
+    /// What `DO` blocks read besides the catalog: routine signatures, triggers, table
+    /// contents, statements not understood (see [`crate::sql::guard::Tracked`]).
+    pub(crate) tracked: crate::sql::guard::Tracked,
 }
 
 impl Replayer {
@@ -251,6 +261,7 @@ impl Replayer {
             known_names,
             function_sigs: Vec::new(),
             views: Default::default(),
+            tracked: Default::default(),
         }
     }
 
@@ -361,6 +372,9 @@ impl Replayer {
             Ok(Outcome::PassedOver) => self.stats.passed_over += 1,
             Ok(Outcome::NotUnderstood(why)) => {
                 self.stats.not_understood += 1;
+                self.tracked
+                    .skipped
+                    .record(crate::sql::guard::track::location(stmt), stmt.text());
                 diags.push(
                     Diagnostic::warning(
                         format!("statement not understood, skipped: {why}"),
@@ -371,10 +385,12 @@ impl Replayer {
             }
             Err(e) => {
                 self.stats.errors += 1;
-                diags.push(
-                    Diagnostic::error(e.message, Some(stmt.raw.span))
-                        .with_label(format!("in `{}`", stmt.head())),
-                );
+                let mut d = Diagnostic::error(e.message, Some(stmt.raw.span))
+                    .with_label(format!("in `{}`", stmt.head()));
+                if let Some(why) = self.tracked.skipped.explain(&d.message) {
+                    d = d.with_help(why);
+                }
+                diags.push(d);
             }
         }
     }
@@ -417,7 +433,10 @@ impl Replayer {
         };
         let parse = || parsed.unwrap_or_else(|| parse_one(stmt.tokens()));
         match kind {
-            Kind::PassOver => Ok(Outcome::PassedOver),
+            Kind::PassOver => {
+                self.track_passed_over(stmt);
+                Ok(Outcome::PassedOver)
+            }
             Kind::Select => self.select_statement(stmt),
             Kind::Set => self.set_statement(stmt),
             Kind::ResetSearchPath => {
@@ -553,20 +572,21 @@ impl Replayer {
                 None => return Ok(Outcome::PassedOver),
             },
         };
-        let sig = if verb == "create" {
-            match parse() {
-                Ok(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, &cf),
-                _ => None,
-            }
-        } else {
-            None
+        let parsed = matches!(verb, "create" | "drop")
+            .then(parse)
+            .and_then(Result::ok);
+        let sig = match &parsed {
+            Some(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, cf),
+            _ => None,
         };
+        self.track_routine(verb, &schema, &name, parsed.as_ref());
+        let overloads_left = self.tracked.routines.has_name(&schema, &name);
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
             match verb {
                 "create" => {
                     s.functions.insert(name.clone());
                 }
-                "drop" => {
+                "drop" if !overloads_left => {
                     s.functions.remove(&name);
                     self.function_sigs
                         .retain(|f| !(f.schema == schema && f.name == name));
@@ -648,7 +668,13 @@ impl Replayer {
     /// Applies a parsed statement.
     fn apply(&mut self, stmt: Stmt<'_>, ast: &Statement, diags: &mut Diagnostics) -> R<Outcome> {
         match ast {
-            Statement::CreateTable(ct) => self.create_table(stmt, ct, diags),
+            Statement::CreateTable(ct) => {
+                let outcome = self.create_table(stmt, ct, diags)?;
+                if outcome == Outcome::Understood {
+                    self.track_created_table(&ct.name, ct.query.is_some());
+                }
+                Ok(outcome)
+            }
             Statement::AlterTable(at) => self.alter_table(stmt, at, diags),
             Statement::CreateIndex(ci) => self.create_index(ci),
             Statement::CreateSchema {
