@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use sqlparser::ast::{
     AssignmentTarget, Expr, FromTable, OnConflictAction, OnInsert, SetExpr, Statement, TableFactor,
-    TableObject,
 };
 
 use super::errors::{Fail, Res};
@@ -35,16 +34,35 @@ pub(crate) struct ColSnap {
 
 #[derive(Debug)]
 pub(crate) struct Entry {
+    /// Position in the history (set by [`DataStore::logged`]).
+    pub seq: u64,
     pub text: String,
     pub columns: Arc<Vec<ColSnap>>,
-    pub search_path: Vec<String>,
     /// `file:line:col`, for messages.
     pub at: String,
 }
 
+/// One step of a table's history.
+#[derive(Debug, Clone)]
+enum Item {
+    /// A data-modifying statement.
+    Dml(Arc<Entry>),
+    /// `ALTER TABLE … RENAME COLUMN old TO new`: later statements use the new name.
+    RenameColumn(u64, String, String),
+}
+
+impl Item {
+    fn seq(&self) -> u64 {
+        match self {
+            Item::Dml(e) => e.seq,
+            Item::RenameColumn(seq, ..) => *seq,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum State {
-    Known(Vec<Arc<Entry>>, usize),
+    Known(Vec<Item>, usize),
     Unknown(String),
 }
 
@@ -52,6 +70,8 @@ enum State {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DataStore {
     tables: HashMap<(String, String), State>,
+    /// The next log item's sequence number.
+    next_seq: u64,
 }
 
 impl DataStore {
@@ -67,10 +87,12 @@ impl DataStore {
             .insert((schema.into(), table.into()), State::Unknown(why));
     }
 
+    /// `DROP TABLE`.
     pub(crate) fn dropped(&mut self, schema: &str, table: &str) {
         self.tables.remove(&(schema.to_string(), table.to_string()));
     }
 
+    /// `ALTER TABLE … RENAME TO` / `SET SCHEMA`: the contents follow the table.
     pub(crate) fn moved(&mut self, from: (&str, &str), to: (&str, &str)) {
         if let Some(s) = self
             .tables
@@ -80,13 +102,30 @@ impl DataStore {
         }
     }
 
+    /// `ALTER TABLE … RENAME COLUMN`.
+    pub(crate) fn column_renamed(&mut self, schema: &str, table: &str, old: &str, new: &str) {
+        if let Some(State::Known(log, _)) = self
+            .tables
+            .get_mut(&(schema.to_string(), table.to_string()))
+        {
+            log.push(Item::RenameColumn(
+                self.next_seq,
+                old.to_string(),
+                new.to_string(),
+            ));
+            self.next_seq += 1;
+        }
+    }
+
     /// `TRUNCATE`: known empty from here on.
     pub(crate) fn truncated(&mut self, schema: &str, table: &str) {
         self.created(schema, table);
     }
 
     /// Logs a DML statement on a table.
-    pub(crate) fn logged(&mut self, schema: &str, table: &str, entry: Entry) {
+    pub(crate) fn logged(&mut self, schema: &str, table: &str, mut entry: Entry) {
+        entry.seq = self.next_seq;
+        self.next_seq += 1;
         let key = (schema.to_string(), table.to_string());
         let Some(state) = self.tables.get_mut(&key) else {
             return;
@@ -99,7 +138,7 @@ impl DataStore {
                     MAX_LOG_BYTES >> 20
                 ));
             } else {
-                log.push(Arc::new(entry));
+                log.push(Item::Dml(Arc::new(entry)));
             }
         }
     }
@@ -131,7 +170,18 @@ impl DataStore {
             columns: Vec::new(),
             rows: Vec::new(),
         };
-        for e in log {
+        for item in log.iter().take_while(|i| i.seq() < cx.as_of) {
+            let e = match item {
+                Item::Dml(e) => e,
+                Item::RenameColumn(_, old, new) => {
+                    for c in &mut t.columns {
+                        if c == old {
+                            c.clone_from(new);
+                        }
+                    }
+                    continue;
+                }
+            };
             t.align(&e.columns, cx)?;
             apply(cx, &mut t, e).map_err(|f| match f {
                 Fail::Unknown(m) => Fail::unknown(format!(
@@ -247,6 +297,10 @@ fn row_compiler<'c, 'a>(cx: &'c Ctx<'a>, alias: &str, cols: &[String]) -> Compil
 }
 
 fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
+    let cx = &Ctx {
+        as_of: e.seq,
+        ..*cx
+    };
     match parse(e)? {
         Statement::Insert(ins) => insert(cx, t, e, &ins),
         Statement::Update(up) => {
@@ -494,10 +548,13 @@ fn unique_keys(cx: &Ctx<'_>, e: &Entry) -> Vec<Vec<usize>> {
     out
 }
 
+/// A name with its schema when one is written.
+pub(crate) type QualifiedName = (Option<String>, String);
+
 /// The table a DML statement writes: its verb and the (schema-optional) name, from tokens.
 pub(crate) fn dml_target(
     words: &[(String, Option<String>)],
-) -> Option<(&'static str, Vec<(Option<String>, String)>)> {
+) -> Option<(&'static str, Vec<QualifiedName>)> {
     let w = |i: usize| words.get(i).map(|(w, _)| w.as_str()).unwrap_or("");
     let mut i = 1;
     let verb = match w(0) {
@@ -528,11 +585,7 @@ pub(crate) fn dml_target(
     }
     // name [. name] [, name …] (TRUNCATE lists several).
     let mut out = Vec::new();
-    loop {
-        let (first, Some(id)) = words.get(i).cloned()? else {
-            break;
-        };
-        let _ = first;
+    while let Some((_, Some(id))) = words.get(i).cloned() {
         if w(i + 1) == "." {
             let Some((_, Some(name))) = words.get(i + 2).cloned() else {
                 break;

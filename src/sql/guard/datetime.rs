@@ -490,7 +490,10 @@ pub(crate) fn to_char(t: i64, fmt: &str) -> Result<String, String> {
             continue;
         }
         let (piece, len) = if rest.starts_with('"') {
-            let end = rest[1..].find('"').map_or(rest.len(), |e| e + 2);
+            let end = rest
+                .strip_prefix('"')
+                .and_then(|r| r.find('"'))
+                .map_or(rest.len(), |e| e + 2);
             (rest[1..end.saturating_sub(1).max(1)].to_string(), end)
         } else if starts("YYYY") {
             (num(y, 4, fm), 4)

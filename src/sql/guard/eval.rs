@@ -4,10 +4,10 @@
 use std::cmp::Ordering;
 
 use super::cast::Ty;
-use super::datetime::{self, Interval, USECS_PER_DAY};
+use super::datetime::{self, USECS_PER_DAY};
 use super::errors::{Fail, Res};
 use super::expr::{CExpr, Cmp, Op};
-use super::value::{Obj, Reg, V};
+use super::value::{Reg, V};
 use super::Ctx;
 
 /// What an expression reads: the current row, enclosing queries' rows (innermost last) and the
@@ -749,11 +749,6 @@ pub(crate) fn ty_of(v: &V<'_>) -> Ty {
         )),
         _ => Ty::Text,
     }
-}
-
-/// An object id's key for hashing (equality of ids is equality of objects).
-pub(crate) fn obj_key(o: &Obj<'_>) -> String {
-    format!("{o:?}")
 }
 
 #[cfg(test)]

@@ -295,7 +295,15 @@ impl<'c, 'a> Compiler<'c, 'a> {
     pub(crate) fn expr(&mut self, e: &Expr) -> Res<CExpr> {
         Ok(match e {
             Expr::Nested(e) => self.expr(e)?,
-            Expr::Value(v) => CExpr::Const(literal(&v.value)?),
+            Expr::Value(v) => match &v.value {
+                Value::Placeholder(p) => {
+                    match p.strip_prefix('$').and_then(|n| n.parse::<usize>().ok()) {
+                        Some(n) if n >= 1 => CExpr::Param(n - 1),
+                        _ => CExpr::Const(literal(&v.value)?),
+                    }
+                }
+                other => CExpr::Const(literal(other)?),
+            },
             Expr::Identifier(id) => self.ident(fold(id))?,
             Expr::CompoundIdentifier(ids) => self.compound(ids.iter().map(fold).collect())?,
             Expr::TypedString(ts) => {
@@ -741,9 +749,10 @@ pub(crate) fn literal(v: &Value) -> Res<V<'static>> {
         | Value::TripleSingleQuotedString(s) => V::text(s.clone()),
         Value::DollarQuotedString(d) => V::text(d.value.clone()),
         Value::Placeholder(p) => {
-            return Err(Fail::unknown(format!(
-                "parameter {p} outside EXECUTE … USING"
-            )))
+            return Err(Fail::pg(
+                "syntax_error",
+                format!("syntax error at or near \"{p}\""),
+            ))
         }
         other => return Err(Fail::unknown(format!("literal {other} is not evaluated"))),
     })

@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 
-use super::cast::Ty;
 use super::datetime::{self, USECS_PER_DAY};
 use super::errors::{Fail, Res};
 use super::value::{Obj, Reg, V};
@@ -41,11 +40,11 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
         "to_regnamespace" => |cx, a| to_reg(cx, a, Reg::Namespace),
         "to_regrole" => |cx, a| to_reg(cx, a, Reg::Role),
         "format" => format,
-        "quote_ident" => |cx, a| text1(cx, a, |s| crate::sql::quote_ident(s)),
-        "quote_literal" => |cx, a| text1(cx, a, |s| crate::sql::quote_literal(s)),
+        "quote_ident" => |cx, a| text1(cx, a, crate::sql::quote_ident),
+        "quote_literal" => |cx, a| text1(cx, a, crate::sql::quote_literal),
         "quote_nullable" => |cx, a| match a.first() {
             Some(V::Null) | None => Ok(V::text("NULL")),
-            _ => text1(cx, a, |s| crate::sql::quote_literal(s)),
+            _ => text1(cx, a, crate::sql::quote_literal),
         },
         "concat" => |cx, a| concat(cx, a, None),
         "concat_ws" => |cx, mut a| {
@@ -748,9 +747,4 @@ fn format<'e>(cx: &Ctx<'_>, a: Vec<V<'e>>) -> Res<V<'e>> {
         }
     }
     Ok(V::text(out))
-}
-
-/// Converts an argument to a type (for functions that take one).
-pub(crate) fn arg_as<'c: 'e, 'e>(cx: &Ctx<'c>, v: V<'e>, ty: &Ty) -> Res<V<'e>> {
-    cx.cast(v, ty)
 }

@@ -27,7 +27,7 @@ pub(crate) mod track;
 pub(crate) mod value;
 pub(crate) mod vtab;
 
-pub(crate) use errors::{Fail, PgError, Res};
+pub(crate) use errors::Fail;
 pub(crate) use track::Tracked;
 pub(crate) use value::V;
 
@@ -41,15 +41,6 @@ pub(crate) trait Vars {
     fn get(&self, name: &str) -> Option<Result<&V<'static>, &str>>;
 }
 
-/// No variables (plain SQL).
-pub(crate) struct NoVars;
-
-impl Vars for NoVars {
-    fn get(&self, _: &str) -> Option<Result<&V<'static>, &str>> {
-        None
-    }
-}
-
 /// What an evaluation reads: the replayer (catalog, search path, routines, table contents),
 /// variables in scope and `EXECUTE … USING` parameters.
 #[derive(Clone, Copy)]
@@ -59,6 +50,9 @@ pub(crate) struct Ctx<'a> {
     pub params: &'a [V<'static>],
     /// The transaction's start (`now()`), microseconds since the epoch.
     pub now: i64,
+    /// Table contents are read as they were before the logged statement with this sequence
+    /// number (see [`data`]): a logged `INSERT … SELECT` sees the tables as they were when it ran.
+    pub as_of: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -68,6 +62,7 @@ impl<'a> Ctx<'a> {
             vars,
             params: &[],
             now: r.tracked.now(),
+            as_of: u64::MAX,
         }
     }
 

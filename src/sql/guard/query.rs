@@ -89,7 +89,6 @@ pub(crate) enum SrcKind {
         name: String,
         columns: Vec<String>,
     },
-    Values(Vec<Vec<CExpr>>),
     Sub(Box<CQuery>),
     /// `unnest(a, …)` [WITH ORDINALITY].
     Unnest(Vec<CExpr>, bool),
@@ -352,12 +351,14 @@ fn compile_select_in_level(
                                 Box::new(CExpr::Col(l)),
                                 Box::new(CExpr::Col(right.offset + r)),
                             )),
-                            _ => return Err(Fail::pg(
-                                "undefined_column",
-                                format!(
+                            _ => {
+                                return Err(Fail::pg(
+                                    "undefined_column",
+                                    format!(
                                     "column \"{name}\" specified in USING clause does not exist"
                                 ),
-                            )),
+                                ))
+                            }
                         }
                     }
                     conj.into_iter()
@@ -628,9 +629,6 @@ fn query_slots(q: &CQuery, depth: usize, out: &mut Vec<usize>) {
                         a.iter().for_each(|e| slots(e, depth, out))
                     }
                     SrcKind::One(e) => slots(e, depth, out),
-                    SrcKind::Values(rows) => {
-                        rows.iter().flatten().for_each(|e| slots(e, depth, out))
-                    }
                     _ => {}
                 }
             }
@@ -694,20 +692,20 @@ fn place_conjuncts(pool: Vec<CExpr>, sources: &mut [Source]) -> (Vec<CExpr>, Vec
         add_key(&c, at, sources);
         sources[at].conds.push(c);
     }
-    for i in 0..sources.len() {
-        let reads_earlier = sources[i].keys.iter().any(|(_, e)| {
+    for src in sources.iter_mut() {
+        let reads_earlier = src.keys.iter().any(|(_, e)| {
             let mut s = Vec::new();
             slots(e, 0, &mut s);
             !s.is_empty()
         });
-        let usable = match &sources[i].kind {
-            SrcKind::Virtual(vt) => sources[i]
+        let usable = match &src.kind {
+            SrcKind::Virtual(vt) => src
                 .keys
                 .iter()
                 .any(|(col, _)| vt.indexed.contains(&vt.columns[*col])),
             _ => false,
         };
-        sources[i].hash = reads_earlier && !usable;
+        src.hash = reads_earlier && !usable;
     }
     (pre, post)
 }
@@ -923,17 +921,17 @@ fn add_source(
     Ok(())
 }
 
-/// A named relation in FROM: a catalog table or view, or one of the user's tables.
-fn relation(
-    c: &Compiler<'_, '_>,
-    schema: Option<&str>,
-    table: &str,
-) -> Res<(
+/// A relation's source, column names, the catalog columns it models (for messages) and its
+/// label.
+type Relation = (
     SrcKind,
     Vec<String>,
     Option<&'static [&'static str]>,
     String,
-)> {
+);
+
+/// A named relation in FROM: a catalog table or view, or one of the user's tables.
+fn relation(c: &Compiler<'_, '_>, schema: Option<&str>, table: &str) -> Res<Relation> {
     let catalog_schema = match schema {
         Some("pg_catalog") => Some("pg_catalog"),
         Some("information_schema") => Some("information_schema"),

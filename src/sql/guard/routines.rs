@@ -186,12 +186,12 @@ impl Routines {
         &mut self,
         schema: &str,
         name: &str,
-        args: Option<&[SqlType]>,
+        arity: Option<usize>,
         new_schema: &str,
         new_name: &str,
     ) {
         for r in &mut self.list {
-            if r.schema == schema && r.name == name && args.is_none_or(|a| same_args(&r.args, a)) {
+            if r.schema == schema && r.name == name && arity.is_none_or(|n| r.args.len() == n) {
                 r.schema = new_schema.to_string();
                 r.name = new_name.to_string();
             }

@@ -11,7 +11,6 @@ use super::expr::CExpr;
 use super::query::{Body, CQuery, CSelect, Source, SrcKind};
 use super::value::{Obj, V};
 use super::vtab::Keys;
-use super::Ctx;
 
 /// A hashable image of a value (join keys, GROUP BY, DISTINCT).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -312,12 +311,6 @@ pub(crate) fn column_values<'e>(q: &'e CQuery, env: &Env<'_, 'e>) -> Res<Vec<V<'
     Ok(out)
 }
 
-/// Runs a top-level query with no outer rows.
-pub(crate) fn run_top<'e>(q: &'e CQuery, cx: &'e Ctx<'e>, sink: &mut Sink<'_, 'e>) -> Res<()> {
-    let env = Env::new(cx);
-    rows(q, &env, sink)
-}
-
 fn all_true<'e>(conds: &'e [CExpr], env: &Env<'_, 'e>) -> Res<bool> {
     for c in conds {
         if truth(eval(c, env)?)? != Some(true) {
@@ -544,19 +537,7 @@ fn scan<'e>(
         } => {
             let data = cx.tracked().data.rows(cx, schema, name, columns)?;
             for r in data.iter() {
-                let row: Vec<V<'e>> = r.iter().map(|v| v.clone()).collect();
-                if !out(&row)? {
-                    break;
-                }
-            }
-            Ok(())
-        }
-        SrcKind::Values(rows) => {
-            for r in rows {
-                let mut row = Vec::with_capacity(r.len());
-                for e in r {
-                    row.push(eval(e, env)?);
-                }
+                let row: Vec<V<'e>> = r.to_vec();
                 if !out(&row)? {
                     break;
                 }

@@ -135,9 +135,9 @@ impl Replayer {
                         })
                         .collect();
                     let entry = Entry {
+                        seq: 0,
                         text: stmt.text().to_string(),
                         columns: std::sync::Arc::new(columns),
-                        search_path: self.search_path.clone(),
                         at: location(stmt),
                     };
                     self.tracked.data.logged(&s, &name, entry);
@@ -182,9 +182,11 @@ impl Replayer {
         else {
             return;
         };
-        self.tracked
-            .triggers
-            .retain(|t| !(t.schema == s && t.table == table && t.name == name));
+        if verb != "alter" {
+            self.tracked
+                .triggers
+                .retain(|t| !(t.schema == s && t.table == table && t.name == name));
+        }
         match verb.as_str() {
             "create" => {
                 let between: Vec<&str> = (i + 1..on).map(word).collect();
@@ -215,19 +217,61 @@ impl Replayer {
                     .find(|k| word(*k) == "to")
                     .and_then(|k| ident(k + 1));
                 if let Some(new) = new {
-                    // Re-add under the new name (the old entry is gone: keep its shape).
-                    self.tracked.triggers.push(Trigger {
-                        schema: s,
-                        table,
-                        name: new,
-                        events: Vec::new(),
-                        timing: "AFTER".into(),
-                        for_each_row: true,
-                    });
+                    for t in &mut self.tracked.triggers {
+                        if t.schema == s && t.table == table && t.name == name {
+                            t.name.clone_from(&new);
+                        }
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// `ALTER FUNCTION|PROCEDURE|ROUTINE name[(args)] RENAME TO new` / `SET SCHEMA s`, for the
+    /// routine `schema.name`. With an argument list and several overloads, only the overloads
+    /// whose argument count matches move (argument types are not compared).
+    pub(crate) fn track_routine_alter(&mut self, stmt: Stmt<'_>, schema: &str, name: &str) {
+        let w = words(stmt);
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let ident = |i: usize| w.get(i).and_then(|(_, v)| v.clone());
+        let Some(k) = (0..w.len()).find(|&k| {
+            (word(k) == "rename" && word(k + 1) == "to")
+                || (word(k) == "set" && word(k + 1) == "schema")
+        }) else {
+            return;
+        };
+        let Some(target) = ident(k + 2) else {
+            return;
+        };
+        let (new_schema, new_name) = if word(k) == "rename" {
+            (schema.to_string(), target)
+        } else {
+            (target, name.to_string())
+        };
+        // The argument count, when the statement gives a list.
+        let arity = (0..k).find(|&i| word(i) == "(").map(|open| {
+            let mut depth = 0;
+            let mut n = 0;
+            let mut any = false;
+            for i in open..k {
+                match word(i) {
+                    "(" => depth += 1,
+                    ")" => depth -= 1,
+                    "," if depth == 1 => n += 1,
+                    _ if depth >= 1 => any = true,
+                    _ => {}
+                }
+            }
+            if any {
+                n + 1
+            } else {
+                0
+            }
+        });
+        self.tracked
+            .routines
+            .rename(schema, name, arity, &new_schema, &new_name);
     }
 
     /// A table created by `CREATE TABLE` (`with_rows`: `AS …`, whose rows are not followed).
@@ -272,6 +316,7 @@ impl Replayer {
                 }
             }
             ("drop", _) => self.tracked.routines.drop(schema, name, None),
+
             _ => {}
         }
     }

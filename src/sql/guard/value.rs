@@ -168,14 +168,6 @@ impl<'a> V<'a> {
             V::Opaque => "unknown",
         }
     }
-
-    /// A field of a record value.
-    pub(crate) fn field(&self, name: &str) -> Option<&V<'a>> {
-        match self {
-            V::Record(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
-            _ => None,
-        }
-    }
 }
 
 /// Text output of numbers as PostgreSQL's `float8out`/`numeric_out` would print them.

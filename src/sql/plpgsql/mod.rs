@@ -39,9 +39,8 @@ pub(crate) const MAX_DO_DEPTH: usize = 800;
 pub(crate) enum DoBody {
     /// `LANGUAGE` other than plpgsql: nothing to evaluate.
     OtherLanguage,
-    /// Not a valid `DO` statement: PostgreSQL's syntax error, at a token index of the
-    /// statement.
-    Invalid(String, usize),
+    /// Not a valid `DO` statement: PostgreSQL's syntax error.
+    Invalid(String),
     /// A dollar-quoted body: its bytes in the file.
     InFile { base: usize, len: usize },
     /// A single-quoted body, unescaped (its doubled quotes make file positions unusable).
@@ -64,7 +63,7 @@ pub(crate) fn do_body(stmt: Stmt<'_>) -> DoBody {
                 match sig.get(k + 1).map(|x| x.1) {
                     Some(Token::Word(w)) => language = w.value.to_ascii_lowercase(),
                     Some(Token::SingleQuotedString(s)) => language = s.to_ascii_lowercase(),
-                    _ => return DoBody::Invalid(near(sig.get(k + 1).map(|x| x.1)), i),
+                    _ => return DoBody::Invalid(near(sig.get(k + 1).map(|x| x.1))),
                 }
                 k += 2;
                 continue;
@@ -76,15 +75,12 @@ pub(crate) fn do_body(stmt: Stmt<'_>) -> DoBody {
             {
                 body = Some((i, t))
             }
-            other => return DoBody::Invalid(near(Some(other)), i),
+            other => return DoBody::Invalid(near(Some(other))),
         }
         k += 1;
     }
     let Some((i, t)) = body else {
-        return DoBody::Invalid(
-            "no inline code specified".into(),
-            sig.last().map_or(0, |x| x.0),
-        );
+        return DoBody::Invalid("no inline code specified".into());
     };
     if language != "plpgsql" {
         return DoBody::OtherLanguage;
@@ -98,7 +94,7 @@ pub(crate) fn do_body(stmt: Stmt<'_>) -> DoBody {
             }
         }
         Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => DoBody::Quoted(s.clone()),
-        _ => DoBody::Invalid(near(Some(t)), i),
+        _ => DoBody::Invalid(near(Some(t))),
     }
 }
 
@@ -122,7 +118,7 @@ pub(crate) fn run_do(
         Some(lexed) => lexed,
         None => match do_body(stmt) {
             DoBody::OtherLanguage => return Ok(Outcome::PassedOver),
-            DoBody::Invalid(m, _) => return syntax(m),
+            DoBody::Invalid(m) => return syntax(m),
             // A quoted body has doubled quotes in the file: lex the unescaped text on its own
             // and report every problem at the DO statement.
             DoBody::Quoted(text) => {

@@ -195,7 +195,7 @@ impl<'a> Exec<'a> {
             }
             e.message = out;
         }
-        let mut set_cond = |e: &mut PgError, c: &str| {
+        let set_cond = |e: &mut PgError, c: &str| {
             if let Some(code) = c
                 .strip_prefix("sqlstate '")
                 .and_then(|x| x.strip_suffix('\''))

@@ -169,6 +169,18 @@ impl Exec<'_> {
                 span,
             )
         };
+        let base = match t {
+            Target::Var(n) | Target::Field(n, _) | Target::Element(n, _) => n,
+        };
+        if self.scope.find(base).is_some_and(|v| v.constant) {
+            return Err(Stop::Pg(
+                PgError::new(
+                    "syntax_error",
+                    format!("variable \"{base}\" is declared CONSTANT"),
+                ),
+                span,
+            ));
+        }
         match t {
             Target::Var(name) => {
                 let ty = self

@@ -365,6 +365,7 @@ fn set_schema(r: &mut Replayer, stmt: Stmt<'_>) -> R<Outcome> {
     let moved_table = table.is_some();
     if let Some(t) = table {
         dst.tables.insert(n.clone(), t);
+        r.tracked.data.moved((&from, &n), (&target, &n));
     }
     if let Some(v) = view {
         dst.views.insert(n.clone(), v);

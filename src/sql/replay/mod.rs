@@ -72,7 +72,6 @@ pub(crate) enum SqlState {
     InvalidSchemaName,
     DependentObjects,
     InvalidDefinition,
-    RaisedException,
     SyntaxError,
     StatementTooComplex,
     /// An error raised inside a `DO` block, by its condition name.
@@ -93,7 +92,6 @@ impl SqlState {
             SqlState::InvalidSchemaName => "invalid_schema_name",
             SqlState::DependentObjects => "dependent_objects_still_exist",
             SqlState::InvalidDefinition => "invalid_table_definition",
-            SqlState::RaisedException => "raise_exception",
             SqlState::SyntaxError => "syntax_error",
             SqlState::StatementTooComplex => "statement_too_complex",
             SqlState::Raised(c) => c,
@@ -446,6 +444,13 @@ impl Replayer {
             }
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
             Kind::Do => crate::sql::plpgsql::run_do(self, stmt, lexed_body, diags),
+            Kind::NotAStatement => {
+                let first = stmt.significant().first().map(|(_, t)| t.to_string());
+                Err(ReplayError::new(
+                    SqlState::SyntaxError,
+                    format!("syntax error at or near \"{}\"", first.unwrap_or_default()),
+                ))
+            }
             Kind::Parse => match parse() {
                 Ok(ast) => self.apply(stmt, &ast, diags),
                 Err(parse_error) => match fallback::run(self, stmt, diags) {
@@ -580,6 +585,9 @@ impl Replayer {
             _ => None,
         };
         self.track_routine(verb, &schema, &name, parsed.as_ref());
+        if verb == "alter" {
+            self.track_routine_alter(stmt, &schema, &name);
+        }
         let overloads_left = self.tracked.routines.has_name(&schema, &name);
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
             match verb {
@@ -928,6 +936,9 @@ enum Kind {
     Do,
     /// Anything else: parsed with sqlparser and applied.
     Parse,
+    /// Does not start with a keyword or `(`: no SQL statement does (PostgreSQL's syntax error
+    /// at the first token; e.g. the rest of a dollar-quoted body closed early by a nested `$$`).
+    NotAStatement,
 }
 
 impl Kind {
@@ -938,6 +949,11 @@ impl Kind {
 }
 
 fn kind(stmt: Stmt<'_>) -> Kind {
+    if let Some((_, t)) = stmt.significant().first() {
+        if !matches!(t, Token::Word(_) | Token::LParen) {
+            return Kind::NotAStatement;
+        }
+    }
     let words = stmt.words(6);
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     match w(0) {

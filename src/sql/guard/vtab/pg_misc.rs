@@ -167,7 +167,7 @@ fn scan_type<'a>(cx: &Ctx<'a>, k: &Keys<'_, '_>, out: &mut Out<'_, 'a>) -> Res<(
         let builtin = crate::sql::deparse::is_builtin_type(n.trim_start_matches('_'));
         if builtin && only_schema.is_none_or(|s| s == "pg_catalog") {
             let elem = n.strip_prefix('_').map(|e| Cow::Owned(e.to_string()));
-            let kind = if elem.is_some() { "b" } else { "b" };
+            let kind = "b";
             let row = type_row(
                 "pg_catalog",
                 Cow::Owned(n.to_string()),

@@ -36,7 +36,7 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
         },
         "pg_get_functiondef" => |cx, a| {
             proc_text(cx, a, |cx, r| {
-                let args = signature(cx, r, true);
+                let args = signature(cx, r);
                 let ret = r.ret.as_ref().map(|t| cx.type_text(t)).unwrap_or_default();
                 let kind = if r.kind == 'p' {
                     "PROCEDURE"
@@ -62,10 +62,8 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
                 s
             })
         },
-        "pg_get_function_identity_arguments" => {
-            |cx, a| proc_text(cx, a, |cx, r| signature(cx, r, false))
-        }
-        "pg_get_function_arguments" => |cx, a| proc_text(cx, a, |cx, r| signature(cx, r, true)),
+        "pg_get_function_identity_arguments" => |cx, a| proc_text(cx, a, signature),
+        "pg_get_function_arguments" => |cx, a| proc_text(cx, a, signature),
         "pg_get_function_result" => |cx, a| {
             proc_text(cx, a, |cx, r| {
                 let ret = r.ret.as_ref().map(|t| cx.type_text(t)).unwrap_or_default();
@@ -153,7 +151,8 @@ fn proc_text<'e>(
     }
 }
 
-fn signature(cx: &Ctx<'_>, r: &crate::sql::guard::routines::Routine, names: bool) -> String {
+/// Arguments as `pg_get_function_identity_arguments` prints them (names, then types).
+fn signature(cx: &Ctx<'_>, r: &crate::sql::guard::routines::Routine) -> String {
     r.args
         .iter()
         .zip(r.arg_names.iter().chain(std::iter::repeat(&String::new())))
@@ -165,7 +164,6 @@ fn signature(cx: &Ctx<'_>, r: &crate::sql::guard::routines::Routine, names: bool
                 format!("{} {ty}", quote_ident(n))
             }
         })
-        .map(|s| if names { s } else { s })
         .collect::<Vec<_>>()
         .join(", ")
 }
