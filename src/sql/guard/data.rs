@@ -156,12 +156,12 @@ impl DataStore {
             Some(State::Known(log, _)) => log,
             Some(State::Unknown(why)) => {
                 return Err(Fail::unknown(format!(
-                    "the contents of {schema}.{table} are not known: {why}"
+                    "depends on the data of table {schema}.{table}, which is not known: {why}"
                 )))
             }
             None => {
                 return Err(Fail::unknown(format!(
-                    "the contents of {schema}.{table} are not known (the table was not created \
+                    "depends on the data of table {schema}.{table}, which is not known (the table was not created \
                      by a CREATE TABLE of this history)"
                 )))
             }
@@ -185,7 +185,7 @@ impl DataStore {
             t.align(&e.columns, cx)?;
             apply(cx, &mut t, e).map_err(|f| match f {
                 Fail::Unknown(m) => Fail::unknown(format!(
-                    "the contents of {schema}.{table} are not known: the statement at {} is not \
+                    "depends on the data of table {schema}.{table}, which is not known: the statement at {} is not \
                      evaluated ({m})",
                     e.at
                 )),

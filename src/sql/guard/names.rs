@@ -73,7 +73,10 @@ impl<'a> Ctx<'a> {
                 ))
             }
         };
-        Ok(self.resolve_data_type(&dt).map(|t| type_obj(&t)))
+        Ok(self
+            .resolve_data_type(&dt)
+            .or_else(|| pseudo_type(&dt))
+            .map(|t| type_obj(&t)))
     }
 
     /// A written type as PostgreSQL stores it, or `None` when it does not exist.
@@ -273,6 +276,47 @@ pub(crate) fn type_from_obj(schema: &str, typname: &str) -> SqlType {
         }
         _ => SqlType::in_schema(schema, typname),
     }
+}
+
+/// PostgreSQL 15's pseudo-types (`pg_type.typtype = 'p'`), all in `pg_catalog`.
+const PSEUDO_TYPES: &[&str] = &[
+    "any",
+    "anyarray",
+    "anycompatible",
+    "anycompatiblearray",
+    "anycompatiblemultirange",
+    "anycompatiblenonarray",
+    "anycompatiblerange",
+    "anyelement",
+    "anyenum",
+    "anymultirange",
+    "anynonarray",
+    "anyrange",
+    "cstring",
+    "event_trigger",
+    "fdw_handler",
+    "index_am_handler",
+    "internal",
+    "language_handler",
+    "pg_ddl_command",
+    "record",
+    "table_am_handler",
+    "trigger",
+    "tsm_handler",
+    "unknown",
+    "void",
+];
+
+/// A pseudo-type written as a type name (`trigger`, `pg_catalog.void`…).
+pub(crate) fn pseudo_type(dt: &sqlparser::ast::DataType) -> Option<SqlType> {
+    let text = dt.to_string();
+    let (schema, name) = split_text_name(&text);
+    if schema.as_deref().is_some_and(|s| s != "pg_catalog") {
+        return None;
+    }
+    PSEUDO_TYPES
+        .contains(&name.as_str())
+        .then(|| SqlType::in_schema("pg_catalog", &name))
 }
 
 /// Splits a signature's argument list on commas outside parentheses and quotes.

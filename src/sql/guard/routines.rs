@@ -90,7 +90,7 @@ impl Routines {
         let mut arg_names = Vec::new();
         let mut outs = Vec::new();
         for a in cf.args.iter().flatten() {
-            let ty = resolve(&a.data_type).unwrap_or_else(|| unresolved(&a.data_type));
+            let ty = resolve_ret(&a.data_type, resolve);
             let ty = SqlType {
                 modifiers: Vec::new(),
                 ..ty
@@ -205,7 +205,9 @@ impl Routines {
 }
 
 fn resolve_ret(dt: &DataType, resolve: &dyn Fn(&DataType) -> Option<SqlType>) -> SqlType {
-    resolve(dt).unwrap_or_else(|| unresolved(dt))
+    resolve(dt)
+        .or_else(|| super::names::pseudo_type(dt))
+        .unwrap_or_else(|| unresolved(dt))
 }
 
 /// A type that does not resolve, kept as written (it prints as written).

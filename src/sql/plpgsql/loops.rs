@@ -125,10 +125,13 @@ impl Exec<'_> {
                 self.scope.push(None);
                 self.scope
                     .declare(var, Ty::Int, Val::Known(V::Null), false, false);
-                let mut i = if *reverse { hi } else { lo };
+                // `FOR i IN [REVERSE] first..last`: counts from the first expression to the
+                // last, down with REVERSE (`REVERSE 10..1`).
+                let (first, last) = (lo, hi);
+                let mut i = first;
                 let mut ran = false;
                 let result = loop {
-                    let done = if *reverse { i < lo } else { i > hi };
+                    let done = if *reverse { i < last } else { i > last };
                     if done {
                         break Ok(Flow::Next);
                     }
