@@ -324,6 +324,33 @@ fn all_true<'e>(conds: &'e [CExpr], env: &Env<'_, 'e>) -> Res<bool> {
 struct Binder<'e> {
     buf: Vec<V<'e>>,
     hashes: Vec<Option<HashTable<'e>>>,
+    /// Why a condition of an item bound so far could not be evaluated: the row is dropped if a
+    /// later condition is false (`false AND x` is false), else the query is not evaluable.
+    pending: Vec<Fail>,
+}
+
+/// The conjunction of conditions on a row.
+enum Check {
+    True,
+    False,
+    Unknown(Fail),
+}
+
+/// Evaluates every condition: one false makes the row fail even when another cannot be
+/// evaluated.
+fn check<'e>(conds: &'e [CExpr], env: &Env<'_, 'e>) -> Res<Check> {
+    let mut unknown = None;
+    for c in conds {
+        match eval(c, env).and_then(truth) {
+            Ok(Some(true)) => {}
+            Ok(_) => return Ok(Check::False),
+            Err(f @ Fail::Unknown(_)) => {
+                unknown.get_or_insert(f);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(unknown.map_or(Check::True, Check::Unknown))
 }
 
 struct HashTable<'e> {
@@ -354,6 +381,7 @@ fn select_rows<'e>(
     let mut b = Binder {
         buf: vec![V::Null; sel.width],
         hashes: (0..sel.sources.len()).map(|_| None).collect(),
+        pending: Vec::new(),
     };
     if sel.grouping.is_some() {
         let mut input = Vec::new();
@@ -408,10 +436,14 @@ fn bind<'e>(
             outer: env.outer,
             aggs: &[],
         };
-        if !all_true(&sel.post, &renv)? {
-            return Ok(true);
-        }
-        return emit(&b.buf);
+        return match check(&sel.post, &renv)? {
+            Check::False => Ok(true),
+            Check::Unknown(f) => Err(f),
+            Check::True => match b.pending.first() {
+                Some(f) => Err(f.clone()),
+                None => emit(&b.buf),
+            },
+        };
     }
     let src = &sel.sources[i];
     // Key values from the row bound so far.
@@ -446,13 +478,22 @@ fn bind<'e>(
                 outer: env.outer,
                 aggs: &[],
             };
-            all_true(&src.conds, &renv)?
+            check(&src.conds, &renv)?
         };
-        if !ok {
-            return Ok(true);
-        }
+        let deferred = match ok {
+            Check::False => return Ok(true),
+            Check::True => false,
+            Check::Unknown(f) => {
+                b.pending.push(f);
+                true
+            }
+        };
         matched = true;
-        go_on = bind(sel, i + 1, env, b, emit)?;
+        let result = bind(sel, i + 1, env, b, emit);
+        if deferred {
+            b.pending.pop();
+        }
+        go_on = result?;
         Ok(go_on)
     };
     if src.hash {
