@@ -63,6 +63,15 @@ mod typesys;
 mod view;
 mod visibility;
 
+/// The function name `COLLATION FOR (expr)` is read as (a name with a space, which an unquoted
+/// identifier cannot be): `pg_collation_for(expr)` printed in its SQL syntax.
+pub(crate) const COLLATION_FOR: &str = "collation for";
+
+/// Whether `f` is `COLLATION FOR (expr)`.
+pub(crate) fn is_collation_for(f: &sqlparser::ast::Function) -> bool {
+    matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))
+}
+
 pub use refs::referenced_columns;
 pub use view::{view_query, AnalysedView, ViewQuery};
 

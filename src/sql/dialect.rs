@@ -326,14 +326,7 @@ impl Dialect for PgDialect {
     }
 }
 
-/// The function name `COLLATION FOR (expr)` is read as (a name with a space, which an unquoted
-/// identifier cannot be): `pg_collation_for(expr)` printed in its SQL syntax.
-pub(crate) const COLLATION_FOR: &str = "collation for";
-
-/// Whether `f` is `COLLATION FOR (expr)`.
-pub(crate) fn is_collation_for(f: &Function) -> bool {
-    matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))
-}
+use crate::pg::deparse::COLLATION_FOR;
 
 /// Whether an expression is a `b_expr` of PostgreSQL's grammar (the operators it leaves out
 /// may still appear inside parentheses and function calls).

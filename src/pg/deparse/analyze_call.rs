@@ -17,7 +17,7 @@ impl Analyzer<'_, '_> {
     /// Expressions that are calls in Postgres's tree.
     pub fn call_like(&mut self, e: &Expr) -> Node {
         match e {
-            Expr::Function(f) if crate::sql::dialect::is_collation_for(f) => {
+            Expr::Function(f) if crate::pg::deparse::is_collation_for(f) => {
                 let args = match &f.args {
                     FunctionArguments::List(l) => l
                         .args

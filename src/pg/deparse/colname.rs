@@ -53,7 +53,7 @@ fn figure(e: &Expr, ctx: &ExprContext<'_>) -> (Option<String>, u8) {
                 None => figure(root, ctx),
             }
         }
-        Expr::Function(f) if crate::sql::dialect::is_collation_for(f) => {
+        Expr::Function(f) if crate::pg::deparse::is_collation_for(f) => {
             (Some("pg_collation_for".to_string()), 2)
         }
         Expr::Function(f) => {

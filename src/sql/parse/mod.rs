@@ -2,14 +2,14 @@
 //! parsers for the PostgreSQL forms it rejects, so that a statement PostgreSQL accepts and that
 //! can shape the schema is always read.
 //!
-//! - A pre-pass ([`prepass`]) takes out clauses sqlparser does not know and the catalog does not
+//! - A pre-pass (`prepass`) takes out clauses sqlparser does not know and the catalog does not
 //!   model (`WITH (fillfactor = 70)` on a key, `USING INDEX TABLESPACE`, `TABLESPACE`, operator
 //!   class parameters, `WITH [NO] DATA`…), and records the ones the replay still needs (the
 //!   columns of `ON DELETE SET NULL (a)`, `SEQUENCE NAME` of an identity column, `WITH CHECK
 //!   OPTION`, `LIKE … INCLUDING …`, `ON ONLY`) as [`Extras`].
 //! - `ALTER TABLE`, `ALTER INDEX`, `ALTER SEQUENCE`, `ALTER DOMAIN`, `CREATE DOMAIN` and the
 //!   `ALTER TYPE`/`ALTER [MATERIALIZED] VIEW` forms sqlparser rejects are read by
-//!   [`alter_table`] and [`alter_other`], which use sqlparser's parser for names, types,
+//!   `alter_table` and `alter_other`, which use sqlparser's parser for names, types,
 //!   expressions and the actions it knows.
 //! - Nesting: statements are parsed with sqlparser's default recursion limit; one nested deeper
 //!   (`((((…))))`) fails with [`ParseError::too_deep`] and is parsed again with

@@ -215,6 +215,7 @@ impl Replayer {
                 let (old, new) = (fold(old_column_name), fold(new_column_name));
                 self.rename_column(schema, table, &old, &new)?;
                 self.column_renamed(schema, table, &old, &new);
+                self.tracked.data.column_renamed(schema, table, &old, &new);
             }
             AlterTableOperation::RenameTable { table_name } => {
                 let new = match table_name {

@@ -480,6 +480,7 @@ fn set_schema_impl(
     let moved_relation = moved_table || view.is_some();
     if let Some(t) = table {
         dst.tables.insert(n.clone(), t);
+        r.tracked.data.moved((&from, &n), (&target, &n));
     }
     if let Some(v) = view {
         dst.views.insert(n.clone(), v);

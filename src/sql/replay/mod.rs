@@ -78,10 +78,11 @@ pub(crate) enum SqlState {
     InvalidSchemaName,
     DependentObjects,
     InvalidDefinition,
-    RaisedException,
     SyntaxError,
     StatementTooComplex,
     InternalError,
+    /// An error raised inside a `DO` block, by its condition name.
+    Raised(&'static str),
 }
 
 impl SqlState {
@@ -98,10 +99,10 @@ impl SqlState {
             SqlState::InvalidSchemaName => "invalid_schema_name",
             SqlState::DependentObjects => "dependent_objects_still_exist",
             SqlState::InvalidDefinition => "invalid_table_definition",
-            SqlState::RaisedException => "raise_exception",
             SqlState::SyntaxError => "syntax_error",
             SqlState::StatementTooComplex => "statement_too_complex",
             SqlState::InternalError => "internal_error",
+            SqlState::Raised(c) => c,
         }
     }
 }
@@ -242,6 +243,9 @@ pub struct Replayer {
     views: views::ViewStates,
     /// Clauses of the statement being applied that the parser's pre-pass took out.
     pub(crate) extras: Extras,
+    /// What `DO` blocks read besides the catalog: routine signatures, triggers, table
+    /// contents, statements not understood (see [`crate::sql::replay::guard::Tracked`]).
+    pub(crate) tracked: crate::sql::replay::guard::Tracked,
 }
 
 impl Replayer {
@@ -269,6 +273,7 @@ impl Replayer {
             function_sigs: Vec::new(),
             views: Default::default(),
             extras: Extras::default(),
+            tracked: Default::default(),
         }
     }
 
@@ -374,6 +379,10 @@ impl Replayer {
             Ok(Outcome::PassedOver) => self.stats.passed_over += 1,
             Ok(Outcome::NotUnderstood(why)) => {
                 self.stats.not_understood += 1;
+                self.tracked.skipped.record(
+                    crate::sql::replay::guard::track::location(stmt),
+                    stmt.text(),
+                );
                 diags.push(
                     Diagnostic::warning(
                         format!("statement not understood, skipped: {why}"),
@@ -390,6 +399,8 @@ impl Replayer {
                     d = d.with_help(
                         "PostgreSQL rejects this statement too: the migration fails at this point",
                     );
+                } else if let Some(why) = self.tracked.skipped.explain(&d.message) {
+                    d = d.with_help(why);
                 }
                 diags.push(d);
             }
@@ -434,7 +445,10 @@ impl Replayer {
         };
         let parse = || parsed.unwrap_or_else(|| parse_statement(stmt.tokens(), RECURSION_LIMIT));
         match kind {
-            Kind::PassOver => Ok(Outcome::PassedOver),
+            Kind::PassOver => {
+                self.track_passed_over(stmt);
+                Ok(Outcome::PassedOver)
+            }
             Kind::Select => self.select_statement(stmt),
             Kind::Set => self.set_statement(stmt),
             Kind::ResetSearchPath => {
@@ -444,6 +458,13 @@ impl Replayer {
             }
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
             Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
+            Kind::NotAStatement => {
+                let first = stmt.significant().first().map(|(_, t)| t.to_string());
+                Err(ReplayError::new(
+                    SqlState::SyntaxError,
+                    format!("syntax error at or near \"{}\"", first.unwrap_or_default()),
+                ))
+            }
             Kind::Parse => match parse() {
                 Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
                 Err(e) if e.too_deep => self.run_deep(stmt, diags),
@@ -657,23 +678,28 @@ impl Replayer {
                 None => return Ok(Outcome::PassedOver),
             },
         };
-        let sig = if verb == "create" {
-            match parse() {
-                Ok(Parsed::Sql(ast, _)) => match *ast {
-                    Statement::CreateFunction(cf) => self.function_sig(&schema, &name, &cf),
-                    _ => None,
-                },
-                _ => None,
-            }
-        } else {
-            None
+        let parsed = matches!(verb, "create" | "drop")
+            .then(parse)
+            .and_then(Result::ok)
+            .and_then(|p| match p {
+                Parsed::Sql(ast, _) => Some(*ast),
+                Parsed::Pg(..) => None,
+            });
+        let sig = match &parsed {
+            Some(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, cf),
+            _ => None,
         };
+        self.track_routine(verb, &schema, &name, parsed.as_ref());
+        if verb == "alter" {
+            self.track_routine_alter(stmt, &schema, &name);
+        }
+        let overloads_left = self.tracked.routines.has_name(&schema, &name);
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
             match verb {
                 "create" => {
                     s.functions.insert(name.clone());
                 }
-                "drop" => {
+                "drop" if !overloads_left => {
                     s.functions.remove(&name);
                     self.function_sigs
                         .retain(|f| !(f.schema == schema && f.name == name));
@@ -755,7 +781,13 @@ impl Replayer {
     /// Applies a parsed statement.
     fn apply(&mut self, stmt: Stmt<'_>, ast: &Statement, diags: &mut Diagnostics) -> R<Outcome> {
         match ast {
-            Statement::CreateTable(ct) => self.create_table(stmt, ct, diags),
+            Statement::CreateTable(ct) => {
+                let outcome = self.create_table(stmt, ct, diags)?;
+                if outcome == Outcome::Understood {
+                    self.track_created_table(&ct.name, ct.query.is_some());
+                }
+                Ok(outcome)
+            }
             Statement::AlterTable(at) => {
                 if at.table_type.is_some() {
                     return Ok(Outcome::PassedOver);
@@ -1026,6 +1058,9 @@ enum Kind {
     Do,
     /// Anything else: parsed with sqlparser and applied.
     Parse,
+    /// Does not start with a keyword or `(`: no SQL statement does (PostgreSQL's syntax error
+    /// at the first token; e.g. the rest of a dollar-quoted body closed early by a nested `$$`).
+    NotAStatement,
 }
 
 impl Kind {
@@ -1036,6 +1071,11 @@ impl Kind {
 }
 
 fn kind(stmt: Stmt<'_>) -> Kind {
+    if let Some((_, t)) = stmt.significant().first() {
+        if !matches!(t, Token::Word(_) | Token::LParen) {
+            return Kind::NotAStatement;
+        }
+    }
     let words = stmt.words(6);
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     match w(0) {

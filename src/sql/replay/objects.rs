@@ -532,6 +532,7 @@ impl Replayer {
         if let Some(schema) = found {
             let new = name_parts(new).pop().unwrap_or_default();
             self.relation_renamed(&schema, &name, &new);
+            self.tracked.data.moved((&schema, &name), (&schema, &new));
         }
         Ok(())
     }
@@ -1637,6 +1638,7 @@ impl Replayer {
     fn drop_table(&mut self, schema: &str, table: &str, cascade: bool) -> R<()> {
         let deps = self.fks_referencing(schema, table, None);
         self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
+        self.tracked.data.dropped(schema, table);
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.tables.remove(table);
         s.sequences
@@ -1728,6 +1730,7 @@ impl Replayer {
             self.drop_table(name, &t, true)?;
         }
         self.catalog.schemas.remove(name);
+        self.tracked.routines.schema_gone(name);
         self.catalog.extensions.retain(|_, e| e.schema != name);
         Ok(())
     }

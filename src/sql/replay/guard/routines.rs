@@ -1,0 +1,224 @@
+//! The routines the migrations created, with their signatures: what `pg_proc`,
+//! `information_schema.routines`, `to_regprocedure()` and `::regprocedure` read.
+//!
+//! The catalog keeps only routine names; this registry follows `CREATE [OR REPLACE] FUNCTION |
+//! PROCEDURE`, `DROP FUNCTION name(args)` and `ALTER FUNCTION … RENAME TO | SET SCHEMA`, by
+//! signature (schema, name and input argument types, as PostgreSQL identifies a routine).
+//! Routines of the base catalog (Supabase's `auth.uid()`…) are known by name only.
+
+use sqlparser::ast::{
+    ArgMode, CreateFunction, CreateFunctionBody, DataType, FunctionBehavior, FunctionReturnType,
+    FunctionSecurity,
+};
+
+use crate::catalog::SqlType;
+
+/// One routine.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Routine {
+    pub id: u32,
+    pub schema: String,
+    pub name: String,
+    /// `f` function, `p` procedure, `a` aggregate.
+    pub kind: char,
+    /// Input argument types (`IN`, `INOUT`, `VARIADIC`), typmods dropped.
+    pub args: Vec<SqlType>,
+    /// Names of the input arguments (empty strings where unnamed).
+    pub arg_names: Vec<String>,
+    /// Result type; `None` for procedures.
+    pub ret: Option<SqlType>,
+    pub retset: bool,
+    pub language: String,
+    pub security_definer: bool,
+    /// `i`, `s` or `v`.
+    pub volatility: char,
+    /// The body text (`prosrc`).
+    pub body: String,
+}
+
+/// The routines created by the history.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routines {
+    list: Vec<Routine>,
+    next_id: u32,
+}
+
+impl Routines {
+    /// All routines, in creation order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Routine> {
+        self.list.iter()
+    }
+
+    pub(crate) fn get(&self, id: u32) -> Option<&Routine> {
+        self.list.iter().find(|r| r.id == id)
+    }
+
+    /// Routines of a schema called `name`.
+    pub(crate) fn named<'s>(
+        &'s self,
+        schema: &'s str,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Routine> + 's {
+        self.list
+            .iter()
+            .filter(move |r| r.schema == schema && r.name == name)
+    }
+
+    /// The routine with exactly these input types.
+    pub(crate) fn find(&self, schema: &str, name: &str, args: &[SqlType]) -> Option<&Routine> {
+        self.list
+            .iter()
+            .find(|r| r.schema == schema && r.name == name && same_args(&r.args, args))
+    }
+
+    /// Whether any routine of `schema` is called `name`.
+    pub(crate) fn has_name(&self, schema: &str, name: &str) -> bool {
+        self.named(schema, name).next().is_some()
+    }
+
+    /// Records `CREATE [OR REPLACE] FUNCTION|PROCEDURE` (replacing the routine of the same
+    /// signature). `resolve` gives the stored type of a written one.
+    pub(crate) fn create(
+        &mut self,
+        schema: &str,
+        name: &str,
+        cf: &CreateFunction,
+        procedure: bool,
+        resolve: &dyn Fn(&DataType) -> Option<SqlType>,
+    ) {
+        let mut args = Vec::new();
+        let mut arg_names = Vec::new();
+        let mut outs = Vec::new();
+        for a in cf.args.iter().flatten() {
+            let ty = resolve_ret(&a.data_type, resolve);
+            let ty = SqlType {
+                modifiers: Vec::new(),
+                ..ty
+            };
+            if matches!(a.mode, Some(ArgMode::Out | ArgMode::InOut)) {
+                outs.push(ty.clone());
+            }
+            if matches!(a.mode, Some(ArgMode::Out)) {
+                continue;
+            }
+            let ty = if matches!(a.mode, Some(ArgMode::Variadic)) && !ty.is_array() {
+                ty.with_array_dims(1)
+            } else {
+                ty
+            };
+            args.push(ty);
+            arg_names.push(
+                a.name
+                    .as_ref()
+                    .map(crate::sql::replay::fold)
+                    .unwrap_or_default(),
+            );
+        }
+        let (ret, retset) = match &cf.return_type {
+            _ if procedure => (None, false),
+            Some(FunctionReturnType::SetOf(dt)) => (Some(resolve_ret(dt, resolve)), true),
+            Some(FunctionReturnType::DataType(DataType::Table(_))) => {
+                (Some(SqlType::builtin("record")), true)
+            }
+            Some(FunctionReturnType::DataType(dt)) => (Some(resolve_ret(dt, resolve)), false),
+            None if outs.len() == 1 => (Some(outs[0].clone()), false),
+            None if outs.len() > 1 => (Some(SqlType::builtin("record")), false),
+            None => (Some(SqlType::builtin("void")), false),
+        };
+        let body = match &cf.function_body {
+            Some(
+                CreateFunctionBody::AsBeforeOptions { body, .. }
+                | CreateFunctionBody::AsAfterOptions(body),
+            ) => match body {
+                sqlparser::ast::Expr::Value(v) => v.value.clone().into_string().unwrap_or_default(),
+                other => other.to_string(),
+            },
+            Some(other) => format!("{other:?}"),
+            None => String::new(),
+        };
+        let routine = Routine {
+            id: 0,
+            schema: schema.to_string(),
+            name: name.to_string(),
+            kind: if procedure { 'p' } else { 'f' },
+            args,
+            arg_names,
+            ret,
+            retset,
+            language: cf
+                .language
+                .as_ref()
+                .map(|l| l.value.to_ascii_lowercase())
+                .unwrap_or_else(|| "sql".into()),
+            security_definer: matches!(cf.security, Some(FunctionSecurity::Definer)),
+            volatility: match cf.behavior {
+                Some(FunctionBehavior::Immutable) => 'i',
+                Some(FunctionBehavior::Stable) => 's',
+                _ => 'v',
+            },
+            body,
+        };
+        if let Some(old) = self
+            .list
+            .iter_mut()
+            .find(|r| r.schema == schema && r.name == name && same_args(&r.args, &routine.args))
+        {
+            let id = old.id;
+            *old = Routine { id, ..routine };
+            return;
+        }
+        self.next_id += 1;
+        self.list.push(Routine {
+            id: self.next_id,
+            ..routine
+        });
+    }
+
+    /// Records `DROP FUNCTION`: `args` `None` drops every routine of that name.
+    pub(crate) fn drop(&mut self, schema: &str, name: &str, args: Option<&[SqlType]>) {
+        self.list.retain(|r| {
+            !(r.schema == schema && r.name == name && args.is_none_or(|a| same_args(&r.args, a)))
+        });
+    }
+
+    /// Records `ALTER FUNCTION … RENAME TO` / `SET SCHEMA`.
+    pub(crate) fn rename(
+        &mut self,
+        schema: &str,
+        name: &str,
+        arity: Option<usize>,
+        new_schema: &str,
+        new_name: &str,
+    ) {
+        for r in &mut self.list {
+            if r.schema == schema && r.name == name && arity.is_none_or(|n| r.args.len() == n) {
+                r.schema = new_schema.to_string();
+                r.name = new_name.to_string();
+            }
+        }
+    }
+
+    /// Records `DROP SCHEMA … CASCADE` / a schema rename.
+    pub(crate) fn schema_gone(&mut self, schema: &str) {
+        self.list.retain(|r| r.schema != schema);
+    }
+}
+
+fn resolve_ret(dt: &DataType, resolve: &dyn Fn(&DataType) -> Option<SqlType>) -> SqlType {
+    resolve(dt)
+        .or_else(|| super::names::pseudo_type(dt))
+        .unwrap_or_else(|| unresolved(dt))
+}
+
+/// A type that does not resolve, kept as written (it prints as written).
+fn unresolved(dt: &DataType) -> SqlType {
+    SqlType::in_schema("", &dt.to_string())
+}
+
+/// Whether two input-type lists identify the same routine (typmods do not count).
+pub(crate) fn same_args(a: &[SqlType], b: &[SqlType]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.schema == y.schema && x.name == y.name && x.array_dims == y.array_dims)
+}

@@ -1,0 +1,342 @@
+//! What replay follows beyond the catalog for the evaluator's sake: routine signatures,
+//! triggers, table contents, statements that were not understood, and how deep `DO` blocks run
+//! inside `EXECUTE`d `DO` blocks. The replayer calls the hooks here as statements go by.
+
+use sqlparser::ast::{CreateFunction, ObjectName, Statement};
+use sqlparser::tokenizer::Token;
+
+use super::data::{dml_target, ColSnap, DataStore, Entry};
+use super::routines::Routines;
+use super::skipped::Skipped;
+use crate::sql::replay::{split_name, word_of, Replayer, Stmt};
+
+/// A trigger: enough for `pg_trigger` and `information_schema.triggers`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Trigger {
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    /// `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`.
+    pub events: Vec<String>,
+    /// `BEFORE`, `AFTER`, `INSTEAD OF`.
+    pub timing: String,
+    pub for_each_row: bool,
+}
+
+/// The evaluator's state kept by the replayer.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracked {
+    pub routines: Routines,
+    pub triggers: Vec<Trigger>,
+    pub data: DataStore,
+    pub skipped: Skipped,
+    /// `DO` blocks being run (a `DO` inside `EXECUTE` inside a `DO`…).
+    pub do_depth: usize,
+    now: i64,
+}
+
+impl Default for Tracked {
+    fn default() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as i64)
+            .unwrap_or(0);
+        Tracked {
+            routines: Routines::default(),
+            triggers: Vec::new(),
+            data: DataStore::default(),
+            skipped: Skipped::default(),
+            do_depth: 0,
+            now,
+        }
+    }
+}
+
+impl Tracked {
+    /// The transaction's start for `now()` (the replay's start).
+    pub(crate) fn now(&self) -> i64 {
+        self.now
+    }
+}
+
+/// Significant tokens of a statement as (lower-case word or punctuation, identifier value).
+fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
+    stmt.significant()
+        .into_iter()
+        .map(|(_, t)| match t {
+            Token::Word(w) => (
+                word_of(t),
+                Some(if w.quote_style.is_some() {
+                    w.value.clone()
+                } else {
+                    w.value.to_ascii_lowercase()
+                }),
+            ),
+            other => (other.to_string(), None),
+        })
+        .collect()
+}
+
+impl Replayer {
+    /// A statement passed over (DML, triggers, grants…): what it changes for the evaluator.
+    pub(crate) fn track_passed_over(&mut self, stmt: Stmt<'_>) {
+        let w = words(stmt);
+        match w.first().map(|(w, _)| w.as_str()) {
+            Some("insert" | "update" | "delete" | "truncate" | "copy" | "merge") => {
+                self.track_dml(stmt, &w)
+            }
+            Some("with") => {
+                // Data-modifying CTEs: whatever tables they write become unknown.
+                for i in 0..w.len() {
+                    if let Some((_, targets)) = dml_target(&w[i..]) {
+                        for (s, n) in targets {
+                            if let Some(s) = self.table_schema(s.as_deref(), &n) {
+                                self.tracked.data.unknown(
+                                    &s,
+                                    &n,
+                                    "a WITH query wrote to it".into(),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Some("create" | "drop" | "alter") => self.track_trigger(&w),
+            _ => {}
+        }
+    }
+
+    fn table_schema(&self, schema: Option<&str>, name: &str) -> Option<String> {
+        self.find_in_path(schema, &|s| s.tables.contains_key(name))
+    }
+
+    fn track_dml(&mut self, stmt: Stmt<'_>, w: &[(String, Option<String>)]) {
+        let Some((verb, targets)) = dml_target(w) else {
+            return;
+        };
+        for (schema, name) in targets {
+            let Some(s) = self.table_schema(schema.as_deref(), &name) else {
+                continue;
+            };
+            match verb {
+                "truncate" => self.tracked.data.truncated(&s, &name),
+                "copy" | "merge" => {
+                    let why = format!("{} at {}", verb.to_uppercase(), location(stmt));
+                    self.tracked.data.unknown(&s, &name, why);
+                }
+                _ => {
+                    let columns = self.catalog.schemas[&s].tables[&name]
+                        .columns
+                        .iter()
+                        .map(|c| ColSnap {
+                            name: c.name.clone(),
+                            default: c.default.clone(),
+                            computed: c.identity.is_some() || c.generated.is_some(),
+                        })
+                        .collect();
+                    let entry = Entry {
+                        seq: 0,
+                        text: stmt.text().to_string(),
+                        columns: std::sync::Arc::new(columns),
+                        at: location(stmt),
+                    };
+                    self.tracked.data.logged(&s, &name, entry);
+                }
+            }
+        }
+    }
+
+    /// `CREATE TRIGGER` / `DROP TRIGGER` / `ALTER TRIGGER … RENAME`.
+    fn track_trigger(&mut self, w: &[(String, Option<String>)]) {
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let ident = |i: usize| w.get(i).and_then(|(_, v)| v.clone());
+        let mut i = 1;
+        if word(1) == "or" {
+            i = 3;
+        }
+        if word(i) == "constraint" {
+            i += 1;
+        }
+        if word(i) != "trigger" {
+            return;
+        }
+        i += 1;
+        let verb = word(0).to_string();
+        if verb == "drop" && word(i) == "if" {
+            i += 2;
+        }
+        let Some(name) = ident(i) else {
+            return;
+        };
+        let Some(on) = (i..w.len()).find(|k| word(*k) == "on") else {
+            return;
+        };
+        let (schema, table, after) = match (ident(on + 1), word(on + 2), ident(on + 3)) {
+            (Some(s), ".", Some(t)) => (Some(s), t, on + 4),
+            (Some(t), _, _) => (None, t, on + 2),
+            _ => return,
+        };
+        let Some(s) = self
+            .table_schema(schema.as_deref(), &table)
+            .or_else(|| self.find_in_path(schema.as_deref(), &|sc| sc.views.contains_key(&table)))
+        else {
+            return;
+        };
+        if verb != "alter" {
+            self.tracked
+                .triggers
+                .retain(|t| !(t.schema == s && t.table == table && t.name == name));
+        }
+        match verb.as_str() {
+            "create" => {
+                let between: Vec<&str> = (i + 1..on).map(word).collect();
+                let timing = if between.contains(&"instead") {
+                    "INSTEAD OF"
+                } else if between.contains(&"before") {
+                    "BEFORE"
+                } else {
+                    "AFTER"
+                };
+                let events = ["insert", "update", "delete", "truncate"]
+                    .iter()
+                    .filter(|e| between.contains(e))
+                    .map(|e| e.to_uppercase())
+                    .collect();
+                let for_each_row = (after..w.len()).any(|k| word(k) == "row");
+                self.tracked.triggers.push(Trigger {
+                    schema: s,
+                    table,
+                    name,
+                    events,
+                    timing: timing.into(),
+                    for_each_row,
+                });
+            }
+            "alter" => {
+                let new = (after..w.len())
+                    .find(|k| word(*k) == "to")
+                    .and_then(|k| ident(k + 1));
+                if let Some(new) = new {
+                    for t in &mut self.tracked.triggers {
+                        if t.schema == s && t.table == table && t.name == name {
+                            t.name.clone_from(&new);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `ALTER FUNCTION|PROCEDURE|ROUTINE name[(args)] RENAME TO new` / `SET SCHEMA s`, for the
+    /// routine `schema.name`. With an argument list and several overloads, only the overloads
+    /// whose argument count matches move (argument types are not compared).
+    pub(crate) fn track_routine_alter(&mut self, stmt: Stmt<'_>, schema: &str, name: &str) {
+        let w = words(stmt);
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let ident = |i: usize| w.get(i).and_then(|(_, v)| v.clone());
+        let Some(k) = (0..w.len()).find(|&k| {
+            (word(k) == "rename" && word(k + 1) == "to")
+                || (word(k) == "set" && word(k + 1) == "schema")
+        }) else {
+            return;
+        };
+        let Some(target) = ident(k + 2) else {
+            return;
+        };
+        let (new_schema, new_name) = if word(k) == "rename" {
+            (schema.to_string(), target)
+        } else {
+            (target, name.to_string())
+        };
+        // The argument count, when the statement gives a list.
+        let arity = (0..k).find(|&i| word(i) == "(").map(|open| {
+            let mut depth = 0;
+            let mut n = 0;
+            let mut any = false;
+            for i in open..k {
+                match word(i) {
+                    "(" => depth += 1,
+                    ")" => depth -= 1,
+                    "," if depth == 1 => n += 1,
+                    _ if depth >= 1 => any = true,
+                    _ => {}
+                }
+            }
+            if any {
+                n + 1
+            } else {
+                0
+            }
+        });
+        self.tracked
+            .routines
+            .rename(schema, name, arity, &new_schema, &new_name);
+    }
+
+    /// A table created by `CREATE TABLE` (`with_rows`: `AS …`, whose rows are not followed).
+    pub(crate) fn track_created_table(&mut self, name: &ObjectName, with_rows: bool) {
+        let (schema, table) = split_name(name);
+        let Some(s) = self.table_schema(schema.as_deref(), &table) else {
+            return;
+        };
+        if with_rows {
+            self.tracked
+                .data
+                .unknown(&s, &table, "it was created from a query".into());
+        } else {
+            self.tracked.data.created(&s, &table);
+        }
+    }
+
+    /// A routine created, dropped or renamed (`parsed` is the statement when it was parsed).
+    pub(crate) fn track_routine(
+        &mut self,
+        verb: &str,
+        schema: &str,
+        name: &str,
+        parsed: Option<&Statement>,
+    ) {
+        match (verb, parsed) {
+            ("create", Some(Statement::CreateFunction(cf))) => {
+                self.track_create_function(schema, name, cf, false)
+            }
+            ("create", Some(Statement::CreateProcedure { .. })) => {}
+            ("drop", Some(Statement::DropFunction(df))) => {
+                for d in &df.func_desc {
+                    let (s, n) = split_name(&d.name);
+                    let args = d.args.as_ref().map(|args| {
+                        args.iter()
+                            .filter(|a| !matches!(a.mode, Some(sqlparser::ast::ArgMode::Out)))
+                            .filter_map(|a| self.resolve_column_type(&a.data_type).ok())
+                            .collect::<Vec<_>>()
+                    });
+                    let s = s.unwrap_or_else(|| schema.to_string());
+                    self.tracked.routines.drop(&s, &n, args.as_deref());
+                }
+            }
+            ("drop", _) => self.tracked.routines.drop(schema, name, None),
+
+            _ => {}
+        }
+    }
+
+    fn track_create_function(
+        &mut self,
+        schema: &str,
+        name: &str,
+        cf: &CreateFunction,
+        procedure: bool,
+    ) {
+        let mut routines = std::mem::take(&mut self.tracked.routines);
+        let resolve = |dt: &sqlparser::ast::DataType| self.resolve_column_type(dt).ok();
+        routines.create(schema, name, cf, procedure, &resolve);
+        self.tracked.routines = routines;
+    }
+}
+
+/// `file:line:col` of a statement.
+pub(crate) fn location(stmt: Stmt<'_>) -> String {
+    let (l, c) = stmt.source.line_col(stmt.raw.span.start);
+    format!("{}:{l}:{c}", stmt.source.path.display())
+}

@@ -1,0 +1,72 @@
+//! What replay says about `DO` blocks it cannot finish offline (PostgreSQL's own results for the
+//! loop and statement forms are checked in `replay_vs_postgres` with `fixtures/replay/plpgsql_loops`):
+//! a loop that never ends, a catalog column that is not modelled, a guard over table data the
+//! history does not give. Each is a clear "not understood" naming what is missing, never a
+//! wrong schema.
+
+use schemagen::diagnostics::{Diagnostics, Sources};
+
+/// Replays one migration file; the warnings' messages and the number not understood.
+fn replay(sql: &str) -> (Vec<String>, usize, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("20240101000000_a.sql"), sql).unwrap();
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let (catalog, stats) =
+        schemagen::replay_dir_with_stats(dir.path(), &mut sources, &mut diags).unwrap();
+    let messages = diags.iter().map(|d| d.one_line(&sources)).collect();
+    let tables = catalog.schemas["public"].tables.keys().cloned().collect();
+    (messages, stats.not_understood, tables)
+}
+
+#[test]
+fn a_loop_that_never_ends_is_stopped_with_its_limit() {
+    let (messages, not_understood, tables) = replay(
+        "DO $$ DECLARE i int := 0; BEGIN WHILE true LOOP i := i + 1; END LOOP; END $$;\n\
+         create table after_loops (id int);",
+    );
+    assert_eq!(not_understood, 1, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("loops ran more than 1000000 iterations")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().all(|m| m.contains("20240101000000_a.sql:")));
+    assert_eq!(tables, ["after_loops"]);
+}
+
+#[test]
+fn an_unmodelled_catalog_column_names_the_catalog_and_the_column() {
+    let (messages, not_understood, _) = replay(
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_class WHERE relpages = 1) THEN \
+         CREATE TABLE x (id int); END IF; END $$;",
+    );
+    assert_eq!(not_understood, 1);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("pg_catalog.pg_class.relpages is not modelled")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_guard_over_table_data_the_history_does_not_give_says_so() {
+    let (messages, not_understood, tables) = replay(
+        "create table s2 (id int, g int);\n\
+         insert into s2 values (1, 1);\n\
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM s2 WHERE g IS NULL) THEN CREATE TABLE no_nulls (id int); END IF; END $$;\n\
+         copy s2 (id, g) from '/tmp/rows.csv';\n\
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM s2 WHERE g IS NULL) THEN CREATE TABLE after_copy (id int); END IF; END $$;",
+    );
+    assert_eq!(not_understood, 1, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m
+                .contains("depends on the data of table public.s2, which is not known: COPY at")),
+        "{messages:?}"
+    );
+    assert_eq!(tables, ["no_nulls", "s2"]);
+}
