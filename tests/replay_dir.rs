@@ -77,7 +77,7 @@ fn threaded_replay_equals_file_by_file_replay() {
     let mentions = |needle: &str| threaded.iter().filter(|l| l.contains(needle)).count();
     assert_eq!(mentions("README.md"), 1, "{threaded:#?}");
     assert_eq!(
-        mentions("_step_50.sql: not valid UTF-8"),
+        mentions("_step_50.sql:1:38: not valid UTF-8"),
         1,
         "{threaded:#?}"
     );
