@@ -22,7 +22,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod diagnostics;
-mod diff;
+pub(crate) mod diff;
 pub mod emit;
 mod error;
 pub mod output;

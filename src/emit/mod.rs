@@ -1,7 +1,9 @@
 //! Writers: a [`Catalog`](crate::catalog::Catalog) rendered as text. They never import a reader.
 //!
 //! * [`prisma`]: `schema.prisma` as `prisma db pull` renders it;
+//! * [`sql`]: diff steps as PostgreSQL DDL (`sql-from-prisma`);
 //! * [`text`]: the readable listing of `schemagen inspect`.
 
 pub mod prisma;
+pub mod sql;
 pub mod text;
