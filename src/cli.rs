@@ -147,6 +147,43 @@ pub(crate) enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Write the changes of schema.prisma since the migrations as a new, timestamped Supabase
+    /// migration (supabase/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql).
+    SqlFromPrisma {
+        /// Only create the migration file (applying it is not implemented: required).
+        #[arg(long)]
+        create_only: bool,
+        /// The migration's name; the file name's slug is made from it as Prisma makes it.
+        #[arg(long, default_value = "schema_changes")]
+        name: String,
+        /// The edited schema [default: prisma/schema.prisma, or `[prisma] schema`].
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
+        #[arg(long)]
+        migrations: Option<PathBuf>,
+        /// Print the migration instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+        /// Guarded DDL (IF NOT EXISTS, DO blocks) that applies twice.
+        #[arg(long)]
+        idempotent: bool,
+        /// Write destructive steps (drops, narrowing type changes, SET NOT NULL without a
+        /// default); without it they are listed and nothing is written.
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Also write a rollback file in supabase/rollbacks/ (outside the folder the Supabase
+        /// CLI applies).
+        #[arg(long)]
+        down: bool,
+        /// A real rename instead of drop + add: OLD=NEW for a table, TABLE.OLD=NEW for a column
+        /// (TABLE by its new name). Repeatable.
+        #[arg(long, value_name = "OLD=NEW")]
+        rename: Vec<String>,
+        /// Configuration file [default: ./schemagen.toml if present].
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -203,6 +240,101 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             keep_going,
             config,
         }),
+        Command::SqlFromPrisma {
+            create_only,
+            name,
+            schema,
+            migrations,
+            stdout,
+            idempotent,
+            allow_destructive,
+            down,
+            rename,
+            config,
+        } => sql_from_prisma(SqlArgs {
+            create_only,
+            name,
+            schema,
+            migrations,
+            stdout,
+            idempotent,
+            allow_destructive,
+            down,
+            rename,
+            config,
+        }),
+    }
+}
+
+struct SqlArgs {
+    create_only: bool,
+    name: String,
+    schema: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+    stdout: bool,
+    idempotent: bool,
+    allow_destructive: bool,
+    down: bool,
+    rename: Vec<String>,
+    config: Option<PathBuf>,
+}
+
+fn sql_from_prisma(args: SqlArgs) -> ExitCode {
+    let args_stdout = args.stdout;
+    if !args.create_only && !args.stdout {
+        eprintln!(
+            "error: applying the migration to a database is not implemented yet; pass --create-only (or --stdout)"
+        );
+        return ExitCode::from(2);
+    }
+    let config = match schemagen::config::Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, !args_stdout),
+    };
+    let mut settings = pipeline::SqlFromPrisma::new(args.name);
+    settings.migrations = args
+        .migrations
+        .or(config.migrations)
+        .unwrap_or_else(|| PathBuf::from("supabase/migrations"));
+    settings.schema = args
+        .schema
+        .or(config.prisma.schema)
+        .unwrap_or_else(|| PathBuf::from("prisma/schema.prisma"));
+    settings.idempotent = args.idempotent;
+    settings.allow_destructive = args.allow_destructive;
+    settings.down = args.down;
+    settings.renames = args.rename;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let result = pipeline::sql_from_prisma(&settings, &mut sources, &mut diags);
+    print_diagnostics(&diags, &sources, false);
+    let migration = match result {
+        Ok(Some(m)) => m,
+        Ok(None) => {
+            eprintln!(
+                "{} and {} agree on everything Prisma expresses: no migration written",
+                settings.schema.display(),
+                settings.migrations.display()
+            );
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return fail(&e, !args_stdout),
+    };
+    for b in &migration.breaking {
+        eprintln!("warning: destructive step: {b}");
+    }
+    if args.stdout {
+        let _ = std::io::stdout().write_all(migration.sql.as_bytes());
+        return ExitCode::SUCCESS;
+    }
+    match migration.outputs.create_new() {
+        Ok(()) => {
+            for (path, _) in migration.outputs.iter() {
+                eprintln!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, !args_stdout),
     }
 }
 

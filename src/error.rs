@@ -61,6 +61,12 @@ pub enum Error {
     #[cfg(feature = "db")]
     #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
+    /// `sql-from-prisma` would write destructive steps and `--allow-destructive` was not given.
+    #[error("{} destructive step(s) refused (nothing was written; review them and pass --allow-destructive):\n{}", steps.len(), steps.iter().map(|s| format!("  - {s}")).collect::<Vec<_>>().join("\n"))]
+    Destructive {
+        /// Each step's `-- BREAKING:` message.
+        steps: Vec<String>,
+    },
     /// Bad configuration or arguments.
     #[error("{0}")]
     Config(String),

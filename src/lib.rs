@@ -24,7 +24,7 @@ pub mod config;
 #[cfg(feature = "db")]
 pub mod db;
 pub mod diagnostics;
-mod diff;
+pub(crate) mod diff;
 pub mod emit;
 mod error;
 pub mod output;

@@ -79,6 +79,29 @@ impl Outputs {
             .collect()
     }
 
+    /// Writes every file as a new file (see `create_new`): nothing is written when one of them
+    /// exists already.
+    ///
+    /// # Errors
+    /// When a file exists, or cannot be written (the files before it are written).
+    pub fn create_new(&self) -> Result<()> {
+        for p in self.files.keys() {
+            if p.exists() {
+                return Err(Error::io(
+                    p,
+                    std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        "exists already; it is never overwritten",
+                    ),
+                ));
+            }
+        }
+        for (p, c) in &self.files {
+            create_new(p, c)?;
+        }
+        Ok(())
+    }
+
     /// Compares every file with what is on disk, writing nothing; returns those that differ (a
     /// missing file differs unless its content is empty).
     ///
@@ -147,8 +170,6 @@ pub(crate) fn persist(path: &Path, content: &str) -> Result<Written> {
 ///
 /// # Errors
 /// When the file exists or cannot be written.
-// For `sql-from-prisma`'s new migration files (planned).
-#[allow(dead_code)]
 pub(crate) fn create_new(path: &Path, content: &str) -> Result<()> {
     let tmp = staged(path, content)?;
     tmp.persist_noclobber(path)

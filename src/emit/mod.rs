@@ -2,8 +2,10 @@
 //!
 //! * [`prisma`]: `schema.prisma` as `prisma db pull` renders it;
 //! * [`rust`]: typed Rust row/insert structs and enums;
+//! * [`sql`]: diff steps as PostgreSQL DDL (`sql-from-prisma`);
 //! * [`text`]: the readable listing of `schemagen inspect`.
 
 pub mod prisma;
 pub mod rust;
+pub mod sql;
 pub mod text;

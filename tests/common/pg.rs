@@ -208,6 +208,11 @@ impl PgCluster {
         }
     }
 
+    /// A copy of database `from` (which must have no open connection).
+    pub fn copy_database(&self, prefix: &str, from: &Db) -> Db {
+        self.create_database_from(prefix, &from.name)
+    }
+
     fn create_database_from(&self, prefix: &str, template: &str) -> Db {
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
         let name: String = format!("{prefix}_{n}")

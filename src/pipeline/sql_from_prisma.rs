@@ -1,0 +1,451 @@
+//! `sql-from-prisma`: the edited `schema.prisma` → a new timestamped Supabase migration.
+//!
+//! Replay the history → lower the schema (with the history as context) → diff on what Prisma
+//! expresses → write the SQL (`emit::sql`) → a new file `<version>_<slug>.sql` whose version is
+//! greater than every existing one.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{Catalog, SqlType};
+use crate::diagnostics::{Diagnostics, Sources};
+use crate::diff::{self, Pair, Rename, Scope};
+use crate::emit::prisma::defaults::{parse_default, DbDefault};
+use crate::emit::prisma::family::Family;
+use crate::emit::sql::{self, SqlOptions};
+use crate::error::{Error, Result};
+use crate::output::Outputs;
+use crate::prisma::lower::{lower, LowerOptions};
+use crate::psl::resolved::Previous;
+
+/// The settings of [`sql_from_prisma`].
+#[derive(Debug, Clone)]
+pub struct SqlFromPrisma {
+    /// The migrations folder (the history, and where the new file goes).
+    pub migrations: PathBuf,
+    /// The edited schema.
+    pub schema: PathBuf,
+    /// The migration's name (the file's slug is made from it as Prisma makes it).
+    pub name: String,
+    /// Guarded DDL that applies twice.
+    pub idempotent: bool,
+    /// Write destructive steps (otherwise they stop the run).
+    pub allow_destructive: bool,
+    /// Also write a rollback file in `rollbacks/` next to the migrations folder.
+    pub down: bool,
+    /// `--rename` values: `old=new` (a table), `table.old=new` (a column of `table`).
+    pub renames: Vec<String>,
+    /// The time the version is made from (UTC seconds since the epoch); `None`: now.
+    pub now: Option<u64>,
+}
+
+impl SqlFromPrisma {
+    /// Settings with the defaults (`supabase/migrations`, `prisma/schema.prisma`).
+    pub fn new(name: impl Into<String>) -> Self {
+        SqlFromPrisma {
+            migrations: PathBuf::from("supabase/migrations"),
+            schema: PathBuf::from("prisma/schema.prisma"),
+            name: name.into(),
+            idempotent: false,
+            allow_destructive: false,
+            down: false,
+            renames: Vec::new(),
+            now: None,
+        }
+    }
+}
+
+/// What [`sql_from_prisma`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlMigration {
+    /// The new migration (and rollback) files; nothing is written yet: the caller
+    /// [creates](Outputs::create_new) them.
+    pub outputs: Outputs,
+    /// The migration file's path.
+    pub path: PathBuf,
+    /// The rollback file's path, with `down`.
+    pub down_path: Option<PathBuf>,
+    /// The migration's SQL (header included).
+    pub sql: String,
+    /// The destructive steps (each as its `-- BREAKING:` message).
+    pub breaking: Vec<String>,
+    /// The new version.
+    pub version: String,
+}
+
+/// Replays the history, lowers the schema, diffs them and writes the SQL. `Ok(None)`: the
+/// schema and the history agree on everything Prisma expresses (no file).
+///
+/// # Errors
+/// [`Error::Diagnostics`] when the migrations or the schema have errors (reported in `diags`
+/// with file, line and column), [`Error::Schema`] when the schema does not parse,
+/// [`Error::Destructive`] when a step would lose data and `allow_destructive` is off,
+/// [`Error::Config`] for a bad `--rename`, [`Error::Io`] when a file cannot be read.
+pub fn sql_from_prisma(
+    settings: &SqlFromPrisma,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Option<SqlMigration>> {
+    let (history, files) = {
+        let c = super::replay_dir(&settings.migrations, sources, diags)?;
+        let files = sources.len();
+        (c, files)
+    };
+    if diags.has_errors() {
+        return Err(Error::Diagnostics {
+            errors: diags.error_count(),
+            warnings: diags.warning_count(),
+        });
+    }
+    let text =
+        std::fs::read_to_string(&settings.schema).map_err(|e| Error::io(&settings.schema, e))?;
+    let ast = crate::prisma::parse(&text).map_err(|e| Error::Schema {
+        path: settings.schema.clone(),
+        located: e.render(&settings.schema.display().to_string()),
+    })?;
+    let file = sources.add(settings.schema.clone(), text);
+    let opts = LowerOptions {
+        context: Some(&history),
+        ..Default::default()
+    };
+    let lowered = lower(&ast, file, &opts, diags);
+    if diags.has_errors() {
+        return Err(Error::Diagnostics {
+            errors: diags.error_count(),
+            warnings: diags.warning_count(),
+        });
+    }
+    let prev = Previous::new(&ast);
+    let mut schemas = prev.schemas();
+    if schemas.is_empty() {
+        schemas.push(opts.default_schema.clone());
+    }
+    let scope = Scope {
+        schemas,
+        relation_mode_prisma: prev.relation_mode_prisma(),
+    };
+    let renames = parse_renames(&settings.renames)?;
+    let up = diff::diff(
+        Pair::new(&history, &lowered),
+        &scope,
+        &renames,
+        &same_default,
+    )
+    .map_err(|e| Error::Config(e.0))?;
+    if up.is_empty() {
+        return Ok(None);
+    }
+    let breaking = up.breaking();
+    if !breaking.is_empty() && !settings.allow_destructive {
+        return Err(Error::Destructive { steps: breaking });
+    }
+    let sql_opts = SqlOptions {
+        idempotent: settings.idempotent,
+    };
+    let body = sql::render(&up, &history, &lowered, sql_opts);
+
+    let existing = existing_versions(&settings.migrations)?;
+    let now = settings.now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    });
+    let version = next_version(&utc_stamp(now), existing.iter().map(String::as_str));
+    let file_name = format!("{version}_{}.sql", slug(&settings.name));
+    let path = settings.migrations.join(&file_name);
+    let rollbacks = settings
+        .migrations
+        .parent()
+        .map(|p| p.join("rollbacks"))
+        .unwrap_or_else(|| PathBuf::from("rollbacks"));
+    let down_path = settings
+        .down
+        .then(|| rollbacks.join(format!("{version}_{}.down.sql", slug(&settings.name))));
+    let latest = existing.iter().max().cloned();
+    let mut header = format!(
+        "-- Generated by schemagen {} (sql-from-prisma)\n-- schema: {}\n-- migrations: {} ({} file(s){})\n",
+        env!("CARGO_PKG_VERSION"),
+        settings.schema.display(),
+        settings.migrations.display(),
+        files.saturating_sub(0),
+        latest
+            .map(|v| format!(", latest {v}"))
+            .unwrap_or_default()
+    );
+    if let Some(d) = &down_path {
+        header.push_str(&format!("-- rollback: {}\n", d.display()));
+    }
+    header.push('\n');
+    let text = format!("{header}{body}");
+    let mut outputs = Outputs::new();
+    outputs.insert(path.clone(), text.clone());
+    if let Some(d) = &down_path {
+        let reversed: Vec<Rename> = reverse_renames(&renames);
+        let down = diff::diff(
+            Pair::new(&lowered, &history),
+            &scope,
+            &reversed,
+            &same_default,
+        )
+        .map_err(|e| Error::Config(e.0))?;
+        let body = sql::render(&down, &lowered, &history, sql_opts);
+        let text = format!(
+            "-- Rollback of {} (schemagen {}). Not in the migrations folder: apply it by hand\n-- (psql -f), then remove the migration's row from supabase_migrations.schema_migrations.\n\n{body}",
+            file_name,
+            env!("CARGO_PKG_VERSION")
+        );
+        outputs.insert(d.clone(), text);
+    }
+    Ok(Some(SqlMigration {
+        outputs,
+        path,
+        down_path,
+        sql: text,
+        breaking,
+        version,
+    }))
+}
+
+/// Parses `--rename` values.
+fn parse_renames(raw: &[String]) -> Result<Vec<Rename>> {
+    raw.iter()
+        .map(|r| {
+            let bad = || {
+                Error::Config(format!(
+                    "--rename {r}: expected OLD=NEW (a table) or TABLE.OLD=NEW (a column)"
+                ))
+            };
+            let (lhs, to) = r.split_once('=').ok_or_else(bad)?;
+            let (table, from) = match lhs.split_once('.') {
+                Some((t, c)) => (Some(t.to_string()), c.to_string()),
+                None => (None, lhs.to_string()),
+            };
+            if from.is_empty() || to.is_empty() || table.as_deref() == Some("") {
+                return Err(bad());
+            }
+            Ok(Rename {
+                table,
+                from,
+                to: to.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The renames of the way back.
+fn reverse_renames(renames: &[Rename]) -> Vec<Rename> {
+    let table_back = |t: &str| {
+        renames
+            .iter()
+            .find(|r| r.table.is_none() && r.to == t)
+            .map(|r| r.from.clone())
+            .unwrap_or_else(|| t.to_string())
+    };
+    renames
+        .iter()
+        .map(|r| Rename {
+            table: r.table.as_deref().map(table_back),
+            from: r.to.clone(),
+            to: r.from.clone(),
+        })
+        .collect()
+}
+
+/// Whether Prisma reads two defaults of a column of type `ty` as the same value.
+fn same_default(c: &Catalog, ty: &SqlType, a: &str, b: &str) -> bool {
+    let family = if c.enum_type(&ty.schema, &ty.name).is_some() {
+        Family::Enum(0)
+    } else {
+        crate::pg::typemap::by_pg_name(&ty.name, &ty.schema)
+            .map(|m| Family::from(m.scalar))
+            .unwrap_or_else(|| Family::Unsupported(ty.name.clone()))
+    };
+    match (
+        parse_default(a, &family, ty.is_array()),
+        parse_default(b, &family, ty.is_array()),
+    ) {
+        (Some(DbDefault::DbGenerated(x)), Some(DbDefault::DbGenerated(y))) => x == y,
+        (Some(x), Some(y)) => x == y,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The versions of the files in the migrations folder (`<digits>_…sql`).
+fn existing_versions(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for e in entries {
+        let e = e.map_err(|e| Error::io(dir, e))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some((v, _)) = name.split_once('_') {
+            if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && name.ends_with(".sql") {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// `YYYYMMDDHHMMSS` in UTC for `secs` since the epoch.
+pub(crate) fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The second after a `YYYYMMDDHHMMSS` version, when it is one.
+fn next_second(v: &str) -> Option<String> {
+    if v.len() != 14 {
+        return None;
+    }
+    let n = |a: usize, b: usize| v[a..b].parse::<u32>().ok();
+    let (y, mo, d, h, mi, s) = (
+        n(0, 4)?,
+        n(4, 6)?,
+        n(6, 8)?,
+        n(8, 10)?,
+        n(10, 12)?,
+        n(12, 14)?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let days = days_from_civil(y as i64, mo, d);
+    if civil_from_days(days) != (y as i64, mo, d) || days < 0 {
+        return None;
+    }
+    let secs = days as u64 * 86_400 + (h * 3600 + mi * 60 + s) as u64;
+    Some(utc_stamp(secs + 1))
+}
+
+/// A version greater than every existing one, both as text (the order the Supabase CLI applies
+/// files in) and as a number: `now` when it is, else the second after the latest (or the
+/// latest with a `0` appended when it is not a date).
+pub(crate) fn next_version<'a>(now: &str, existing: impl Iterator<Item = &'a str>) -> String {
+    let greater = |a: &str, b: &str| a > b && (a.len() > b.len() || (a.len() == b.len()));
+    let Some(max) = existing.max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b))) else {
+        return now.to_string();
+    };
+    if greater(now, max) {
+        return now.to_string();
+    }
+    match next_second(max) {
+        Some(v) => v,
+        None => format!("{max}0"),
+    }
+}
+
+/// The file name part Prisma makes from a migration name (`@sindresorhus/slugify` with `_`,
+/// cut at 200 characters): `Add Tags & More-Stuff!` → `add_tags_and_more_stuff`, camelCase split
+/// into words, accents dropped, everything else but letters and digits a separator.
+pub fn slug(name: &str) -> String {
+    let mut spaced = String::new();
+    let chars: Vec<char> = name.replace('&', " and ").chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // Decamelize: `fooBar` → `foo Bar`, `XMLHttp` → `XML Http`.
+        if i > 0 && c.is_uppercase() {
+            let p = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
+                spaced.push(' ');
+            }
+        }
+        spaced.push(fold(c));
+    }
+    let mut out = String::new();
+    for c in spaced.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_');
+    let out: String = out.chars().take(200).collect();
+    if out.is_empty() {
+        "migration".to_string()
+    } else {
+        out
+    }
+}
+
+/// Latin letters with diacritics → their base letter.
+fn fold(c: char) -> char {
+    const FROM: &str = "àáâãäåāăąçćčďèéêëēėęěìíîïīįñńňòóôõöøōőřśšşťùúûüūůűųýÿžźżÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰŲÝŸŽŹŻ";
+    const TO: &str = "aaaaaaaaacccdeeeeeeeeiiiiiinnnoooooooorsssttuuuuuuuuyyzzzAAAAAAAAACCCDEEEEEEEEIIIIIINNNOOOOOOOORSSSTUUUUUUUUYYZZZ";
+    match FROM.chars().position(|x| x == c) {
+        Some(i) => TO.chars().nth(i).unwrap_or(c),
+        None => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_as_prisma_makes_them() {
+        assert_eq!(slug("Add Tags & More-Stuff!"), "add_tags_and_more_stuff");
+        assert_eq!(slug("addUserTable"), "add_user_table");
+        assert_eq!(slug("init"), "init");
+        assert_eq!(slug("Crème brûlée"), "creme_brulee");
+        assert_eq!(slug("!!!"), "migration");
+        assert_eq!(slug(&"a".repeat(300)).len(), 200);
+    }
+
+    #[test]
+    fn versions_grow_even_within_a_second() {
+        assert_eq!(utc_stamp(0), "19700101000000");
+        assert_eq!(utc_stamp(1_709_251_199), "20240229235959");
+        let now = "20240229235959";
+        assert_eq!(next_version(now, [].into_iter()), now);
+        assert_eq!(next_version(now, ["20240101000000"].into_iter()), now);
+        assert_eq!(next_version(now, [now].into_iter()), "20240301000000");
+        assert_eq!(
+            next_version(now, ["20991231235959"].into_iter()),
+            "21000101000000"
+        );
+        assert_eq!(
+            next_version(now, ["99999999999999"].into_iter()),
+            "999999999999990"
+        );
+        assert_eq!(next_version(now, ["2023"].into_iter()), now);
+    }
+}

@@ -1,0 +1,750 @@
+//! `sql-from-prisma` round trips on real PostgreSQL 15.
+//!
+//! For fixtures and corpus sets whose history applies: `prisma-from-sql` renders the history's
+//! schema (S0); `sql-from-prisma` on S0 must find no change. Then each scripted edit of S0
+//! (formatted by Prisma's own formatter, `oracle/validate.mjs --format`) gives S1, and:
+//! * the generated migration, applied on a copy of the database the history builds, leaves a
+//!   live catalog (src/db reader) equal to `lower(S1)` on what Prisma expresses;
+//! * `prisma-from-sql` on history + new file, with S1 as the previous schema, gives S1 back byte
+//!   for byte;
+//! * the `--down` file applied after it gives back `lower(S0)`;
+//! * the `--idempotent` file applies twice and leaves the same catalog;
+//! * Prisma's engine (`migrate diff --from-schema S0 --to-schema S1`, `oracle/diff.mjs`), applied
+//!   on another copy, leaves a catalog equal to ours on what Prisma expresses.
+//!
+//! A second test tries every destructive kind and checks it is refused (nothing written)
+//! without `allow_destructive`.
+//!
+//! Needs PostgreSQL 15, `oracle/node_modules` and `SCHEMAGEN_SHARED`.
+#![allow(clippy::needless_range_loop)]
+
+mod common;
+#[path = "prisma_lower/compare.rs"]
+mod compare;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use schemagen::catalog::Catalog;
+use schemagen::diagnostics::{Diagnostics, Sources};
+use schemagen::pipeline::{self, PrismaFromSql, SqlFromPrisma};
+use schemagen::prisma::lower::{lower, LowerOptions};
+use schemagen::prisma::parse::parse_schema;
+use schemagen::psl::resolved::Previous;
+
+use common::pg::{apply_migration_set, Db, PgCluster};
+use compare::Scope;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Prisma's formatter.
+fn prisma_format(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("schema.prisma");
+    std::fs::write(&p, text).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("oracle/validate.mjs"))
+        .arg("--format")
+        .arg(&p)
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `prisma migrate diff --from-schema a --to-schema b --script`.
+fn oracle_diff(a: &str, b: &str, url: &str) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let (pa, pb, out) = (
+        dir.path().join("a.prisma"),
+        dir.path().join("b.prisma"),
+        dir.path().join("m.sql"),
+    );
+    std::fs::write(&pa, a).unwrap();
+    std::fs::write(&pb, b).unwrap();
+    let o = Command::new("node")
+        .arg(root().join("oracle/diff.mjs"))
+        .arg("--from-schema")
+        .arg(&pa)
+        .arg("--to-schema")
+        .arg(&pb)
+        .args(["--url", url, "--out"])
+        .arg(&out)
+        .output()
+        .expect("node");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    if !o.status.success() {
+        // A schema Prisma's validator refuses (db pull's own output for some databases).
+        assert!(err.contains("P1012"), "{err}");
+        return Err(err);
+    }
+    Ok(std::fs::read_to_string(&out).unwrap())
+}
+
+fn scope(text: &str) -> Scope {
+    let (ast, _) = parse_schema(text);
+    let prev = Previous::new(&ast);
+    let mut schemas = prev.schemas();
+    if schemas.is_empty() {
+        schemas.push("public".into());
+    }
+    Scope {
+        schemas,
+        views: false,
+        relation_mode_prisma: prev.relation_mode_prisma(),
+        sequences: false,
+    }
+}
+
+fn lowered(text: &str, context: &Catalog) -> Catalog {
+    let (ast, errors) = parse_schema(text);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut sources = Sources::new();
+    let file = sources.add("schema.prisma", text.to_string());
+    let mut diags = Diagnostics::new();
+    let c = lower(
+        &ast,
+        file,
+        &LowerOptions {
+            context: Some(context),
+            ..Default::default()
+        },
+        &mut diags,
+    );
+    assert!(!diags.has_errors(), "{}", diags.render_short(&sources));
+    c
+}
+
+fn live(db: &Db) -> Catalog {
+    schemagen::db::read::read_catalog(&mut db.client()).unwrap()
+}
+
+/// Mismatches of `truth` against `lowered` on what Prisma expresses (views left out).
+fn mismatches(truth: &Catalog, lowered: &Catalog, scope: &Scope) -> Vec<String> {
+    mismatches_with(truth, lowered, scope, false)
+}
+
+/// With `any_column_order`, columns compare as a set: a column dropped and added back (by a
+/// rollback) comes back at the end of the table, as with any `ADD COLUMN`.
+fn mismatches_with(
+    truth: &Catalog,
+    lowered: &Catalog,
+    scope: &Scope,
+    any_column_order: bool,
+) -> Vec<String> {
+    let prepare = |c: &Catalog| {
+        let mut c = c.clone();
+        for s in c.schemas.values_mut() {
+            s.views.clear();
+            if any_column_order {
+                for t in s.tables.values_mut() {
+                    t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+            }
+        }
+        c
+    };
+    compare::compare(&prepare(truth), &prepare(lowered), scope).mismatches
+}
+
+fn prisma_from_sql(migrations: &Path, schema: &Path) -> String {
+    let settings = PrismaFromSql::resolve(
+        Default::default(),
+        Some(migrations.to_path_buf()),
+        Some(schema.to_path_buf()),
+        None,
+        false,
+    )
+    .unwrap();
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let r = pipeline::prisma_from_sql(&settings, &mut sources, &mut diags)
+        .unwrap_or_else(|e| panic!("{e}: {}", diags.render_short(&sources)));
+    let text = r.outputs.iter().next().unwrap().1.to_string();
+    text
+}
+
+fn generate(
+    migrations: &Path,
+    schema: &Path,
+    idempotent: bool,
+    allow: bool,
+    now: u64,
+) -> Result<Option<pipeline::SqlMigration>, String> {
+    let mut s = SqlFromPrisma::new("edit");
+    s.migrations = migrations.to_path_buf();
+    s.schema = schema.to_path_buf();
+    s.idempotent = idempotent;
+    s.allow_destructive = allow;
+    s.down = true;
+    s.now = Some(now);
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    pipeline::sql_from_prisma(&s, &mut sources, &mut diags)
+        .map_err(|e| format!("{e}\n{}", diags.render_short(&sources)))
+}
+
+// ---- Scripted edits (on the text of a schema prisma-from-sql rendered) ----
+
+struct Block {
+    start: usize,
+    end: usize,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(String::from).collect()
+}
+
+fn join(lines: &[String]) -> String {
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s
+}
+
+fn blocks(ls: &[String], kind: &str) -> Vec<(String, Block)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ls.len() {
+        let l = &ls[i];
+        if let Some(rest) = l.strip_prefix(&format!("{kind} ")) {
+            let name = rest.trim_end_matches('{').trim().to_string();
+            let start = i;
+            while i < ls.len() && ls[i] != "}" {
+                i += 1;
+            }
+            out.push((name, Block { start, end: i }));
+        }
+        i += 1;
+    }
+    out
+}
+
+fn model_names(ls: &[String]) -> Vec<String> {
+    blocks(ls, "model").into_iter().map(|(n, _)| n).collect()
+}
+
+/// (line index, name, type) of the plain scalar fields of a model block whose name appears
+/// nowhere else in the file (no key, index or relation uses it).
+fn lone_scalars(ls: &[String], b: &Block, text: &str) -> Vec<(usize, String, String)> {
+    let models = model_names(ls);
+    let enums: Vec<String> = blocks(ls, "enum").into_iter().map(|(n, _)| n).collect();
+    let mut out = Vec::new();
+    for i in b.start + 1..b.end {
+        let t = ls[i].trim();
+        if t.is_empty() || t.starts_with("//") || t.starts_with("@@") {
+            continue;
+        }
+        let mut words = t.split_whitespace();
+        let (Some(name), Some(ty)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let base = ty.trim_end_matches(['?', ']', '[']);
+        if models.iter().any(|m| m == base) || enums.iter().any(|e| e == base) {
+            continue;
+        }
+        if t.contains("@id")
+            || t.contains("@unique")
+            || t.contains("@map")
+            || t.contains("@default(autoincrement")
+        {
+            continue;
+        }
+        let count = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| *w == name)
+            .count();
+        if count == 1 {
+            out.push((i, name.to_string(), ty.to_string()));
+        }
+    }
+    out
+}
+
+/// The first model (without @@ignore / @@schema other than public) with an @id field.
+fn target_model(ls: &[String]) -> Option<(String, Block)> {
+    blocks(ls, "model").into_iter().find(|(_, b)| {
+        let body = &ls[b.start..b.end];
+        body.iter().any(|l| l.contains(" @id"))
+            && !body.iter().any(|l| {
+                l.contains("@@ignore") || l.contains("@@schema(") && !l.contains("\"public\"")
+            })
+            && !body.iter().any(|l| l.trim_start().starts_with("@@id"))
+    })
+}
+
+/// After the model's last scalar field line.
+fn insert_scalar(ls: &mut Vec<String>, b: &Block, line: &str) {
+    let models = model_names(ls);
+    let mut at = b.start + 1;
+    for i in b.start + 1..b.end {
+        let t = ls[i].trim();
+        if t.is_empty() || t.starts_with("//") || t.starts_with("@@") {
+            continue;
+        }
+        let ty = t.split_whitespace().nth(1).unwrap_or("");
+        if !models
+            .iter()
+            .any(|m| m == ty.trim_end_matches(['?', ']', '[']))
+        {
+            at = i + 1;
+        }
+    }
+    ls.insert(at, line.to_string());
+}
+
+type Edit = fn(&str) -> Option<String>;
+
+fn add_field(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    insert_scalar(&mut ls, &b, "  sfp_note String? @db.VarChar(50)");
+    Some(join(&ls))
+}
+
+fn add_required_field_with_default(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    insert_scalar(&mut ls, &b, "  sfp_count Int @default(0)");
+    Some(join(&ls))
+}
+
+fn drop_field(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    let (i, _, _) = lone_scalars(&ls, &b, text).pop()?;
+    ls.remove(i);
+    Some(join(&ls))
+}
+
+fn rename_with_map(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    let (i, name, _) = lone_scalars(&ls, &b, text).pop()?;
+    let l = ls[i].replacen(&name, &format!("sfpRenamed{}", name.len()), 1);
+    ls[i] = format!("{l} @map(\"{name}\")");
+    Some(join(&ls))
+}
+
+fn change_type(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    let fields = lone_scalars(&ls, &b, text);
+    let (i, name, ty) = fields
+        .iter()
+        .find(|(i, _, ty)| ty.starts_with("Int") && !ls[*i].contains("@db."))
+        .or_else(|| {
+            fields.iter().find(|(i, _, ty)| {
+                ty.starts_with("String") && !ty.contains('[') && !ls[*i].contains("@db.")
+            })
+        })?
+        .clone();
+    let new_ty = if ty.starts_with("Int") {
+        ty.replace("Int", "BigInt")
+    } else {
+        ty.clone()
+    };
+    let mut l = ls[i].replacen(&format!("{name} {ty}"), &format!("{name} {new_ty}"), 1);
+    if ty.starts_with("String") {
+        l.push_str(" @db.VarChar(300)");
+    }
+    ls[i] = l;
+    Some(join(&ls))
+}
+
+fn toggle_optional(text: &str, to_required: bool) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    let fields = lone_scalars(&ls, &b, text);
+    let (i, name, ty) = fields
+        .iter()
+        .find(|(_, _, ty)| ty.ends_with('?') == to_required && !ty.ends_with(']'))?
+        .clone();
+    let new_ty = if to_required {
+        ty.trim_end_matches('?').to_string()
+    } else {
+        format!("{ty}?")
+    };
+    ls[i] = ls[i].replacen(&format!("{name} {ty}"), &format!("{name} {new_ty}"), 1);
+    Some(join(&ls))
+}
+
+fn make_required(text: &str) -> Option<String> {
+    toggle_optional(text, true)
+}
+
+fn make_optional(text: &str) -> Option<String> {
+    toggle_optional(text, false)
+}
+
+fn add_enum_value(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = blocks(&ls, "enum").into_iter().find(|(_, b)| {
+        !ls[b.start..b.end]
+            .iter()
+            .any(|l| l.contains("@@schema(") && !l.contains("\"public\""))
+    })?;
+    let last_value = (b.start + 1..b.end).rfind(|&i| {
+        let t = ls[i].trim();
+        !t.is_empty() && !t.starts_with("@@") && !t.starts_with("//")
+    })?;
+    ls.insert(last_value + 1, "  sfp_value".into());
+    Some(join(&ls))
+}
+
+fn add_models_with_relation(text: &str) -> Option<String> {
+    if text.contains("schemas") {
+        return None;
+    }
+    // After the last model: db pull puts new models there, before the blocks it comments out.
+    let mut ls = lines(text);
+    let (_, last) = blocks(&ls, "model").pop()?;
+    let models = "\nmodel SfpParent {\n  id Int @id @default(autoincrement())\n  name String @unique @db.VarChar(80)\n  createdAt DateTime @default(now()) @db.Timestamptz(6)\n  children SfpChild[]\n}\n\nmodel SfpChild {\n  id BigInt @id @default(autoincrement())\n  parentId Int\n  tags String[]\n  SfpParent SfpParent @relation(fields: [parentId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n\n  @@index([parentId(sort: Desc)])\n}";
+    for (k, l) in models.lines().enumerate() {
+        ls.insert(last.end + 1 + k, l.to_string());
+    }
+    Some(join(&ls))
+}
+
+fn add_index(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let (_, b) = target_model(&ls)?;
+    let (_, name, ty) = lone_scalars(&ls, &b, text).into_iter().find(|(_, _, ty)| {
+        !ty.ends_with(']') && !ty.starts_with("Json") && !ty.starts_with("Unsupported")
+    })?;
+    let _ = ty;
+    ls.insert(
+        b.end,
+        format!("  @@index([{name}], map: \"sfp_{name}_idx\")"),
+    );
+    Some(join(&ls))
+}
+
+fn drop_index(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let i = ls
+        .iter()
+        .position(|l| l.trim_start().starts_with("@@index("))?;
+    ls.remove(i);
+    Some(join(&ls))
+}
+
+const EDITS: &[(&str, Edit)] = &[
+    ("add models with a relation", add_models_with_relation),
+    ("add field", add_field),
+    (
+        "add required field with default",
+        add_required_field_with_default,
+    ),
+    ("drop field", drop_field),
+    ("rename field with @map kept", rename_with_map),
+    ("change type", change_type),
+    ("optional -> required", make_required),
+    ("required -> optional", make_optional),
+    ("add enum value", add_enum_value),
+    ("add index", add_index),
+    ("drop index", drop_index),
+];
+
+/// The cases: fixture folders and corpus sets (their history must apply to PostgreSQL 15).
+fn cases() -> Vec<(String, Vec<PathBuf>, Option<String>)> {
+    let mut out = Vec::new();
+    for f in [
+        "relations",
+        "indexes",
+        "m2m",
+        "pascal_relations",
+        "docs",
+        "config",
+    ] {
+        let d = root().join("tests/fixtures/prisma").join(f);
+        let input = std::fs::read_to_string(d.join("input.prisma")).ok();
+        out.push((format!("fixture {f}"), vec![d.join("migration.sql")], input));
+    }
+    let shared = common::pg::shared_dir().join("corpus");
+    for set in [
+        "vercel__nextjs-subscription-payments",
+        "makerkit__nextjs-saas-starter-kit-lite",
+        "Razikus__supabase-nextjs-template",
+        "supabase-community__chatgpt-your-files",
+        "chroxify__feedbase",
+    ] {
+        let dir = shared.join(set).join("migrations");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(schemagen::sql::source::parse_migration_name)
+                    .is_some()
+            })
+            .collect();
+        files.sort();
+        let input = std::fs::read_to_string(shared.join(set).join("expected.input.prisma")).ok();
+        out.push((set.to_string(), files, input));
+    }
+    out
+}
+
+#[test]
+fn round_trips_on_postgres_and_against_prisma_migrate() {
+    let cluster = PgCluster::shared();
+    let mut totals = (0, 0, 0, 0, 0); // cases, edits, migrations, oracle refused, oracle compared
+    let mut failures: Vec<String> = Vec::new();
+    let mut now = 1_900_000_000u64;
+    for (name, files, input) in cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let mig = dir.path().join("supabase/migrations");
+        std::fs::create_dir_all(&mig).unwrap();
+        for (k, f) in files.iter().enumerate() {
+            let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let target = if file_name == "migration.sql" {
+                format!("2024010100000{k}_init.sql")
+            } else {
+                file_name
+            };
+            std::fs::copy(f, mig.join(target)).unwrap();
+        }
+        let base = cluster.create_supabase_database("sfp_base");
+        let outcome = apply_migration_set(&base, &mig);
+        assert!(
+            outcome.failure.is_none(),
+            "{name}: the history does not apply: {:?}",
+            outcome.failure
+        );
+        totals.0 += 1;
+        let schema = dir.path().join("prisma/schema.prisma");
+        std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+        if let Some(i) = &input {
+            std::fs::write(&schema, i).unwrap();
+        }
+        // Where db pull rewrites its own output once, the file settles on the second run.
+        let first = prisma_from_sql(&mig, &schema);
+        std::fs::write(&schema, &first).unwrap();
+        let s0 = prisma_from_sql(&mig, &schema);
+        std::fs::write(&schema, &s0).unwrap();
+        let history = {
+            let mut sources = Sources::new();
+            let mut diags = Diagnostics::new();
+            schemagen::replay_dir(&mig, &mut sources, &mut diags).unwrap()
+        };
+        match generate(&mig, &schema, false, false, now) {
+            Ok(None) => {}
+            Ok(Some(m)) => failures.push(format!(
+                "{name}: unedited schema gives a migration:\n{}",
+                m.sql
+            )),
+            Err(e) => failures.push(format!("{name}: unedited schema: {e}")),
+        }
+        for (edit_name, edit) in EDITS {
+            let Some(edited) = edit(&s0) else {
+                println!("  {name}: {edit_name}: not applicable");
+                continue;
+            };
+            let s1 = prisma_format(&edited);
+            if s1 == s0 {
+                continue;
+            }
+            totals.1 += 1;
+            let tag = format!("{name}: {edit_name}");
+            std::fs::write(&schema, &s1).unwrap();
+            now += 10;
+            let m = match generate(&mig, &schema, false, true, now) {
+                Ok(m) => m,
+                Err(e) => {
+                    failures.push(format!("{tag}: {e}"));
+                    continue;
+                }
+            };
+            let scope1 = scope(&s1);
+            let low1 = lowered(&s1, &history);
+            let low0 = lowered(&s0, &history);
+            let Some(m) = m else {
+                // Only a @map rename may be no change at all.
+                if *edit_name != "rename field with @map kept" {
+                    failures.push(format!("{tag}: no migration"));
+                }
+                let again = prisma_from_sql(&mig, &schema);
+                if again != s1 {
+                    failures.push(format!(
+                        "{tag}: prisma-from-sql differs:\n{}",
+                        similar_diff(&s1, &again)
+                    ));
+                }
+                continue;
+            };
+            totals.2 += 1;
+            // Up.
+            let up_db = cluster.copy_database("sfp_up", &base);
+            if let Err(e) = up_db.psql(&m.sql) {
+                failures.push(format!("{tag}: up fails: {e}\n{}", m.sql));
+                continue;
+            }
+            let after_up = live(&up_db);
+            for x in mismatches(&after_up, &low1, &scope1) {
+                failures.push(format!("{tag}: after up: {x}\n{}", m.sql));
+            }
+            // prisma-from-sql on history + new file.
+            let mig2 = dir.path().join(format!("m2_{}", totals.1));
+            std::fs::create_dir_all(&mig2).unwrap();
+            for e in std::fs::read_dir(&mig).unwrap() {
+                let p = e.unwrap().path();
+                std::fs::copy(&p, mig2.join(p.file_name().unwrap())).unwrap();
+            }
+            std::fs::write(mig2.join(m.path.file_name().unwrap()), &m.sql).unwrap();
+            let again = prisma_from_sql(&mig2, &schema);
+            if again != s1 {
+                failures.push(format!(
+                    "{tag}: prisma-from-sql differs:\n{}",
+                    similar_diff(&s1, &again)
+                ));
+            }
+            // Down.
+            let down = m
+                .outputs
+                .get(m.down_path.as_ref().unwrap())
+                .unwrap()
+                .to_string();
+            match up_db.psql(&down) {
+                Err(e) => failures.push(format!("{tag}: down fails: {e}\n{down}")),
+                Ok(()) => {
+                    for x in mismatches_with(&live(&up_db), &low0, &scope(&s0), true) {
+                        failures.push(format!("{tag}: after down: {x}\n{down}"));
+                    }
+                }
+            }
+            // Idempotent, twice.
+            match generate(&mig, &schema, true, true, now) {
+                Ok(Some(mi)) => {
+                    let db = cluster.copy_database("sfp_idem", &base);
+                    for round in 1..=2 {
+                        if let Err(e) = db.psql(&mi.sql) {
+                            failures.push(format!(
+                                "{tag}: idempotent round {round} fails: {e}\n{}",
+                                mi.sql
+                            ));
+                            break;
+                        }
+                    }
+                    for x in mismatches(&live(&db), &low1, &scope1) {
+                        failures.push(format!("{tag}: idempotent: {x}"));
+                    }
+                }
+                other => failures.push(format!("{tag}: idempotent: {other:?}")),
+            }
+            // Prisma's engine on the same two schemas.
+            let sql = match oracle_diff(&s0, &s1, &base.url()) {
+                Ok(sql) => sql,
+                Err(e) => {
+                    let first = e.lines().next().unwrap_or("");
+                    println!("  {tag}: Prisma's engine refuses the schema: {first}");
+                    totals.3 += 1;
+                    continue;
+                }
+            };
+            totals.4 += 1;
+            let db = cluster.copy_database("sfp_oracle", &base);
+            match db.psql(&sql) {
+                Err(e) => println!("  {tag}: Prisma's SQL does not apply here: {}", e.trim()),
+                Ok(()) => {
+                    let theirs = live(&db);
+                    for x in mismatches(&theirs, &low1, &scope1) {
+                        failures.push(format!(
+                            "{tag}: ours vs Prisma's: {x}\nours:\n{}\nPrisma's:\n{sql}",
+                            m.sql
+                        ));
+                    }
+                }
+            }
+        }
+        std::fs::write(&schema, &s0).unwrap();
+    }
+    println!(
+        "sql-from-prisma round trips: {} cases, {} edits, {} migrations, {} compared with Prisma's SQL ({} schemas the engine refuses), {} failure(s)",
+        totals.0,
+        totals.1,
+        totals.2,
+        totals.4,
+        totals.3,
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn similar_diff(a: &str, b: &str) -> String {
+    let mut out = String::new();
+    for (x, y) in a.lines().zip(b.lines()) {
+        if x != y {
+            out.push_str(&format!("- {x}\n+ {y}\n"));
+        }
+    }
+    if a.lines().count() != b.lines().count() {
+        out.push_str(&format!(
+            "({} lines vs {} lines)\n",
+            a.lines().count(),
+            b.lines().count()
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_destructive_kind_is_refused_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_init.sql"),
+        "create type mood as enum ('a', 'b');\n\
+         create table t (id int primary key, name text, note text, n bigint, m mood);\n\
+         create table gone (id int primary key);\n",
+    )
+    .unwrap();
+    let schema = dir.path().join("prisma/schema.prisma");
+    std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+    let s0 = prisma_from_sql(&mig, &schema);
+    type TextEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+    let edits: &[TextEdit] = &[
+        ("drop table", &|s: &str| {
+            s.replace("model gone {\n  id Int @id\n}\n", "")
+        }),
+        ("drop column", &|s: &str| s.replace("  note String?\n", "")),
+        ("remove enum value", &|s: &str| s.replace("  b\n", "")),
+        ("drop enum", &|s: &str| {
+            s.replace("enum mood {\n  a\n  b\n}\n", "")
+                .replace("  m    mood?\n", "")
+        }),
+        ("narrowing type change", &|s: &str| {
+            s.replace("n    BigInt?", "n    Int?")
+        }),
+        ("SET NOT NULL without default", &|s: &str| {
+            s.replace("name String?", "name String")
+        }),
+        ("required column without default", &|s: &str| {
+            s.replace("  id   Int     @id\n", "  id   Int     @id\n  x Int\n")
+        }),
+    ];
+    for (kind, edit) in edits {
+        let s1 = prisma_format(&edit(&s0));
+        assert_ne!(s1, s0, "{kind}: the edit did not apply to\n{s0}");
+        std::fs::write(&schema, &s1).unwrap();
+        let before: Vec<_> = std::fs::read_dir(&mig).unwrap().collect();
+        match generate(&mig, &schema, false, false, 1_900_000_000) {
+            Err(e) => assert!(e.contains("destructive step(s) refused"), "{kind}: {e}"),
+            Ok(m) => panic!("{kind}: not refused: {m:?}"),
+        }
+        let after: Vec<_> = std::fs::read_dir(&mig).unwrap().collect();
+        assert_eq!(before.len(), after.len(), "{kind}: a file was written");
+        let m = generate(&mig, &schema, false, true, 1_900_000_000)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{kind}: no migration"));
+        assert!(m.sql.contains("-- BREAKING: "), "{kind}:\n{}", m.sql);
+        assert!(!m.breaking.is_empty(), "{kind}");
+    }
+}
