@@ -27,7 +27,9 @@
 //!
 //! Compared the way Prisma sees them (the replayed side is put in that form first):
 //! * a column's type: a domain as its base type (a `NOT NULL` domain makes the column
-//!   required); arrays with one dimension; types Prisma does not support (`Unsupported`)
+//!   required), but an array of a domain as the domain (`email[]`: information_schema names
+//!   the array type `_email`, which db pull writes `Unsupported("_email")[]` and the lowering
+//!   reads back as `email[]`); arrays with one dimension; types Prisma does not support (`Unsupported`)
 //!   without modifiers (`vector(1536)` → `vector`); a time type without precision as
 //!   precision 6 (db pull writes `@db.Timestamptz(6)` for `timestamptz`); `bpchar` without
 //!   length and `"char"` as `char(1)` (both are `@db.Char`);
