@@ -21,7 +21,11 @@
 //! comments, sequences (`autoincrement()` names none; the lowering creates
 //! `{table}_{column}_seq`), domains and composite types, view bodies and materialized views,
 //! tables and enums in schemas the datasource does not list, partitions, tables without
-//! columns (db pull comments them out), expression indexes, foreign keys into unlisted schemas,
+//! columns (db pull comments them out), what db pull writes as lines Prisma cannot read
+//! (following the renderer's naming: a model whose name is empty, `model  {`, with its
+//! foreign keys and those pointing at it; relation fields without a name; an enum default
+//! whose label is commented out, `dbgenerated("2")`, or whose value name two labels share),
+//! the elements of a `json[]` array literal default (db pull shows `[]`), expression indexes, foreign keys into unlisted schemas,
 //! foreign keys under `relationMode = "prisma"`, duplicate foreign keys and second
 //! single-column unique keys on a column (db pull renders one).
 //!
