@@ -21,13 +21,19 @@
 //! comments, sequences (`autoincrement()` names none; the lowering creates
 //! `{table}_{column}_seq`), domains and composite types, view bodies and materialized views,
 //! tables and enums in schemas the datasource does not list, partitions, tables without
-//! columns (db pull comments them out), expression indexes, foreign keys into unlisted schemas,
+//! columns (db pull comments them out), what db pull writes as lines Prisma cannot read
+//! (following the renderer's naming: a model whose name is empty, `model  {`, with its
+//! foreign keys and those pointing at it; relation fields without a name; an enum default
+//! whose label is commented out, `dbgenerated("2")`, or whose value name two labels share),
+//! the elements of a `json[]` array literal default (db pull shows `[]`), expression indexes, foreign keys into unlisted schemas,
 //! foreign keys under `relationMode = "prisma"`, duplicate foreign keys and second
 //! single-column unique keys on a column (db pull renders one).
 //!
 //! Compared the way Prisma sees them (the replayed side is put in that form first):
 //! * a column's type: a domain as its base type (a `NOT NULL` domain makes the column
-//!   required); arrays with one dimension; types Prisma does not support (`Unsupported`)
+//!   required), but an array of a domain as the domain (`email[]`: information_schema names
+//!   the array type `_email`, which db pull writes `Unsupported("_email")[]` and the lowering
+//!   reads back as `email[]`); arrays with one dimension; types Prisma does not support (`Unsupported`)
 //!   without modifiers (`vector(1536)` → `vector`); a time type without precision as
 //!   precision 6 (db pull writes `@db.Timestamptz(6)` for `timestamptz`); `bpchar` without
 //!   length and `"char"` as `char(1)` (both are `@db.Char`);

@@ -5,7 +5,7 @@
 //! lowered one is taken as it is, so every difference that is not on the list is a failure.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schemagen::catalog::{Catalog, Column, Index, IndexTarget, SqlType, Table};
 use schemagen::emit::prisma::defaults::{parse_default, DbDefault};
@@ -79,8 +79,9 @@ type Objects = BTreeMap<String, Object>;
 /// Compares `replayed` (the truth) with `lowered` on what Prisma expresses.
 pub fn compare(replayed: &Catalog, lowered: &Catalog, scope: &Scope) -> Report {
     let mut report = Report::default();
-    let want = expressible(replayed, scope, &mut report);
-    let got = objects(lowered, scope);
+    let unwritten = Unwritten::new(replayed, scope);
+    let want = expressible(replayed, scope, &unwritten, &mut report);
+    let got = objects(lowered, scope, &unwritten);
     for (key, w) in &want {
         report.compared += 1;
         match got.get(key) {
@@ -109,12 +110,24 @@ pub fn compare(replayed: &Catalog, lowered: &Catalog, scope: &Scope) -> Report {
 }
 
 /// The objects of a lowered catalog, as they are but for types put the way Prisma sees them
-/// (the lowering writes `@db.Timetz` as `timetz`, which Prisma does not tell from `timetz(6)`).
-fn objects(c: &Catalog, scope: &Scope) -> Objects {
+/// (the lowering writes `@db.Timetz` as `timetz`, which Prisma does not tell from `timetz(6)`),
+/// without what db pull writes as lines Prisma cannot read (`unwritten`: left out, and counted,
+/// on the replayed side; a lenient parser may still lower them).
+fn objects(c: &Catalog, scope: &Scope, unwritten: &Unwritten) -> Objects {
     let mut out = Objects::new();
     for (sn, s) in &c.schemas {
         for t in s.tables.values() {
+            if unwritten.table(sn, &t.name) {
+                continue;
+            }
             let mut t = t.clone();
+            t.foreign_keys
+                .retain(|f| !unwritten.foreign_key(sn, &t.name, f));
+            for col in &mut t.columns {
+                if unwritten.default(sn, &t.name, &col.name).is_some() {
+                    col.default = None;
+                }
+            }
             for col in &mut t.columns {
                 col.ty = prisma_type(c, &col.ty).0;
             }
@@ -212,7 +225,7 @@ fn table_objects(sn: &str, t: &Table, out: &mut Objects, keep_index: &dyn Fn(&In
 }
 
 /// The objects of the replayed catalog that Prisma expresses, put the way Prisma sees them.
-fn expressible(c: &Catalog, scope: &Scope, report: &mut Report) -> Objects {
+fn expressible(c: &Catalog, scope: &Scope, unwritten: &Unwritten, report: &mut Report) -> Objects {
     let mut out = Objects::new();
     for (sn, s) in &c.schemas {
         if !scope.schemas.contains(sn) {
@@ -226,7 +239,7 @@ fn expressible(c: &Catalog, scope: &Scope, report: &mut Report) -> Objects {
                 report.exclude("partitions (db pull lists the partitioned table only)");
                 continue;
             }
-            if unnamable(&t.name) {
+            if unwritten.table(sn, &t.name) {
                 report.exclude("tables whose name db pull cannot write (an invalid block)");
                 continue;
             }
@@ -234,7 +247,7 @@ fn expressible(c: &Catalog, scope: &Scope, report: &mut Report) -> Objects {
                 report.exclude("tables without columns (db pull comments them out)");
                 continue;
             }
-            let t = prisma_view_of_table(c, t, scope, report);
+            let t = prisma_view_of_table(c, sn, t, scope, unwritten, report);
             table_objects(sn, &t, &mut out, &|i| {
                 i.keys
                     .iter()
@@ -296,21 +309,227 @@ fn unnamable(name: &str) -> bool {
     schemagen::psl::names::sanitize(name).is_empty()
 }
 
-/// Whether a table in scope has a name db pull cannot write.
+/// Whether db pull writes lines Prisma cannot parse for this catalog: a model without a name
+/// or a relation field without a name.
 pub fn has_unnamable_table(c: &Catalog, scope: &Scope) -> bool {
-    scope.schemas.iter().any(|s| {
-        c.schema(s)
-            .is_some_and(|s| s.tables.keys().any(|t| unnamable(t)))
-    })
+    let unwritten = Unwritten::new(c, scope);
+    !unwritten.tables.is_empty() || !unwritten.foreign_keys.is_empty()
 }
 
-/// A type as Prisma sees it: domains resolved (and whether one is NOT NULL), one array
+/// What db pull writes as lines Prisma cannot read, following the renderer
+/// (`src/emit/prisma/calculate`):
+/// * a model whose name is empty: the model name is the sanitised table name or, when another
+///   table, enum or (with the `views` preview) view sanitises to the same name, the sanitised
+///   `{schema}_{table}` (`ModelName::new_from_sql`). So `ä` alone is written `model  {`, while
+///   `ä` next to `ö` is `model public__`, which Prisma reads (and `1\n}` next to them
+///   `model public_1__`);
+/// * a foreign key whose relation fields have no name: the fields of a relation that is not
+///   ambiguous are named after the sanitised tables (`public__[]` for the back relation to
+///   `ö`), and an empty name leaves a line Prisma does not read as a field. Foreign keys to and
+///   from a model without a name go with it.
+pub struct Unwritten {
+    /// `(schema, table)`.
+    tables: BTreeSet<(String, String)>,
+    /// `(schema, table, constraint)`.
+    foreign_keys: BTreeSet<(String, String, String)>,
+    /// Enum defaults db pull cannot name, `(schema, table, column)` and why.
+    defaults: BTreeMap<(String, String, String), &'static str>,
+}
+
+impl Unwritten {
+    pub fn new(c: &Catalog, scope: &Scope) -> Self {
+        let in_scope = || {
+            c.schemas
+                .iter()
+                .filter(|(sn, _)| scope.schemas.contains(sn))
+        };
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, s) in in_scope() {
+            let views = s.views.keys().filter(|_| scope.views);
+            for n in s.tables.keys().chain(s.enums.keys()).chain(views) {
+                *counts
+                    .entry(schemagen::psl::names::sanitize(n))
+                    .or_default() += 1;
+            }
+        }
+        let model_name = |sn: &str, name: &str| {
+            let sane = schemagen::psl::names::sanitize(name);
+            if counts.get(&sane).is_some_and(|n| *n > 1) {
+                schemagen::psl::names::sanitize(&format!("{sn}_{name}"))
+            } else if schemagen::psl::names::is_reserved_type_name(name) {
+                format!("Renamed{name}")
+            } else {
+                sane
+            }
+        };
+        let mut tables = BTreeSet::new();
+        for (sn, s) in in_scope() {
+            for t in s.tables.values() {
+                if model_name(sn, &t.name).is_empty() {
+                    tables.insert((sn.clone(), t.name.clone()));
+                }
+            }
+        }
+        // `relation_model_name`: the sanitised table name, never the `{schema}_` one.
+        let relation_name = |name: &str| {
+            if schemagen::psl::names::is_reserved_type_name(name) {
+                format!("Renamed{name}")
+            } else {
+                schemagen::psl::names::sanitize(name)
+            }
+        };
+        let mut foreign_keys = BTreeSet::new();
+        for (sn, s) in in_scope() {
+            for t in s.tables.values() {
+                let here = (sn.clone(), t.name.clone());
+                for f in &t.foreign_keys {
+                    let there = (f.references.schema.clone(), f.references.name.clone());
+                    let key = (sn.clone(), t.name.clone(), f.name.clone());
+                    if tables.contains(&here) || tables.contains(&there) {
+                        foreign_keys.insert(key);
+                        continue;
+                    }
+                    let is_self = here == there;
+                    let forward = relation_name(&there.1);
+                    let nameless =
+                        forward.is_empty() || (!is_self && relation_name(&here.1).is_empty());
+                    if nameless && !ambiguous(c, &here, f, &forward) {
+                        foreign_keys.insert(key);
+                    }
+                }
+            }
+        }
+        let mut defaults = BTreeMap::new();
+        for (sn, s) in in_scope() {
+            for t in s.tables.values() {
+                for col in &t.columns {
+                    if let Some(why) = unnamed_enum_default(c, col) {
+                        defaults.insert((sn.clone(), t.name.clone(), col.name.clone()), why);
+                    }
+                }
+            }
+        }
+        Unwritten {
+            tables,
+            foreign_keys,
+            defaults,
+        }
+    }
+
+    /// Why db pull cannot name the enum default of a column, if it cannot.
+    fn default(&self, schema: &str, table: &str, column: &str) -> Option<&'static str> {
+        let key = (schema.to_string(), table.to_string(), column.to_string());
+        self.defaults.get(&key).copied()
+    }
+
+    /// Whether db pull writes the table as a model without a name.
+    fn table(&self, schema: &str, table: &str) -> bool {
+        self.tables
+            .contains(&(schema.to_string(), table.to_string()))
+    }
+
+    /// Whether db pull writes the foreign key as relation fields Prisma cannot read.
+    fn foreign_key(&self, schema: &str, table: &str, f: &schemagen::catalog::ForeignKey) -> bool {
+        let there = (f.references.schema.clone(), f.references.name.clone());
+        self.tables.contains(&there)
+            || self
+                .foreign_keys
+                .contains(&(schema.to_string(), table.to_string(), f.name.clone()))
+    }
+}
+
+/// Whether db pull names the enum value of a column's default so that Prisma cannot read it
+/// back (`render_default` in `src/emit/prisma/calculate/models.rs`): the value's name is the
+/// sanitised label (`EMPTY_ENUM_VALUE` for `''`); with no name left (`'2'`) db pull writes
+/// `dbgenerated("2")`, SQL PostgreSQL refuses on an enum column, and where two labels sanitise
+/// to the same name (`'_ok'` and `'ok'` are both `ok`) the default names either.
+fn unnamed_enum_default(c: &Catalog, col: &Column) -> Option<&'static str> {
+    use schemagen::emit::prisma::defaults::Value;
+    let e = c.enum_type(&col.ty.schema, &col.ty.name)?;
+    if col.ty.is_array() {
+        return None;
+    }
+    let d = col.default.as_deref()?;
+    let Some(DbDefault::Value(Value::Enum(label))) = parse_default(d, &Family::Enum(0), false)
+    else {
+        return None;
+    };
+    let name = |l: &str| {
+        if l.is_empty() {
+            "EMPTY_ENUM_VALUE".to_string()
+        } else {
+            schemagen::psl::names::sanitize(l)
+        }
+    };
+    let mine = name(&label);
+    if !e.values.contains(&label) {
+        None
+    } else if mine.is_empty() {
+        Some("enum defaults whose label db pull comments out (dbgenerated(label))")
+    } else if e.values.iter().filter(|v| name(v) == mine).count() > 1 {
+        Some("enum defaults whose value name two labels share")
+    } else {
+        None
+    }
+}
+
+/// Whether the relation of foreign key `f` of `here` is ambiguous for the renderer
+/// (`find_ambiguous_relations`): another foreign key between the same two tables (with other
+/// columns, in either direction), or a column named like the referenced model's relation name.
+/// Its fields are then named after the relation, never empty.
+fn ambiguous(
+    c: &Catalog,
+    here: &(String, String),
+    f: &schemagen::catalog::ForeignKey,
+    forward: &str,
+) -> bool {
+    let there = (f.references.schema.clone(), f.references.name.clone());
+    let pair = |a: &(String, String), b: &(String, String)| {
+        if a <= b {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        }
+    };
+    let wanted = pair(here, &there);
+    let fks_of = |t: &(String, String)| {
+        c.table(&t.0, &t.1)
+            .map(|t| t.foreign_keys.clone())
+            .unwrap_or_default()
+    };
+    let own = fks_of(here)
+        .into_iter()
+        .filter(|o| o.name != f.name && o.columns != f.columns)
+        .map(|o| (here.clone(), o));
+    let theirs = if there == *here {
+        Vec::new()
+    } else {
+        fks_of(&there)
+    };
+    let theirs = theirs.into_iter().map(|o| (there.clone(), o));
+    let other = own.chain(theirs).any(|(t, o)| {
+        pair(
+            &t,
+            &(o.references.schema.clone(), o.references.name.clone()),
+        ) == wanted
+    });
+    other
+        || f.columns
+            .iter()
+            .any(|col| schemagen::psl::names::sanitize(col) == forward)
+}
+
+/// A type as Prisma sees it: domains resolved (and whether one is NOT NULL) unless the column
+/// is an array of the domain, one array
 /// dimension at most, no modifiers on types Prisma does not support, a time type without
 /// precision as precision 6, `bpchar` without length and `"char"` as `char(1)`.
 fn prisma_type(c: &Catalog, ty: &SqlType) -> (SqlType, bool) {
     let mut ty = ty.clone();
     let mut not_null = false;
-    for _ in 0..16 {
+    // An array of a domain is its own type to information_schema (`_email`): db pull shows
+    // `Unsupported("_email")[]`, not the base type (`src/emit/prisma/describe.rs`).
+    let depth = if ty.is_array() { 0 } else { 16 };
+    for _ in 0..depth {
         let Some(d) = c
             .schemas
             .get(&ty.schema)
@@ -374,7 +593,14 @@ pub fn family(c: &Catalog, ty: &SqlType) -> Family {
 }
 
 /// The table as Prisma sees it (see the test's documentation for each rule).
-fn prisma_view_of_table(c: &Catalog, t: &Table, scope: &Scope, report: &mut Report) -> Table {
+fn prisma_view_of_table(
+    c: &Catalog,
+    sn: &str,
+    t: &Table,
+    scope: &Scope,
+    unwritten: &Unwritten,
+    report: &mut Report,
+) -> Table {
     let mut t = t.clone();
     t.columns.retain(|col| {
         let keep = !unnamable(&col.name);
@@ -385,6 +611,10 @@ fn prisma_view_of_table(c: &Catalog, t: &Table, scope: &Scope, report: &mut Repo
     });
     for col in &mut t.columns {
         *col = prisma_view_of_column(c, col, report);
+        if let Some(why) = unwritten.default(sn, &t.name, &col.name) {
+            report.exclude(why);
+            col.default = None;
+        }
     }
     join_table_key(&mut t, report);
     for _ in &t.checks {
@@ -422,6 +652,10 @@ fn prisma_view_of_table(c: &Catalog, t: &Table, scope: &Scope, report: &mut Repo
         }
         if !table_ok(&f.references.schema, &f.references.name) {
             report.exclude("foreign keys to tables outside the datasource's schemas");
+            return false;
+        }
+        if unwritten.foreign_key(sn, &t.name, f) {
+            report.exclude("foreign keys whose relation fields db pull cannot name");
             return false;
         }
         let shape = (
@@ -520,12 +754,34 @@ fn prisma_view_of_column(c: &Catalog, col: &Column, report: &mut Report) -> Colu
         report.exclude("defaults that are NULL (db pull shows none)");
         out.default = None;
     }
+    if json_list_shown_empty(c, &ty, out.default.as_deref()) {
+        report.exclude("elements of json[]/jsonb[] array literal defaults (db pull shows [])");
+        out.default = Some(format!("'{{}}'::{}[]", ty.name));
+    }
     if col.identity.is_some() {
         report.exclude("identity columns (Prisma has autoincrement() only)");
         out.default = Some("identity".into());
     }
     out.ty = ty;
     out
+}
+
+/// Whether `default` is a non-empty array literal of a `json[]`/`jsonb[]` column
+/// (`'{"[1, 2]",NULL}'::json[]`), which db pull shows as `@default([])`: the engine reads the
+/// elements as JSON values and keeps only strings in a list (`render_value` in
+/// `src/emit/prisma/calculate`). An `ARRAY[…]` default reads as strings and is kept.
+fn json_list_shown_empty(c: &Catalog, ty: &SqlType, default: Option<&str>) -> bool {
+    use schemagen::emit::prisma::defaults::Value;
+    let family = family(c, ty);
+    if !ty.is_array() || !matches!(family, Family::Json) {
+        return false;
+    }
+    let Some(DbDefault::Value(Value::List(items))) =
+        default.and_then(|d| parse_default(d, &family, true))
+    else {
+        return false;
+    };
+    !items.is_empty() && items.iter().all(|v| matches!(v, Value::Json(_)))
 }
 
 /// Whether two objects differ only in a default Prisma reads the same way.
