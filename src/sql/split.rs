@@ -54,6 +54,11 @@ pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, 
             return Err((base + off, e.message));
         }
     }
+    // A text that is mostly one long literal (an `EXECUTE`d `DO` body) has far fewer tokens:
+    // give the reserve back, or nested `EXECUTE`s would hold about 20 bytes per byte of text.
+    if raw.capacity() > 2 * raw.len() + 16 {
+        raw.shrink_to_fit();
+    }
     // Walk the text once, turning each token's (line, column) into a byte offset.
     let mut offsets = Vec::with_capacity(raw.len() + 1);
     let mut cursor = LineCursor::new(text);
