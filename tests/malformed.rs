@@ -100,6 +100,7 @@ fn every_malformed_input_is_refused_with_its_position_and_nothing_written() {
 /// column of the opening quote, `/*` or `$tag$`), not at the end of the file.
 #[test]
 fn unterminated_quotes_and_comments_point_where_they_open() {
+    let loc = regex::Regex::new(r"\.sql:(\d+):(\d+)").unwrap();
     for (case, wanted) in [
         (
             "unterminated_single_quote.sql",
@@ -155,7 +156,6 @@ fn unterminated_quotes_and_comments_point_where_they_open() {
             "{case}: {wanted:?} not in\n{stderr}"
         );
         // The position names the opening quote, `/*` or `$tag$` itself.
-        let loc = regex::Regex::new(r"\.sql:(\d+):(\d+)").unwrap();
         let c = loc.captures(&stderr).unwrap();
         let (line, col): (usize, usize) = (c[1].parse().unwrap(), c[2].parse().unwrap());
         let opened = text.lines().nth(line - 1).unwrap();
