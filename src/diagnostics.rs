@@ -236,8 +236,13 @@ impl Diagnostic {
             Severity::Note => "note",
         };
         match self.span {
-            Some(span) => format!("{}: {}: {}", sources.location(span), sev, self.message),
-            None => format!("{}: {}", sev, self.message),
+            Some(span) => format!(
+                "{}: {}: {}",
+                sources.location(span),
+                sev,
+                escape_controls(&self.message)
+            ),
+            None => format!("{}: {}", sev, escape_controls(&self.message)),
         }
     }
 }
@@ -329,16 +334,16 @@ impl Diagnostics {
                 Severity::Warning => cr::Severity::Warning,
                 Severity::Note => cr::Severity::Note,
             };
-            let mut diag = cr::Diagnostic::new(sev).with_message(&d.message);
+            let mut diag = cr::Diagnostic::new(sev).with_message(escape_controls(&d.message));
             if let Some(span) = d.span {
                 let mut label = cr::Label::primary(span.file, span.start..span.end);
                 if let Some(l) = &d.label {
-                    label = label.with_message(l);
+                    label = label.with_message(escape_controls(l));
                 }
                 diag = diag.with_labels(vec![label]);
             }
             if let Some(h) = &d.help {
-                diag = diag.with_notes(vec![format!("help: {h}")]);
+                diag = diag.with_notes(vec![format!("help: {}", escape_controls(h))]);
             }
             if term::emit_to_string(&mut out, &config, sources, &diag).is_err() {
                 // Fall back to the one-line form if the span is out of range.
@@ -366,6 +371,23 @@ impl IntoIterator for Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
     }
+}
+
+/// `text` with its control characters (but line breaks) escaped as Rust escapes them (`\u{1}`),
+/// so that a message quoting user input never sends raw control bytes to the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Path relative to the current directory when possible, for shorter messages.

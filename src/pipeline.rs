@@ -288,8 +288,23 @@ pub fn prisma_from_sql(
         });
     }
     let path = &settings.schema;
-    let previous = match std::fs::read_to_string(path) {
-        Ok(t) => Some(t),
+    let previous = match std::fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|e| {
+            // Prisma reads schemas as UTF-8: name the first byte that is not.
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (line, col) = crate::prisma::parse::line_col(valid, at);
+            Error::Schema {
+                path: path.clone(),
+                located: format!(
+                    "{}:{line}:{col}: error: not valid UTF-8 (byte 0x{:02x}): Prisma reads \
+                     schema files as UTF-8\n",
+                    path.display(),
+                    bytes[at]
+                ),
+            }
+        })?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(path, e)),
     };

@@ -48,7 +48,14 @@ impl SchemaError {
     pub fn render(&self, path: &str) -> String {
         self.errors
             .iter()
-            .map(|e| format!("{path}:{}:{}: error: {}\n", e.line, e.column, e.message))
+            .map(|e| {
+                format!(
+                    "{path}:{}:{}: error: {}\n",
+                    e.line,
+                    e.column,
+                    crate::diagnostics::escape_controls(&e.message).replace('\n', "\\n")
+                )
+            })
             .collect()
     }
 }

@@ -31,15 +31,22 @@ pub fn parse_schema(text: &str) -> (SchemaAst, Vec<ParseError>) {
         src: text,
         pos: 0,
         errors: Vec::new(),
+        depth: 0,
     };
     let ast = p.schema();
     (ast, p.errors)
 }
 
+/// Values nested deeper than this (`[[[…]]]`, `f(g(h(…)))`) are an error: no schema needs more
+/// than a few levels, and the parser, the renderer and dropping the tree recurse once per level.
+pub(crate) const MAX_NESTING: usize = 256;
+
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
     errors: Vec<ParseError>,
+    /// Values being parsed, one inside another.
+    depth: usize,
 }
 
 /// A parse failure inside a line; the caller reports it and skips the line.
@@ -597,6 +604,16 @@ impl<'a> Parser<'a> {
 
     fn expression(&mut self) -> PResult<Expr> {
         self.skip_ws();
+        if self.depth >= MAX_NESTING {
+            return self.fail(format!("values nested more than {MAX_NESTING} levels deep"));
+        }
+        self.depth += 1;
+        let e = self.expression_here();
+        self.depth -= 1;
+        e
+    }
+
+    fn expression_here(&mut self) -> PResult<Expr> {
         match self.peek() {
             Some('"') => Ok(Expr::Str(self.string_literal()?)),
             Some('[') => {

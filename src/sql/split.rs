@@ -50,9 +50,23 @@ pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, 
     match Tokenizer::new(&dialect, text).tokenize_with_location_into_buf(&mut raw) {
         Ok(()) => {}
         Err(e) => {
+            // An unterminated literal or comment is reported where it opens, with PostgreSQL's
+            // words: the tokens read before the error end exactly there.
+            let opened = match raw.last() {
+                Some(t) => location_to_offset(text, t.span.end.line, t.span.end.column),
+                None => 0,
+            };
+            if let Some(message) = unterminated(&e.message, text.get(opened..).unwrap_or("")) {
+                return Err((base + opened, message.to_string()));
+            }
             let off = location_to_offset(text, e.location.line, e.location.column);
             return Err((base + off, e.message));
         }
+    }
+    // A text that is mostly one long literal (an `EXECUTE`d `DO` body) has far fewer tokens:
+    // give the reserve back, or nested `EXECUTE`s would hold about 20 bytes per byte of text.
+    if raw.capacity() > 2 * raw.len() + 16 {
+        raw.shrink_to_fit();
     }
     // Walk the text once, turning each token's (line, column) into a byte offset.
     let mut offsets = Vec::with_capacity(raw.len() + 1);
@@ -243,6 +257,27 @@ impl<'a> LineCursor<'a> {
 
 fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
+}
+
+/// PostgreSQL's message for a tokenizer error about a literal or comment left open, `rest`
+/// being the text from where it opens.
+fn unterminated(message: &str, rest: &str) -> Option<&'static str> {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("multi-line comment") {
+        Some("unterminated /* comment")
+    } else if lower.contains("dollar-quoted") {
+        Some("unterminated dollar-quoted string")
+    } else if lower.starts_with("expected close delimiter '\"'") {
+        Some("unterminated quoted identifier")
+    } else if lower.contains("unterminated") && lower.contains("string literal") {
+        Some(match rest.as_bytes().first() {
+            Some(b'b' | b'B') => "unterminated bit string literal",
+            Some(b'x' | b'X') => "unterminated hexadecimal string literal",
+            _ => "unterminated quoted string",
+        })
+    } else {
+        None
+    }
 }
 
 fn location_to_offset(text: &str, line: u64, col: u64) -> usize {

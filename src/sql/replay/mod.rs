@@ -191,6 +191,20 @@ impl<'a> Stmt<'a> {
 }
 
 /// A token as a lower-case bare word, or `""`.
+/// Stack left before a recursion step grows a new segment: the deepest path between two calls
+/// of [`deep`] (an `EXECUTE`d `DO` block: statement parse, replay, guard compilation) takes about
+/// 70 KiB in a debug build.
+const RED_ZONE: usize = 1024 * 1024;
+/// The size of each new stack segment.
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+/// Runs `f` on a stack with at least [`RED_ZONE`] left: every recursion over user input (nested
+/// blocks, `EXECUTE`d `DO`, subqueries) passes through it, so no input overflows the stack;
+/// depth limits turn the deepest into PostgreSQL's errors.
+pub(crate) fn deep<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
+
 pub(crate) fn word_of(t: &Token) -> String {
     match t {
         Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),

@@ -293,6 +293,10 @@ impl<'c, 'a> Compiler<'c, 'a> {
 
     /// Compiles an expression.
     pub(crate) fn expr(&mut self, e: &Expr) -> Res<CExpr> {
+        crate::sql::replay::deep(|| self.expr_here(e))
+    }
+
+    fn expr_here(&mut self, e: &Expr) -> Res<CExpr> {
         Ok(match e {
             Expr::Nested(e) => self.expr(e)?,
             Expr::Value(v) => match &v.value {

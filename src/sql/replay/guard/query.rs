@@ -100,6 +100,10 @@ pub(crate) enum SrcKind {
 
 /// Compiles a query with the compiler's levels as outer scope.
 pub(crate) fn compile_query(c: &mut Compiler<'_, '_>, q: &Query) -> Res<CQuery> {
+    crate::sql::replay::deep(|| compile_query_here(c, q))
+}
+
+fn compile_query_here(c: &mut Compiler<'_, '_>, q: &Query) -> Res<CQuery> {
     if q.with.is_some() {
         return Err(Fail::unknown("WITH queries are not evaluated"));
     }

@@ -32,6 +32,8 @@ pub(crate) struct Tracked {
     pub skipped: Skipped,
     /// `DO` blocks being run (a `DO` inside `EXECUTE` inside a `DO`…).
     pub do_depth: usize,
+    /// Bytes of `DO` body text held by the `DO` blocks being run.
+    pub do_bytes: usize,
     now: i64,
 }
 
@@ -47,6 +49,7 @@ impl Default for Tracked {
             data: DataStore::default(),
             skipped: Skipped::default(),
             do_depth: 0,
+            do_bytes: 0,
             now,
         }
     }

@@ -133,7 +133,7 @@ impl<'a> Exec<'a> {
         ids: &[SId],
         diags: &mut Diagnostics,
     ) -> X<Flow> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        crate::sql::replay::deep(|| {
             for &id in ids {
                 match self.exec(r, id, diags)? {
                     Flow::Next => {}
@@ -264,10 +264,11 @@ impl<'a> Exec<'a> {
                     return Err(Stop::Pg(e, span));
                 };
                 if let Some((catalog, tracked, path)) = snapshot {
-                    let depth = r.tracked.do_depth;
+                    let (depth, bytes) = (r.tracked.do_depth, r.tracked.do_bytes);
                     r.catalog = catalog;
                     r.tracked = tracked;
                     r.tracked.do_depth = depth;
+                    r.tracked.do_bytes = bytes;
                     r.search_path = path;
                 }
                 self.scope.push(None);

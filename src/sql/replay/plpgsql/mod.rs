@@ -35,6 +35,11 @@ use crate::sql::split::{lex, Lexed};
 /// ("stack depth limit exceeded" at about 850 levels with the default `max_stack_depth`).
 pub(crate) const MAX_DO_DEPTH: usize = 800;
 
+/// The `DO` body text the `DO` blocks being run may hold together. Each `EXECUTE`d `DO` holds its
+/// own copy of the text it was built from, so nesting grows memory as depth × length; real
+/// migrations stay far below this, and an input above it fails instead of exhausting memory.
+pub(crate) const MAX_DO_BYTES: usize = 32 << 20;
+
 /// Where the body of a `DO` statement is.
 pub(crate) enum DoBody {
     /// `LANGUAGE` other than plpgsql: nothing to evaluate.
@@ -146,6 +151,25 @@ fn run_body(
     report_at: Option<Span>,
     diags: &mut Diagnostics,
 ) -> R<Outcome> {
+    if r.tracked.do_depth >= MAX_DO_DEPTH {
+        return Err(ReplayError::new(
+            SqlState::StatementTooComplex,
+            format!(
+                "stack depth limit exceeded: DO blocks run inside EXECUTE more than {MAX_DO_DEPTH} levels deep"
+            ),
+        ));
+    }
+    let bytes =
+        lexed.offsets.last().copied().unwrap_or(0) - lexed.offsets.first().copied().unwrap_or(0);
+    if r.tracked.do_depth > 0 && r.tracked.do_bytes + bytes > MAX_DO_BYTES {
+        return Err(ReplayError::new(
+            SqlState::StatementTooComplex,
+            format!(
+                "out of memory: DO blocks run inside EXECUTE hold more than {} MiB of text together",
+                MAX_DO_BYTES >> 20
+            ),
+        ));
+    }
     let body = match parse::parse_body(source, lexed) {
         Ok(b) => b,
         Err(e) => {
@@ -166,18 +190,12 @@ fn run_body(
             return Ok(Outcome::Understood);
         }
     };
-    if r.tracked.do_depth >= MAX_DO_DEPTH {
-        return Err(ReplayError::new(
-            SqlState::StatementTooComplex,
-            format!(
-                "stack depth limit exceeded: DO blocks run inside EXECUTE more than {MAX_DO_DEPTH} levels deep"
-            ),
-        ));
-    }
     r.tracked.do_depth += 1;
+    r.tracked.do_bytes += bytes;
     let mut ex = exec::Exec::new(stmt, source, lexed, &body, report_at);
     let result = ex.run(r, diags);
     r.tracked.do_depth -= 1;
+    r.tracked.do_bytes -= bytes;
     match result {
         Ok(()) => Ok(Outcome::Understood),
         Err(exec::Stop::Unknown(m)) => Ok(Outcome::NotUnderstood(m)),

@@ -363,7 +363,7 @@ impl<'a> Parser<'a> {
 
     /// Statements until one of `stops` (not consumed).
     fn stmts_until(&mut self, stops: &[&str]) -> PResult<Vec<SId>> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        crate::sql::replay::deep(|| {
             let mut out = Vec::new();
             loop {
                 if self.p >= self.sig.len() {
