@@ -46,7 +46,9 @@ pub fn replay_dir_with_stats(
     // of files ahead (batch k on worker k mod N) while this thread replays them in order
     // (replay itself is sequential). The bounded channels balance the work: when replay falls
     // behind, the workers wait and leave it the cores. Every listed file gets the next id, a
-    // skipped one too (as an empty file), so workers know the id each file will have.
+    // skipped one too (as an empty file), so workers know the id each file will have. Prepared
+    // files (tokens and syntax trees, ~25× their text) are the bulk of the memory in flight:
+    // small batches and one queued batch per worker keep it to a few dozen files.
     enum Loaded {
         File(
             Box<diagnostics::SourceFile>,
@@ -56,7 +58,7 @@ pub fn replay_dir_with_stats(
         Skipped(std::path::PathBuf, Box<diagnostics::Diagnostic>),
         Failed(error::Error),
     }
-    const BATCH: usize = 32;
+    const BATCH: usize = 16;
     const WORKERS: usize = 2;
     let first_id = sources.len();
     let chunks: Vec<&[sql::source::ListedMigration]> = listed.chunks(BATCH).collect();
@@ -64,7 +66,7 @@ pub fn replay_dir_with_stats(
     std::thread::scope(|s| {
         let mut receivers = Vec::with_capacity(WORKERS);
         for worker in 0..WORKERS {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(1);
             let chunks = &chunks;
             let prepare = move || {
                 for (c, chunk) in chunks.iter().enumerate().skip(worker).step_by(WORKERS) {

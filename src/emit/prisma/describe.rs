@@ -277,6 +277,7 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
     }
 
     // Tables: ordinary tables that are not partitions, and partitioned parents.
+    let parents = parents(catalog);
     let mut table_ids: HashMap<(String, String), usize> = HashMap::new();
     for n in &db.namespaces {
         for t in catalog.schemas[n].tables.values() {
@@ -301,17 +302,8 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
                     )
                 })
                 .collect();
-            let has_children = |partition: bool| {
-                catalog.schemas.values().any(|s| {
-                    s.tables.values().any(|child| {
-                        child.is_partition == partition
-                            && child
-                                .inherits
-                                .iter()
-                                .any(|p| p.schema == *n && p.name == t.name)
-                    })
-                })
-            };
+            let has_children =
+                |partition: bool| parents.contains(&(n.as_str(), t.name.as_str(), partition));
             db.tables.push(Tbl {
                 schema: n.clone(),
                 name: t.name.clone(),
@@ -408,6 +400,22 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
         }
     }
     db
+}
+
+/// `(schema, name, by partition)` of every table another table inherits from, or is a partition
+/// of: one pass over the catalog instead of one per table.
+fn parents(catalog: &Catalog) -> std::collections::HashSet<(&str, &str, bool)> {
+    catalog
+        .schemas
+        .values()
+        .flat_map(|s| s.tables.values())
+        .flat_map(|child| {
+            child
+                .inherits
+                .iter()
+                .map(|p| (p.schema.as_str(), p.name.as_str(), child.is_partition))
+        })
+        .collect()
 }
 
 /// Follows domains down to their base type; also says whether a domain on the way is NOT NULL.

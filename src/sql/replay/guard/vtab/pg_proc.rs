@@ -75,13 +75,18 @@ fn visit<'a>(cx: &Ctx<'a>, id: Option<u32>, schema: Option<&str>, name: Option<&
     if let Some(id) = id {
         return (routines.get(id).into_iter().collect(), Vec::new());
     }
+    // Names with a known signature, looked up once per scan (not once per catalog routine).
+    let signed: std::collections::HashSet<(&str, &str)> = routines
+        .iter()
+        .map(|r| (r.schema.as_str(), r.name.as_str()))
+        .collect();
     let mut by_name = Vec::new();
     for (s, sc) in &cx.catalog().schemas {
         if schema.is_some_and(|w| w != s) {
             continue;
         }
         for f in &sc.functions {
-            if name.is_none_or(|n| n == f) && !routines.has_name(s, f) {
+            if name.is_none_or(|n| n == f) && !signed.contains(&(s.as_str(), f.as_str())) {
                 by_name.push((s.as_str(), f.as_str()));
             }
         }
