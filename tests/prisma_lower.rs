@@ -144,6 +144,14 @@ fn run(what: &str, text_of: &dyn Fn(&Case) -> String) -> (usize, usize, usize, V
 
 #[test]
 fn rendered_schemas_lower_to_the_replayed_catalog() {
+    if common::shared::require(
+        "rendered_schemas_lower_to_the_replayed_catalog",
+        &[common::shared::CORPUS],
+    )
+    .is_none()
+    {
+        return;
+    }
     let (compared, equal, equivalent, failures) =
         run("lower(parse(prisma-from-sql))", &|case: &Case| {
             let opts = PrismaOptions {
@@ -161,6 +169,14 @@ fn rendered_schemas_lower_to_the_replayed_catalog() {
 
 #[test]
 fn engine_schemas_lower_to_the_replayed_catalog() {
+    if common::shared::require(
+        "engine_schemas_lower_to_the_replayed_catalog",
+        &[common::shared::CORPUS],
+    )
+    .is_none()
+    {
+        return;
+    }
     let (compared, equal, equivalent, failures) = run("lower(expected.prisma)", &|case: &Case| {
         case.expected.clone()
     });

@@ -198,6 +198,14 @@ fn run_one(name: &str, text: &str, context: &Catalog, url: &str) -> Outcome {
 
 #[test]
 fn lowered_schemas_equal_what_prisma_migrate_builds() {
+    if common::shared::require(
+        "lowered_schemas_equal_what_prisma_migrate_builds",
+        &[common::shared::CORPUS],
+    )
+    .is_none()
+    {
+        return;
+    }
     let cluster = PgCluster::shared();
     let db = cluster.create_database("lower_migrate");
     let mut inputs: Vec<(String, String, Catalog)> = Vec::new();

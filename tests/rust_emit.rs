@@ -62,6 +62,9 @@ fn fixtures() {
 
 #[test]
 fn corpus() {
+    if common::shared::require("corpus", &[common::shared::CORPUS]).is_none() {
+        return;
+    }
     let sets = common::corpus_sets();
     assert!(!sets.is_empty());
     let out = Path::new("tests/fixtures/rust/corpus");

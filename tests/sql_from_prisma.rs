@@ -494,6 +494,14 @@ fn cases() -> Vec<(String, Vec<PathBuf>, Option<String>)> {
 
 #[test]
 fn round_trips_on_postgres_and_against_prisma_migrate() {
+    if common::shared::require(
+        "round_trips_on_postgres_and_against_prisma_migrate",
+        &[common::shared::CORPUS, common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
     let cluster = PgCluster::shared();
     let mut totals = (0, 0, 0, 0, 0); // cases, edits, migrations, oracle refused, oracle compared
     let mut failures: Vec<String> = Vec::new();
