@@ -283,12 +283,7 @@ pub fn prisma_from_sql(
     if settings.keep_going {
         diags.downgrade_errors();
     }
-    if diags.has_errors() {
-        return Err(Error::Diagnostics {
-            errors: diags.error_count(),
-            warnings: diags.warning_count(),
-        });
-    }
+    stop_on_errors(diags)?;
     let path = &settings.schema;
     let previous = match std::fs::read(path) {
         Ok(bytes) => Some(String::from_utf8(bytes).map_err(|e| {
@@ -444,4 +439,15 @@ pub fn render_schema(
 /// manages are left out).
 pub fn catalog_text(catalog: &Catalog) -> String {
     crate::emit::text::render(catalog, &|s| !sql::supabase::MANAGED_SCHEMAS.contains(&s))
+}
+
+/// [`Error::Diagnostics`] when `diags` holds an error: the run stops there.
+pub(crate) fn stop_on_errors(diags: &Diagnostics) -> Result<()> {
+    if diags.has_errors() {
+        return Err(Error::Diagnostics {
+            errors: diags.error_count(),
+            warnings: diags.warning_count(),
+        });
+    }
+    Ok(())
 }

@@ -1,11 +1,11 @@
-//! ONE table: a PostgreSQL type ↔ its Prisma scalar and `@db.*` native type ↔ its Rust type.
+//! ONE table: a PostgreSQL type ↔ its Prisma scalar and `@db.*` native type.
 //!
 //! The Prisma columns are the schema engine's `get_column_type_family` for PostgreSQL (what
 //! `prisma db pull` prints for a column of that type); the reverse direction (a Prisma field →
 //! the PostgreSQL type `prisma migrate` creates) reads the same rows ([`by_native`],
-//! [`default_for`]). The Rust column is what generated Rust structs use (chrono by default, the
-//! `time` crate as the alternative). A type that is not in the table is an enum of the catalog
-//! or `Unsupported("…")`.
+//! [`default_for`]). The Rust types of generated structs depend on the database crate and are
+//! in the Rust emitter's own table (`emit::rust::typemap`). A type that is not in the table is
+//! an enum of the catalog or `Unsupported("…")`.
 
 /// The type family of a column, as the schema engine names it (`ColumnTypeFamily`, enums and
 /// `Unsupported` left out).
@@ -69,20 +69,6 @@ pub enum Args {
     },
 }
 
-/// The Rust type of a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RustType {
-    /// One type whatever the time crate.
-    Plain(&'static str),
-    /// A date or time: its `chrono` and its `time` type.
-    Time {
-        /// With `chrono`.
-        chrono: &'static str,
-        /// With `time`.
-        time: &'static str,
-    },
-}
-
 /// One row of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypeMapping {
@@ -99,8 +85,6 @@ pub struct TypeMapping {
     /// Prisma does not print the native type (`Integer` for `Int`); for [`Args::PrecisionScale`]
     /// and [`Args::TimePrecision`] it depends on the arguments.
     pub native_is_default: bool,
-    /// The Rust type.
-    pub rust: RustType,
 }
 
 const fn row(
@@ -109,7 +93,6 @@ const fn row(
     native: &'static str,
     args: Args,
     native_is_default: bool,
-    rust: RustType,
 ) -> TypeMapping {
     TypeMapping {
         pg,
@@ -118,107 +101,39 @@ const fn row(
         native,
         args,
         native_is_default,
-        rust,
     }
 }
 
 use Args::{Length, PrecisionScale, TimePrecision};
-use RustType::{Plain, Time};
 use Scalar::*;
 
 /// The table, in the engine's order.
 pub const TYPES: &[TypeMapping] = &[
-    row("int2", Int, "SmallInt", Args::None, false, Plain("i16")),
-    row("int4", Int, "Integer", Args::None, true, Plain("i32")),
-    row("int8", BigInt, "BigInt", Args::None, true, Plain("i64")),
-    row("oid", Int, "Oid", Args::None, false, Plain("u32")),
-    row("float4", Float, "Real", Args::None, false, Plain("f32")),
-    row(
-        "float8",
-        Float,
-        "DoublePrecision",
-        Args::None,
-        true,
-        Plain("f64"),
-    ),
-    row("bool", Boolean, "Boolean", Args::None, true, Plain("bool")),
-    row("text", String, "Text", Args::None, true, Plain("String")),
-    row(
-        "citext",
-        String,
-        "Citext",
-        Args::None,
-        false,
-        Plain("String"),
-    ),
-    row("varchar", String, "VarChar", Length, false, Plain("String")),
-    row("bpchar", String, "Char", Length, false, Plain("String")),
+    row("int2", Int, "SmallInt", Args::None, false),
+    row("int4", Int, "Integer", Args::None, true),
+    row("int8", BigInt, "BigInt", Args::None, true),
+    row("oid", Int, "Oid", Args::None, false),
+    row("float4", Float, "Real", Args::None, false),
+    row("float8", Float, "DoublePrecision", Args::None, true),
+    row("bool", Boolean, "Boolean", Args::None, true),
+    row("text", String, "Text", Args::None, true),
+    row("citext", String, "Citext", Args::None, false),
+    row("varchar", String, "VarChar", Length, false),
+    row("bpchar", String, "Char", Length, false),
     TypeMapping {
         pg_catalog_only: true,
-        ..row("char", String, "Char", Args::None, false, Plain("i8"))
+        ..row("char", String, "Char", Args::None, false)
     },
-    row(
-        "date",
-        DateTime,
-        "Date",
-        Args::None,
-        false,
-        Time {
-            chrono: "chrono::NaiveDate",
-            time: "time::Date",
-        },
-    ),
-    row("bytea", Binary, "ByteA", Args::None, true, Plain("Vec<u8>")),
-    row(
-        "json",
-        Json,
-        "Json",
-        Args::None,
-        false,
-        Plain("serde_json::Value"),
-    ),
-    row(
-        "jsonb",
-        Json,
-        "JsonB",
-        Args::None,
-        true,
-        Plain("serde_json::Value"),
-    ),
-    row("uuid", Uuid, "Uuid", Args::None, false, Plain("uuid::Uuid")),
-    row("xml", String, "Xml", Args::None, false, Plain("String")),
-    row(
-        "bit",
-        String,
-        "Bit",
-        Length,
-        false,
-        Plain("bit_vec::BitVec"),
-    ),
-    row(
-        "varbit",
-        String,
-        "VarBit",
-        Length,
-        false,
-        Plain("bit_vec::BitVec"),
-    ),
-    row(
-        "numeric",
-        Decimal,
-        "Decimal",
-        PrecisionScale,
-        false,
-        Plain("rust_decimal::Decimal"),
-    ),
-    row(
-        "money",
-        Decimal,
-        "Money",
-        Args::None,
-        false,
-        Plain("rust_decimal::Decimal"),
-    ),
+    row("date", DateTime, "Date", Args::None, false),
+    row("bytea", Binary, "ByteA", Args::None, true),
+    row("json", Json, "Json", Args::None, false),
+    row("jsonb", Json, "JsonB", Args::None, true),
+    row("uuid", Uuid, "Uuid", Args::None, false),
+    row("xml", String, "Xml", Args::None, false),
+    row("bit", String, "Bit", Length, false),
+    row("varbit", String, "VarBit", Length, false),
+    row("numeric", Decimal, "Decimal", PrecisionScale, false),
+    row("money", Decimal, "Money", Args::None, false),
     row(
         "time",
         DateTime,
@@ -227,10 +142,6 @@ pub const TYPES: &[TypeMapping] = &[
             default_precision: None,
         },
         false,
-        Time {
-            chrono: "chrono::NaiveTime",
-            time: "time::Time",
-        },
     ),
     row(
         "timetz",
@@ -240,10 +151,6 @@ pub const TYPES: &[TypeMapping] = &[
             default_precision: None,
         },
         false,
-        Time {
-            chrono: "chrono::NaiveTime",
-            time: "time::Time",
-        },
     ),
     row(
         "timestamp",
@@ -253,10 +160,6 @@ pub const TYPES: &[TypeMapping] = &[
             default_precision: Some(3),
         },
         false,
-        Time {
-            chrono: "chrono::NaiveDateTime",
-            time: "time::PrimitiveDateTime",
-        },
     ),
     row(
         "timestamptz",
@@ -266,19 +169,8 @@ pub const TYPES: &[TypeMapping] = &[
             default_precision: None,
         },
         false,
-        Time {
-            chrono: "chrono::DateTime<chrono::Utc>",
-            time: "time::OffsetDateTime",
-        },
     ),
-    row(
-        "inet",
-        String,
-        "Inet",
-        Args::None,
-        false,
-        Plain("std::net::IpAddr"),
-    ),
+    row("inet", String, "Inet", Args::None, false),
 ];
 
 /// The row of a PostgreSQL type (`typname` in schema `schema`).

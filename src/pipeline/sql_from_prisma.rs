@@ -4,10 +4,10 @@
 //! expresses → write the SQL (`emit::sql`) → a new file `<version>_<slug>.sql` whose version is
 //! greater than every existing one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::catalog::{Catalog, SqlType};
-use crate::diagnostics::{Diagnostics, Sources};
+use crate::diagnostics::{Diagnostics, FileId, Sources};
 use crate::diff::{self, Pair, Rename, Scope};
 use crate::emit::prisma::defaults::{parse_default, DbDefault};
 use crate::emit::prisma::family::Family;
@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::output::Outputs;
 use crate::prisma::lower::{lower, LowerOptions};
 use crate::psl::resolved::Previous;
+use crate::sql::source::parse_migration_name;
 
 /// The settings of [`sql_from_prisma`].
 #[derive(Debug, Clone)]
@@ -85,17 +86,18 @@ pub fn sql_from_prisma(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<Option<SqlMigration>> {
-    let (history, files) = {
-        let c = super::replay_dir(&settings.migrations, sources, diags)?;
-        let files = sources.len();
-        (c, files)
-    };
-    if diags.has_errors() {
-        return Err(Error::Diagnostics {
-            errors: diags.error_count(),
-            warnings: diags.warning_count(),
-        });
-    }
+    let history = super::replay_dir(&settings.migrations, sources, diags)?;
+    super::stop_on_errors(diags)?;
+    // The versions of the files replay read (their names follow the Supabase CLI's rule).
+    let mut existing: Vec<String> = (0..sources.len())
+        .filter_map(|i| {
+            let path = &sources.get(FileId(i)).path;
+            let name = path.file_name()?.to_str()?;
+            parse_migration_name(name).map(|(v, _)| v.to_string())
+        })
+        .collect();
+    existing.sort();
+    let files = sources.len();
     let text =
         std::fs::read_to_string(&settings.schema).map_err(|e| Error::io(&settings.schema, e))?;
     let ast = crate::prisma::parse(&text).map_err(|e| Error::Schema {
@@ -108,12 +110,7 @@ pub fn sql_from_prisma(
         ..Default::default()
     };
     let lowered = lower(&ast, file, &opts, diags);
-    if diags.has_errors() {
-        return Err(Error::Diagnostics {
-            errors: diags.error_count(),
-            warnings: diags.warning_count(),
-        });
-    }
+    super::stop_on_errors(diags)?;
     let prev = Previous::new(&ast);
     let mut schemas = prev.schemas();
     if schemas.is_empty() {
@@ -143,7 +140,6 @@ pub fn sql_from_prisma(
     };
     let body = sql::render(&up, &history, &lowered, sql_opts);
 
-    let existing = existing_versions(&settings.migrations)?;
     let now = settings.now.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -167,7 +163,7 @@ pub fn sql_from_prisma(
         env!("CARGO_PKG_VERSION"),
         settings.schema.display(),
         settings.migrations.display(),
-        files.saturating_sub(0),
+        files,
         latest
             .map(|v| format!(", latest {v}"))
             .unwrap_or_default()
@@ -269,27 +265,6 @@ fn same_default(c: &Catalog, ty: &SqlType, a: &str, b: &str) -> bool {
         (None, None) => true,
         _ => false,
     }
-}
-
-/// The versions of the files in the migrations folder (`<digits>_…sql`).
-fn existing_versions(dir: &Path) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    for e in entries {
-        let e = e.map_err(|e| Error::io(dir, e))?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some((v, _)) = name.split_once('_') {
-            if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && name.ends_with(".sql") {
-                out.push(v.to_string());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// `YYYYMMDDHHMMSS` in UTC for `secs` since the epoch.
