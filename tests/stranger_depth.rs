@@ -191,3 +191,27 @@ fn nested_prisma_values_are_an_error_with_line_and_column() {
         .path(),
     );
 }
+
+/// Found by `scripts/fuzz.sh sql_replay` (a timeout: 200 s, 1 GB): `EXIT WHEN -k > 6` never
+/// ends a loop that creates a table every other iteration. The block stops after
+/// `STATEMENT_LIMIT` statements with a warning; the file's other errors still name their lines.
+#[test]
+fn fuzz_endless_loop_creating_tables_stops_with_a_warning() {
+    let text =
+        std::fs::read_to_string("tests/fixtures/fuzz/sql_replay-timeout-endless-loop.sql").unwrap();
+    refused(
+        project(&text, SCHEMA).path(),
+        &[
+            "warning: statement not understood, skipped: ran more than 20000 SQL statements",
+            "error: schema \"publicwhile\" does not exist",
+            "supabase/migrations/0002_deep.sql:51:5",
+        ],
+    );
+    let small = "do $$\ndeclare k int := 0;\nbegin\n  loop\n    k := k + 1;\n    exit when -k > 6;\n    execute format('create table public.t_%s (id int)', k);\n  end loop;\nend $$;\n";
+    let (code, stderr) = run(project(small, SCHEMA).path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("ran more than 20000 SQL statements"),
+        "{stderr}"
+    );
+}

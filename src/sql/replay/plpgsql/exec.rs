@@ -20,6 +20,11 @@ use crate::sql::split::Lexed;
 /// never applies).
 pub(crate) const ITERATION_LIMIT: usize = 1_000_000;
 
+/// SQL statements (`EXECUTE`, `PERFORM`, plain SQL) one `DO` block may run: a loop that creates
+/// a table per iteration and never ends would otherwise replay hundreds of thousands of them
+/// before [`ITERATION_LIMIT`] stops it.
+pub(crate) const STATEMENT_LIMIT: usize = 20_000;
+
 /// How a statement list ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -50,6 +55,8 @@ pub(crate) struct Exec<'a> {
     pub report_at: Option<Span>,
     pub scope: Scope,
     pub budget: usize,
+    /// SQL statements this block may still run (see [`STATEMENT_LIMIT`]).
+    pub statements_left: usize,
     /// Parsed queries by source position.
     pub cache: HashMap<(usize, usize, usize), Rc<sqlparser::ast::Query>>,
     /// Errors being handled (innermost last), for `RAISE;` and `GET STACKED DIAGNOSTICS`.
@@ -74,6 +81,7 @@ impl<'a> Exec<'a> {
             report_at,
             scope: Scope::new(),
             budget: ITERATION_LIMIT,
+            statements_left: STATEMENT_LIMIT,
             cache: HashMap::new(),
             handling: Vec::new(),
             cursors: HashMap::new(),
@@ -415,6 +423,17 @@ impl<'a> Exec<'a> {
             );
         }
         Ok(Flow::Next)
+    }
+
+    /// Counts a SQL statement run.
+    pub(crate) fn count_statement(&mut self) -> X<()> {
+        if self.statements_left == 0 {
+            return Err(Stop::Unknown(format!(
+                "ran more than {STATEMENT_LIMIT} SQL statements (a loop PostgreSQL would not finish in a migration)"
+            )));
+        }
+        self.statements_left -= 1;
+        Ok(())
     }
 
     /// Counts a loop iteration.

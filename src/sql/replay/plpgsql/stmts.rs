@@ -410,6 +410,7 @@ impl<'a> Exec<'a> {
         params: &[V<'static>],
         diags: &mut Diagnostics,
     ) -> X<()> {
+        self.count_statement()?;
         let span = self.stmt_span(id);
         let tmp = SourceFile::new(self.source.path.clone(), text.to_string());
         let lexed: Lexed = match lex(&tmp, 0, tmp.text.len()) {
