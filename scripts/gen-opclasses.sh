@@ -4,15 +4,25 @@
 # installed, so that the table is PostgreSQL's and not anyone's memory of it.
 #
 #   scripts/gen-opclasses.sh > src/pg/builtin/opclasses.rs
+#       starts a throwaway cluster with oracle/pg.sh and always stops it;
+#   scripts/gen-opclasses.sh "-h HOST -p PORT -U USER -d DB" > src/pg/builtin/opclasses.rs
+#       uses that (scratch) database of a running PostgreSQL 15 and creates the extensions in it.
 #
-# Starts a throwaway cluster with oracle/pg.sh and always stops it.
+# tests/pg_builtin_data.rs runs it against the test harness's PostgreSQL and fails when the
+# checked-in file differs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EXTENSIONS="bloom btree_gin btree_gist citext cube hstore intarray isn ltree pg_trgm seg"
 
-read -r DIR PORT < <("$HERE/oracle/pg.sh" start)
-trap '"$HERE/oracle/pg.sh" stop "$DIR"' EXIT
-PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres)
+if [ $# -ge 1 ]; then
+  # shellcheck disable=SC2206 # a list of psql arguments
+  CONN=($1)
+else
+  read -r DIR PORT < <("$HERE/oracle/pg.sh" start)
+  trap '"$HERE/oracle/pg.sh" stop "$DIR"' EXIT
+  CONN=(-h 127.0.0.1 -p "$PORT" -U postgres -d postgres)
+fi
+PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1 "${CONN[@]}")
 for e in $EXTENSIONS; do "${PSQL[@]}" -c "CREATE EXTENSION \"$e\"" >/dev/null; done
 
 generate() {
