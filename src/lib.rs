@@ -18,6 +18,10 @@
 //! ```
 #![deny(missing_docs)]
 
+// The public surface: what a user of the library calls. Everything else is internal; the
+// modules marked `#[doc(hidden)]` are reachable only so that the integration tests, benchmarks
+// and fuzz targets in this repository can check the stages one by one — they are not part of
+// the documented API and carry no stability promise (`tests/architecture.rs` keeps this list).
 mod builder;
 pub mod catalog;
 pub mod config;
@@ -25,14 +29,20 @@ pub mod config;
 pub mod db;
 pub mod diagnostics;
 pub(crate) mod diff;
+#[doc(hidden)]
 pub mod emit;
 mod error;
 pub mod output;
+#[doc(hidden)]
 pub mod panics;
+#[doc(hidden)]
 pub mod pg;
 pub mod pipeline;
+#[doc(hidden)]
 pub mod prisma;
+#[doc(hidden)]
 pub mod psl;
+#[doc(hidden)]
 pub mod sql;
 
 pub use builder::{render_error, Builder, Report};
