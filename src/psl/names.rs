@@ -163,64 +163,21 @@ pub fn foreign_key_name(table: &str, columns: &[&str]) -> String {
     index_name(table, columns, "_fkey")
 }
 
-/// Splits an identifier into lower-case words at `_`, `-`, spaces and case changes
-/// (`userID` → `user`, `id`; `HTMLParser` → `html`, `parser`).
-fn words(s: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        let boundary = match prev {
-            Some(p) if c.is_ascii_uppercase() => {
-                p.is_ascii_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-            }
-            _ => false,
-        };
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
-fn capitalize(w: &str) -> String {
-    let mut c = w.chars();
-    match c.next() {
-        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-/// `user_profiles` → `UserProfiles` (after PSL sanitisation; empty when nothing is left).
+/// `user_profiles` → `UserProfiles` (after PSL sanitisation; empty when nothing is left). Words
+/// split at `_` and case changes as `heck` splits them (`userID` → `UserId`, `HTMLParser` →
+/// `HtmlParser`).
 pub fn pascal_case(s: &str) -> String {
-    words(&sanitize(s)).iter().map(|w| capitalize(w)).collect()
+    heck::ToUpperCamelCase::to_upper_camel_case(sanitize(s).as_str())
 }
 
 /// `created_at` → `createdAt` (after PSL sanitisation; empty when nothing is left).
 pub fn camel_case(s: &str) -> String {
-    let mut out = String::new();
-    for (i, w) in words(&sanitize(s)).iter().enumerate() {
-        if i == 0 {
-            out.push_str(w);
-        } else {
-            out.push_str(&capitalize(w));
-        }
-    }
-    out
+    heck::ToLowerCamelCase::to_lower_camel_case(sanitize(s).as_str())
+}
+
+/// `createdAt` → `created_at` (after PSL sanitisation; empty when nothing is left).
+pub fn snake_case(s: &str) -> String {
+    heck::ToSnakeCase::to_snake_case(sanitize(s).as_str())
 }
 
 /// First letter in lower case (`UserProfiles` → `userProfiles`).
@@ -274,6 +231,9 @@ mod tests {
         assert_eq!(camel_case("created_at"), "createdAt");
         assert_eq!(camel_case("Created-At"), "createdAt");
         assert_eq!(camel_case("id"), "id");
+        assert_eq!(snake_case("userID"), "user_id");
+        assert_eq!(snake_case("Order Date"), "order_date");
+        assert_eq!(pascal_case("ä"), "");
         assert_eq!(
             string_literal("a\"b\\c\n\u{1}"),
             "\"a\\\"b\\\\c\\n\\u0001\""

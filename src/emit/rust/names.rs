@@ -1,14 +1,16 @@
 //! Rust names for database names: PascalCase types, snake_case fields and modules, SCREAMING_CASE
 //! constants, `r#` for keywords, and unique names within one scope.
 //!
-//! Words are split as the `pascal` naming of `prisma-from-sql` splits them (at `_`, `-`, spaces
-//! and case changes, after dropping a leading run of non-letters), so a table gets the name its
-//! Prisma model has with `--naming pascal`. Names stay ASCII; a database name with no ASCII letter
+//! Words are split as the `pascal` naming of `prisma-from-sql` splits them (`heck`'s case
+//! conversions after PSL sanitisation), so a table gets the name its Prisma model has with
+//! `--naming pascal`. Names stay ASCII; a database name with no ASCII letter
 //! or digit left gets a positional name (`Type1`, `column_3`).
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span};
+
+use crate::psl;
 
 /// Strict, reserved and edition-2024 keywords: a field or module with one of these names is
 /// written `r#name`.
@@ -72,70 +74,24 @@ const RESERVED_TYPES: &[&str] = &[
     "Formatter",
 ];
 
-/// Splits an identifier into lower-case ASCII words at `_`, `-`, spaces, other punctuation and
-/// case changes (`userID` → `user`, `id`; `HTMLParser` → `html`, `parser`), after dropping the
-/// leading characters that are not ASCII letters (PSL sanitisation).
-pub fn words(s: &str) -> Vec<String> {
-    let s = s.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    let chars: Vec<char> = s.chars().collect();
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        let boundary = match prev {
-            Some(p) if c.is_ascii_uppercase() => {
-                p.is_ascii_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-            }
-            _ => false,
-        };
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
-/// `user_profiles` → `UserProfiles`; empty when the name has no ASCII letter.
+/// `user_profiles` → `UserProfiles`: the Prisma model's name with `--naming pascal`
+/// ([`psl::names::pascal_case`]); empty when the name has no ASCII letter.
 pub fn pascal_case(s: &str) -> String {
-    words(s)
-        .iter()
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
+    psl::names::pascal_case(s)
 }
 
 /// `createdAt` → `created_at`. Unlike [`pascal_case`], leading digits are kept
 /// (`2fa_enabled` → `_2fa_enabled`), so that columns differing only there stay apart.
 pub fn snake_case(s: &str) -> String {
     let rest = s.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    let lead: String = s[..s.len() - rest.len()]
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let out = words(s).join("_");
+    let prefix = &s[..s.len() - rest.len()];
+    let lead: String = prefix.chars().filter(char::is_ascii_digit).collect();
+    let out = psl::names::snake_case(rest);
     match (lead.is_empty(), out.is_empty()) {
         (true, _) => out,
         (false, true) => format!("_{lead}"),
         // `2fa_enabled` → `_2fa_enabled`, `2024_total` → `_2024_total`.
-        (false, false) if s[..s.len() - rest.len()].ends_with(|c: char| c.is_ascii_digit()) => {
+        (false, false) if prefix.ends_with(|c: char| c.is_ascii_digit()) => {
             format!("_{lead}{out}")
         }
         (false, false) => format!("_{lead}_{out}"),
