@@ -3,6 +3,7 @@
 //! (`builtin`), and how a PostgreSQL type maps to Prisma and Rust ([`typemap`]).
 
 pub(crate) mod builtin;
+pub mod calendar;
 pub mod deparse;
 pub mod typemap;
 pub mod types;

@@ -1,6 +1,8 @@
 //! Date, time, timestamp and interval literals, printed as `DateStyle = ISO`,
 //! `IntervalStyle = postgres` and `TimeZone = UTC` print them.
 
+use crate::pg::calendar::{civil_from_days, days_from_civil};
+
 /// `interval_in` + `interval_out`.
 pub(super) fn normalize_interval(text: &str) -> Option<String> {
     let (months, days, micros) = parse_interval(text)?;
@@ -367,7 +369,7 @@ pub(super) fn normalize_timestamp(text: &str, tz: bool) -> Option<String> {
     } else {
         parse_time(rest)?
     };
-    let mut days = days_from_civil(y, m, d);
+    let mut days = days_from_civil(i64::from(y), m, d);
     if tz {
         us -= i64::from(off.unwrap_or(0)) * USECS_PER_SEC;
         days += us.div_euclid(86_400 * USECS_PER_SEC);
@@ -379,28 +381,6 @@ pub(super) fn normalize_timestamp(text: &str, tz: bool) -> Option<String> {
         out.push_str("+00");
     }
     Some(out)
-}
-
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
