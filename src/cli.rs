@@ -5,6 +5,7 @@
 //! Exit codes: 0 success; 1 `--check` found something out of date; 2 errors in the input (or a
 //! failure to read or write), in which case nothing was written; 64 bad usage (flags).
 
+mod check;
 mod rust;
 
 use std::io::Write;
@@ -33,7 +34,7 @@ pub(crate) struct Cli {
 /// The exit codes, listed in every `--help`.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
   0   done
-  1   out of date (--check)
+  1   out of date (--check), drift (check)
   2   bad input: errors in the migrations, the schema or the configuration; nothing was written
   64  bad usage (unknown command or flag, bad flag value)";
 
@@ -147,6 +148,29 @@ pub(crate) enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Check that schema.prisma (and the Rust output of `[rust] out`) agree with the
+    /// migrations, both ways: exit 1 with what to run when the schema has changes no migration
+    /// makes, or lags behind the migrations (for CI and pre-commit hooks).
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
+        #[arg(long)]
+        migrations: Option<PathBuf>,
+        /// The schema [default: `[prisma] schema`, else where Prisma finds it].
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Compare with what this Prisma major's `db pull` writes (5, 6 or 7) [default: as
+        /// prisma-from-sql detects it].
+        #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(5..=7))]
+        prisma_version: Option<u32>,
+        /// Print errors and the verdict only.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Configuration file [default: schemagen.toml in this folder or a parent, up to the
+        /// repository root].
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Write the changes of schema.prisma since the migrations as a new, timestamped Supabase
     /// migration (supabase/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql).
     SqlFromPrisma {
@@ -238,6 +262,19 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stdout,
             check,
             keep_going,
+            config,
+        }),
+        Command::Check {
+            migrations,
+            schema,
+            prisma_version,
+            quiet,
+            config,
+        } => check::run(check::CheckArgs {
+            migrations,
+            schema,
+            prisma_version,
+            quiet,
             config,
         }),
         Command::SqlFromPrisma {
@@ -486,7 +523,7 @@ fn check(outputs: &Outputs, summary: &dyn Fn(&str, &std::path::Path)) -> ExitCod
 }
 
 /// Prints the diagnostics of a run to stderr (errors only with `quiet`).
-fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
+pub(crate) fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
     let text = if quiet {
         let mut errors = Diagnostics::new();
         for d in diags
@@ -506,7 +543,7 @@ fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
 
 /// Reports an error that stopped the run; exit status 2. `writes`: the command writes files (so
 /// the message says that nothing was written).
-fn fail(e: &Error, writes: bool) -> ExitCode {
+pub(crate) fn fail(e: &Error, writes: bool) -> ExitCode {
     match e {
         Error::Diagnostics { errors, warnings } => eprintln!(
             "error: {errors} error(s), {warnings} warning(s){} (use --keep-going to continue past errors)",

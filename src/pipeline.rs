@@ -10,11 +10,13 @@ use crate::error::{self, Error, Result};
 use crate::output::Outputs;
 use crate::sql;
 
+mod check;
 mod sql_from_prisma;
 
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
 pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;
+pub use check::{check_prisma, PrismaCheck, PrismaDrift};
 pub use sql_from_prisma::{slug, sql_from_prisma, SqlFromPrisma, SqlMigration};
 
 // Read → Replay

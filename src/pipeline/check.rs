@@ -1,0 +1,195 @@
+//! `schemagen check`: does `schema.prisma` agree with the migrations, in both directions?
+//!
+//! Two questions, each answered by a stage that already exists, so `check` can never disagree
+//! with the commands it points to:
+//! - would `schemagen sql-from-prisma` write a migration ([`sql_from_prisma`](super::sql_from_prisma)
+//!   finds steps between the history and the schema)?
+//! - would `schemagen prisma-from-sql` change the file ([`prisma_from_sql`](super::prisma_from_sql)
+//!   renders something else)?
+//!
+//! Neither: up to date. Only the first: the schema has edits `db pull` would keep and no migration
+//! has. Only the second: the file is not printed as `db pull` prints it. Both: they disagree on
+//! something Prisma expresses, and only the user knows which side is newer, so
+//! [`PrismaDrift::Diverged`] carries both remedies.
+
+use std::path::PathBuf;
+
+use super::{prisma_from_sql, sql_from_prisma, PrismaFromSql, SqlFromPrisma};
+use crate::diagnostics::{Diagnostics, Sources};
+use crate::error::{Error, Result};
+
+/// How `schema.prisma` stands against the migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrismaDrift {
+    /// The schema is what `prisma db pull` writes for the migrations.
+    UpToDate,
+    /// The schema file does not exist.
+    Missing,
+    /// The schema expresses changes no migration makes, and `db pull` would keep the file as it
+    /// is (re-introspection keeps what is not in the database): the SQL of the migration
+    /// `sql-from-prisma` would write (without its header), one statement per step.
+    Ahead {
+        /// The statements.
+        sql: String,
+    },
+    /// They disagree on something Prisma expresses, which reads both ways: the schema was
+    /// edited (a column added, a model removed, …), or a migration changed the database and the
+    /// schema was not regenerated. Which one only the user knows, so both remedies are given:
+    /// the statements `sql-from-prisma` would write and the diff `prisma-from-sql` would apply.
+    Diverged {
+        /// The statements `sql-from-prisma` would write (destructive ones included).
+        sql: String,
+        /// The destructive steps among them.
+        breaking: Vec<String>,
+        /// The diff `prisma-from-sql` would apply.
+        diff: String,
+    },
+    /// The schema and the migrations agree on everything Prisma expresses, but `db pull` would
+    /// print the file differently (its warnings' comments, attributes Prisma ignores, …): the unified diff from the file to what `prisma-from-sql` writes.
+    Behind {
+        /// The diff.
+        diff: String,
+    },
+}
+
+/// The result of [`check_prisma`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrismaCheck {
+    /// The schema file checked.
+    pub schema: PathBuf,
+    /// How it stands.
+    pub drift: PrismaDrift,
+}
+
+/// Compares `schema.prisma` with the migrations, both ways (see the module documentation).
+/// Nothing is written.
+///
+/// # Errors
+/// As [`prisma_from_sql`] and [`sql_from_prisma`]: errors in the migrations or the schema, a
+/// file that cannot be read.
+pub fn check_prisma(
+    settings: &PrismaFromSql,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<PrismaCheck> {
+    let schema = settings.schema.clone();
+    let rendered = prisma_from_sql(settings, sources, diags)?;
+    if !schema.exists() {
+        return Ok(PrismaCheck {
+            schema,
+            drift: PrismaDrift::Missing,
+        });
+    }
+    // What sql-from-prisma finds against the schema as it is, and against the schema as
+    // prisma-from-sql writes it: where `db pull` cannot say what the database holds (a default
+    // it prints as `[]`, a domain array it prints as `Unsupported`), the second finds steps
+    // too, and those are not edits.
+    let edits = steps_against(settings, &schema, sources, diags)?;
+    let rendered_text = rendered.outputs.iter().next().map(|(_, t)| t.to_string());
+    let lossy = match rendered_text {
+        Some(text) => {
+            let dir = tempfile::tempdir().map_err(|e| Error::io(&schema, e))?;
+            let copy = dir.path().join("schema.prisma");
+            std::fs::write(&copy, text).map_err(|e| Error::io(&copy, e))?;
+            steps_against(settings, &copy, sources, diags)?
+        }
+        None => None,
+    };
+    let ahead = match (edits, lossy) {
+        (Some(m), Some(l)) => {
+            let known: std::collections::HashSet<String> =
+                statement_list(&l.sql).into_iter().collect();
+            let left: Vec<String> = statement_list(&m.sql)
+                .into_iter()
+                .filter(|st| !known.contains(st))
+                .collect();
+            (!left.is_empty()).then(|| Steps {
+                sql: left.join("\n") + "\n",
+                breaking: m
+                    .breaking
+                    .into_iter()
+                    .filter(|b| !l.breaking.contains(b))
+                    .collect(),
+            })
+        }
+        (Some(m), None) => Some(Steps {
+            sql: statements(&m.sql),
+            breaking: m.breaking,
+        }),
+        (None, _) => None,
+    };
+    let diff = rendered.outputs.check()?.into_iter().next().map(|s| s.diff);
+    let drift = match (ahead, diff) {
+        (None, None) => PrismaDrift::UpToDate,
+        (None, Some(diff)) => PrismaDrift::Behind { diff },
+        (Some(m), None) => PrismaDrift::Ahead { sql: m.sql },
+        (Some(m), Some(diff)) => PrismaDrift::Diverged {
+            sql: m.sql,
+            breaking: m.breaking,
+            diff,
+        },
+    };
+    Ok(PrismaCheck { schema, drift })
+}
+
+/// Steps sql-from-prisma would write.
+struct Steps {
+    sql: String,
+    breaking: Vec<String>,
+}
+
+/// [`sql_from_prisma`] of the history against `schema`, writing nothing. The history was
+/// replayed and reported by the caller: diagnostics go to a scratch list, which replaces the
+/// caller's when the schema has errors (so they are reported once, with their files).
+fn steps_against(
+    settings: &PrismaFromSql,
+    schema: &std::path::Path,
+    caller_sources: &mut Sources,
+    caller_diags: &mut Diagnostics,
+) -> Result<Option<super::SqlMigration>> {
+    let mut sql = SqlFromPrisma::new("check");
+    sql.migrations = settings.migrations.clone();
+    sql.schema = schema.to_path_buf();
+    sql.allow_destructive = true;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    match sql_from_prisma(&sql, &mut sources, &mut diags) {
+        Err(e @ Error::Diagnostics { .. }) => {
+            *caller_sources = sources;
+            *caller_diags = diags;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+/// The statements of a migration (header comments left out), one string each.
+fn statement_list(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in statements(sql).lines() {
+        if current.is_empty() && (line.trim().is_empty() || line.starts_with("--")) {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut current).trim_end().to_string());
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim_end().to_string());
+    }
+    out
+}
+
+/// The migration's SQL without its header comment.
+fn statements(sql: &str) -> String {
+    let body: Vec<&str> = sql
+        .lines()
+        .skip_while(|l| l.starts_with("--") || l.trim().is_empty())
+        .collect();
+    let mut out = body.join("\n");
+    out.push('\n');
+    out
+}

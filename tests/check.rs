@@ -1,0 +1,187 @@
+//! `schemagen check`: no false drift on real histories (every corpus set and fixture whose
+//! schema prisma-from-sql renders is "up to date" right after rendering it, and the edited
+//! schemas of the sql-from-prisma round trips are "ahead"), and each kind of drift, through the
+//! binary, with its exit code and the command it suggests.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::shared::{self, CORPUS};
+use schemagen::diagnostics::{Diagnostics, Sources};
+use schemagen::pipeline::{self, PrismaDrift, PrismaFromSql};
+
+/// Renders the schema of `migrations` into `dir/schema.prisma` (a datasource listing `schemas`
+/// when the history has several) and checks it; `None` when prisma-from-sql refuses the history.
+fn render_then_check(migrations: &Path, dir: &Path, input: Option<&Path>) -> Option<PrismaDrift> {
+    let schema = dir.join("schema.prisma");
+    if let Some(input) = input {
+        std::fs::copy(input, &schema).expect("copy the input schema");
+    }
+    let settings = PrismaFromSql::resolve(
+        Default::default(),
+        Some(migrations.to_path_buf()),
+        Some(schema.clone()),
+        None,
+        false,
+    )
+    .expect("settings");
+    // Like `db pull`, a first rendering can change once more on the next run (it sorts the
+    // preview features it appended, moves commented-out models, …): render until it settles.
+    for _ in 0..2 {
+        let mut sources = Sources::new();
+        let mut diags = Diagnostics::new();
+        let rendered = pipeline::prisma_from_sql(&settings, &mut sources, &mut diags).ok()?;
+        rendered.outputs.persist().expect("write schema.prisma");
+    }
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let checked = pipeline::check_prisma(&settings, &mut sources, &mut diags)
+        .unwrap_or_else(|e| panic!("{}: check failed: {e}", migrations.display()));
+    Some(checked.drift)
+}
+
+/// The previous schema a set's engine output was made with, when it has one.
+fn input_schema(set: &Path) -> Option<PathBuf> {
+    ["expected.input.prisma", "input.prisma"]
+        .iter()
+        .map(|n| set.join(n))
+        .find(|p| p.exists())
+}
+
+#[test]
+fn a_freshly_rendered_schema_is_up_to_date_on_every_corpus_set_and_fixture() {
+    let mut cases: Vec<(String, PathBuf, Option<PathBuf>)> = Vec::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma");
+    for e in std::fs::read_dir(&fixtures).expect("fixtures") {
+        let case = e.expect("entry").path();
+        if case.join("migration.sql").exists() {
+            // A one-file history: the fixture's migration under a Supabase file name.
+            let tmp = tempfile::tempdir().expect("tempdir").keep();
+            let m = tmp.join("migrations");
+            std::fs::create_dir_all(&m).expect("mkdir");
+            std::fs::copy(
+                case.join("migration.sql"),
+                m.join("20240101000000_fixture.sql"),
+            )
+            .expect("copy");
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            cases.push((name, m, input_schema(&case)));
+        }
+    }
+    if let Some(shared) = shared::require(
+        "a_freshly_rendered_schema_is_up_to_date_on_every_corpus_set_and_fixture",
+        &[CORPUS],
+    ) {
+        for set in shared::corpus_sets(&shared) {
+            let name = set.file_name().unwrap().to_string_lossy().into_owned();
+            cases.push((name, set.join("migrations"), input_schema(&set)));
+        }
+    }
+    let (mut checked, mut refused) = (0, Vec::new());
+    let mut drifting = Vec::new();
+    for (name, migrations, input) in &cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        match render_then_check(migrations, dir.path(), input.as_deref()) {
+            None => refused.push(name.clone()),
+            Some(PrismaDrift::UpToDate) => checked += 1,
+            Some(other) => drifting.push(format!("{name}: {other:?}")),
+        }
+    }
+    eprintln!(
+        "check: {checked} up to date, {} refused by prisma-from-sql ({refused:?})",
+        refused.len()
+    );
+    assert!(
+        drifting.is_empty(),
+        "false drift right after rendering:\n{}",
+        drifting.join("\n")
+    );
+    assert!(checked >= 20, "only {checked} cases checked");
+}
+
+/// A copy of the example project (migrations + schemagen.toml + generated schema) to edit.
+fn example() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let m = tmp.path().join("supabase/migrations");
+    std::fs::create_dir_all(&m).expect("mkdir");
+    for e in std::fs::read_dir(root.join("examples/supabase/migrations")).expect("example") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, m.join(p.file_name().unwrap())).expect("copy");
+    }
+    std::fs::create_dir_all(tmp.path().join("prisma")).expect("mkdir");
+    std::fs::copy(
+        root.join("generated/schema.prisma"),
+        tmp.path().join("prisma/schema.prisma"),
+    )
+    .expect("copy schema");
+    tmp
+}
+
+fn check(dir: &Path) -> (i32, String, String) {
+    let out = Command::cargo_bin("schemagen")
+        .expect("binary")
+        .current_dir(dir)
+        .args(["check", "--quiet"])
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn each_kind_of_drift_exits_1_with_its_remedy() {
+    let p = example();
+    let schema = p.path().join("prisma/schema.prisma");
+    let (code, _, err) = check(p.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("agrees with"), "{err}");
+
+    // A new migration the schema has not caught up with: both remedies.
+    let newer = p.path().join("supabase/migrations/20991231000000_more.sql");
+    std::fs::write(
+        &newer,
+        "create table public.check_drift (id bigint primary key, note text);\n",
+    )
+    .expect("write");
+    let (code, out, err) = check(p.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("+model check_drift {"), "{out}");
+    assert!(out.contains("DROP TABLE \"check_drift\""), "{out}");
+    assert!(err.contains("schemagen prisma-from-sql"), "{err}");
+    assert!(err.contains("--allow-destructive"), "{err}");
+    std::fs::remove_file(&newer).expect("rm");
+
+    // An edit of the schema that db pull keeps (a model the database does not have): ahead.
+    let original = std::fs::read_to_string(&schema).expect("schema");
+    std::fs::write(
+        &schema,
+        format!("{original}\nmodel CheckNote {{\n  id   Int    @id\n  text String\n\n  @@schema(\"public\")\n}}\n"),
+    )
+    .expect("write");
+    let (code, out, err) = check(p.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("CREATE TABLE \"CheckNote\""), "{out}");
+    assert!(err.contains("sql-from-prisma --create-only"), "{err}");
+
+    // A schema that does not parse: bad input, exit 2.
+    std::fs::write(&schema, "model {").expect("write");
+    let (code, _, err) = check(p.path());
+    assert_eq!(code, 2, "{err}");
+
+    // A schema named but missing: drift, exit 1.
+    std::fs::remove_file(&schema).expect("rm");
+    let out = Command::cargo_bin("schemagen")
+        .expect("binary")
+        .current_dir(p.path())
+        .args(["check", "--schema", "prisma/schema.prisma"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
