@@ -150,6 +150,14 @@ fn unterminated_quotes_and_comments_point_where_they_open() {
             "unterminated_quote_in_comment_line.sql",
             "unterminated quoted string",
         ),
+        (
+            "unterminated_quote_in_do_body.sql",
+            "unterminated quoted identifier",
+        ),
+        (
+            "unterminated_comment_in_do_body.sql",
+            "unterminated /* comment",
+        ),
     ] {
         let path = Path::new(CASES).join(case);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -270,4 +278,38 @@ fn prisma_refuses_every_prisma_case_too() {
         let ours = run_case(&path);
         assert!(ours.contains(words), "{case}: schemagen says\n{ours}");
     }
+}
+
+/// A syntax error underlines the token it is about, not the statement: the carets under the
+/// shown line leave more of its text than a final `;` (every case whose diagnostics say "syntax
+/// error"; a statement underlined whole covers all of its line but the `;`).
+#[test]
+fn syntax_errors_underline_the_token_not_the_statement() {
+    let mut judged = 0;
+    for case in cases() {
+        let stderr_path = case.with_extension(format!(
+            "{}.stderr",
+            case.extension().unwrap().to_str().unwrap()
+        ));
+        let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+        if !stderr.contains("syntax error") || !stderr.contains('┌') {
+            continue;
+        }
+        let lines: Vec<&str> = stderr.lines().collect();
+        // The source line (`N │ text`) and the caret line after it.
+        let Some(i) = lines.iter().position(|l| {
+            l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains(" │ ")
+        }) else {
+            continue;
+        };
+        let text = lines[i].split_once(" │ ").unwrap().1.trim();
+        let carets = lines[i + 1].chars().filter(|&c| c == '^').count();
+        let name = case.display();
+        assert!(
+            carets + 1 < text.chars().count(),
+            "{name}: the whole line is underlined:\n{stderr}"
+        );
+        judged += 1;
+    }
+    assert!(judged >= 25, "{judged} cases judged");
 }

@@ -508,11 +508,16 @@ impl Replayer {
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
             Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
             Kind::NotAStatement => {
-                let first = stmt.significant().first().map(|(_, t)| t.to_string());
-                Err(ReplayError::new(
+                let first = stmt.significant().first().map(|&(i, t)| (i, t.to_string()));
+                let mut err = ReplayError::new(
                     SqlState::SyntaxError,
-                    format!("syntax error at or near \"{}\"", first.unwrap_or_default()),
-                ))
+                    format!(
+                        "syntax error at or near \"{}\"",
+                        first.as_ref().map(|f| f.1.as_str()).unwrap_or_default()
+                    ),
+                );
+                err.span = first.map(|(i, _)| stmt.token_span(i));
+                Err(err)
             }
             Kind::Parse => match parse() {
                 Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
@@ -967,6 +972,21 @@ impl Replayer {
                 }
             })
             .filter(|s| self.catalog.schemas.contains_key(s))
+            .collect()
+    }
+
+    /// The search path as PostgreSQL walks it for unqualified names: `$user` resolved, schemas
+    /// that do not exist kept (`pg_catalog`, `information_schema` are not in the catalog).
+    pub(crate) fn effective_search_path(&self) -> Vec<String> {
+        self.search_path
+            .iter()
+            .map(|s| {
+                if s == "$user" {
+                    "postgres".to_string()
+                } else {
+                    s.clone()
+                }
+            })
             .collect()
     }
 
