@@ -27,9 +27,17 @@ impl std::fmt::Display for ParseError {
 
 /// Parses a schema. Returns the tree and every error found (an empty list when the text is fine).
 pub fn parse_schema(text: &str) -> (SchemaAst, Vec<ParseError>) {
+    parse_schema_at(text, 0..text.len())
+}
+
+/// Parses the schema file at `range` of `all` (the files of a multi-file schema one after the
+/// other): spans are offsets into `all`, so that they tell the files apart; errors count lines
+/// and columns from the start of the range.
+pub fn parse_schema_at(all: &str, range: std::ops::Range<usize>) -> (SchemaAst, Vec<ParseError>) {
     let mut p = Parser {
-        src: text,
-        pos: 0,
+        src: &all[..range.end],
+        pos: range.start,
+        base: range.start,
         errors: Vec::new(),
         depth: 0,
     };
@@ -46,6 +54,8 @@ pub(crate) const MAX_NESTING: usize = 256;
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    /// Where the file starts in `src` (see [`parse_schema_at`]).
+    base: usize,
     errors: Vec<ParseError>,
     /// Values being parsed, one inside another.
     depth: usize,
@@ -145,7 +155,7 @@ impl<'a> Parser<'a> {
     }
 
     fn report(&mut self, pos: usize, message: impl Into<String>) {
-        let (line, column) = line_col(self.src, pos);
+        let (line, column) = line_col(&self.src[self.base..], pos.saturating_sub(self.base));
         self.errors.push(ParseError {
             line,
             column,
