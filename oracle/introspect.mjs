@@ -3,6 +3,12 @@
 //
 //   node oracle/introspect.mjs --url postgresql://USER@HOST:PORT/DB --schema input.prisma
 //        [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose] [--timings]
+//   node oracle/introspect.mjs --url ... --schema schema-folder/ --out-dir DIR [--warnings ...]
+//
+// A multi-file schema (a folder of .prisma files, read recursively as Prisma's loader does) is
+// given as --schema FOLDER: the engine gets every file and the folder as its base directory, and
+// returns every file (blocks back in their files, new ones in introspected.prisma); they are
+// written under --out-dir at the same paths relative to the folder.
 //
 // The input schema is what `db pull` would read from prisma/schema.prisma: it needs a generator and a
 // `datasource` (provider, and `schemas = [...]` for several schemas; no `url` in Prisma 7). It is also
@@ -19,14 +25,15 @@
 // warnings). --verbose copies the engine's log lines to stderr; --timings prints how long loading the
 // wasm module, starting the engine and introspecting took. Exit status: 0 ok, 1 engine error, 3 engine panic, 2 usage error.
 
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { call, closeConnections, die, loadSchemaEngine, startEngine, UsageError } from './lib/engine.mjs'
 
 const USAGE = `usage: node oracle/introspect.mjs --url postgresql://... --schema input.prisma
-       [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose] [--timings]`
+       [--out out.prisma] [--warnings warnings.txt] [--json] [--verbose] [--timings]
+       node oracle/introspect.mjs --url postgresql://... --schema FOLDER --out-dir DIR [...]`
 
 async function main() {
   let args
@@ -36,6 +43,7 @@ async function main() {
         url: { type: 'string' },
         schema: { type: 'string' },
         out: { type: 'string' },
+        'out-dir': { type: 'string' },
         warnings: { type: 'string' },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -57,27 +65,43 @@ async function main() {
   if (!args.schema) throw new UsageError(`--schema is required\n${USAGE}`)
 
   const schemaPath = args.schema
-  let content
+  // The CLI gives the engine each schema file's path and the schema's directory (the folder of
+  // a multi-file schema).
+  let files
+  let baseDirectoryPath
   try {
-    content = await readFile(schemaPath, 'utf8')
+    if ((await stat(schemaPath)).isDirectory()) {
+      baseDirectoryPath = path.resolve(schemaPath)
+      const names = (await readdir(schemaPath, { recursive: true }))
+        .filter((n) => n.endsWith('.prisma'))
+        .sort()
+      files = []
+      for (const n of names) {
+        const p = path.join(baseDirectoryPath, n)
+        if ((await stat(p)).isFile()) files.push([p, await readFile(p, 'utf8')])
+      }
+      if (!args['out-dir'] && !args.json) throw new Error('a schema folder needs --out-dir (or --json)')
+    } else {
+      const filePath = path.resolve(schemaPath)
+      files = [[filePath, await readFile(schemaPath, 'utf8')]]
+      baseDirectoryPath = path.dirname(filePath)
+    }
   } catch (e) {
     throw new UsageError(`cannot read --schema ${schemaPath}: ${e.message}`)
   }
-  // The CLI gives the engine the schema file's path and its directory.
-  const filePath = path.resolve(schemaPath)
   const log = args.verbose ? (line) => process.stderr.write(`[engine] ${line}\n`) : undefined
 
   const t0 = performance.now()
   await loadSchemaEngine()
   const t1 = performance.now()
-  const engine = await startEngine({ files: [[filePath, content]], url, log })
+  const engine = await startEngine({ files, url, log })
   const t2 = performance.now()
   let result
   try {
     result = await call(() =>
       engine.introspect({
-        schema: { files: [{ path: filePath, content }] },
-        baseDirectoryPath: path.dirname(filePath),
+        schema: { files: files.map(([p, content]) => ({ path: p, content })) },
+        baseDirectoryPath,
         force: false,
         compositeTypeDepth: -1,
         namespaces: null,
@@ -100,13 +124,22 @@ async function main() {
     return 0
   }
 
-  const files = result.schema.files
-  if (files.length !== 1) {
-    throw new Error(`the engine returned ${files.length} schema files; use --json to see them all`)
+  const returned = result.schema.files
+  if (args['out-dir']) {
+    for (const f of returned) {
+      const rel = path.relative(baseDirectoryPath, f.path)
+      const out = path.join(args['out-dir'], rel)
+      await mkdir(path.dirname(out), { recursive: true })
+      await writeFile(out, f.content)
+    }
+  } else {
+    if (returned.length !== 1) {
+      throw new Error(`the engine returned ${returned.length} schema files; use --out-dir or --json`)
+    }
+    const rendered = returned[0].content
+    if (args.out) await writeFile(args.out, rendered)
+    else process.stdout.write(rendered)
   }
-  const rendered = files[0].content
-  if (args.out) await writeFile(args.out, rendered)
-  else process.stdout.write(rendered)
 
   // The engine's text ends with a newline; like the corpus's expected.warnings.txt (the text as
   // `console.log` prints it), the file gets one more. No warnings: empty file.

@@ -94,9 +94,9 @@ pub(crate) enum Command {
         /// Migrations folder [default: supabase/migrations, or `migrations` in schemagen.toml].
         #[arg(long)]
         migrations: Option<PathBuf>,
-        /// The schema to update [default: `[prisma] schema`, else where Prisma finds it:
-        /// prisma.config.ts `schema`, package.json `prisma.schema`, prisma/schema.prisma,
-        /// ./schema.prisma].
+        /// The schema to update, a file or a folder of .prisma files [default: `[prisma]
+        /// schema`, else where Prisma finds it: prisma.config.ts `schema`, package.json
+        /// `prisma.schema`, prisma/schema.prisma, ./schema.prisma, prisma/schema/].
         #[arg(long)]
         schema: Option<PathBuf>,
         /// Print the schema to stdout instead of writing the file.
@@ -437,22 +437,44 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         .filter(|l| l.trim_start().starts_with("- "))
         .count()
         + rendered.notices.len();
-    let summary = |state: &str, path: &std::path::Path| {
-        eprintln!(
-            "{} {state}: {} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
-            path.display(),
+    let totals = || {
+        format!(
+            "{} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
             rendered.blocks,
             if args.quiet && warning_count > 0 { " (hidden by --quiet)" } else { "" }
-        );
+        )
+    };
+    // A schema in several files: one line per file, then the totals once.
+    let files = rendered.outputs.len();
+    let summary = |state: &str, path: &std::path::Path| {
+        if files > 1 {
+            eprintln!("{} {state}", path.display());
+        } else {
+            eprintln!("{} {state}: {}", path.display(), totals());
+        }
+    };
+    let total_line = || {
+        if files > 1 {
+            eprintln!(
+                "{} ({files} files): {}",
+                settings.schema.display(),
+                totals()
+            );
+        }
     };
     if args.stdout {
-        for (_, text) in rendered.outputs.iter() {
+        for (path, text) in rendered.outputs.iter() {
+            if files > 1 {
+                let _ = writeln!(std::io::stdout(), "// {}", path.display());
+            }
             let _ = std::io::stdout().write_all(text.as_bytes());
         }
         return ExitCode::SUCCESS;
     }
     if args.check {
-        return check(&rendered.outputs, &summary);
+        let code = check(&rendered.outputs, &summary);
+        total_line();
+        return code;
     }
     match rendered.outputs.persist() {
         Ok(written) => {
@@ -462,6 +484,7 @@ fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
                     Written::Unchanged => summary("is up to date, not touched", &path),
                 }
             }
+            total_line();
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, true),

@@ -287,39 +287,19 @@ pub fn prisma_from_sql(
     }
     stop_on_errors(diags)?;
     let path = &settings.schema;
-    let previous = match std::fs::read(path) {
-        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|e| {
-            // Prisma reads schemas as UTF-8: name the first byte that is not.
-            let at = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
-            let (line, col) = crate::prisma::parse::line_col(valid, at);
-            Error::Schema {
-                path: path.clone(),
-                located: format!(
-                    "{}:{line}:{col}: error: not valid UTF-8 (byte 0x{:02x}): Prisma reads \
-                     schema files as UTF-8\n",
-                    path.display(),
-                    bytes[at]
-                ),
-            }
-        })?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let schema_error = |e: SchemaError| Error::Schema {
-        path: path.clone(),
-        located: e.render(&path.display().to_string()),
-    };
-    let ast = match &previous {
-        Some(text) => crate::prisma::parse(text).map_err(schema_error)?,
-        None => crate::psl::ast::SchemaAst::default(),
-    };
-    let prev = crate::psl::resolved::Previous::new(&ast);
+    // One file, or a folder of `.prisma` files (Prisma's multi-file schemas).
+    let files = crate::prisma::files::SchemaFiles::load(path)?;
+    let parsed = files.as_ref().map(|f| f.parse()).transpose()?;
+    let empty_ast = crate::psl::ast::SchemaAst::default();
+    let ast = parsed.as_ref().map_or(&empty_ast, |p| &p.ast);
+    let prev = crate::psl::resolved::Previous::new(ast);
     let major = match settings.prisma_major {
         Some(m) => (m, "set".to_string()),
         None => {
-            let dir = path.parent().unwrap_or(Path::new(""));
+            let dir = match &files {
+                Some(f) if f.folder => path.as_path(),
+                _ => path.parent().unwrap_or(Path::new("")),
+            };
             match crate::prisma::project::detect_major(dir) {
                 Some(f) => (f.value, f.source.display().to_string()),
                 None if prev
@@ -338,7 +318,31 @@ pub fn prisma_from_sql(
     };
     let mut options = settings.options.clone();
     options.prisma_major = major.0;
-    let rendered = crate::emit::prisma::render(&catalog, &prev, &options);
+    let mut outputs = Outputs::new();
+    let rendered = match (&files, &parsed) {
+        (Some(f), Some(p)) if f.folder => {
+            // Each block back into its file, new ones where `db pull` puts them.
+            let paths: Vec<PathBuf> = f.files.iter().map(|(p, _)| p.clone()).collect();
+            let block_files = p.block_files();
+            let new_file = f.introspection_file();
+            let layout = crate::emit::prisma::Layout {
+                files: &paths,
+                block_files: &block_files,
+                new_file: &new_file,
+            };
+            let (texts, rendered) =
+                crate::emit::prisma::render_files(&catalog, &prev, &options, layout);
+            for (p, t) in texts {
+                outputs.insert(p, t);
+            }
+            rendered
+        }
+        _ => {
+            let rendered = crate::emit::prisma::render(&catalog, &prev, &options);
+            outputs.insert(path.clone(), rendered.text.clone());
+            rendered
+        }
+    };
     if rendered.empty {
         return Err(Error::Empty(empty_message(
             &catalog,
@@ -350,8 +354,6 @@ pub fn prisma_from_sql(
         )));
     }
     let blocks = rendered.text.lines().filter(|l| is_block_start(l)).count();
-    let mut outputs = Outputs::new();
-    outputs.insert(path.clone(), rendered.text);
     Ok(PrismaSchema {
         outputs,
         warnings: rendered.warnings,

@@ -1,5 +1,6 @@
 //! The Prisma reader: `schema.prisma` text → [`psl`](crate::psl) ([`parse()`]).
 
+pub mod files;
 pub mod lower;
 pub mod parse;
 pub mod project;

@@ -70,3 +70,32 @@ fn a_guard_over_table_data_the_history_does_not_give_says_so() {
     );
     assert_eq!(tables, ["no_nulls", "s2"]);
 }
+
+/// "Not modelled" is said of the catalog relation PostgreSQL would read, never of the user's
+/// table: an unqualified name follows the search path, `pg_catalog` first unless the path names
+/// it (the same history in `fixtures/replay/do_blocks` is checked against PostgreSQL).
+#[test]
+fn a_users_table_named_like_a_catalog_relation_is_the_users_table() {
+    let (messages, not_understood, tables) = replay(
+        "create table public.pg_statistic (id int primary key);\n\
+         set search_path = public, pg_catalog;\n\
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_statistic WHERE id = 1) THEN \
+         CREATE TABLE from_users_table (id int); END IF; END $$;\n\
+         reset search_path;\n\
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_statistic) THEN \
+         CREATE TABLE from_catalog (id int); END IF; END $$;\n",
+    );
+    assert_eq!(not_understood, 1, "{messages:?}");
+    assert!(
+        tables.contains(&"from_users_table".to_string()),
+        "{tables:?} {messages:?}"
+    );
+    // The default path reads pg_catalog.pg_statistic first, which is not modelled.
+    assert!(
+        messages.iter().any(|m| m
+            .contains("the catalog relation pg_catalog.pg_statistic is not modelled")
+            && m.contains(":5:1:")),
+        "{messages:?}"
+    );
+    assert!(!messages.iter().any(|m| m.contains("public.pg_statistic")));
+}

@@ -14,7 +14,7 @@ use crate::emit::prisma::family::Family;
 use crate::emit::sql::{self, SqlOptions};
 use crate::error::{Error, Result};
 use crate::output::Outputs;
-use crate::prisma::lower::{lower, LowerOptions};
+use crate::prisma::lower::{lower_files, LowerOptions};
 use crate::psl::resolved::Previous;
 use crate::sql::source::parse_migration_name;
 
@@ -98,18 +98,26 @@ pub fn sql_from_prisma(
         .collect();
     existing.sort();
     let files = sources.len();
-    let text =
-        std::fs::read_to_string(&settings.schema).map_err(|e| Error::io(&settings.schema, e))?;
-    let ast = crate::prisma::parse(&text).map_err(|e| Error::Schema {
-        path: settings.schema.clone(),
-        located: e.render(&settings.schema.display().to_string()),
+    // One file, or a folder of `.prisma` files.
+    let schema = crate::prisma::files::SchemaFiles::load(&settings.schema)?.ok_or_else(|| {
+        Error::io(
+            &settings.schema,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+        )
     })?;
-    let file = sources.add(settings.schema.clone(), text);
+    let parsed = schema.parse()?;
+    let ast = parsed.ast;
+    let placed: Vec<(usize, FileId)> = schema
+        .files
+        .iter()
+        .zip(&parsed.starts)
+        .map(|((path, text), &start)| (start, sources.add(path.clone(), text.clone())))
+        .collect();
     let opts = LowerOptions {
         context: Some(&history),
         ..Default::default()
     };
-    let lowered = lower(&ast, file, &opts, diags);
+    let lowered = lower_files(&ast, &placed, &opts, diags);
     super::stop_on_errors(diags)?;
     let prev = Previous::new(&ast);
     let mut schemas = prev.schemas();

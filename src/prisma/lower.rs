@@ -100,7 +100,19 @@ pub fn lower(
     opts: &LowerOptions<'_>,
     diags: &mut Diagnostics,
 ) -> Catalog {
-    let mut l = Lowering::new(ast, file, opts, diags);
+    lower_files(ast, &[(0, file)], opts, diags)
+}
+
+/// [`lower`] for a schema of several files: `files` are `(start, file)` in increasing order,
+/// where `start` is the offset at which the file's spans begin (see
+/// [`crate::prisma::files::ParsedSchema::starts`]).
+pub fn lower_files(
+    ast: &SchemaAst,
+    files: &[(usize, FileId)],
+    opts: &LowerOptions<'_>,
+    diags: &mut Diagnostics,
+) -> Catalog {
+    let mut l = Lowering::new(ast, files.to_vec(), opts, diags);
     l.enums();
     l.models();
     if !l.prev.relation_mode_prisma() {
@@ -133,7 +145,8 @@ struct Lowering<'a> {
     models: Vec<&'a Model>,
     enums: Vec<&'a Enum>,
     prev: Previous,
-    file: FileId,
+    /// `(start, file)`: spans from `start` on are in `file`.
+    files: Vec<(usize, FileId)>,
     diags: &'a mut Diagnostics,
     default_schema: String,
     /// Resolves names: the context without the described schemas' relations and enums; the
@@ -152,7 +165,7 @@ struct Lowering<'a> {
 impl<'a> Lowering<'a> {
     fn new(
         ast: &'a SchemaAst,
-        file: FileId,
+        files: Vec<(usize, FileId)>,
         opts: &LowerOptions<'_>,
         diags: &'a mut Diagnostics,
     ) -> Self {
@@ -196,7 +209,7 @@ impl<'a> Lowering<'a> {
             models,
             enums,
             prev,
-            file,
+            files,
             diags,
             default_schema: opts.default_schema.clone(),
             ctx,
@@ -209,7 +222,16 @@ impl<'a> Lowering<'a> {
     }
 
     fn span(&self, span: &std::ops::Range<usize>) -> Span {
-        Span::new(self.file, span.start, span.end)
+        let i = self
+            .files
+            .partition_point(|(start, _)| *start <= span.start)
+            .saturating_sub(1);
+        let (start, file) = self.files.get(i).copied().unwrap_or((0, FileId(0)));
+        Span::new(
+            file,
+            span.start.saturating_sub(start),
+            span.end.saturating_sub(start),
+        )
     }
 
     fn error(&mut self, message: impl Into<String>, span: &std::ops::Range<usize>) {

@@ -27,13 +27,23 @@ impl std::fmt::Display for ParseError {
 
 /// Parses a schema. Returns the tree and every error found (an empty list when the text is fine).
 pub fn parse_schema(text: &str) -> (SchemaAst, Vec<ParseError>) {
+    parse_schema_at(text, 0..text.len())
+}
+
+/// Parses the schema file at `range` of `all` (the files of a multi-file schema one after the
+/// other): spans are offsets into `all`, so that they tell the files apart; errors count lines
+/// and columns from the start of the range.
+pub fn parse_schema_at(all: &str, range: std::ops::Range<usize>) -> (SchemaAst, Vec<ParseError>) {
     let mut p = Parser {
-        src: text,
-        pos: 0,
+        src: &all[..range.end],
+        pos: range.start,
+        base: range.start,
         errors: Vec::new(),
         depth: 0,
     };
     let ast = p.schema();
+    p.fields_without_a_name_or_type(&ast);
+    p.errors.sort_by_key(|e| (e.line, e.column));
     (ast, p.errors)
 }
 
@@ -44,6 +54,8 @@ pub(crate) const MAX_NESTING: usize = 256;
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    /// Where the file starts in `src` (see [`parse_schema_at`]).
+    base: usize,
     errors: Vec<ParseError>,
     /// Values being parsed, one inside another.
     depth: usize,
@@ -66,6 +78,48 @@ fn is_ident_char(c: char) -> bool {
 }
 
 impl<'a> Parser<'a> {
+    /// A field line with one word (`name`, `name @unique`, `name?`) is refused as Prisma's
+    /// parser refuses it, except what `db pull` itself writes for a relation field whose name
+    /// sanitised to nothing: the related model's name alone, `Model[]`, `Model?` or
+    /// `Model @relation(…)` (schemagen reads its own output; see [`Parser::field`]).
+    fn fields_without_a_name_or_type(&mut self, ast: &SchemaAst) {
+        let models: std::collections::HashSet<&str> = ast
+            .tops
+            .iter()
+            .filter_map(|t| match t {
+                Top::Model(m) => Some(m.name.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        for top in &ast.tops {
+            let (m, container) = match top {
+                Top::Model(m) if m.is_view => (m, "view"),
+                Top::Model(m) => (m, "model"),
+                Top::CompositeType(m) => (m, "type"),
+                _ => continue,
+            };
+            for f in &m.fields {
+                let relation = matches!(top, Top::Model(_)) && models.contains(f.ty.name.as_str());
+                if !f.name.name.is_empty() || relation {
+                    continue;
+                }
+                // Prisma's grammar reads `name?` and `name[]` as no field at all, and
+                // `name` / `name @attribute` as a field missing its type.
+                let message = if f.ty.arity == Arity::Required && !f.ty.unsupported {
+                    format!(
+                        "Error validating {container} \"{}\": This field declaration is invalid. \
+                         It is either missing a name or a type.",
+                        m.name.name
+                    )
+                } else {
+                    "Error validating: This line is not a valid field or attribute definition."
+                        .to_string()
+                };
+                self.report(f.span.start, message);
+            }
+        }
+    }
+
     fn rest(&self) -> &'a str {
         &self.src[self.pos..]
     }
@@ -101,7 +155,7 @@ impl<'a> Parser<'a> {
     }
 
     fn report(&mut self, pos: usize, message: impl Into<String>) {
-        let (line, column) = line_col(self.src, pos);
+        let (line, column) = line_col(&self.src[self.base..], pos.saturating_sub(self.base));
         self.errors.push(ParseError {
             line,
             column,

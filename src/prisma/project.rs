@@ -3,8 +3,9 @@
 //!
 //! The schema ([`find_schema`]), first match wins: `prisma.config.ts` (or `.mts`/`.js`/`.mjs`)
 //! `schema: "…"`, `package.json` `"prisma": { "schema": "…" }`, `prisma/schema.prisma`,
-//! `./schema.prisma`. (`--schema` and `schemagen.toml` come before these; the caller applies
-//! them.)
+//! `./schema.prisma`, the folder `prisma/schema` (Prisma 6's default for multi-file schemas).
+//! (`--schema` and `schemagen.toml` come before these; the caller applies them.) Any of them may
+//! name a folder of `.prisma` files ([`super::files`]).
 //!
 //! The major ([`detect_major`]): the version of `prisma` or `@prisma/client` in the nearest
 //! `package.json` (`dependencies`, `devDependencies`) from the schema's folder up to the
@@ -59,6 +60,11 @@ pub fn find_schema(dir: &Path) -> Option<Found<PathBuf>> {
         .iter()
         .map(|p| dir.join(p))
         .find(|p| p.is_file())
+        .or_else(|| {
+            // Prisma 5.15–6's default multi-file location (`prismaSchemaFolder`).
+            let folder = dir.join("prisma/schema");
+            folder.is_dir().then_some(folder)
+        })
         .map(|p| Found {
             value: p.clone(),
             source: p,

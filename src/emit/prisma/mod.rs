@@ -93,6 +93,85 @@ pub struct Rendered {
 /// generator/datasource blocks are kept as Prisma keeps them); with an empty one, a fresh schema
 /// with `generator client` (`prisma-client`) and `datasource db` (`postgresql`) is made.
 pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rendered {
+    let (dm, mut rendered) = calculate_datamodel(catalog, prev, opts);
+    rendered.text = render::render(&dm).unwrap_or_else(|e| panic!("embedded template: {e}"));
+    rendered
+}
+
+/// Where the blocks of a multi-file schema go (see [`render_files`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    /// The files of the previous schema.
+    pub files: &'a [std::path::PathBuf],
+    /// The file (index into `files`) of each previous block, by `(keyword, name)`: `model`,
+    /// `view`, `enum`, `generator`, `datasource`.
+    pub block_files: &'a std::collections::HashMap<(String, String), usize>,
+    /// Where blocks the previous schema does not have go.
+    pub new_file: &'a std::path::Path,
+}
+
+/// [`render`] for a schema kept in several files, as `db pull` writes one: every block goes back
+/// to the file it came from, laid out in that file as in a one-file schema (generators and the
+/// datasource first, then models, views and enums in the engine's order); new blocks go to
+/// [`Layout::new_file`]; a file left without blocks holds a line break. [`Rendered::text`] is the whole
+/// schema as one file would hold it.
+pub fn render_files(
+    catalog: &Catalog,
+    prev: &Previous,
+    opts: &PrismaOptions,
+    layout: Layout<'_>,
+) -> (Vec<(std::path::PathBuf, String)>, Rendered) {
+    let (dm, mut rendered) = calculate_datamodel(catalog, prev, opts);
+    let text = |dm: &dm::Datamodel| {
+        render::render(dm).unwrap_or_else(|e| panic!("embedded template: {e}"))
+    };
+    rendered.text = text(&dm);
+    let mut per: std::collections::BTreeMap<std::path::PathBuf, dm::Datamodel> = layout
+        .files
+        .iter()
+        .map(|f| (f.clone(), dm::Datamodel::default()))
+        .collect();
+    let file_of = |keyword: &str, name: &str| {
+        layout
+            .block_files
+            .get(&(keyword.to_string(), name.to_string()))
+            .and_then(|&i| layout.files.get(i))
+            .cloned()
+            .unwrap_or_else(|| layout.new_file.to_path_buf())
+    };
+    for c in dm.config {
+        per.entry(file_of(c.keyword, &c.name))
+            .or_default()
+            .config
+            .push(c);
+    }
+    for b in dm.blocks {
+        per.entry(file_of(b.kind.keyword(), &b.name))
+            .or_default()
+            .blocks
+            .push(b);
+    }
+    // A file left without blocks holds one line break (the engine's output, checked).
+    let files = per
+        .into_iter()
+        .map(|(f, dm)| {
+            let t = if dm.config.is_empty() && dm.blocks.is_empty() {
+                "\n".to_string()
+            } else {
+                text(&dm)
+            };
+            (f, t)
+        })
+        .collect();
+    (files, rendered)
+}
+
+/// The engine's datamodel for `catalog`, and everything of [`Rendered`] but its text.
+fn calculate_datamodel(
+    catalog: &Catalog,
+    prev: &Previous,
+    opts: &PrismaOptions,
+) -> (dm::Datamodel, Rendered) {
     let schemas = prev.schemas();
     let uses_namespaces = !schemas.is_empty();
     let namespaces = if uses_namespaces {
@@ -140,20 +219,20 @@ pub fn render(catalog: &Catalog, prev: &Previous, opts: &PrismaOptions) -> Rende
     dm.blocks.extend(result.models);
     dm.blocks.extend(result.views);
     dm.blocks.extend(result.enums);
-    let text = render::render(&dm).unwrap_or_else(|e| panic!("embedded template: {e}"));
     let datasource = prev
         .datasource
         .as_ref()
         .map_or("db".to_string(), |d| d.name.name.clone());
     let mut notices = config::dropped_datasource_properties(prev, opts.prisma_major);
     notices.extend(cross_schema_notices(&db, &namespaces, &datasource));
-    Rendered {
-        text,
+    let rendered = Rendered {
+        text: String::new(),
         warnings: result.warnings.text(),
         notices,
         namespaces,
         empty,
-    }
+    };
+    (dm, rendered)
 }
 
 /// One notice per schema that foreign keys point into without being introspected: the count,

@@ -21,7 +21,9 @@
 mod alter_other;
 mod alter_table;
 pub mod ast;
+pub(crate) mod names;
 mod prepass;
+pub mod routine;
 
 use sqlparser::ast::Statement;
 use sqlparser::parser::{Parser, ParserError};
@@ -130,7 +132,7 @@ pub fn parse_statement(tokens: &[TokenWithSpan], limit: usize) -> Result<Parsed,
         }
         Ok(Parsed::Pg(Box::new(stmt), extras))
     };
-    match (w(0), w(1)) {
+    let parsed = match (w(0), w(1)) {
         ("alter", "table") => own(sig, alter_table::parse, extras),
         ("alter", "index") => own(sig, alter_other::parse_alter_index, extras),
         ("alter", "sequence") => own(sig, alter_other::parse_alter_sequence, extras),
@@ -148,7 +150,13 @@ pub fn parse_statement(tokens: &[TokenWithSpan], limit: usize) -> Result<Parsed,
             check_defaults(&s)?;
             Ok(Parsed::Sql(Box::new(s), extras))
         }
+    }?;
+    // Names where PostgreSQL's grammar takes only some words (sqlparser takes any).
+    match &parsed {
+        Parsed::Sql(s, _) => names::check(s)?,
+        Parsed::Pg(s, _) => names::check_pg(s)?,
     }
+    Ok(parsed)
 }
 
 /// `DEFAULT b_expr` in column definitions: PostgreSQL's grammar has no unparenthesized `AND`,

@@ -66,6 +66,18 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
     if create && words.iter().skip(1).take(2).any(|x| x == "sequence") && w(1) == "unlogged" {
         drop[1] = true;
     }
+    // Enum labels are any string constant (`Sconst`): `$$a$$`, `E'a'` and `U&'a'` as well as
+    // `'a'` (sqlparser takes only the last).
+    if matches!(w(0), "create" | "alter") && w(1) == "type" {
+        for t in sig.iter_mut() {
+            let value = match &t.token {
+                Token::DollarQuotedString(d) => d.value.clone(),
+                Token::EscapedStringLiteral(v) | Token::UnicodeStringLiteral(v) => v.clone(),
+                _ => continue,
+            };
+            t.token = Token::SingleQuotedString(value);
+        }
+    }
     if w(0) == "drop" && w(1) == "index" && w(2) == "concurrently" {
         drop[2] = true;
     }

@@ -81,6 +81,9 @@ pub(crate) enum SqlState {
     SyntaxError,
     StatementTooComplex,
     InternalError,
+    UniqueViolation,
+    InvalidParameterValue,
+    InvalidFunctionDefinition,
     /// An error raised inside a `DO` block, by its condition name.
     Raised(&'static str),
 }
@@ -102,6 +105,9 @@ impl SqlState {
             SqlState::SyntaxError => "syntax_error",
             SqlState::StatementTooComplex => "statement_too_complex",
             SqlState::InternalError => "internal_error",
+            SqlState::UniqueViolation => "unique_violation",
+            SqlState::InvalidParameterValue => "invalid_parameter_value",
+            SqlState::InvalidFunctionDefinition => "invalid_function_definition",
             SqlState::Raised(c) => c,
         }
     }
@@ -114,6 +120,9 @@ pub(crate) struct ReplayError {
     pub message: String,
     /// Where in the statement, when narrower than the statement (the token of a syntax error).
     pub span: Option<Span>,
+    /// The token the error is about, in file coordinates, until [`ReplayError::located`]
+    /// turns it into [`ReplayError::span`].
+    pub at: Option<sqlparser::tokenizer::Location>,
 }
 
 impl ReplayError {
@@ -122,7 +131,22 @@ impl ReplayError {
             code,
             message: message.into(),
             span: None,
+            at: None,
         }
+    }
+
+    /// About the token at `at` (a syntax-tree node's span start); no location when unknown.
+    pub(crate) fn at(mut self, at: sqlparser::tokenizer::Location) -> Self {
+        self.at = Some(at).filter(|l| l.line > 0);
+        self
+    }
+
+    /// [`ReplayError::at`] as a span of `stmt`'s tokens.
+    pub(crate) fn located(mut self, stmt: Stmt<'_>) -> Self {
+        if let (None, Some(at)) = (self.span, self.at) {
+            self.span = Some(token_span_at(stmt, at));
+        }
+        self
     }
 }
 
@@ -458,6 +482,17 @@ impl Replayer {
             Ahead::DoBody(l) => (None, Some(l)),
         };
         let parse = || parsed.unwrap_or_else(|| parse_statement(stmt.tokens(), RECURSION_LIMIT));
+        // PostgreSQL's scanner refuses `""` wherever it stands, before any grammar rule.
+        if let Some(i) = stmt.tokens().iter().position(
+            |t| matches!(&t.token, Token::Word(w) if w.quote_style == Some('"') && w.value.is_empty()),
+        ) {
+            let mut err = ReplayError::new(
+                SqlState::SyntaxError,
+                "zero-length delimited identifier at or near \"\"\"\"",
+            );
+            err.span = Some(stmt.token_span(i));
+            return Err(err);
+        }
         match kind {
             Kind::PassOver => {
                 self.track_passed_over(stmt);
@@ -473,11 +508,16 @@ impl Replayer {
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
             Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
             Kind::NotAStatement => {
-                let first = stmt.significant().first().map(|(_, t)| t.to_string());
-                Err(ReplayError::new(
+                let first = stmt.significant().first().map(|&(i, t)| (i, t.to_string()));
+                let mut err = ReplayError::new(
                     SqlState::SyntaxError,
-                    format!("syntax error at or near \"{}\"", first.unwrap_or_default()),
-                ))
+                    format!(
+                        "syntax error at or near \"{}\"",
+                        first.as_ref().map(|f| f.1.as_str()).unwrap_or_default()
+                    ),
+                );
+                err.span = first.map(|(i, _)| stmt.token_span(i));
+                Err(err)
             }
             Kind::Parse => match parse() {
                 Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
@@ -644,6 +684,25 @@ impl Replayer {
         verb: &str,
         parse: impl FnOnce() -> Result<Parsed, ParseError>,
     ) -> R<Outcome> {
+        if verb == "create" {
+            if let Err(e) = crate::sql::parse::routine::check(stmt.tokens()) {
+                if e.syntax {
+                    return Err(syntax_error(
+                        stmt,
+                        &ParseError {
+                            message: e.message,
+                            location: e.location,
+                            too_deep: false,
+                        },
+                    ));
+                }
+                let err = ReplayError::new(SqlState::InvalidFunctionDefinition, e.message);
+                return Err(match e.location {
+                    Some(l) => err.at(l).located(stmt),
+                    None => err,
+                });
+            }
+        }
         let sig = stmt.significant();
         // The name follows the FUNCTION/PROCEDURE keyword: word [. word].
         let Some(pos) = sig.iter().position(|(_, t)| {
@@ -828,8 +887,10 @@ impl Replayer {
             Statement::CreateType {
                 name,
                 representation,
-            } => self.create_type(name, representation.as_ref()),
-            Statement::AlterType(a) => self.alter_type(a),
+            } => self
+                .create_type(name, representation.as_ref())
+                .map_err(|e| e.located(stmt)),
+            Statement::AlterType(a) => self.alter_type(a).map_err(|e| e.located(stmt)),
             Statement::CreateDomain(d) => self.create_domain(d),
             Statement::CreateView(v) => self.create_view(stmt, v, diags),
             Statement::AlterView(v) => self.alter_view(stmt, v, diags),
@@ -911,6 +972,21 @@ impl Replayer {
                 }
             })
             .filter(|s| self.catalog.schemas.contains_key(s))
+            .collect()
+    }
+
+    /// The search path as PostgreSQL walks it for unqualified names: `$user` resolved, schemas
+    /// that do not exist kept (`pg_catalog`, `information_schema` are not in the catalog).
+    pub(crate) fn effective_search_path(&self) -> Vec<String> {
+        self.search_path
+            .iter()
+            .map(|s| {
+                if s == "$user" {
+                    "postgres".to_string()
+                } else {
+                    s.clone()
+                }
+            })
             .collect()
     }
 

@@ -5,7 +5,7 @@ use sqlparser::ast::{
     AlterIndexOperation, AlterPolicy, AlterPolicyOperation, AlterSchema, AlterSchemaOperation,
     AlterType, AlterTypeAddValuePosition, AlterTypeOperation, AlterViewOperation, CommentObject,
     CreateDomain, CreateExtension, CreateIndex, CreatePolicy, CreatePolicyCommand,
-    CreatePolicyType, CreateView, DropDomain, DropExtension, DropPolicy, Expr, IndexType,
+    CreatePolicyType, CreateView, DropDomain, DropExtension, DropPolicy, Expr, Ident, IndexType,
     ObjectName, ObjectType, Owner, Query, SchemaName, SelectItem, SequenceOptions, SetExpr,
     SqlOption, UserDefinedTypeRepresentation, Value,
 };
@@ -676,7 +676,23 @@ impl Replayer {
         }
         match repr {
             Some(UserDefinedTypeRepresentation::Enum { labels }) => {
-                let values: Vec<String> = labels.iter().map(|l| l.value.clone()).collect();
+                let mut values: Vec<String> = Vec::with_capacity(labels.len());
+                for l in labels {
+                    enum_label_fits(l)?;
+                    if values.contains(&l.value) {
+                        // PostgreSQL finds it when inserting into pg_enum.
+                        return Err(ReplayError::new(
+                            SqlState::UniqueViolation,
+                            format!(
+                                "duplicate key value violates unique constraint \
+                                 \"pg_enum_typid_label_index\": enum label \"{}\" is listed twice",
+                                l.value
+                            ),
+                        )
+                        .at(l.span.start));
+                    }
+                    values.push(l.value.clone());
+                }
                 self.catalog
                     .schemas
                     .get_mut(&schema)
@@ -742,6 +758,7 @@ impl Replayer {
                         format!("\"{n}\" is not an enum"),
                     ));
                 };
+                enum_label_fits(&add.value)?;
                 let v = add.value.value.clone();
                 if e.values.contains(&v) {
                     if add.if_not_exists {
@@ -750,7 +767,8 @@ impl Replayer {
                     return Err(ReplayError::new(
                         SqlState::DuplicateObject,
                         format!("enum label \"{v}\" already exists"),
-                    ));
+                    )
+                    .at(add.value.span.start));
                 }
                 let pos = match &add.position {
                     None => e.values.len(),
@@ -760,7 +778,8 @@ impl Replayer {
                             return Err(ReplayError::new(
                                 SqlState::InvalidDefinition,
                                 format!("\"{}\" is not an existing enum label", b.value),
-                            ));
+                            )
+                            .at(b.span.start));
                         };
                         if matches!(add.position, Some(AlterTypeAddValuePosition::After(_))) {
                             i + 1
@@ -778,17 +797,20 @@ impl Replayer {
                         format!("\"{n}\" is not an enum"),
                     ));
                 };
+                enum_label_fits(&r.to)?;
                 if e.values.contains(&r.to.value) {
                     return Err(ReplayError::new(
                         SqlState::DuplicateObject,
                         format!("enum label \"{}\" already exists", r.to.value),
-                    ));
+                    )
+                    .at(r.to.span.start));
                 }
                 let Some(v) = e.values.iter_mut().find(|v| **v == r.from.value) else {
                     return Err(ReplayError::new(
                         SqlState::InvalidDefinition,
                         format!("\"{}\" is not an existing enum label", r.from.value),
-                    ));
+                    )
+                    .at(r.from.span.start));
                 };
                 *v = r.to.value.clone();
                 // Defaults mention labels as literals: follow the rename.
@@ -1828,6 +1850,22 @@ pub(super) fn dedupe_index_column_names(names: Vec<String>) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// PostgreSQL's limit on an enum label: `NAMEDATALEN - 1` bytes.
+fn enum_label_fits(label: &Ident) -> R<()> {
+    if label.value.len() <= 63 {
+        return Ok(());
+    }
+    Err(ReplayError::new(
+        SqlState::InvalidParameterValue,
+        format!(
+            "invalid enum label \"{}\": labels must be 63 bytes or less ({} bytes)",
+            label.value,
+            label.value.len()
+        ),
+    )
+    .at(label.span.start))
 }
 
 #[cfg(test)]

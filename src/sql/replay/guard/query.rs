@@ -14,6 +14,7 @@ use super::errors::{Fail, Res};
 use super::expr::{CAgg, CExpr, Cmp, Compiler, Level, SrcCols};
 use super::value::V;
 use super::vtab::{self, VTable};
+use crate::catalog::Schema;
 use crate::sql::replay::{fold, name_parts};
 
 /// A compiled query.
@@ -934,44 +935,73 @@ type Relation = (
     String,
 );
 
-/// A named relation in FROM: a catalog table or view, or one of the user's tables.
+/// A named relation in FROM: a catalog table or view, or one of the user's tables. An
+/// unqualified name is looked up as PostgreSQL does: along the search path, with `pg_catalog`
+/// first unless the path names it (then in its place), so "not modelled" is said only of the
+/// catalog relation PostgreSQL would read, never of the user's table of the same name.
 fn relation(c: &Compiler<'_, '_>, schema: Option<&str>, table: &str) -> Res<Relation> {
-    let catalog_schema = match schema {
-        Some("pg_catalog") => Some("pg_catalog"),
-        Some("information_schema") => Some("information_schema"),
-        None if table.starts_with("pg_") => Some("pg_catalog"),
-        _ => None,
-    };
-    if let Some(cs) = catalog_schema {
+    let catalog = |cs: &'static str| -> Option<Res<Relation>> {
         match vtab::find(cs, table) {
             Some(vt) => {
                 let cols = vt.columns.iter().map(|s| s.to_string()).collect();
-                return Ok((
+                Some(Ok((
                     SrcKind::Virtual(vt),
                     cols,
                     Some(vt.modelled),
                     format!("{cs}.{table}"),
-                ));
-            }
-            None if vtab::exists_in_postgres(cs, table) => {
-                return Err(Fail::unknown(format!(
-                    "the catalog table {cs}.{table} is not modelled"
                 )))
             }
-            None if schema.is_some() => {
-                return Err(Fail::pg(
-                    "undefined_table",
-                    format!("relation \"{cs}.{table}\" does not exist"),
-                ))
-            }
-            None => {}
+            None if vtab::exists_in_postgres(cs, table) => Some(Err(Fail::unknown(format!(
+                "the catalog relation {cs}.{table} is not modelled (schemagen answers only the \
+                 catalog relations it models, so this is not evaluated offline)"
+            )))),
+            None => None,
         }
-    }
-    // The user's own table (or view).
+    };
     let r = c.cx.r;
-    let found = r.find_in_path(schema, &|s| {
-        s.tables.contains_key(table) || s.views.contains_key(table)
-    });
+    let has = |s: &Schema| s.tables.contains_key(table) || s.views.contains_key(table);
+    let found = match schema {
+        Some(cs @ ("pg_catalog" | "information_schema")) => {
+            let cs: &'static str = if cs == "pg_catalog" {
+                "pg_catalog"
+            } else {
+                "information_schema"
+            };
+            if let Some(rel) = catalog(cs) {
+                return rel;
+            }
+            None
+        }
+        Some(_) => r.find_in_path(schema, &has),
+        None => {
+            let path = r.effective_search_path();
+            let mut order: Vec<&str> = path.iter().map(String::as_str).collect();
+            if !order.contains(&"pg_catalog") {
+                order.insert(0, "pg_catalog");
+            }
+            let mut hit = None;
+            for s in order {
+                match s {
+                    "pg_catalog" | "information_schema" => {
+                        let cs = if s == "pg_catalog" {
+                            "pg_catalog"
+                        } else {
+                            "information_schema"
+                        };
+                        if let Some(rel) = catalog(cs) {
+                            return rel;
+                        }
+                    }
+                    _ if r.catalog().schemas.get(s).is_some_and(&has) => {
+                        hit = Some(s.to_string());
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            hit
+        }
+    };
     let Some(s) = found else {
         let shown = match schema {
             Some(s) => format!("{s}.{table}"),

@@ -139,7 +139,12 @@ pub(crate) fn run_do(
     };
     match in_file {
         Ok(lexed) => run_body(r, stmt, stmt.source, &lexed, None, diags),
-        Err((_, m)) => syntax(format!("in the DO body: {m}")),
+        // Where the quote, comment or dollar quote left open starts.
+        Err((offset, m)) => {
+            let mut e = ReplayError::new(SqlState::SyntaxError, format!("in the DO body: {m}"));
+            e.span = Some(Span::new(stmt.file, offset, offset));
+            Err(e)
+        }
     }
 }
 

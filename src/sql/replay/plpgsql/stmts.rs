@@ -323,7 +323,12 @@ impl<'a> Exec<'a> {
                         self.report(r, inner, o, diags);
                         Ok(())
                     }
-                    Err(e) => Err(Stop::Pg(pg_error(e), span)),
+                    // At the token the error is about, when the body is read where it stands
+                    // in the file.
+                    Err(e) => {
+                        let at = e.span.filter(|_| self.report_at.is_none()).unwrap_or(span);
+                        Err(Stop::Pg(pg_error(e), at))
+                    }
                 }
             }
         }
