@@ -85,7 +85,11 @@ pub fn check_prisma(
     // it prints as `[]`, a domain array it prints as `Unsupported`), the second finds steps
     // too, and those are not edits.
     let edits = steps_against(settings, &schema, sources, diags)?;
-    let rendered_text = rendered.outputs.iter().next().map(|(_, t)| t.to_string());
+    // (A schema folder is checked without that correction.)
+    let rendered_text = match rendered.outputs.iter().count() {
+        1 => rendered.outputs.iter().next().map(|(_, t)| t.to_string()),
+        _ => None,
+    };
     let lossy = match rendered_text {
         Some(text) => {
             let dir = tempfile::tempdir().map_err(|e| Error::io(&schema, e))?;
@@ -118,7 +122,8 @@ pub fn check_prisma(
         }),
         (None, _) => None,
     };
-    let diff = rendered.outputs.check()?.into_iter().next().map(|s| s.diff);
+    let stale = rendered.outputs.check()?;
+    let diff = (!stale.is_empty()).then(|| stale.into_iter().map(|s| s.diff).collect::<String>());
     let drift = match (ahead, diff) {
         (None, None) => PrismaDrift::UpToDate,
         (None, Some(diff)) => PrismaDrift::Behind { diff },
