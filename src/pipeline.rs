@@ -39,9 +39,38 @@ pub fn replay_dir_with_stats(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, ReplayStats)> {
+    replay_dir_from(dir, sql::supabase::base_catalog(), false, sources, diags)
+}
+
+/// [`replay_dir_with_stats`], also recording in the catalog's
+/// [`provenance`](crate::catalog::Catalog::provenance) the statement that created and the one
+/// that last changed each object. Slower: the catalog is compared after every statement that
+/// shapes the schema.
+///
+/// # Errors
+/// Only when the folder cannot be read.
+pub fn replay_dir_with_provenance(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<(Catalog, ReplayStats)> {
+    replay_dir_from(dir, sql::supabase::base_catalog(), true, sources, diags)
+}
+
+/// Replays `dir` on top of `base`, recording provenance when asked.
+pub(crate) fn replay_dir_from(
+    dir: &Path,
+    base: Catalog,
+    provenance: bool,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<(Catalog, ReplayStats)> {
     check_migrations_folder(dir)?;
     let listed = sql::source::list_migrations(dir, diags)?;
-    let mut replayer = sql::replay::Replayer::new(sql::supabase::base_catalog());
+    let mut replayer = sql::replay::Replayer::new(base);
+    if provenance {
+        replayer.record_provenance();
+    }
     // Reading, tokenizing and parsing are independent per file: worker threads prepare batches
     // of files ahead (batch k on worker k mod N) while this thread replays them in order
     // (replay itself is sequential). The bounded channels balance the work: when replay falls
