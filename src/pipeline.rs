@@ -12,6 +12,7 @@ use crate::sql;
 
 mod sql_from_prisma;
 
+pub use crate::diff::compare;
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
 pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;

@@ -14,7 +14,11 @@ use schemagen::diagnostics::{Diagnostics, Sources};
 
 /// Applies `dir` to a fresh database and compares. `Err` when Postgres itself rejects the set.
 /// Also returns the notes of the application (files that apply only statement by statement).
-fn check_set(name: &str, dir: &Path) -> (Result<Comparison, String>, Vec<String>) {
+/// The comparison comes with what replay itself reported where PostgreSQL applied the set.
+fn check_set(
+    name: &str,
+    dir: &Path,
+) -> (Result<(Comparison, Option<String>), String>, Vec<String>) {
     let db = PgCluster::shared().create_supabase_database(name);
     let outcome = apply_migration_set(&db, dir);
     let notes = outcome.notes(name);
@@ -31,22 +35,25 @@ fn check_set(name: &str, dir: &Path) -> (Result<Comparison, String>, Vec<String>
     let mut diags = Diagnostics::new();
     let (replayed, stats) =
         schemagen::replay_dir_with_stats(dir, &mut sources, &mut diags).expect("replay");
-    let mut c = compare(&live, &replayed, &|_| true);
-    if diags.has_errors() || stats.not_understood > 0 {
-        c.differences.push(format!(
+    let c = compare(&live, &replayed, &|_| true);
+    let problems = (diags.has_errors() || stats.not_understood > 0).then(|| {
+        format!(
             "replay: {} errors, {} statements not understood where PostgreSQL applied the set:\n{}",
             stats.errors,
             stats.not_understood,
             diags.render_short(&sources)
-        ));
-    }
-    (Ok(c), notes)
+        )
+    });
+    (Ok((c, problems)), notes)
 }
 
 fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     let mut total = Comparison::default();
     let mut lines = Vec::new();
-    type Checked = (String, (Result<Comparison, String>, Vec<String>));
+    type Checked = (
+        String,
+        (Result<(Comparison, Option<String>), String>, Vec<String>),
+    );
     let results: Vec<Checked> = std::thread::scope(|s| {
         let handles: Vec<_> = sets
             .iter()
@@ -57,7 +64,7 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     for (name, (r, notes)) in results {
         lines.extend(notes);
         match r {
-            Ok(c) => {
+            Ok((c, problems)) => {
                 lines.push(format!(
                     "{name}: tables {}/{} equal, other objects {}/{} equal, view definitions printed {}/{}",
                     c.tables_equal, c.tables, c.objects_equal, c.objects, c.view_definitions_printed, c.views
@@ -65,6 +72,7 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
                 for d in c.differences.iter().take(40) {
                     lines.push(format!("    {d}"));
                 }
+                lines.extend(problems.map(|p| format!("    {p}")));
                 total.merge(c);
             }
             Err(e) => lines.push(format!("{name}: {e}")),
@@ -138,12 +146,12 @@ fn assert_all_equal(total: &Comparison) {
         total.tables_equal,
         total.tables,
         "replayed tables differ from PostgreSQL's:\n{}",
-        total.differences.join("\n")
+        common::compare::joined(&total.differences, "\n")
     );
     assert_eq!(
         total.objects_equal,
         total.objects,
         "{}",
-        total.differences.join("\n")
+        common::compare::joined(&total.differences, "\n")
     );
 }
