@@ -12,13 +12,14 @@ use common::pg::{apply_migration_set, PgCluster};
 use common::shared::{self, CORPUS, PRELUDE};
 use schemagen::diagnostics::{Diagnostics, Sources};
 
+/// A set's comparison and what replay reported, or why PostgreSQL rejected the set; and the
+/// notes of the application.
+type Checked = (Result<(Comparison, Option<String>), String>, Vec<String>);
+
 /// Applies `dir` to a fresh database and compares. `Err` when Postgres itself rejects the set.
 /// Also returns the notes of the application (files that apply only statement by statement).
 /// The comparison comes with what replay itself reported where PostgreSQL applied the set.
-fn check_set(
-    name: &str,
-    dir: &Path,
-) -> (Result<(Comparison, Option<String>), String>, Vec<String>) {
+fn check_set(name: &str, dir: &Path) -> Checked {
     let db = PgCluster::shared().create_supabase_database(name);
     let outcome = apply_migration_set(&db, dir);
     let notes = outcome.notes(name);
@@ -50,11 +51,7 @@ fn check_set(
 fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     let mut total = Comparison::default();
     let mut lines = Vec::new();
-    type Checked = (
-        String,
-        (Result<(Comparison, Option<String>), String>, Vec<String>),
-    );
-    let results: Vec<Checked> = std::thread::scope(|s| {
+    let results: Vec<(String, Checked)> = std::thread::scope(|s| {
         let handles: Vec<_> = sets
             .iter()
             .map(|(name, dir)| s.spawn(move || (name.clone(), check_set(name, dir))))
