@@ -6,6 +6,8 @@
 //! failure to read or write), in which case nothing was written; 64 bad usage (flags).
 
 mod rust;
+#[cfg(feature = "db")]
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,9 +35,11 @@ pub(crate) struct Cli {
 /// The exit codes, listed in every `--help`.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
   0   done
-  1   out of date (--check)
+  1   out of date (--check); PostgreSQL built something else (inspect --verify-with)
   2   bad input: errors in the migrations, the schema or the configuration; nothing was written
-  64  bad usage (unknown command or flag, bad flag value)";
+      (inspect --verify-with: PostgreSQL rejected a migration, or the server could not be used)
+  64  bad usage (unknown command or flag, bad flag value)
+  130 interrupted (Ctrl-C)";
 
 /// Exit code of a usage error (BSD's EX_USAGE).
 pub(crate) const USAGE: u8 = 64;
@@ -85,6 +89,17 @@ pub(crate) enum Command {
         /// repository root].
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Check the replay against PostgreSQL: apply the migrations, as the Supabase CLI does,
+        /// to a scratch database created (and always dropped) on this server, on top of the
+        /// Supabase base schemas, read it back and print every object that differs from the
+        /// replayed catalog with the migration that last touched it (exit 1 on a difference).
+        /// The role needs CREATEDB, and superuser on a server without Supabase's schemas.
+        #[arg(
+            long,
+            value_name = "postgresql://USER:PASSWORD@HOST:PORT/DB",
+            conflicts_with_all = ["format", "keep_going"]
+        )]
+        verify_with: Option<String>,
     },
     /// Replay the migrations and update schema.prisma as `prisma db pull` would render that
     /// database, keeping the hand edits Prisma's re-introspection keeps.
@@ -196,6 +211,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stats,
             quiet,
             config,
+            verify_with,
         } => inspect(InspectArgs {
             migrations,
             format,
@@ -203,6 +219,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stats,
             quiet,
             config,
+            verify_with,
         }),
         Command::PrismaFromSql {
             migrations,
@@ -486,7 +503,7 @@ fn check(outputs: &Outputs, summary: &dyn Fn(&str, &std::path::Path)) -> ExitCod
 }
 
 /// Prints the diagnostics of a run to stderr (errors only with `quiet`).
-fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
+pub(crate) fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
     let text = if quiet {
         let mut errors = Diagnostics::new();
         for d in diags
@@ -506,7 +523,7 @@ fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
 
 /// Reports an error that stopped the run; exit status 2. `writes`: the command writes files (so
 /// the message says that nothing was written).
-fn fail(e: &Error, writes: bool) -> ExitCode {
+pub(crate) fn fail(e: &Error, writes: bool) -> ExitCode {
     match e {
         Error::Diagnostics { errors, warnings } => eprintln!(
             "error: {errors} error(s), {warnings} warning(s){} (use --keep-going to continue past errors)",
@@ -528,6 +545,7 @@ struct InspectArgs {
     stats: bool,
     quiet: bool,
     config: Option<PathBuf>,
+    verify_with: Option<String>,
 }
 
 fn inspect(args: InspectArgs) -> ExitCode {
@@ -539,6 +557,16 @@ fn inspect(args: InspectArgs) -> ExitCode {
         .migrations
         .or(config.migrations)
         .unwrap_or_else(|| config.root.unwrap_or_default().join("supabase/migrations"));
+    if let Some(url) = args.verify_with {
+        #[cfg(feature = "db")]
+        return verify::run(dir, url, args.stats, args.quiet);
+        #[cfg(not(feature = "db"))]
+        {
+            let _ = url;
+            eprintln!("error: --verify-with needs schemagen built with the `db` feature");
+            return ExitCode::from(2);
+        }
+    }
     let (format, keep_going, show_stats) = (args.format, args.keep_going, args.stats);
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();

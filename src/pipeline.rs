@@ -11,6 +11,8 @@ use crate::output::Outputs;
 use crate::sql;
 
 mod sql_from_prisma;
+#[cfg(feature = "db")]
+pub mod verify;
 
 pub use crate::diff::compare;
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
@@ -41,6 +43,7 @@ pub fn replay_dir_with_stats(
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, ReplayStats)> {
     replay_dir_from(dir, sql::supabase::base_catalog(), false, sources, diags)
+        .map(|r| (r.catalog, r.stats))
 }
 
 /// [`replay_dir_with_stats`], also recording in the catalog's
@@ -56,6 +59,17 @@ pub fn replay_dir_with_provenance(
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, ReplayStats)> {
     replay_dir_from(dir, sql::supabase::base_catalog(), true, sources, diags)
+        .map(|r| (r.catalog, r.stats))
+}
+
+/// What [`replay_dir_from`] built.
+pub(crate) struct Replayed {
+    pub catalog: Catalog,
+    pub stats: ReplayStats,
+    /// The files listed, in order, with whether each could be read (one that could not is an
+    /// empty file in `sources`, and an error in the diagnostics).
+    #[cfg_attr(not(feature = "db"), allow(dead_code))]
+    pub files: Vec<(diagnostics::FileId, bool)>,
 }
 
 /// Replays `dir` on top of `base`, recording provenance when asked.
@@ -65,7 +79,7 @@ pub(crate) fn replay_dir_from(
     provenance: bool,
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> Result<(Catalog, ReplayStats)> {
+) -> Result<Replayed> {
     check_migrations_folder(dir)?;
     let listed = sql::source::list_migrations(dir, diags)?;
     let mut replayer = sql::replay::Replayer::new(base);
@@ -93,6 +107,7 @@ pub(crate) fn replay_dir_from(
     let first_id = sources.len();
     let chunks: Vec<&[sql::source::ListedMigration]> = listed.chunks(BATCH).collect();
     let mut failure = None;
+    let mut files = Vec::with_capacity(listed.len());
     std::thread::scope(|s| {
         let mut receivers = Vec::with_capacity(WORKERS);
         for worker in 0..WORKERS {
@@ -143,9 +158,10 @@ pub(crate) fn replay_dir_from(
                         let id = sources.push(*file);
                         debug_assert_eq!(id, expected_id, "file ids out of step");
                         replayer.replay_prepared(sources, id, prepared, diags);
+                        files.push((id, true));
                     }
                     Loaded::Skipped(path, d) => {
-                        sources.add(path, String::new());
+                        files.push((sources.add(path, String::new()), false));
                         diags.push(*d);
                     }
                     Loaded::Failed(e) => {
@@ -159,7 +175,12 @@ pub(crate) fn replay_dir_from(
     if let Some(e) = failure {
         return Err(e);
     }
-    Ok(replayer.finish_with_stats())
+    let (catalog, stats) = replayer.finish_with_stats();
+    Ok(Replayed {
+        catalog,
+        stats,
+        files,
+    })
 }
 
 /// The migrations folder must be a folder: a missing one or a file is named as such.

@@ -158,20 +158,6 @@ impl ObjectKey {
         }
     }
 
-    /// The object a member belongs to (`None` for a relation or type: its parent is the schema,
-    /// see [`ObjectKey::schema`]).
-    pub fn parent(&self) -> Option<ObjectKey> {
-        self.member.as_ref()?;
-        Some(ObjectKey {
-            schema: self.schema.clone(),
-            name: self.name.clone(),
-            // Which kind the parent is does not matter for lookups by name (relations and types
-            // share one namespace per schema); `Table` is the usual one.
-            kind: ObjectKind::Table,
-            member: None,
-        })
-    }
-
     /// `schema.name[.member]`.
     pub fn qualified(&self) -> String {
         match (&self.kind, &self.member) {
@@ -236,6 +222,15 @@ impl Provenance {
     /// Where `key` was created and last changed, if a recorded statement touched it.
     pub fn get(&self, key: &ObjectKey) -> Option<&Touches> {
         self.objects.get(key)
+    }
+
+    /// The record of the relation or type a member belongs to (`key` itself when it is one).
+    pub fn owner(&self, key: &ObjectKey) -> Option<(&ObjectKey, &Touches)> {
+        let from = ObjectKey::object(ObjectKind::Schema, &key.schema, &key.name);
+        self.objects
+            .range(from..)
+            .take_while(|(k, _)| k.schema == key.schema && k.name == key.name)
+            .find(|(k, _)| k.member.is_none() && k.kind != ObjectKind::Schema)
     }
 
     /// Every object with its record, in key order.
@@ -704,6 +699,5 @@ mod tests {
         let u = ObjectKey::object(ObjectKind::Table, "public", "u");
         assert!(t < c && c < u);
         assert_eq!(c.to_string(), "column public.t.a");
-        assert_eq!(c.parent().map(|p| p.qualified()), Some("public.t".into()));
     }
 }

@@ -266,8 +266,13 @@ impl Walk<'_> {
                             self.member = Some(m);
                         }
                     }
+                    // An empty list is left out of the JSON form: one side's list of named
+                    // members against nothing is each member against nothing.
+                    let none = Value::Array(Vec::new());
                     match (x.get(k), y.get(k)) {
                         (Some(p), Some(q)) => self.diff(&sub, p, q, depth + 1),
+                        (Some(p @ Value::Array(_)), None) => self.diff(&sub, p, &none, depth + 1),
+                        (None, Some(q @ Value::Array(_))) => self.diff(&sub, &none, q, depth + 1),
                         (p, q) => self.push(sub, p, q),
                     }
                     self.member = saved;
@@ -423,6 +428,32 @@ mod tests {
         let paths: Vec<&str> = r.differences.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["public.t.columns[c]", "public.t.columns order"]);
         assert_eq!(r.differences[1].object.to_string(), "table public.t");
+    }
+
+    #[test]
+    fn a_list_one_side_has_none_of_names_each_member() {
+        let live = catalog(&[("id", None)]);
+        let mut replay = live.clone();
+        let t = live.table("public", "t").unwrap().clone();
+        let mut with_index = t;
+        with_index.indexes.push(crate::catalog::Index {
+            name: "t_id_idx".into(),
+            method: "btree".into(),
+            ..Default::default()
+        });
+        replay
+            .schemas
+            .get_mut("public")
+            .unwrap()
+            .tables
+            .insert("t".into(), with_index);
+        let r = compare(&live, &replay, &|_| true);
+        assert_eq!(r.differences.len(), 1, "{:?}", r.differences);
+        assert_eq!(
+            r.differences[0].object.to_string(),
+            "index public.t.t_id_idx"
+        );
+        assert_eq!(r.differences[0].live, "(absent)");
     }
 
     #[test]
