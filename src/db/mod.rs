@@ -4,6 +4,7 @@
 pub(crate) mod apply;
 pub mod read;
 pub mod scratch;
+pub(crate) mod written;
 
 use std::str::FromStr;
 use std::time::Duration;

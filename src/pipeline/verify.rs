@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::catalog::{Catalog, ObjectKey, Touches};
-use crate::db::apply::apply_file;
+use crate::catalog::{Catalog, ObjectKey, Place, Touches};
+use crate::db::apply::Applier;
 use crate::db::{read_catalog, Scratch};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Sources};
 use crate::diff::compare::{compare, Comparison, Difference};
@@ -65,6 +65,9 @@ pub struct Verification {
     pub comparison: Comparison,
     /// The replayed catalog, with its provenance.
     pub replayed: Catalog,
+    /// For each object of the database that a migration wrote, the statement that wrote it
+    /// last (the `xmin` of its catalog rows, see the module docs).
+    pub live_provenance: BTreeMap<ObjectKey, Place>,
 }
 
 impl Verification {
@@ -103,6 +106,7 @@ impl Verification {
                 "  {}\n",
                 provenance_line(&self.replayed, object, absent)
             ));
+            out.push_str(&format!("  {}\n", self.live_line(object, diffs[0])));
         }
         if self.replay_errors > 0 {
             out.push_str(&format!(
@@ -111,6 +115,36 @@ impl Verification {
             ));
         }
         out
+    }
+
+    /// Where PostgreSQL last wrote `object` (its table's record when it has none).
+    fn live_line(&self, object: &ObjectKey, first: &Difference) -> String {
+        let absent = first.live == "(absent)" || first.live == "false";
+        if let Some(p) = self.live_provenance.get(object) {
+            return format!("PostgreSQL: last written at {p}");
+        }
+        let owner = object.member.as_ref().and_then(|_| {
+            self.live_provenance
+                .range(
+                    ObjectKey::object(
+                        crate::catalog::ObjectKind::Schema,
+                        &object.schema,
+                        &object.name,
+                    )..,
+                )
+                .take_while(|(k, _)| k.schema == object.schema && k.name == object.name)
+                .find(|(k, _)| k.member.is_none())
+        });
+        match (absent, owner) {
+            (true, Some((k, p))) => {
+                format!("PostgreSQL: not built; its {k} was last written at {p}")
+            }
+            (true, None) => "PostgreSQL: not built".to_string(),
+            (false, _) => {
+                "PostgreSQL: from the Supabase base schemas, not written by any migration"
+                    .to_string()
+            }
+        }
     }
 
     /// One line: what was verified and how it came out.
@@ -218,14 +252,24 @@ pub fn verify(
     }
 
     let mut statements = 0;
+    let mut side = scratch.connect(interrupt)?;
+    // A Ctrl-C cancels what the migrations run, not the marks.
+    interrupt.watch(&client);
+    let mut applier = Applier::new(&mut client, &mut side, interrupt);
     for (id, _) in &replayed.files {
-        match apply_file(&mut client, sources.get(*id), *id, interrupt)? {
+        match applier.apply_file(sources.get(*id), *id)? {
             Ok(n) => statements += n,
             Err(d) => return Err(stop(diags, std::iter::once(*d))),
         }
     }
+    let marks = applier.finish()?;
     let live = read_catalog(&mut client).map_err(|e| interrupt.or(e))?;
-    drop(client);
+    let written = crate::db::written::written(&mut client).map_err(|e| interrupt.or(e))?;
+    let live_provenance = written
+        .into_iter()
+        .filter_map(|(k, xmins)| marks.last_writer(&xmins).map(|p| (k, p.clone())))
+        .collect();
+    drop((client, side));
     let (server, database) = (scratch.server().to_string(), scratch.name().to_string());
     if let Err(e) = scratch.drop_now() {
         diags.push(Diagnostic::warning(e.to_string(), None));
@@ -245,6 +289,7 @@ pub fn verify(
         replay_errors,
         comparison,
         replayed: replayed.catalog,
+        live_provenance,
     })
 }
 
