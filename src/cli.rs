@@ -7,6 +7,8 @@
 
 mod check;
 mod rust;
+#[cfg(feature = "db")]
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,9 +36,11 @@ pub(crate) struct Cli {
 /// The exit codes, listed in every `--help`.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
   0   done
-  1   out of date (--check), drift (check)
+  1   out of date (--check); drift (check); PostgreSQL built something else (inspect --verify-with)
   2   bad input: errors in the migrations, the schema or the configuration; nothing was written
-  64  bad usage (unknown command or flag, bad flag value)";
+      (inspect --verify-with: PostgreSQL rejected a migration, or the server could not be used)
+  64  bad usage (unknown command or flag, bad flag value)
+  130 interrupted (Ctrl-C)";
 
 /// Exit code of a usage error (BSD's EX_USAGE).
 pub(crate) const USAGE: u8 = 64;
@@ -86,6 +90,17 @@ pub(crate) enum Command {
         /// repository root].
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Check the replay against PostgreSQL: apply the migrations, as the Supabase CLI does,
+        /// to a scratch database created (and always dropped) on this server, on top of the
+        /// Supabase base schemas, read it back and print every object that differs from the
+        /// replayed catalog with the migration that last touched it (exit 1 on a difference).
+        /// The role needs CREATEDB, and superuser on a server without Supabase's schemas.
+        #[arg(
+            long,
+            value_name = "postgresql://USER:PASSWORD@HOST:PORT/DB",
+            conflicts_with_all = ["format", "keep_going"]
+        )]
+        verify_with: Option<String>,
     },
     /// Replay the migrations and update schema.prisma as `prisma db pull` would render that
     /// database, keeping the hand edits Prisma's re-introspection keeps.
@@ -220,6 +235,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stats,
             quiet,
             config,
+            verify_with,
         } => inspect(InspectArgs {
             migrations,
             format,
@@ -227,6 +243,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             stats,
             quiet,
             config,
+            verify_with,
         }),
         Command::PrismaFromSql {
             migrations,
@@ -588,6 +605,7 @@ struct InspectArgs {
     stats: bool,
     quiet: bool,
     config: Option<PathBuf>,
+    verify_with: Option<String>,
 }
 
 fn inspect(args: InspectArgs) -> ExitCode {
@@ -599,6 +617,16 @@ fn inspect(args: InspectArgs) -> ExitCode {
         .migrations
         .or(config.migrations)
         .unwrap_or_else(|| config.root.unwrap_or_default().join("supabase/migrations"));
+    if let Some(url) = args.verify_with {
+        #[cfg(feature = "db")]
+        return verify::run(dir, url, args.stats, args.quiet);
+        #[cfg(not(feature = "db"))]
+        {
+            let _ = url;
+            eprintln!("error: --verify-with needs schemagen built with the `db` feature");
+            return ExitCode::from(2);
+        }
+    }
     let (format, keep_going, show_stats) = (args.format, args.keep_going, args.stats);
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();

@@ -61,6 +61,16 @@ pub enum Error {
     #[cfg(feature = "db")]
     #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
+    /// The Supabase prelude could not be loaded into a scratch database.
+    #[cfg(feature = "db")]
+    #[error("cannot give the scratch database the Supabase base schemas (schemagen's prelude, which needs a superuser, failed: {message}); run against a Supabase server (`supabase start`) or as a superuser")]
+    Prelude {
+        /// PostgreSQL's message.
+        message: String,
+    },
+    /// The run was interrupted (Ctrl-C); what it created was dropped.
+    #[error("interrupted")]
+    Interrupted,
     /// `sql-from-prisma` would write destructive steps and `--allow-destructive` was not given.
     #[error("{} destructive step(s) refused (nothing was written; review them and pass --allow-destructive):\n{}", steps.len(), steps.iter().map(|s| format!("  - {s}")).collect::<Vec<_>>().join("\n"))]
     Destructive {

@@ -12,7 +12,10 @@ use crate::sql;
 
 mod check;
 mod sql_from_prisma;
+#[cfg(feature = "db")]
+pub mod verify;
 
+pub use crate::diff::compare;
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
 pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;
@@ -41,9 +44,50 @@ pub fn replay_dir_with_stats(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<(Catalog, ReplayStats)> {
+    replay_dir_from(dir, sql::supabase::base_catalog(), false, sources, diags)
+        .map(|r| (r.catalog, r.stats))
+}
+
+/// [`replay_dir_with_stats`], also recording in the catalog's
+/// [`provenance`](crate::catalog::Catalog::provenance) the statement that created and the one
+/// that last changed each object. Slower: the catalog is compared after every statement that
+/// shapes the schema.
+///
+/// # Errors
+/// Only when the folder cannot be read.
+pub fn replay_dir_with_provenance(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<(Catalog, ReplayStats)> {
+    replay_dir_from(dir, sql::supabase::base_catalog(), true, sources, diags)
+        .map(|r| (r.catalog, r.stats))
+}
+
+/// What [`replay_dir_from`] built.
+pub(crate) struct Replayed {
+    pub catalog: Catalog,
+    pub stats: ReplayStats,
+    /// The files listed, in order, with whether each could be read (one that could not is an
+    /// empty file in `sources`, and an error in the diagnostics).
+    #[cfg_attr(not(feature = "db"), allow(dead_code))]
+    pub files: Vec<(diagnostics::FileId, bool)>,
+}
+
+/// Replays `dir` on top of `base`, recording provenance when asked.
+pub(crate) fn replay_dir_from(
+    dir: &Path,
+    base: Catalog,
+    provenance: bool,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Replayed> {
     check_migrations_folder(dir)?;
     let listed = sql::source::list_migrations(dir, diags)?;
-    let mut replayer = sql::replay::Replayer::new(sql::supabase::base_catalog());
+    let mut replayer = sql::replay::Replayer::new(base);
+    if provenance {
+        replayer.record_provenance();
+    }
     // Reading, tokenizing and parsing are independent per file: worker threads prepare batches
     // of files ahead (batch k on worker k mod N) while this thread replays them in order
     // (replay itself is sequential). The bounded channels balance the work: when replay falls
@@ -65,6 +109,7 @@ pub fn replay_dir_with_stats(
     let first_id = sources.len();
     let chunks: Vec<&[sql::source::ListedMigration]> = listed.chunks(BATCH).collect();
     let mut failure = None;
+    let mut files = Vec::with_capacity(listed.len());
     std::thread::scope(|s| {
         let mut receivers = Vec::with_capacity(WORKERS);
         for worker in 0..WORKERS {
@@ -115,9 +160,10 @@ pub fn replay_dir_with_stats(
                         let id = sources.push(*file);
                         debug_assert_eq!(id, expected_id, "file ids out of step");
                         replayer.replay_prepared(sources, id, prepared, diags);
+                        files.push((id, true));
                     }
                     Loaded::Skipped(path, d) => {
-                        sources.add(path, String::new());
+                        files.push((sources.add(path, String::new()), false));
                         diags.push(*d);
                     }
                     Loaded::Failed(e) => {
@@ -131,7 +177,12 @@ pub fn replay_dir_with_stats(
     if let Some(e) = failure {
         return Err(e);
     }
-    Ok(replayer.finish_with_stats())
+    let (catalog, stats) = replayer.finish_with_stats();
+    Ok(Replayed {
+        catalog,
+        stats,
+        files,
+    })
 }
 
 /// The migrations folder must be a folder: a missing one or a file is named as such.

@@ -76,7 +76,7 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
     assert!(
         c.differences.is_empty() && c.tables > 0,
         "setup replays as PostgreSQL applies it:\n{}",
-        c.differences.join("\n")
+        common::compare::joined(&c.differences, "\n")
     );
 
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -120,7 +120,7 @@ fn every_grammar_form_is_read_as_postgres_reads_it() {
                     (!c.differences.is_empty()).then(|| {
                         format!(
                             "the replayed catalog differs from PostgreSQL's:\n      {}",
-                            c.differences.join("\n      ")
+                            common::compare::joined(&c.differences, "\n      ")
                         )
                     })
                 }

@@ -12,9 +12,14 @@ use common::pg::{apply_migration_set, PgCluster};
 use common::shared::{self, CORPUS, PRELUDE};
 use schemagen::diagnostics::{Diagnostics, Sources};
 
+/// A set's comparison and what replay reported, or why PostgreSQL rejected the set; and the
+/// notes of the application.
+type Checked = (Result<(Comparison, Option<String>), String>, Vec<String>);
+
 /// Applies `dir` to a fresh database and compares. `Err` when Postgres itself rejects the set.
 /// Also returns the notes of the application (files that apply only statement by statement).
-fn check_set(name: &str, dir: &Path) -> (Result<Comparison, String>, Vec<String>) {
+/// The comparison comes with what replay itself reported where PostgreSQL applied the set.
+fn check_set(name: &str, dir: &Path) -> Checked {
     let db = PgCluster::shared().create_supabase_database(name);
     let outcome = apply_migration_set(&db, dir);
     let notes = outcome.notes(name);
@@ -31,23 +36,22 @@ fn check_set(name: &str, dir: &Path) -> (Result<Comparison, String>, Vec<String>
     let mut diags = Diagnostics::new();
     let (replayed, stats) =
         schemagen::replay_dir_with_stats(dir, &mut sources, &mut diags).expect("replay");
-    let mut c = compare(&live, &replayed, &|_| true);
-    if diags.has_errors() || stats.not_understood > 0 {
-        c.differences.push(format!(
+    let c = compare(&live, &replayed, &|_| true);
+    let problems = (diags.has_errors() || stats.not_understood > 0).then(|| {
+        format!(
             "replay: {} errors, {} statements not understood where PostgreSQL applied the set:\n{}",
             stats.errors,
             stats.not_understood,
             diags.render_short(&sources)
-        ));
-    }
-    (Ok(c), notes)
+        )
+    });
+    (Ok((c, problems)), notes)
 }
 
 fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     let mut total = Comparison::default();
     let mut lines = Vec::new();
-    type Checked = (String, (Result<Comparison, String>, Vec<String>));
-    let results: Vec<Checked> = std::thread::scope(|s| {
+    let results: Vec<(String, Checked)> = std::thread::scope(|s| {
         let handles: Vec<_> = sets
             .iter()
             .map(|(name, dir)| s.spawn(move || (name.clone(), check_set(name, dir))))
@@ -57,7 +61,7 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
     for (name, (r, notes)) in results {
         lines.extend(notes);
         match r {
-            Ok(c) => {
+            Ok((c, problems)) => {
                 lines.push(format!(
                     "{name}: tables {}/{} equal, other objects {}/{} equal, view definitions printed {}/{}",
                     c.tables_equal, c.tables, c.objects_equal, c.objects, c.view_definitions_printed, c.views
@@ -65,6 +69,7 @@ fn run_sets(sets: &[(String, PathBuf)]) -> (Comparison, Vec<String>) {
                 for d in c.differences.iter().take(40) {
                     lines.push(format!("    {d}"));
                 }
+                lines.extend(problems.map(|p| format!("    {p}")));
                 total.merge(c);
             }
             Err(e) => lines.push(format!("{name}: {e}")),
@@ -138,12 +143,12 @@ fn assert_all_equal(total: &Comparison) {
         total.tables_equal,
         total.tables,
         "replayed tables differ from PostgreSQL's:\n{}",
-        total.differences.join("\n")
+        common::compare::joined(&total.differences, "\n")
     );
     assert_eq!(
         total.objects_equal,
         total.objects,
         "{}",
-        total.differences.join("\n")
+        common::compare::joined(&total.differences, "\n")
     );
 }

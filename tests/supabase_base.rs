@@ -46,3 +46,16 @@ fn managed_schemas_are_the_base_schemas_but_public() {
     assert!(base.table("auth", "users").is_some());
     assert!(base.table("storage", "objects").is_some());
 }
+
+#[test]
+fn the_embedded_prelude_is_the_shared_one() {
+    let Some(dir) = shared::require("the_embedded_prelude_is_the_shared_one", &[PRELUDE]) else {
+        return;
+    };
+    let shared = std::fs::read_to_string(dir.join(PRELUDE)).expect("shared prelude");
+    assert!(
+        shared == schemagen::sql::supabase::PRELUDE_SQL,
+        "src/sql/supabase/prelude.sql differs from {}: copy it over (and regenerate base.json)",
+        dir.join(PRELUDE).display()
+    );
+}

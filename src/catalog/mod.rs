@@ -12,6 +12,7 @@
 
 mod ident;
 mod names;
+pub mod provenance;
 mod types;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use names::{
     choose_constraint_name, choose_relation_name, make_object_name, name_addition,
     truncate_identifier, NAMEDATALEN,
 };
+pub use provenance::{ObjectKey, ObjectKind, Place, Provenance, Touches};
 pub use types::SqlType;
 
 /// A whole database: its schemas and the extensions installed in it.
@@ -33,6 +35,10 @@ pub struct Catalog {
     /// Installed extensions by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, Extension>,
+    /// Where each object was created and last changed, when the replay recorded it. Not part
+    /// of the catalog's value: never serialised, and equal in any two catalogs.
+    #[serde(skip)]
+    pub provenance: Provenance,
 }
 
 /// One schema (namespace) and the objects in it.

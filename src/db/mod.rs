@@ -1,12 +1,16 @@
 //! A live PostgreSQL database: connecting to it ([`connect`]) and reading its catalog
 //! ([`read_catalog`]).
 
+pub(crate) mod apply;
 pub mod read;
+pub mod scratch;
+pub(crate) mod written;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 pub use read::{read_catalog, read_catalog_in, SEARCH_PATH};
+pub use scratch::{Interrupt, Scratch, SCRATCH_PREFIX};
 
 use crate::error::{Error, Result};
 
@@ -24,6 +28,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// [`Error::Config`] when `url` does not parse, [`Error::Connect`] (naming the target without
 /// its password) when the server cannot be reached or refuses the login.
 pub fn connect(url: &str) -> Result<postgres::Client> {
+    connect_config(&parse_url(url)?)
+}
+
+/// Parses a connection URL or key-value string (never echoing it: it may hold a password).
+pub(crate) fn parse_url(url: &str) -> Result<postgres::Config> {
     let mut config = postgres::Config::from_str(url)
         .map_err(|e| Error::Config(format!("invalid database URL: {e}")))?;
     if config.get_connect_timeout().is_none() {
@@ -32,12 +41,28 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
     if config.get_application_name().is_none() {
         config.application_name("schemagen");
     }
+    Ok(config)
+}
+
+/// Connects with a parsed configuration (see [`connect`]).
+pub(crate) fn connect_config(config: &postgres::Config) -> Result<postgres::Client> {
     config
         .connect(postgres::NoTls)
         .map_err(|source| Error::Connect {
-            url: redacted(&config),
+            url: redacted(config),
             source,
         })
+}
+
+/// A database error as PostgreSQL words it (`ERROR: message`), else the client's error.
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
 }
 
 /// The target of `config` as a URL without password: `postgresql://user@host:port/dbname`.

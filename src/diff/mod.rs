@@ -13,6 +13,7 @@
 //! engine gives its `SqlMigrationStep`s (`prisma-migrate-sql-rules.md` §2); within a kind, steps
 //! sort by schema-qualified name.
 
+pub mod compare;
 pub(crate) mod view;
 
 use std::collections::BTreeSet;

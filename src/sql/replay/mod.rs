@@ -16,6 +16,8 @@ mod forms;
 pub(crate) mod guard;
 mod objects;
 pub mod plpgsql;
+#[cfg(test)]
+mod provenance_tests;
 mod table;
 mod views;
 
@@ -284,6 +286,9 @@ pub struct Replayer {
     /// What `DO` blocks read besides the catalog: routine signatures, triggers, table
     /// contents, statements not understood (see [`crate::sql::replay::guard::Tracked`]).
     pub(crate) tracked: crate::sql::replay::guard::Tracked,
+    /// When provenance is recorded ([`Replayer::record_provenance`]): the catalog as it was
+    /// before the statement being replayed.
+    before: Option<Box<Catalog>>,
 }
 
 impl Replayer {
@@ -312,6 +317,18 @@ impl Replayer {
             views: Default::default(),
             extras: Extras::default(),
             tracked: Default::default(),
+            before: None,
+        }
+    }
+
+    /// Records from now on, for every object, the statement that created it and the one that
+    /// last changed it, in the catalog's [`Catalog::provenance`]. Costs a comparison of the
+    /// catalog after every statement that shapes the schema.
+    pub fn record_provenance(&mut self) {
+        if self.before.is_none() {
+            let mut before = self.catalog.clone();
+            before.provenance = Default::default();
+            self.before = Some(Box::new(before));
         }
     }
 
@@ -389,6 +406,7 @@ impl Replayer {
                 return;
             }
         };
+        let path: std::sync::Arc<str> = source.path.display().to_string().into();
         for (raw, (kind, ahead)) in statements.iter().zip(parsed) {
             let stmt = Stmt {
                 source,
@@ -405,7 +423,24 @@ impl Replayer {
                         format!("internal error in schemagen (please report it): {why}"),
                     ))
                 });
+            let passed_over = matches!(result, Ok(Outcome::PassedOver));
             self.report(stmt, result, diags);
+            if !passed_over {
+                self.trace(&path, stmt);
+            }
+        }
+    }
+
+    /// Records what the statement just replayed changed, when provenance is recorded.
+    fn trace(&mut self, path: &std::sync::Arc<str>, stmt: Stmt<'_>) {
+        if let Some(before) = self.before.as_deref_mut() {
+            let (line, column) = stmt.source.line_col(stmt.raw.span.start);
+            let at = crate::catalog::Place {
+                file: path.clone(),
+                line,
+                column,
+            };
+            crate::catalog::provenance::track(before, &mut self.catalog, &at);
         }
     }
 
