@@ -180,6 +180,16 @@ pub(crate) enum Command {
         /// (TABLE by its new name). Repeatable.
         #[arg(long, value_name = "OLD=NEW")]
         rename: Vec<String>,
+        /// Convert Prisma Migrate's folders instead: each DIR/<timestamp>_<name>/migration.sql
+        /// becomes supabase/migrations/<timestamp>_<name>.sql (folders converted before are
+        /// skipped; with --idempotent, statements that conflict with the history are rewritten
+        /// guarded).
+        #[arg(
+            long,
+            value_name = "DIR",
+            conflicts_with_all = ["name", "schema", "stdout", "allow_destructive", "down", "rename"]
+        )]
+        from_prisma_migrations: Option<PathBuf>,
         /// Configuration file [default: ./schemagen.toml if present].
         #[arg(long)]
         config: Option<PathBuf>,
@@ -250,6 +260,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             allow_destructive,
             down,
             rename,
+            from_prisma_migrations,
             config,
         } => sql_from_prisma(SqlArgs {
             create_only,
@@ -261,6 +272,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             allow_destructive,
             down,
             rename,
+            from_prisma_migrations,
             config,
         }),
     }
@@ -276,10 +288,14 @@ struct SqlArgs {
     allow_destructive: bool,
     down: bool,
     rename: Vec<String>,
+    from_prisma_migrations: Option<PathBuf>,
     config: Option<PathBuf>,
 }
 
 fn sql_from_prisma(args: SqlArgs) -> ExitCode {
+    if let Some(dir) = args.from_prisma_migrations.clone() {
+        return convert_prisma_migrations(dir, args);
+    }
     let args_stdout = args.stdout;
     if !args.create_only && !args.stdout {
         eprintln!(
@@ -336,6 +352,73 @@ fn sql_from_prisma(args: SqlArgs) -> ExitCode {
         }
         Err(e) => fail(&e, !args_stdout),
     }
+}
+
+/// `sql-from-prisma --from-prisma-migrations DIR`.
+fn convert_prisma_migrations(dir: PathBuf, args: SqlArgs) -> ExitCode {
+    let config = match schemagen::config::Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, true),
+    };
+    let mut settings = pipeline::FromPrismaMigrations::new();
+    settings.prisma_migrations = dir;
+    settings.migrations = args
+        .migrations
+        .or(config.migrations)
+        .unwrap_or_else(|| PathBuf::from("supabase/migrations"));
+    settings.idempotent = args.idempotent;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let result = pipeline::from_prisma_migrations(&settings, &mut sources, &mut diags);
+    print_diagnostics(&diags, &sources, false);
+    let converted = match result {
+        Ok(c) => c,
+        Err(e) => return fail(&e, true),
+    };
+    if let Err(e) = converted.outputs.create_new() {
+        return fail(&e, true);
+    }
+    let mut written = 0;
+    for f in &converted.folders {
+        match &f.outcome {
+            pipeline::FolderOutcome::Converted {
+                path,
+                guarded,
+                transaction_statements,
+            } => {
+                written += 1;
+                let mut notes = Vec::new();
+                if *guarded > 0 {
+                    notes.push(format!("{guarded} statement(s) guarded"));
+                }
+                if *transaction_statements > 0 {
+                    notes.push(format!(
+                        "{transaction_statements} transaction statement(s) commented out"
+                    ));
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                };
+                eprintln!("wrote {} from {}{notes}", path.display(), f.source.display());
+            }
+            pipeline::FolderOutcome::AlreadyConverted { path, by } => eprintln!(
+                "skipped {}: already converted as {} (recognised by its {by})",
+                f.source.display(),
+                path.display()
+            ),
+            pipeline::FolderOutcome::InHistory { conflicts } => eprintln!(
+                "skipped {}: the Supabase history already creates everything it does ({conflicts} statement(s) conflict, nothing else changes)",
+                f.source.display()
+            ),
+        }
+    }
+    eprintln!(
+        "{written} Prisma migration(s) converted, {} skipped",
+        converted.folders.len() - written
+    );
+    ExitCode::SUCCESS
 }
 
 struct PrismaArgs {

@@ -10,11 +10,16 @@ use crate::error::{self, Error, Result};
 use crate::output::Outputs;
 use crate::sql;
 
+mod from_prisma_migrations;
 mod sql_from_prisma;
 
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
 pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;
+pub use from_prisma_migrations::{
+    from_prisma_migrations, prisma_checksum, ConvertedMigrations, Folder, FolderOutcome,
+    FromPrismaMigrations,
+};
 pub use sql_from_prisma::{slug, sql_from_prisma, SqlFromPrisma, SqlMigration};
 
 // Read → Replay

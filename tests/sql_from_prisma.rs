@@ -60,18 +60,29 @@ fn prisma_format(text: &str) -> String {
 
 /// `prisma migrate diff --from-schema a --to-schema b --script`.
 fn oracle_diff(a: &str, b: &str, url: &str) -> Result<String, String> {
+    oracle_diff_from(Some(a), b, url)
+}
+
+/// `prisma migrate diff (--from-schema a | --from-empty) --to-schema b --script`: the SQL
+/// `prisma migrate dev` writes to `migration.sql` for that change.
+fn oracle_diff_from(a: Option<&str>, b: &str, url: &str) -> Result<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let (pa, pb, out) = (
         dir.path().join("a.prisma"),
         dir.path().join("b.prisma"),
         dir.path().join("m.sql"),
     );
-    std::fs::write(&pa, a).unwrap();
+    if let Some(a) = a {
+        std::fs::write(&pa, a).unwrap();
+    }
     std::fs::write(&pb, b).unwrap();
-    let o = Command::new("node")
-        .arg(root().join("oracle/diff.mjs"))
-        .arg("--from-schema")
-        .arg(&pa)
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("oracle/diff.mjs"));
+    match a {
+        Some(_) => cmd.arg("--from-schema").arg(&pa),
+        None => cmd.arg("--from-empty"),
+    };
+    let o = cmd
         .arg("--to-schema")
         .arg(&pb)
         .args(["--url", url, "--out"])
@@ -755,4 +766,322 @@ fn every_destructive_kind_is_refused_without_the_flag() {
         assert!(m.sql.contains("-- BREAKING: "), "{kind}:\n{}", m.sql);
         assert!(!m.breaking.is_empty(), "{kind}");
     }
+}
+
+/// A model no history has, added at the end (with `@@schema("public")` where the datasource
+/// lists schemas).
+fn add_extra_model(text: &str) -> Option<String> {
+    let schema = if text.contains("schemas") {
+        "\n  @@schema(\"public\")"
+    } else {
+        ""
+    };
+    let mut ls = lines(text);
+    let (_, last) = blocks(&ls, "model").pop()?;
+    let model = format!("\nmodel SfpExtra {{\n  id Int @id @default(autoincrement())\n  note String? @db.VarChar(40){schema}\n}}");
+    for (k, l) in model.lines().enumerate() {
+        ls.insert(last.end + 1 + k, l.to_string());
+    }
+    Some(join(&ls))
+}
+
+fn convert(
+    prisma: &Path,
+    mig: &Path,
+    idempotent: bool,
+) -> Result<pipeline::ConvertedMigrations, String> {
+    let mut s = pipeline::FromPrismaMigrations::new();
+    s.prisma_migrations = prisma.to_path_buf();
+    s.migrations = mig.to_path_buf();
+    s.idempotent = idempotent;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    pipeline::from_prisma_migrations(&s, &mut sources, &mut diags)
+        .map_err(|e| format!("{e}\n{}", diags.render_short(&sources)))
+}
+
+/// Copies a case's history into `<dir>/supabase/migrations`.
+fn history_folder(dir: &Path, files: &[PathBuf]) -> PathBuf {
+    let mig = dir.join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    for (k, f) in files.iter().enumerate() {
+        let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let target = if file_name == "migration.sql" {
+            format!("2024010100000{k}_init.sql")
+        } else {
+            file_name
+        };
+        std::fs::copy(f, mig.join(target)).unwrap();
+    }
+    mig
+}
+
+/// Prisma Migrate's folders, made by Prisma's engine from a chain of scripted edits of the
+/// schema the history gives (`migrate diff` prints what `migrate dev` writes to
+/// `migration.sql`), converted and applied after the history on real PostgreSQL:
+/// * the `0_init` baseline (`--from-empty`, Prisma's baselining recipe) is recognised as
+///   already in the history and skipped;
+/// * each edit's folder converts as it is and the whole folder applies in order (the Supabase
+///   CLI's way, one transaction per file); the live catalog equals the last schema lowered;
+/// * a later re-baseline with one new model conflicts with the history: without
+///   `idempotent` an error at `migration.sql:line:col` per conflicting statement, nothing
+///   converted; with it, guarded, and it applies too;
+/// * a second run converts nothing (recognised by checksum); a hand copy of a folder's SQL under
+///   another name is recognised by content; a folder whose version an existing Supabase file has
+///   is an error naming both.
+#[test]
+fn prisma_migration_folders_apply_on_top_of_the_history() {
+    if common::shared::require(
+        "prisma_migration_folders_apply_on_top_of_the_history",
+        &[common::shared::CORPUS, common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let cluster = PgCluster::shared();
+    let mut failures: Vec<String> = Vec::new();
+    let (mut cases_run, mut folders_converted, mut conflicts_seen) = (0, 0, 0);
+    const CHAIN: &[(&str, Edit)] = &[
+        ("add models with a relation", add_models_with_relation),
+        ("add field", add_field),
+        ("add enum value", add_enum_value),
+        ("add index", add_index),
+        ("change type", change_type),
+    ];
+    for (name, files, input) in cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let mig = history_folder(dir.path(), &files);
+        let base = cluster.create_supabase_database("pm_base");
+        assert!(apply_migration_set(&base, &mig).failure.is_none(), "{name}");
+        let schema = dir.path().join("prisma/schema.prisma");
+        std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+        if let Some(i) = &input {
+            std::fs::write(&schema, i).unwrap();
+        }
+        let first = prisma_from_sql(&mig, &schema);
+        std::fs::write(&schema, &first).unwrap();
+        let s0 = prisma_from_sql(&mig, &schema);
+        let history = {
+            let mut sources = Sources::new();
+            let mut diags = Diagnostics::new();
+            schemagen::replay_dir(&mig, &mut sources, &mut diags).unwrap()
+        };
+        let prisma = dir.path().join("prisma/migrations");
+        std::fs::create_dir_all(&prisma).unwrap();
+        std::fs::write(
+            prisma.join("migration_lock.toml"),
+            "provider = \"postgresql\"\n",
+        )
+        .unwrap();
+        let folder = |version: &str, slug: &str, sql: &str| {
+            let d = prisma.join(format!("{version}_{slug}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("migration.sql"), sql).unwrap();
+        };
+        let Ok(init) = oracle_diff_from(None, &s0, &base.url()) else {
+            println!("  {name}: Prisma's engine refuses the schema");
+            continue;
+        };
+        cases_run += 1;
+        folder("0", "init", &init);
+        let mut last = s0.clone();
+        let mut versions = Vec::new();
+        for (k, (edit_name, edit)) in CHAIN.iter().enumerate() {
+            let Some(edited) = edit(&last) else { continue };
+            let next = prisma_format(&edited);
+            if next == last {
+                continue;
+            }
+            let sql = match oracle_diff(&last, &next, &base.url()) {
+                Ok(sql) => sql,
+                Err(_) => continue,
+            };
+            let version = format!("2099010100{:04}", k);
+            folder(&version, &pipeline::slug(edit_name), &sql);
+            versions.push(version);
+            last = next;
+        }
+        // Without conflicts: the baseline skipped, every edit converted as it is.
+        let converted = match convert(&prisma, &mig, false) {
+            Ok(c) => c,
+            Err(e) => {
+                failures.push(format!("{name}: conversion: {e}"));
+                continue;
+            }
+        };
+        if !matches!(
+            converted.folders[0].outcome,
+            pipeline::FolderOutcome::InHistory { .. }
+        ) {
+            failures.push(format!(
+                "{name}: the baseline is not recognised as in the history: {:?}",
+                converted.folders[0].outcome
+            ));
+        }
+        for f in &converted.folders[1..] {
+            match &f.outcome {
+                pipeline::FolderOutcome::Converted {
+                    guarded: 0, path, ..
+                } => {
+                    assert_eq!(
+                        path.file_name().unwrap().to_string_lossy(),
+                        format!("{}_{}.sql", f.version, f.name),
+                        "{name}: the timestamp and name are kept"
+                    );
+                    folders_converted += 1;
+                }
+                other => failures.push(format!("{name}: {}: {other:?}", f.source.display())),
+            }
+        }
+        converted.outputs.create_new().unwrap();
+        let db = cluster.create_supabase_database("pm_apply");
+        let outcome = apply_migration_set(&db, &mig);
+        if let Some((file, e)) = &outcome.failure {
+            failures.push(format!("{name}: {} does not apply: {e}", file.display()));
+            continue;
+        }
+        let scope_last = scope(&last);
+        for x in mismatches(&live(&db), &lowered(&last, &history), &scope_last) {
+            failures.push(format!("{name}: after the converted folders: {x}"));
+        }
+        // A second run converts nothing.
+        match convert(&prisma, &mig, false) {
+            Ok(again) => {
+                assert!(again.outputs.is_empty(), "{name}: {:?}", again.folders);
+                for f in &again.folders[1..] {
+                    assert!(
+                        matches!(
+                            f.outcome,
+                            pipeline::FolderOutcome::AlreadyConverted { by: "checksum", .. }
+                        ),
+                        "{name}: {f:?}"
+                    );
+                }
+            }
+            Err(e) => failures.push(format!("{name}: second run: {e}")),
+        }
+        // A hand copy (other name, other comments) is recognised by content.
+        if let Some(v) = versions.first() {
+            let converted_file = std::fs::read_dir(&mig)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(v.as_str())
+                })
+                .unwrap();
+            let source = std::fs::read_dir(&prisma)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(v.as_str())
+                })
+                .unwrap()
+                .join("migration.sql");
+            let converted_text = std::fs::read_to_string(&converted_file).unwrap();
+            std::fs::remove_file(&converted_file).unwrap();
+            let copy = mig.join(format!("{v}_copied_by_hand.sql"));
+            let body = std::fs::read_to_string(&source).unwrap();
+            std::fs::write(&copy, format!("-- copied from Prisma\n{body}\n\n")).unwrap();
+            match convert(&prisma, &mig, false) {
+                Ok(c) => {
+                    let f = c.folders.iter().find(|f| &f.version == v).unwrap();
+                    assert_eq!(
+                        f.outcome,
+                        pipeline::FolderOutcome::AlreadyConverted {
+                            path: copy.clone(),
+                            by: "content"
+                        },
+                        "{name}"
+                    );
+                    assert!(c.outputs.is_empty(), "{name}");
+                }
+                Err(e) => failures.push(format!("{name}: hand copy: {e}")),
+            }
+            std::fs::remove_file(&copy).unwrap();
+            std::fs::write(&converted_file, converted_text).unwrap();
+        }
+        // A re-baseline with one new model, later than everything: conflicts.
+        let Some(extra) = add_extra_model(&last).map(|t| prisma_format(&t)) else {
+            continue;
+        };
+        let Ok(rebase) = oracle_diff_from(None, &extra, &base.url()) else {
+            continue;
+        };
+        folder("20990201000000", "rebaseline", &rebase);
+        match convert(&prisma, &mig, false) {
+            Ok(c) => failures.push(format!(
+                "{name}: a conflicting folder converted without --idempotent: {:?}",
+                c.folders.last()
+            )),
+            Err(e) => {
+                let located = e
+                    .lines()
+                    .filter(|l| {
+                        l.contains("20990201000000_rebaseline/migration.sql:")
+                            && l.contains("conflicts with what an earlier migration created")
+                    })
+                    .count();
+                if located == 0 {
+                    failures.push(format!("{name}: conflicts not located: {e}"));
+                }
+                conflicts_seen += located;
+            }
+        }
+        match convert(&prisma, &mig, true) {
+            Ok(c) => {
+                match &c.folders.last().unwrap().outcome {
+                    pipeline::FolderOutcome::Converted { guarded, .. } if *guarded > 0 => {}
+                    other => failures.push(format!("{name}: re-baseline: {other:?}")),
+                }
+                c.outputs.create_new().unwrap();
+                let (_, text) = c.outputs.iter().next().unwrap();
+                match db.psql(text) {
+                    Err(e) => failures.push(format!(
+                        "{name}: the guarded re-baseline fails: {e}\n{text}"
+                    )),
+                    Ok(()) => {
+                        for x in mismatches(&live(&db), &lowered(&extra, &history), &scope(&extra))
+                        {
+                            failures.push(format!("{name}: after the re-baseline: {x}\n{text}"));
+                        }
+                    }
+                }
+                // The whole folder from scratch, as `supabase db reset` applies it.
+                let fresh = cluster.create_supabase_database("pm_reset");
+                if let Some((file, e)) = apply_migration_set(&fresh, &mig).failure {
+                    failures.push(format!("{name}: reset: {} fails: {e}", file.display()));
+                }
+            }
+            Err(e) => failures.push(format!("{name}: --idempotent: {e}")),
+        }
+        // A version an existing Supabase file has.
+        let taken = std::fs::read_dir(&mig)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("2099"))
+            .min()
+            .unwrap();
+        let (v, _) = schemagen::sql::source::parse_migration_name(&taken).unwrap();
+        folder(v, "clash", "SELECT 1;\n");
+        match convert(&prisma, &mig, true) {
+            Ok(c) => failures.push(format!("{name}: clash not refused: {:?}", c.folders)),
+            Err(e) => assert!(
+                e.contains(&format!("{v}_clash/migration.sql")) && e.contains(&taken),
+                "{name}: {e}"
+            ),
+        }
+    }
+    println!(
+        "Prisma migration folders: {cases_run} cases, {folders_converted} folders converted and applied, {conflicts_seen} conflicts located, {} failure(s)",
+        failures.len()
+    );
+    assert!(cases_run > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
