@@ -150,9 +150,15 @@ pub(crate) enum Command {
     /// Write the changes of schema.prisma since the migrations as a new, timestamped Supabase
     /// migration (supabase/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql).
     SqlFromPrisma {
-        /// Only create the migration file (applying it is not implemented: required).
-        #[arg(long)]
+        /// Only create the migration file; without it, --db-url is required and the file is
+        /// also applied there.
+        #[arg(long, conflicts_with = "db_url")]
         create_only: bool,
+        /// Apply the new file to this database as the Supabase CLI does (one transaction,
+        /// recorded in supabase_migrations.schema_migrations): postgresql://user:password@host:port/db
+        /// (the password is never printed).
+        #[arg(long, value_name = "URL", conflicts_with = "stdout")]
+        db_url: Option<String>,
         /// The migration's name; the file name's slug is made from it as Prisma makes it.
         #[arg(long, default_value = "schema_changes")]
         name: String,
@@ -187,7 +193,7 @@ pub(crate) enum Command {
         #[arg(
             long,
             value_name = "DIR",
-            conflicts_with_all = ["name", "schema", "stdout", "allow_destructive", "down", "rename"]
+            conflicts_with_all = ["name", "schema", "stdout", "allow_destructive", "down", "rename", "db_url"]
         )]
         from_prisma_migrations: Option<PathBuf>,
         /// Configuration file [default: ./schemagen.toml if present].
@@ -252,6 +258,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
         }),
         Command::SqlFromPrisma {
             create_only,
+            db_url,
             name,
             schema,
             migrations,
@@ -264,6 +271,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             config,
         } => sql_from_prisma(SqlArgs {
             create_only,
+            db_url,
             name,
             schema,
             migrations,
@@ -280,6 +288,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
 
 struct SqlArgs {
     create_only: bool,
+    db_url: Option<String>,
     name: String,
     schema: Option<PathBuf>,
     migrations: Option<PathBuf>,
@@ -297,11 +306,16 @@ fn sql_from_prisma(args: SqlArgs) -> ExitCode {
         return convert_prisma_migrations(dir, args);
     }
     let args_stdout = args.stdout;
-    if !args.create_only && !args.stdout {
+    if !args.create_only && !args.stdout && args.db_url.is_none() {
         eprintln!(
-            "error: applying the migration to a database is not implemented yet; pass --create-only (or --stdout)"
+            "error: pass --db-url URL to write the migration and apply it there, or --create-only to only write it"
         );
-        return ExitCode::from(2);
+        return ExitCode::from(USAGE);
+    }
+    #[cfg(not(feature = "db"))]
+    if args.db_url.is_some() {
+        eprintln!("error: --db-url needs schemagen built with the `db` feature");
+        return ExitCode::from(USAGE);
     }
     let config = match schemagen::config::Config::load(args.config.as_deref()) {
         Ok(c) => c,
@@ -343,15 +357,37 @@ fn sql_from_prisma(args: SqlArgs) -> ExitCode {
         let _ = std::io::stdout().write_all(migration.sql.as_bytes());
         return ExitCode::SUCCESS;
     }
-    match migration.outputs.create_new() {
-        Ok(()) => {
-            for (path, _) in migration.outputs.iter() {
-                eprintln!("wrote {}", path.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e, !args_stdout),
+    if let Err(e) = migration.outputs.create_new() {
+        return fail(&e, !args_stdout);
     }
+    for (path, _) in migration.outputs.iter() {
+        eprintln!("wrote {}", path.display());
+    }
+    #[cfg(feature = "db")]
+    if let Some(url) = &args.db_url {
+        match pipeline::apply_migration(url, &migration) {
+            Ok(a) => eprintln!(
+                "applied {} to {}: {} statement(s) in one transaction, recorded as version {} in supabase_migrations.schema_migrations",
+                migration.path.display(),
+                a.target,
+                a.statements,
+                a.version
+            ),
+            Err(e) => {
+                // Nothing was applied: the files written for it go too.
+                for (path, _) in migration.outputs.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                eprintln!("error: {e}");
+                eprintln!(
+                    "error: {} was not applied; the file(s) written for it were removed",
+                    migration.path.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// `sql-from-prisma --from-prisma-migrations DIR`.

@@ -20,6 +20,8 @@ pub use from_prisma_migrations::{
     from_prisma_migrations, prisma_checksum, ConvertedMigrations, Folder, FolderOutcome,
     FromPrismaMigrations,
 };
+#[cfg(feature = "db")]
+pub use sql_from_prisma::{apply_migration, Applied};
 pub use sql_from_prisma::{slug, sql_from_prisma, SqlFromPrisma, SqlMigration};
 
 // Read → Replay

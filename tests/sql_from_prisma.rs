@@ -1085,3 +1085,352 @@ fn prisma_migration_folders_apply_on_top_of_the_history() {
     assert!(cases_run > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The real Supabase CLI: `$SCHEMAGEN_SUPABASE_CLI`, else oracle/supabase-cli's (installed by
+/// scripts/test.sh).
+fn supabase_cli() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SCHEMAGEN_SUPABASE_CLI").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let p = root().join("oracle/supabase-cli/node_modules/.bin/supabase");
+    p.exists().then_some(p)
+}
+
+type HistoryRow = (String, Option<String>, Option<Vec<String>>);
+
+/// `supabase_migrations.schema_migrations`, by version (empty when it does not exist).
+fn history_rows(db: &Db) -> Vec<HistoryRow> {
+    let mut c = db.client();
+    let exists: bool = c
+        .query_one(
+            "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    if !exists {
+        return Vec::new();
+    }
+    c.query(
+        "SELECT version, name, statements FROM supabase_migrations.schema_migrations ORDER BY version",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// The column definitions of the history table (name, type, not null), in order.
+fn history_columns(db: &Db) -> Vec<(String, String, bool)> {
+    db.client()
+        .query(
+            "SELECT attname::text, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute \
+             WHERE attrelid = 'supabase_migrations.schema_migrations'::regclass AND attnum > 0 \
+             AND NOT attisdropped ORDER BY attnum",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+/// Applies the files of `dir` with schemagen's apply (as the Supabase CLI does), stopping at
+/// the first failure; returns how many applied.
+fn apply_as_the_cli(db: &Db, dir: &Path) -> usize {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut client = db.client();
+    let mut n = 0;
+    for path in files {
+        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some((version, name)) = schemagen::sql::source::parse_migration_name(&file_name) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = schemagen::diagnostics::SourceFile::new(path.clone(), text);
+        if schemagen::db::apply::apply_file(&mut client, &file, version, name).is_err() {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// What schemagen records in `supabase_migrations.schema_migrations` (the table's definition,
+/// and each file's version, name and statements as the CLI splits them) against what the real
+/// Supabase CLI 2.117.0 records (`supabase migration up --db-url`), over every corpus history,
+/// the fixtures and a file of the forms the CLI's splitter treats specially.
+#[test]
+fn apply_records_what_the_supabase_cli_records() {
+    if common::shared::require(
+        "apply_records_what_the_supabase_cli_records",
+        &[common::shared::CORPUS, common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let Some(cli) = supabase_cli() else {
+        eprintln!(
+            "SKIPPED apply_records_what_the_supabase_cli_records: needs the Supabase CLI (npm ci --prefix oracle/supabase-cli, or SCHEMAGEN_SUPABASE_CLI)"
+        );
+        return;
+    };
+    let cluster = PgCluster::shared();
+    let mut sets: Vec<(String, Vec<PathBuf>)> = cases()
+        .into_iter()
+        .filter(|(n, _, _)| n.starts_with("fixture "))
+        .map(|(n, f, _)| (n, f))
+        .collect();
+    sets.push((
+        "split forms".into(),
+        vec![root().join("tests/fixtures/supabase_apply/20240101000000_split_forms.sql")],
+    ));
+    for set in common::corpus_sets() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(set.join("migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        sets.push((
+            set.file_name().unwrap().to_string_lossy().into_owned(),
+            files,
+        ));
+    }
+    let (mut compared, mut rows_compared, mut statements_compared) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (name, files) in sets {
+        let dir = tempfile::tempdir().unwrap();
+        let mig = history_folder(dir.path(), &files);
+        let ours = cluster.create_supabase_database("rec_ours");
+        let available = common::apply::available_extensions(&ours);
+        for e in std::fs::read_dir(&mig).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (text, _) = common::apply::comment_out_missing_extensions(&text, &available);
+            std::fs::write(&p, text).unwrap();
+        }
+        let theirs = cluster.create_supabase_database("rec_cli");
+        let out = Command::new(&cli)
+            .args(["migration", "up", "--db-url", &theirs.url()])
+            .current_dir(dir.path())
+            .output()
+            .expect("supabase");
+        let cli_rows = history_rows(&theirs);
+        if cli_rows.is_empty() {
+            println!(
+                "  {name}: the Supabase CLI applies nothing: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
+            continue;
+        }
+        apply_as_the_cli(&ours, &mig);
+        let our_rows = history_rows(&ours);
+        compared += 1;
+        if history_columns(&ours) != history_columns(&theirs) {
+            failures.push(format!(
+                "{name}: history table {:?} vs the CLI's {:?}",
+                history_columns(&ours),
+                history_columns(&theirs)
+            ));
+        }
+        if our_rows.len() != cli_rows.len() {
+            failures.push(format!(
+                "{name}: {} file(s) applied, the CLI {}",
+                our_rows.len(),
+                cli_rows.len()
+            ));
+        }
+        for (a, b) in our_rows.iter().zip(&cli_rows) {
+            rows_compared += 1;
+            statements_compared += b.2.as_ref().map_or(0, |s| s.len());
+            if a != b {
+                failures.push(format!("{name}: ours {a:#?}\nthe CLI's {b:#?}"));
+            }
+        }
+    }
+    println!(
+        "history rows against the Supabase CLI's: {compared} sets, {rows_compared} files, {statements_compared} statements, {} failure(s)",
+        failures.len()
+    );
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `schemagen sql-from-prisma --db-url`: the new file applied in one transaction and recorded
+/// as the Supabase CLI records it; a failing statement rolls everything back, removes the file
+/// and is located at file:line:col; a database whose history is not the folder's is refused;
+/// the URL's password is never printed.
+#[test]
+fn sql_from_prisma_applies_and_records_the_new_file() {
+    if common::shared::require(
+        "sql_from_prisma_applies_and_records_the_new_file",
+        &[common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let cluster = PgCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = root().join("tests/fixtures/prisma/relations");
+    let mig = history_folder(dir.path(), &[fixture.join("migration.sql")]);
+    let schema = dir.path().join("prisma/schema.prisma");
+    std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+    std::fs::write(
+        &schema,
+        std::fs::read_to_string(fixture.join("input.prisma")).unwrap(),
+    )
+    .unwrap();
+    let s0 = prisma_from_sql(&mig, &schema);
+    let history = {
+        let mut sources = Sources::new();
+        let mut diags = Diagnostics::new();
+        schemagen::replay_dir(&mig, &mut sources, &mut diags).unwrap()
+    };
+    let db = cluster.create_supabase_database("apply_new");
+    assert_eq!(apply_as_the_cli(&db, &mig), 1);
+    let with_password = |db: &Db| {
+        format!(
+            "postgresql://postgres:hunter2@127.0.0.1:{}/{}?sslmode=disable",
+            db.port, db.name
+        )
+    };
+    let run = |args: &[&str], url: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_schemagen"));
+        cmd.arg("sql-from-prisma")
+            .args(args)
+            .arg("--schema")
+            .arg(&schema)
+            .arg("--migrations")
+            .arg(&mig);
+        if let Some(u) = url {
+            cmd.args(["--db-url", u]);
+        }
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(
+            !stderr.contains("hunter2"),
+            "the password is printed:\n{stderr}"
+        );
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr,
+        )
+    };
+    let files = || std::fs::read_dir(&mig).unwrap().count();
+
+    // Neither --create-only nor --db-url: a usage error.
+    let s1 = add_field(&s0).unwrap();
+    std::fs::write(&schema, &s1).unwrap();
+    let (code, _, err) = run(&["--name", "add note"], None);
+    assert_eq!(code, Some(64), "{err}");
+    assert!(err.contains("--db-url"), "{err}");
+
+    // Applied and recorded.
+    let (code, _, err) = run(&["--name", "add note"], Some(&with_password(&db)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("applied ") && err.contains("in one transaction"),
+        "{err}"
+    );
+    assert_eq!(files(), 2);
+    let new_file = std::fs::read_dir(&mig)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
+    let file_name = new_file.file_name().unwrap().to_string_lossy().into_owned();
+    let (version, name) = schemagen::sql::source::parse_migration_name(&file_name).unwrap();
+    assert_eq!(name, "add_note");
+    let rows = history_rows(&db);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let text = std::fs::read_to_string(&new_file).unwrap();
+    let statements: Vec<String> = schemagen::sql::supabase::statements::cli_statements(&text)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(
+        rows[1],
+        (
+            version.to_string(),
+            Some(name.to_string()),
+            Some(statements)
+        )
+    );
+    let m = mismatches(&live(&db), &lowered(&s1, &history), &scope(&s1));
+    assert!(m.is_empty(), "{m:#?}");
+    if let Some(cli) = supabase_cli() {
+        // `supabase migration list` agrees: the new version is both local and remote.
+        let o = Command::new(cli)
+            .args(["migration", "list", "--db-url", &db.url()])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        let line = out
+            .lines()
+            .find(|l| l.contains(version))
+            .unwrap_or_else(|| panic!("{out}\n{}", String::from_utf8_lossy(&o.stderr)));
+        assert_eq!(
+            line.matches(version).count(),
+            3,
+            "local, remote, time: {line}"
+        );
+    }
+
+    // A statement that fails: rolled back, the file removed, the statement located.
+    let mut s2 = lines(&s1);
+    let (_, b) = target_model(&s2).unwrap();
+    insert_scalar(&mut s2, &b, "  sfp_clash String?");
+    let s2 = join(&s2);
+    std::fs::write(&schema, &s2).unwrap();
+    let (code, sql, err) = run(&["--stdout"], None);
+    assert_eq!(code, Some(0), "{err}");
+    db.psql(&sql).unwrap();
+    let before = live(&db);
+    let (code, _, err) = run(&["--name", "clash"], Some(&with_password(&db)));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("_clash.sql:")
+            && err.contains("already exists")
+            && err.contains("was not applied"),
+        "{err}"
+    );
+    let at = err.split("_clash.sql:").nth(1).unwrap();
+    let line_col: Vec<&str> = at.split(':').take(2).collect();
+    assert!(
+        line_col.iter().all(|p| p.parse::<usize>().is_ok()),
+        "no line:col in {err}"
+    );
+    assert_eq!(files(), 2, "the file is removed");
+    assert_eq!(history_rows(&db).len(), 2, "nothing recorded");
+    assert_eq!(live(&db), before, "nothing applied");
+
+    // A database that does not record the folder's history.
+    let bare = cluster.create_supabase_database("apply_bare");
+    let (code, _, err) = run(&["--name", "clash"], Some(&with_password(&bare)));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("does not record migration(s) of the folder: 20240101000000"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "postgresql://postgres@127.0.0.1:{}/{}",
+            bare.port, bare.name
+        )),
+        "{err}"
+    );
+    assert_eq!(files(), 2, "the file is removed");
+    assert!(history_rows(&bare).is_empty());
+}

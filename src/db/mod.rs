@@ -1,6 +1,7 @@
 //! A live PostgreSQL database: connecting to it ([`connect`]) and reading its catalog
 //! ([`read_catalog`]).
 
+pub mod apply;
 pub mod read;
 
 use std::str::FromStr;
@@ -38,6 +39,14 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
             url: redacted(&config),
             source,
         })
+}
+
+/// The target of a connection URL (or `key=value` string) without its password, to name it in
+/// messages: `postgresql://user@host:port/dbname`, or `the database URL` when it does not parse.
+pub fn display_target(url: &str) -> String {
+    postgres::Config::from_str(url)
+        .map(|c| redacted(&c))
+        .unwrap_or_else(|_| "the database URL".to_string())
 }
 
 /// The target of `config` as a URL without password: `postgresql://user@host:port/dbname`.
