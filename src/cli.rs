@@ -200,6 +200,10 @@ pub(crate) enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print the SQL that builds a fresh Supabase project's database (auth, storage, realtime…
+    /// schemas, roles, functions, publication) in an empty PostgreSQL database, from the base
+    /// catalog schemagen replays migrations on.
+    SupabaseBase,
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -256,6 +260,10 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             keep_going,
             config,
         }),
+        Command::SupabaseBase => {
+            let _ = std::io::stdout().write_all(pipeline::supabase_base_sql().as_bytes());
+            ExitCode::SUCCESS
+        }
         Command::SqlFromPrisma {
             create_only,
             db_url,

@@ -61,10 +61,10 @@ pub enum Error {
     #[cfg(feature = "db")]
     #[error("database: {}", describe_pg(.0))]
     Database(#[from] postgres::Error),
-    /// Applying a migration failed (its transaction rolled back).
-    #[cfg(feature = "db")]
+    /// Applying a migration failed (its transaction rolled back): what the database said, and
+    /// where in the file.
     #[error("{0}")]
-    Apply(#[from] crate::db::apply::ApplyError),
+    Apply(String),
     /// `sql-from-prisma` would write destructive steps and `--allow-destructive` was not given.
     #[error("{} destructive step(s) refused (nothing was written; review them and pass --allow-destructive):\n{}", steps.len(), steps.iter().map(|s| format!("  - {s}")).collect::<Vec<_>>().join("\n"))]
     Destructive {

@@ -448,6 +448,39 @@ pub fn catalog_text(catalog: &Catalog) -> String {
     crate::emit::text::render(catalog, &|s| !sql::supabase::MANAGED_SCHEMAS.contains(&s))
 }
 
+/// The SQL that builds a fresh Supabase project's database (the schemas of
+/// [`sql::supabase::base_catalog`], Supabase's roles, functions, publication and grants) in an
+/// empty PostgreSQL 15 database, from the repository alone: what `schemagen supabase-base`
+/// prints. Reading that database back gives the base catalog.
+pub fn supabase_base_sql() -> String {
+    use crate::emit::catalog_sql::{render, Routine};
+    let routines: Vec<Routine> = sql::supabase::base_sql::ROUTINES
+        .iter()
+        .map(
+            |&(schema, name, arguments, result, language, body)| Routine {
+                schema,
+                name,
+                arguments,
+                result,
+                language,
+                body,
+            },
+        )
+        .collect();
+    let mut statements = sql::supabase::base_sql::prologue();
+    statements.extend(render(&sql::supabase::base_catalog(), &routines));
+    statements.extend(sql::supabase::base_sql::epilogue());
+    let mut out = format!(
+        "-- A fresh Supabase project's database, written by schemagen {} (supabase-base) from its\n-- base catalog (src/sql/supabase/base.json). Apply as a superuser to an empty database.\n\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for s in statements {
+        out.push_str(&s);
+        out.push_str(";\n\n");
+    }
+    out
+}
+
 /// [`Error::Diagnostics`] when `diags` holds an error: the run stops there.
 pub(crate) fn stop_on_errors(diags: &Diagnostics) -> Result<()> {
     if diags.has_errors() {

@@ -102,7 +102,9 @@ pub fn apply_migration(db_url: &str, migration: &SqlMigration) -> Result<Applied
     use crate::db::apply;
     let mut client = crate::db::connect(db_url)?;
     let target = crate::db::display_target(db_url);
-    let remote = apply::applied_versions(&mut client)?.unwrap_or_default();
+    let remote = apply::applied_versions(&mut client)
+        .map_err(|e| Error::Apply(e.to_string()))?
+        .unwrap_or_default();
     let listed = |v: &[String]| {
         let mut s = v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
         if v.len() > 5 {
@@ -141,7 +143,8 @@ pub fn apply_migration(db_url: &str, migration: &SqlMigration) -> Result<Applied
     let (version, name) = parse_migration_name(file_name)
         .ok_or_else(|| Error::Config(format!("{file_name}: not a migration file name")))?;
     let file = crate::diagnostics::SourceFile::new(migration.path.clone(), migration.sql.clone());
-    let statements = apply::apply_file(&mut client, &file, version, name)?;
+    let statements = apply::apply_file(&mut client, &file, version, name)
+        .map_err(|e| Error::Apply(e.to_string()))?;
     Ok(Applied {
         target,
         version: version.to_string(),
