@@ -445,6 +445,54 @@ fn drop_index(text: &str) -> Option<String> {
     Some(join(&ls))
 }
 
+/// A new schema with a model in it: listed in the datasource's `schemas` (which, when it is new,
+/// puts every other block in `public` with `@@schema`, as Prisma requires).
+fn add_schema(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let ds = ls.iter().position(|l| l.starts_with("datasource "))?;
+    let ds_end = (ds..ls.len()).find(|&i| ls[i] == "}")?;
+    if let Some(i) = (ds..ds_end).find(|&i| ls[i].trim_start().starts_with("schemas")) {
+        // In the list's (sorted) order.
+        let (head, list) = ls[i].split_once('[')?;
+        let mut names: Vec<String> = list
+            .trim_end()
+            .trim_end_matches(']')
+            .split(',')
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.push("\"sfp_extra\"".into());
+        names.sort();
+        ls[i] = format!("{head}[{}]", names.join(", "));
+    } else {
+        ls.insert(
+            ds_end,
+            "  schemas = [\"public\", \"sfp_extra\"]".to_string(),
+        );
+        let mut i = 0;
+        while i < ls.len() {
+            let l = &ls[i];
+            if l.starts_with("model ") || l.starts_with("enum ") || l.starts_with("view ") {
+                let end = (i..ls.len()).find(|&k| ls[k] == "}")?;
+                ls.insert(end, "  @@schema(\"public\")".to_string());
+                i = end + 1;
+            } else if l.starts_with("// model ") || l.starts_with("// view ") {
+                // A block db pull comments out carries its attribute too.
+                let end = (i..ls.len()).find(|&k| ls[k] == "// }")?;
+                ls.insert(end, "// @@schema(\"public\")".to_string());
+                i = end + 1;
+            }
+            i += 1;
+        }
+    }
+    let (_, last) = blocks(&ls, "model").pop()?;
+    let model = "\nmodel SfpInSchema {\n  id Int @id @default(autoincrement())\n  label String? @db.VarChar(20)\n\n  @@schema(\"sfp_extra\")\n}";
+    for (k, l) in model.lines().enumerate() {
+        ls.insert(last.end + 1 + k, l.to_string());
+    }
+    Some(join(&ls))
+}
+
 const EDITS: &[(&str, Edit)] = &[
     ("add models with a relation", add_models_with_relation),
     ("add field", add_field),
@@ -460,6 +508,7 @@ const EDITS: &[(&str, Edit)] = &[
     ("add enum value", add_enum_value),
     ("add index", add_index),
     ("drop index", drop_index),
+    ("add a schema", add_schema),
 ];
 
 /// The cases: fixture folders and corpus sets (their history must apply to PostgreSQL 15).
