@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it. The tests start their own throwaway PostgreSQL 15 cluster and
 # drive Prisma's real engine (oracle/, Node.js), so this installs what they need when missing:
-# Debian's postgresql-15 (apt-get, with sudo when not root) and the oracle's pinned npm packages
-# (`npm ci` from its lockfile). When the shared reference folder is there (../shared beside the
+# Debian's postgresql-15 (apt-get, with sudo when not root), the oracle's pinned npm packages
+# (`npm ci` from its lockfile) and the Supabase CLI (oracle/supabase-cli, same way). When the shared reference folder is there (../shared beside the
 # repository, or $SCHEMAGEN_SHARED), it also installs its extension stand-ins
 # (shared/supabase/extensions: pg_net, pg_cron, pgmq, … that do nothing) into PostgreSQL's
 # extension directory, so more corpus histories apply; never over a real extension.
@@ -63,6 +63,12 @@ if [ ! -d oracle/node_modules/@prisma/schema-engine-wasm ] || [ ! -d oracle/node
     exit 1
   }
   npm ci --prefix oracle --no-audit --no-fund --loglevel=error
+fi
+
+# The real Supabase CLI (a Go binary shipped in an npm package), for the test that compares
+# the history rows schemagen writes with the CLI's own.
+if [ ! -x oracle/supabase-cli/node_modules/.bin/supabase ]; then
+  npm ci --prefix oracle/supabase-cli --no-audit --no-fund --loglevel=error
 fi
 
 cargo test --locked "$@"

@@ -189,9 +189,15 @@ pub(crate) enum Command {
     /// Write the changes of schema.prisma since the migrations as a new, timestamped Supabase
     /// migration (supabase/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql).
     SqlFromPrisma {
-        /// Only create the migration file (applying it is not implemented: required).
-        #[arg(long)]
+        /// Only create the migration file; without it, --db-url is required and the file is
+        /// also applied there.
+        #[arg(long, conflicts_with = "db_url")]
         create_only: bool,
+        /// Apply the new file to this database as the Supabase CLI does (one transaction,
+        /// recorded in supabase_migrations.schema_migrations): postgresql://user:password@host:port/db
+        /// (the password is never printed).
+        #[arg(long, value_name = "URL", conflicts_with = "stdout")]
+        db_url: Option<String>,
         /// The migration's name; the file name's slug is made from it as Prisma makes it.
         #[arg(long, default_value = "schema_changes")]
         name: String,
@@ -219,10 +225,24 @@ pub(crate) enum Command {
         /// (TABLE by its new name). Repeatable.
         #[arg(long, value_name = "OLD=NEW")]
         rename: Vec<String>,
+        /// Convert Prisma Migrate's folders instead: each DIR/<timestamp>_<name>/migration.sql
+        /// becomes supabase/migrations/<timestamp>_<name>.sql (folders converted before are
+        /// skipped; with --idempotent, statements that conflict with the history are rewritten
+        /// guarded).
+        #[arg(
+            long,
+            value_name = "DIR",
+            conflicts_with_all = ["name", "schema", "stdout", "allow_destructive", "down", "rename", "db_url"]
+        )]
+        from_prisma_migrations: Option<PathBuf>,
         /// Configuration file [default: ./schemagen.toml if present].
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print the SQL that builds a fresh Supabase project's database (auth, storage, realtime…
+    /// schemas, roles, functions, publication) in an empty PostgreSQL database, from the base
+    /// catalog schemagen replays migrations on.
+    SupabaseBase,
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -294,8 +314,13 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             quiet,
             config,
         }),
+        Command::SupabaseBase => {
+            let _ = std::io::stdout().write_all(pipeline::supabase_base_sql().as_bytes());
+            ExitCode::SUCCESS
+        }
         Command::SqlFromPrisma {
             create_only,
+            db_url,
             name,
             schema,
             migrations,
@@ -304,9 +329,11 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             allow_destructive,
             down,
             rename,
+            from_prisma_migrations,
             config,
         } => sql_from_prisma(SqlArgs {
             create_only,
+            db_url,
             name,
             schema,
             migrations,
@@ -315,6 +342,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             allow_destructive,
             down,
             rename,
+            from_prisma_migrations,
             config,
         }),
     }
@@ -322,6 +350,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
 
 struct SqlArgs {
     create_only: bool,
+    db_url: Option<String>,
     name: String,
     schema: Option<PathBuf>,
     migrations: Option<PathBuf>,
@@ -330,16 +359,25 @@ struct SqlArgs {
     allow_destructive: bool,
     down: bool,
     rename: Vec<String>,
+    from_prisma_migrations: Option<PathBuf>,
     config: Option<PathBuf>,
 }
 
 fn sql_from_prisma(args: SqlArgs) -> ExitCode {
+    if let Some(dir) = args.from_prisma_migrations.clone() {
+        return convert_prisma_migrations(dir, args);
+    }
     let args_stdout = args.stdout;
-    if !args.create_only && !args.stdout {
+    if !args.create_only && !args.stdout && args.db_url.is_none() {
         eprintln!(
-            "error: applying the migration to a database is not implemented yet; pass --create-only (or --stdout)"
+            "error: pass --db-url URL to write the migration and apply it there, or --create-only to only write it"
         );
-        return ExitCode::from(2);
+        return ExitCode::from(USAGE);
+    }
+    #[cfg(not(feature = "db"))]
+    if args.db_url.is_some() {
+        eprintln!("error: --db-url needs schemagen built with the `db` feature");
+        return ExitCode::from(USAGE);
     }
     let config = match schemagen::config::Config::load(args.config.as_deref()) {
         Ok(c) => c,
@@ -381,15 +419,104 @@ fn sql_from_prisma(args: SqlArgs) -> ExitCode {
         let _ = std::io::stdout().write_all(migration.sql.as_bytes());
         return ExitCode::SUCCESS;
     }
-    match migration.outputs.create_new() {
-        Ok(()) => {
-            for (path, _) in migration.outputs.iter() {
-                eprintln!("wrote {}", path.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e, !args_stdout),
+    if let Err(e) = migration.outputs.create_new() {
+        return fail(&e, !args_stdout);
     }
+    for (path, _) in migration.outputs.iter() {
+        eprintln!("wrote {}", path.display());
+    }
+    #[cfg(feature = "db")]
+    if let Some(url) = &args.db_url {
+        match pipeline::apply_migration(url, &migration) {
+            Ok(a) => eprintln!(
+                "applied {} to {}: {} statement(s) in one transaction, recorded as version {} in supabase_migrations.schema_migrations",
+                migration.path.display(),
+                a.target,
+                a.statements,
+                a.version
+            ),
+            Err(e) => {
+                // Nothing was applied: the files written for it go too.
+                for (path, _) in migration.outputs.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                eprintln!("error: {e}");
+                eprintln!(
+                    "error: {} was not applied; the file(s) written for it were removed",
+                    migration.path.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `sql-from-prisma --from-prisma-migrations DIR`.
+fn convert_prisma_migrations(dir: PathBuf, args: SqlArgs) -> ExitCode {
+    let config = match schemagen::config::Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, true),
+    };
+    let mut settings = pipeline::FromPrismaMigrations::new();
+    settings.prisma_migrations = dir;
+    settings.migrations = args
+        .migrations
+        .or(config.migrations)
+        .unwrap_or_else(|| PathBuf::from("supabase/migrations"));
+    settings.idempotent = args.idempotent;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let result = pipeline::from_prisma_migrations(&settings, &mut sources, &mut diags);
+    print_diagnostics(&diags, &sources, false);
+    let converted = match result {
+        Ok(c) => c,
+        Err(e) => return fail(&e, true),
+    };
+    if let Err(e) = converted.outputs.create_new() {
+        return fail(&e, true);
+    }
+    let mut written = 0;
+    for f in &converted.folders {
+        match &f.outcome {
+            pipeline::FolderOutcome::Converted {
+                path,
+                guarded,
+                transaction_statements,
+            } => {
+                written += 1;
+                let mut notes = Vec::new();
+                if *guarded > 0 {
+                    notes.push(format!("{guarded} statement(s) guarded"));
+                }
+                if *transaction_statements > 0 {
+                    notes.push(format!(
+                        "{transaction_statements} transaction statement(s) commented out"
+                    ));
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                };
+                eprintln!("wrote {} from {}{notes}", path.display(), f.source.display());
+            }
+            pipeline::FolderOutcome::AlreadyConverted { path, by } => eprintln!(
+                "skipped {}: already converted as {} (recognised by its {by})",
+                f.source.display(),
+                path.display()
+            ),
+            pipeline::FolderOutcome::InHistory { conflicts } => eprintln!(
+                "skipped {}: the Supabase history already creates everything it does ({conflicts} statement(s) conflict, nothing else changes)",
+                f.source.display()
+            ),
+        }
+    }
+    eprintln!(
+        "{written} Prisma migration(s) converted, {} skipped",
+        converted.folders.len() - written
+    );
+    ExitCode::SUCCESS
 }
 
 struct PrismaArgs {

@@ -71,6 +71,10 @@ pub enum Error {
     /// The run was interrupted (Ctrl-C); what it created was dropped.
     #[error("interrupted")]
     Interrupted,
+    /// Applying a migration failed (its transaction rolled back): what the database said, and
+    /// where in the file.
+    #[error("{0}")]
+    Apply(String),
     /// `sql-from-prisma` would write destructive steps and `--allow-destructive` was not given.
     #[error("{} destructive step(s) refused (nothing was written; review them and pass --allow-destructive):\n{}", steps.len(), steps.iter().map(|s| format!("  - {s}")).collect::<Vec<_>>().join("\n"))]
     Destructive {

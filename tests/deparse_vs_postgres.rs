@@ -680,13 +680,10 @@ fn report(title: &str, tallies: &BTreeMap<String, Tally>, thresholds: &[(&str, f
 
 #[test]
 fn hand_written_cases_match_postgres() {
-    if shared::require("hand_written_cases_match_postgres", &[PRELUDE]).is_none() {
-        return;
-    }
     let text = std::fs::read_to_string(fixtures().join("hand_cases.txt")).unwrap();
     let cases = parse_hand_cases(&text);
     let db = PgCluster::shared().create_database("deparse_hand");
-    load_prelude(&db);
+    db.load_supabase();
     let setup = std::fs::read_to_string(fixtures().join("hand_setup.sql")).unwrap();
     db.psql(&setup)
         .unwrap_or_else(|e| panic!("hand_setup.sql: {e}"));

@@ -34,7 +34,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::pg::PgCluster;
-use common::shared::{self, PRELUDE};
 use schemagen::pipeline::{render_schema, Naming, PrismaOptions};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -69,7 +68,7 @@ struct Case {
 fn setup(case: &Path) -> Case {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let db = PgCluster::shared().create_database(&format!("fx_{name}"));
-    db.load_prelude();
+    db.load_supabase();
     db.psql_file(&case.join("migration.sql"))
         .unwrap_or_else(|e| panic!("{name}/migration.sql: {e}"));
     let input = std::fs::read_to_string(case.join("input.prisma"))
@@ -167,9 +166,6 @@ fn engine_still_agrees(case: &Path, c: &Case) -> Option<String> {
 
 #[test]
 fn fixtures_render_like_the_engine() {
-    if shared::require("fixtures_render_like_the_engine", &[PRELUDE]).is_none() {
-        return;
-    }
     let regen = std::env::var_os("SCHEMAGEN_REGEN").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
     let validation_dir = tempfile::tempdir().unwrap();

@@ -111,9 +111,6 @@ fn corpus_sets_replay_like_postgres() {
 
 #[test]
 fn focused_fixtures_replay_like_postgres() {
-    if shared::require("focused_fixtures_replay_like_postgres", &[PRELUDE]).is_none() {
-        return;
-    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay");
     let mut sets: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap()

@@ -60,18 +60,29 @@ fn prisma_format(text: &str) -> String {
 
 /// `prisma migrate diff --from-schema a --to-schema b --script`.
 fn oracle_diff(a: &str, b: &str, url: &str) -> Result<String, String> {
+    oracle_diff_from(Some(a), b, url)
+}
+
+/// `prisma migrate diff (--from-schema a | --from-empty) --to-schema b --script`: the SQL
+/// `prisma migrate dev` writes to `migration.sql` for that change.
+fn oracle_diff_from(a: Option<&str>, b: &str, url: &str) -> Result<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let (pa, pb, out) = (
         dir.path().join("a.prisma"),
         dir.path().join("b.prisma"),
         dir.path().join("m.sql"),
     );
-    std::fs::write(&pa, a).unwrap();
+    if let Some(a) = a {
+        std::fs::write(&pa, a).unwrap();
+    }
     std::fs::write(&pb, b).unwrap();
-    let o = Command::new("node")
-        .arg(root().join("oracle/diff.mjs"))
-        .arg("--from-schema")
-        .arg(&pa)
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("oracle/diff.mjs"));
+    match a {
+        Some(_) => cmd.arg("--from-schema").arg(&pa),
+        None => cmd.arg("--from-empty"),
+    };
+    let o = cmd
         .arg("--to-schema")
         .arg(&pb)
         .args(["--url", url, "--out"])
@@ -434,6 +445,54 @@ fn drop_index(text: &str) -> Option<String> {
     Some(join(&ls))
 }
 
+/// A new schema with a model in it: listed in the datasource's `schemas` (which, when it is new,
+/// puts every other block in `public` with `@@schema`, as Prisma requires).
+fn add_schema(text: &str) -> Option<String> {
+    let mut ls = lines(text);
+    let ds = ls.iter().position(|l| l.starts_with("datasource "))?;
+    let ds_end = (ds..ls.len()).find(|&i| ls[i] == "}")?;
+    if let Some(i) = (ds..ds_end).find(|&i| ls[i].trim_start().starts_with("schemas")) {
+        // In the list's (sorted) order.
+        let (head, list) = ls[i].split_once('[')?;
+        let mut names: Vec<String> = list
+            .trim_end()
+            .trim_end_matches(']')
+            .split(',')
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.push("\"sfp_extra\"".into());
+        names.sort();
+        ls[i] = format!("{head}[{}]", names.join(", "));
+    } else {
+        ls.insert(
+            ds_end,
+            "  schemas = [\"public\", \"sfp_extra\"]".to_string(),
+        );
+        let mut i = 0;
+        while i < ls.len() {
+            let l = &ls[i];
+            if l.starts_with("model ") || l.starts_with("enum ") || l.starts_with("view ") {
+                let end = (i..ls.len()).find(|&k| ls[k] == "}")?;
+                ls.insert(end, "  @@schema(\"public\")".to_string());
+                i = end + 1;
+            } else if l.starts_with("// model ") || l.starts_with("// view ") {
+                // A block db pull comments out carries its attribute too.
+                let end = (i..ls.len()).find(|&k| ls[k] == "// }")?;
+                ls.insert(end, "// @@schema(\"public\")".to_string());
+                i = end + 1;
+            }
+            i += 1;
+        }
+    }
+    let (_, last) = blocks(&ls, "model").pop()?;
+    let model = "\nmodel SfpInSchema {\n  id Int @id @default(autoincrement())\n  label String? @db.VarChar(20)\n\n  @@schema(\"sfp_extra\")\n}";
+    for (k, l) in model.lines().enumerate() {
+        ls.insert(last.end + 1 + k, l.to_string());
+    }
+    Some(join(&ls))
+}
+
 const EDITS: &[(&str, Edit)] = &[
     ("add models with a relation", add_models_with_relation),
     ("add field", add_field),
@@ -449,6 +508,7 @@ const EDITS: &[(&str, Edit)] = &[
     ("add enum value", add_enum_value),
     ("add index", add_index),
     ("drop index", drop_index),
+    ("add a schema", add_schema),
 ];
 
 /// The cases: fixture folders and corpus sets (their history must apply to PostgreSQL 15).
@@ -755,4 +815,663 @@ fn every_destructive_kind_is_refused_without_the_flag() {
         assert!(m.sql.contains("-- BREAKING: "), "{kind}:\n{}", m.sql);
         assert!(!m.breaking.is_empty(), "{kind}");
     }
+}
+
+/// A model no history has, added at the end (with `@@schema("public")` where the datasource
+/// lists schemas).
+fn add_extra_model(text: &str) -> Option<String> {
+    let schema = if text.contains("schemas") {
+        "\n  @@schema(\"public\")"
+    } else {
+        ""
+    };
+    let mut ls = lines(text);
+    let (_, last) = blocks(&ls, "model").pop()?;
+    let model = format!("\nmodel SfpExtra {{\n  id Int @id @default(autoincrement())\n  note String? @db.VarChar(40){schema}\n}}");
+    for (k, l) in model.lines().enumerate() {
+        ls.insert(last.end + 1 + k, l.to_string());
+    }
+    Some(join(&ls))
+}
+
+fn convert(
+    prisma: &Path,
+    mig: &Path,
+    idempotent: bool,
+) -> Result<pipeline::ConvertedMigrations, String> {
+    let mut s = pipeline::FromPrismaMigrations::new();
+    s.prisma_migrations = prisma.to_path_buf();
+    s.migrations = mig.to_path_buf();
+    s.idempotent = idempotent;
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    pipeline::from_prisma_migrations(&s, &mut sources, &mut diags)
+        .map_err(|e| format!("{e}\n{}", diags.render_short(&sources)))
+}
+
+/// Copies a case's history into `<dir>/supabase/migrations`.
+fn history_folder(dir: &Path, files: &[PathBuf]) -> PathBuf {
+    let mig = dir.join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    for (k, f) in files.iter().enumerate() {
+        let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let target = if file_name == "migration.sql" {
+            format!("2024010100000{k}_init.sql")
+        } else {
+            file_name
+        };
+        std::fs::copy(f, mig.join(target)).unwrap();
+    }
+    mig
+}
+
+/// Prisma Migrate's folders, made by Prisma's engine from a chain of scripted edits of the
+/// schema the history gives (`migrate diff` prints what `migrate dev` writes to
+/// `migration.sql`), converted and applied after the history on real PostgreSQL:
+/// * the `0_init` baseline (`--from-empty`, Prisma's baselining recipe) is recognised as
+///   already in the history and skipped;
+/// * each edit's folder converts as it is and the whole folder applies in order (the Supabase
+///   CLI's way, one transaction per file); the live catalog equals the last schema lowered;
+/// * a later re-baseline with one new model conflicts with the history: without
+///   `idempotent` an error at `migration.sql:line:col` per conflicting statement, nothing
+///   converted; with it, guarded, and it applies too;
+/// * a second run converts nothing (recognised by checksum); a hand copy of a folder's SQL under
+///   another name is recognised by content; a folder whose version an existing Supabase file has
+///   is an error naming both.
+#[test]
+fn prisma_migration_folders_apply_on_top_of_the_history() {
+    if common::shared::require(
+        "prisma_migration_folders_apply_on_top_of_the_history",
+        &[common::shared::CORPUS, common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let cluster = PgCluster::shared();
+    let mut failures: Vec<String> = Vec::new();
+    let (mut cases_run, mut folders_converted, mut conflicts_seen) = (0, 0, 0);
+    const CHAIN: &[(&str, Edit)] = &[
+        ("add models with a relation", add_models_with_relation),
+        ("add field", add_field),
+        ("add enum value", add_enum_value),
+        ("add index", add_index),
+        ("change type", change_type),
+    ];
+    for (name, files, input) in cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let mig = history_folder(dir.path(), &files);
+        let base = cluster.create_supabase_database("pm_base");
+        assert!(apply_migration_set(&base, &mig).failure.is_none(), "{name}");
+        let schema = dir.path().join("prisma/schema.prisma");
+        std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+        if let Some(i) = &input {
+            std::fs::write(&schema, i).unwrap();
+        }
+        let first = prisma_from_sql(&mig, &schema);
+        std::fs::write(&schema, &first).unwrap();
+        let s0 = prisma_from_sql(&mig, &schema);
+        let history = {
+            let mut sources = Sources::new();
+            let mut diags = Diagnostics::new();
+            schemagen::replay_dir(&mig, &mut sources, &mut diags).unwrap()
+        };
+        let prisma = dir.path().join("prisma/migrations");
+        std::fs::create_dir_all(&prisma).unwrap();
+        std::fs::write(
+            prisma.join("migration_lock.toml"),
+            "provider = \"postgresql\"\n",
+        )
+        .unwrap();
+        let folder = |version: &str, slug: &str, sql: &str| {
+            let d = prisma.join(format!("{version}_{slug}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("migration.sql"), sql).unwrap();
+        };
+        let Ok(init) = oracle_diff_from(None, &s0, &base.url()) else {
+            println!("  {name}: Prisma's engine refuses the schema");
+            continue;
+        };
+        cases_run += 1;
+        folder("0", "init", &init);
+        let mut last = s0.clone();
+        let mut versions = Vec::new();
+        for (k, (edit_name, edit)) in CHAIN.iter().enumerate() {
+            let Some(edited) = edit(&last) else { continue };
+            let next = prisma_format(&edited);
+            if next == last {
+                continue;
+            }
+            let sql = match oracle_diff(&last, &next, &base.url()) {
+                Ok(sql) => sql,
+                Err(_) => continue,
+            };
+            let version = format!("2099010100{:04}", k);
+            folder(&version, &pipeline::slug(edit_name), &sql);
+            versions.push(version);
+            last = next;
+        }
+        // Without conflicts: the baseline skipped, every edit converted as it is.
+        let converted = match convert(&prisma, &mig, false) {
+            Ok(c) => c,
+            Err(e) => {
+                failures.push(format!("{name}: conversion: {e}"));
+                continue;
+            }
+        };
+        if !matches!(
+            converted.folders[0].outcome,
+            pipeline::FolderOutcome::InHistory { .. }
+        ) {
+            failures.push(format!(
+                "{name}: the baseline is not recognised as in the history: {:?}",
+                converted.folders[0].outcome
+            ));
+        }
+        for f in &converted.folders[1..] {
+            match &f.outcome {
+                pipeline::FolderOutcome::Converted {
+                    guarded: 0, path, ..
+                } => {
+                    assert_eq!(
+                        path.file_name().unwrap().to_string_lossy(),
+                        format!("{}_{}.sql", f.version, f.name),
+                        "{name}: the timestamp and name are kept"
+                    );
+                    folders_converted += 1;
+                }
+                other => failures.push(format!("{name}: {}: {other:?}", f.source.display())),
+            }
+        }
+        converted.outputs.create_new().unwrap();
+        let db = cluster.create_supabase_database("pm_apply");
+        let outcome = apply_migration_set(&db, &mig);
+        if let Some((file, e)) = &outcome.failure {
+            failures.push(format!("{name}: {} does not apply: {e}", file.display()));
+            continue;
+        }
+        let scope_last = scope(&last);
+        for x in mismatches(&live(&db), &lowered(&last, &history), &scope_last) {
+            failures.push(format!("{name}: after the converted folders: {x}"));
+        }
+        // A second run converts nothing.
+        match convert(&prisma, &mig, false) {
+            Ok(again) => {
+                assert!(again.outputs.is_empty(), "{name}: {:?}", again.folders);
+                for f in &again.folders[1..] {
+                    assert!(
+                        matches!(
+                            f.outcome,
+                            pipeline::FolderOutcome::AlreadyConverted { by: "checksum", .. }
+                        ),
+                        "{name}: {f:?}"
+                    );
+                }
+            }
+            Err(e) => failures.push(format!("{name}: second run: {e}")),
+        }
+        // A hand copy (other name, other comments) is recognised by content.
+        if let Some(v) = versions.first() {
+            let converted_file = std::fs::read_dir(&mig)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(v.as_str())
+                })
+                .unwrap();
+            let source = std::fs::read_dir(&prisma)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(v.as_str())
+                })
+                .unwrap()
+                .join("migration.sql");
+            let converted_text = std::fs::read_to_string(&converted_file).unwrap();
+            std::fs::remove_file(&converted_file).unwrap();
+            let copy = mig.join(format!("{v}_copied_by_hand.sql"));
+            let body = std::fs::read_to_string(&source).unwrap();
+            std::fs::write(&copy, format!("-- copied from Prisma\n{body}\n\n")).unwrap();
+            match convert(&prisma, &mig, false) {
+                Ok(c) => {
+                    let f = c.folders.iter().find(|f| &f.version == v).unwrap();
+                    assert_eq!(
+                        f.outcome,
+                        pipeline::FolderOutcome::AlreadyConverted {
+                            path: copy.clone(),
+                            by: "content"
+                        },
+                        "{name}"
+                    );
+                    assert!(c.outputs.is_empty(), "{name}");
+                }
+                Err(e) => failures.push(format!("{name}: hand copy: {e}")),
+            }
+            std::fs::remove_file(&copy).unwrap();
+            std::fs::write(&converted_file, converted_text).unwrap();
+        }
+        // A re-baseline with one new model, later than everything: conflicts.
+        let Some(extra) = add_extra_model(&last).map(|t| prisma_format(&t)) else {
+            continue;
+        };
+        let Ok(rebase) = oracle_diff_from(None, &extra, &base.url()) else {
+            continue;
+        };
+        folder("20990201000000", "rebaseline", &rebase);
+        match convert(&prisma, &mig, false) {
+            Ok(c) => failures.push(format!(
+                "{name}: a conflicting folder converted without --idempotent: {:?}",
+                c.folders.last()
+            )),
+            Err(e) => {
+                let located = e
+                    .lines()
+                    .filter(|l| {
+                        l.contains("20990201000000_rebaseline/migration.sql:")
+                            && l.contains("conflicts with what an earlier migration created")
+                    })
+                    .count();
+                if located == 0 {
+                    failures.push(format!("{name}: conflicts not located: {e}"));
+                }
+                conflicts_seen += located;
+            }
+        }
+        match convert(&prisma, &mig, true) {
+            Ok(c) => {
+                match &c.folders.last().unwrap().outcome {
+                    pipeline::FolderOutcome::Converted { guarded, .. } if *guarded > 0 => {}
+                    other => failures.push(format!("{name}: re-baseline: {other:?}")),
+                }
+                c.outputs.create_new().unwrap();
+                let (_, text) = c.outputs.iter().next().unwrap();
+                match db.psql(text) {
+                    Err(e) => failures.push(format!(
+                        "{name}: the guarded re-baseline fails: {e}\n{text}"
+                    )),
+                    Ok(()) => {
+                        for x in mismatches(&live(&db), &lowered(&extra, &history), &scope(&extra))
+                        {
+                            failures.push(format!("{name}: after the re-baseline: {x}\n{text}"));
+                        }
+                    }
+                }
+                // The whole folder from scratch, as `supabase db reset` applies it.
+                let fresh = cluster.create_supabase_database("pm_reset");
+                if let Some((file, e)) = apply_migration_set(&fresh, &mig).failure {
+                    failures.push(format!("{name}: reset: {} fails: {e}", file.display()));
+                }
+            }
+            Err(e) => failures.push(format!("{name}: --idempotent: {e}")),
+        }
+        // A version an existing Supabase file has.
+        let taken = std::fs::read_dir(&mig)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("2099"))
+            .min()
+            .unwrap();
+        let (v, _) = schemagen::sql::source::parse_migration_name(&taken).unwrap();
+        folder(v, "clash", "SELECT 1;\n");
+        match convert(&prisma, &mig, true) {
+            Ok(c) => failures.push(format!("{name}: clash not refused: {:?}", c.folders)),
+            Err(e) => assert!(
+                e.contains(&format!("{v}_clash/migration.sql")) && e.contains(&taken),
+                "{name}: {e}"
+            ),
+        }
+    }
+    println!(
+        "Prisma migration folders: {cases_run} cases, {folders_converted} folders converted and applied, {conflicts_seen} conflicts located, {} failure(s)",
+        failures.len()
+    );
+    assert!(cases_run > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The real Supabase CLI: `$SCHEMAGEN_SUPABASE_CLI`, else oracle/supabase-cli's (installed by
+/// scripts/test.sh).
+fn supabase_cli() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SCHEMAGEN_SUPABASE_CLI").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let p = root().join("oracle/supabase-cli/node_modules/.bin/supabase");
+    p.exists().then_some(p)
+}
+
+type HistoryRow = (String, Option<String>, Option<Vec<String>>);
+
+/// `supabase_migrations.schema_migrations`, by version (empty when it does not exist).
+fn history_rows(db: &Db) -> Vec<HistoryRow> {
+    let mut c = db.client();
+    let exists: bool = c
+        .query_one(
+            "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    if !exists {
+        return Vec::new();
+    }
+    c.query(
+        "SELECT version, name, statements FROM supabase_migrations.schema_migrations ORDER BY version",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// The column definitions of the history table (name, type, not null), in order.
+fn history_columns(db: &Db) -> Vec<(String, String, bool)> {
+    db.client()
+        .query(
+            "SELECT attname::text, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute \
+             WHERE attrelid = 'supabase_migrations.schema_migrations'::regclass AND attnum > 0 \
+             AND NOT attisdropped ORDER BY attnum",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+/// Applies the files of `dir` with schemagen's apply (as the Supabase CLI does), stopping at
+/// the first failure; returns how many applied.
+fn apply_as_the_cli(db: &Db, dir: &Path) -> usize {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut client = db.client();
+    let mut n = 0;
+    for path in files {
+        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some((version, name)) = schemagen::sql::source::parse_migration_name(&file_name) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = schemagen::diagnostics::SourceFile::new(path.clone(), text);
+        if schemagen::db::history::apply_file(&mut client, &file, version, name).is_err() {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// What schemagen records in `supabase_migrations.schema_migrations` (the table's definition,
+/// and each file's version, name and statements as the CLI splits them) against what the real
+/// Supabase CLI 2.117.0 records (`supabase migration up --db-url`), over every corpus history,
+/// the fixtures and a file of the forms the CLI's splitter treats specially.
+#[test]
+fn apply_records_what_the_supabase_cli_records() {
+    if common::shared::require(
+        "apply_records_what_the_supabase_cli_records",
+        &[common::shared::CORPUS, common::shared::PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let Some(cli) = supabase_cli() else {
+        eprintln!(
+            "SKIPPED apply_records_what_the_supabase_cli_records: needs the Supabase CLI (npm ci --prefix oracle/supabase-cli, or SCHEMAGEN_SUPABASE_CLI)"
+        );
+        return;
+    };
+    let cluster = PgCluster::shared();
+    let mut sets: Vec<(String, Vec<PathBuf>)> = cases()
+        .into_iter()
+        .filter(|(n, _, _)| n.starts_with("fixture "))
+        .map(|(n, f, _)| (n, f))
+        .collect();
+    sets.push((
+        "split forms".into(),
+        vec![root().join("tests/fixtures/supabase_apply/20240101000000_split_forms.sql")],
+    ));
+    for set in common::corpus_sets() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(set.join("migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        sets.push((
+            set.file_name().unwrap().to_string_lossy().into_owned(),
+            files,
+        ));
+    }
+    let (mut compared, mut rows_compared, mut statements_compared) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (name, files) in sets {
+        let dir = tempfile::tempdir().unwrap();
+        let mig = history_folder(dir.path(), &files);
+        let ours = cluster.create_supabase_database("rec_ours");
+        let available = common::apply::available_extensions(&ours);
+        for e in std::fs::read_dir(&mig).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (text, _) = common::apply::comment_out_missing_extensions(&text, &available);
+            std::fs::write(&p, text).unwrap();
+        }
+        let theirs = cluster.create_supabase_database("rec_cli");
+        let out = Command::new(&cli)
+            .args(["migration", "up", "--db-url", &theirs.url()])
+            .current_dir(dir.path())
+            .output()
+            .expect("supabase");
+        let cli_rows = history_rows(&theirs);
+        if cli_rows.is_empty() {
+            println!(
+                "  {name}: the Supabase CLI applies nothing: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
+            continue;
+        }
+        apply_as_the_cli(&ours, &mig);
+        let our_rows = history_rows(&ours);
+        compared += 1;
+        if history_columns(&ours) != history_columns(&theirs) {
+            failures.push(format!(
+                "{name}: history table {:?} vs the CLI's {:?}",
+                history_columns(&ours),
+                history_columns(&theirs)
+            ));
+        }
+        if our_rows.len() != cli_rows.len() {
+            failures.push(format!(
+                "{name}: {} file(s) applied, the CLI {}",
+                our_rows.len(),
+                cli_rows.len()
+            ));
+        }
+        for (a, b) in our_rows.iter().zip(&cli_rows) {
+            rows_compared += 1;
+            statements_compared += b.2.as_ref().map_or(0, |s| s.len());
+            if a != b {
+                failures.push(format!("{name}: ours {a:#?}\nthe CLI's {b:#?}"));
+            }
+        }
+    }
+    println!(
+        "history rows against the Supabase CLI's: {compared} sets, {rows_compared} files, {statements_compared} statements, {} failure(s)",
+        failures.len()
+    );
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `schemagen sql-from-prisma --db-url`: the new file applied in one transaction and recorded
+/// as the Supabase CLI records it; a failing statement rolls everything back, removes the file
+/// and is located at file:line:col; a database whose history is not the folder's is refused;
+/// the URL's password is never printed.
+#[test]
+fn sql_from_prisma_applies_and_records_the_new_file() {
+    let cluster = PgCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = root().join("tests/fixtures/prisma/relations");
+    let mig = history_folder(dir.path(), &[fixture.join("migration.sql")]);
+    let schema = dir.path().join("prisma/schema.prisma");
+    std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+    std::fs::write(
+        &schema,
+        std::fs::read_to_string(fixture.join("input.prisma")).unwrap(),
+    )
+    .unwrap();
+    let s0 = prisma_from_sql(&mig, &schema);
+    let history = {
+        let mut sources = Sources::new();
+        let mut diags = Diagnostics::new();
+        schemagen::replay_dir(&mig, &mut sources, &mut diags).unwrap()
+    };
+    let db = cluster.create_supabase_database("apply_new");
+    assert_eq!(apply_as_the_cli(&db, &mig), 1);
+    let with_password = |db: &Db| {
+        format!(
+            "postgresql://postgres:hunter2@127.0.0.1:{}/{}?sslmode=disable",
+            db.port, db.name
+        )
+    };
+    let run = |args: &[&str], url: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_schemagen"));
+        cmd.arg("sql-from-prisma")
+            .args(args)
+            .arg("--schema")
+            .arg(&schema)
+            .arg("--migrations")
+            .arg(&mig);
+        if let Some(u) = url {
+            cmd.args(["--db-url", u]);
+        }
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(
+            !stderr.contains("hunter2"),
+            "the password is printed:\n{stderr}"
+        );
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr,
+        )
+    };
+    let files = || std::fs::read_dir(&mig).unwrap().count();
+
+    // Neither --create-only nor --db-url: a usage error.
+    let s1 = add_field(&s0).unwrap();
+    std::fs::write(&schema, &s1).unwrap();
+    let (code, _, err) = run(&["--name", "add note"], None);
+    assert_eq!(code, Some(64), "{err}");
+    assert!(err.contains("--db-url"), "{err}");
+
+    // Applied and recorded.
+    let (code, _, err) = run(&["--name", "add note"], Some(&with_password(&db)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("applied ") && err.contains("in one transaction"),
+        "{err}"
+    );
+    assert_eq!(files(), 2);
+    let new_file = std::fs::read_dir(&mig)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
+    let file_name = new_file.file_name().unwrap().to_string_lossy().into_owned();
+    let (version, name) = schemagen::sql::source::parse_migration_name(&file_name).unwrap();
+    assert_eq!(name, "add_note");
+    let rows = history_rows(&db);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let text = std::fs::read_to_string(&new_file).unwrap();
+    let statements: Vec<String> = schemagen::sql::supabase::statements::cli_statements(&text)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(
+        rows[1],
+        (
+            version.to_string(),
+            Some(name.to_string()),
+            Some(statements)
+        )
+    );
+    let m = mismatches(&live(&db), &lowered(&s1, &history), &scope(&s1));
+    assert!(m.is_empty(), "{m:#?}");
+    if let Some(cli) = supabase_cli() {
+        // `supabase migration list` agrees: the new version is both local and remote.
+        let o = Command::new(cli)
+            .args(["migration", "list", "--db-url", &db.url()])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        let line = out
+            .lines()
+            .find(|l| l.contains(version))
+            .unwrap_or_else(|| panic!("{out}\n{}", String::from_utf8_lossy(&o.stderr)));
+        let cells: Vec<&str> = line
+            .split('|')
+            .map(|c| c.trim().trim_matches('`'))
+            .collect();
+        assert_eq!(cells[..2], [version, version], "local and remote: {line}");
+    }
+
+    // A statement that fails: rolled back, the file removed, the statement located.
+    let mut s2 = lines(&s1);
+    let (_, b) = target_model(&s2).unwrap();
+    insert_scalar(&mut s2, &b, "  sfp_clash String?");
+    let s2 = join(&s2);
+    std::fs::write(&schema, &s2).unwrap();
+    let (code, sql, err) = run(&["--stdout"], None);
+    assert_eq!(code, Some(0), "{err}");
+    db.psql(&sql).unwrap();
+    let before = live(&db);
+    let (code, _, err) = run(&["--name", "clash"], Some(&with_password(&db)));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("_clash.sql:")
+            && err.contains("already exists")
+            && err.contains("was not applied"),
+        "{err}"
+    );
+    let at = err.split("_clash.sql:").nth(1).unwrap();
+    let line_col: Vec<&str> = at.split(':').take(2).collect();
+    assert!(
+        line_col.iter().all(|p| p.parse::<usize>().is_ok()),
+        "no line:col in {err}"
+    );
+    assert_eq!(files(), 2, "the file is removed");
+    assert_eq!(history_rows(&db).len(), 2, "nothing recorded");
+    assert_eq!(live(&db), before, "nothing applied");
+
+    // A database that does not record the folder's history.
+    let bare = cluster.create_supabase_database("apply_bare");
+    let (code, _, err) = run(&["--name", "clash"], Some(&with_password(&bare)));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("does not record migration(s) of the folder: 20240101000000"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "postgresql://postgres@127.0.0.1:{}/{}",
+            bare.port, bare.name
+        )),
+        "{err}"
+    );
+    assert_eq!(files(), 2, "the file is removed");
+    assert!(history_rows(&bare).is_empty());
 }

@@ -364,14 +364,6 @@ fn new_files_get_0666_minus_the_umask_and_no_temporary_file_is_left() {
 /// output is what Prisma 6.19's engine writes for the same database, and its validator accepts it.
 #[test]
 fn prisma_6_projects_keep_their_datasource_as_prisma_6_db_pull_does() {
-    if common::shared::require(
-        "prisma_6_projects_keep_their_datasource_as_prisma_6_db_pull_does",
-        &[common::shared::PRELUDE],
-    )
-    .is_none()
-    {
-        return;
-    }
     let p = project();
     let dir = p.path();
     write(

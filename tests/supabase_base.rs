@@ -59,3 +59,58 @@ fn the_embedded_prelude_is_the_shared_one() {
         dir.join(PRELUDE).display()
     );
 }
+
+/// The SQL `schemagen supabase-base` writes applies to an empty PostgreSQL 15 database (in one
+/// transaction) and reads back as the base catalog: the repository alone builds a Supabase-like
+/// database (what the test harness uses without the shared prelude).
+#[test]
+fn the_base_sql_builds_the_base_catalog() {
+    let db = PgCluster::shared().create_database("supabase_base_sql");
+    db.load_supabase_base();
+    let catalog = read_catalog(&mut db.client()).expect("read_catalog");
+    let (got, want) = (catalog.to_json(), base_catalog().to_json());
+    if got != want {
+        let diff = similar::TextDiff::from_lines(&want, &got)
+            .unified_diff()
+            .header("base.json", "read back")
+            .to_string();
+        panic!("the base SQL reads back differently:\n{diff}");
+    }
+    assert_eq!(catalog, base_catalog());
+}
+
+/// Its functions have the prelude's signatures (the catalog keeps only their names).
+#[test]
+fn the_base_sql_functions_have_the_preludes_signatures() {
+    if shared::require(
+        "the_base_sql_functions_have_the_preludes_signatures",
+        &[PRELUDE],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let signatures = |db: &common::pg::Db| -> Vec<(String, String, String, String)> {
+        db.client()
+            .query(
+                "SELECT n.nspname::text, p.proname::text, pg_get_function_arguments(p.oid), \
+                 pg_get_function_result(p.oid) FROM pg_proc p JOIN pg_namespace n ON \
+                 n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', \
+                 'information_schema', 'public') AND NOT EXISTS (SELECT 1 FROM pg_depend d \
+                 WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY 1, 2, 3",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect()
+    };
+    let cluster = PgCluster::shared();
+    let prelude = cluster.create_database("supabase_prelude_sigs");
+    prelude.load_prelude();
+    let generated = cluster.create_database("supabase_base_sigs");
+    generated.load_supabase_base();
+    let want = signatures(&prelude);
+    assert!(!want.is_empty());
+    assert_eq!(signatures(&generated), want);
+}

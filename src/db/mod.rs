@@ -2,6 +2,7 @@
 //! ([`read_catalog`]).
 
 pub(crate) mod apply;
+pub mod history;
 pub mod read;
 pub mod scratch;
 pub(crate) mod written;
@@ -63,6 +64,14 @@ pub(crate) fn describe(e: &postgres::Error) -> String {
         Some(cause) => format!("{e}: {cause}"),
         None => e.to_string(),
     }
+}
+
+/// The target of a connection URL (or `key=value` string) without its password, to name it in
+/// messages: `postgresql://user@host:port/dbname`, or `the database URL` when it does not parse.
+pub fn display_target(url: &str) -> String {
+    postgres::Config::from_str(url)
+        .map(|c| redacted(&c))
+        .unwrap_or_else(|_| "the database URL".to_string())
 }
 
 /// The target of `config` as a URL without password: `postgresql://user@host:port/dbname`.

@@ -5,6 +5,7 @@
 //! * [`sql`]: diff steps as PostgreSQL DDL (`sql-from-prisma`);
 //! * [`text`]: the readable listing of `schemagen inspect`.
 
+pub mod catalog_sql;
 pub mod prisma;
 pub mod rust;
 pub mod sql;

@@ -71,6 +71,85 @@ pub struct SqlMigration {
     pub breaking: Vec<String>,
     /// The new version.
     pub version: String,
+    /// The versions of the migrations folder before it, sorted.
+    pub history: Vec<String>,
+}
+
+/// What [`apply_migration`] did.
+#[cfg(feature = "db")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The database, as a URL without its password.
+    pub target: String,
+    /// The version recorded.
+    pub version: String,
+    /// The statements run and recorded.
+    pub statements: usize,
+}
+
+/// Applies a new migration (its file already written at `migration.path`) to the database at
+/// `db_url` as the Supabase CLI does: in one transaction, recorded in
+/// `supabase_migrations.schema_migrations` (see [`crate::db::history`]). The database's history
+/// must be the migrations folder's (what `supabase migration up` checks): every earlier file
+/// recorded, none recorded that the folder lacks.
+///
+/// # Errors
+/// [`Error::Config`] for a bad URL or a history that does not match, [`Error::Connect`] (the
+/// target named without its password), [`Error::Apply`] when a statement fails (the
+/// transaction rolled back: nothing applied, nothing recorded).
+#[cfg(feature = "db")]
+pub fn apply_migration(db_url: &str, migration: &SqlMigration) -> Result<Applied> {
+    use crate::db::history;
+    let mut client = crate::db::connect(db_url)?;
+    let target = crate::db::display_target(db_url);
+    let remote = history::applied_versions(&mut client)
+        .map_err(|e| Error::Apply(e.to_string()))?
+        .unwrap_or_default();
+    let listed = |v: &[String]| {
+        let mut s = v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+        if v.len() > 5 {
+            s.push_str(&format!(" and {} more", v.len() - 5));
+        }
+        s
+    };
+    let unknown: Vec<String> = remote
+        .iter()
+        .filter(|v| !migration.history.contains(v))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Config(format!(
+            "{target} records migration(s) the migrations folder does not have: {}; pull them into the folder (or `supabase migration repair --status reverted VERSION`) first",
+            listed(&unknown)
+        )));
+    }
+    let missing: Vec<String> = migration
+        .history
+        .iter()
+        .filter(|v| !remote.contains(v))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Config(format!(
+            "{target} does not record migration(s) of the folder: {}; apply them first (`supabase migration up --db-url …`), or, when the database has them already, record them (`supabase migration repair --status applied VERSION`)",
+            listed(&missing)
+        )));
+    }
+    let file_name = migration
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (version, name) = parse_migration_name(file_name)
+        .ok_or_else(|| Error::Config(format!("{file_name}: not a migration file name")))?;
+    let file = crate::diagnostics::SourceFile::new(migration.path.clone(), migration.sql.clone());
+    let statements = history::apply_file(&mut client, &file, version, name)
+        .map_err(|e| Error::Apply(e.to_string()))?;
+    Ok(Applied {
+        target,
+        version: version.to_string(),
+        statements: statements.len(),
+    })
 }
 
 /// Replays the history, lowers the schema, diffs them and writes the SQL. `Ok(None)`: the
@@ -207,6 +286,7 @@ pub fn sql_from_prisma(
         sql: text,
         breaking,
         version,
+        history: existing,
     }))
 }
 

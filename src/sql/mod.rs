@@ -5,6 +5,7 @@ pub mod dialect;
 pub mod parse;
 pub mod pg_keywords;
 pub mod replay;
+pub mod rewrite;
 pub mod source;
 pub mod split;
 pub mod supabase;

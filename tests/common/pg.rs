@@ -5,7 +5,8 @@
 //! `create_database`, so tests can run in parallel. If PostgreSQL 15 is not installed the tests
 //! fail and say so (`scripts/test.sh` installs it). The Supabase prelude comes from the shared
 //! folder: tests that load it call `shared::require(…, shared::PRELUDE)` first (see
-//! `shared.rs`).
+//! `shared.rs`); tests that only need a Supabase-like database use `create_supabase_database`
+//! or `Db::load_supabase`, which fall back to `schemagen supabase-base`'s SQL without it.
 
 #![allow(dead_code, unsafe_code, unused_imports)]
 
@@ -180,7 +181,8 @@ impl PgCluster {
     }
 
     /// Creates a database that looks like a fresh Supabase project: a copy of a template
-    /// database into which the prelude was loaded once (role creation is cluster-wide, so the
+    /// database into which the prelude (or, without the shared folder, the SQL of
+    /// `schemagen supabase-base`: see [`Db::load_supabase`]) was loaded once (role creation is cluster-wide, so the
     /// prelude must not run concurrently).
     pub fn create_supabase_database(&self, prefix: &str) -> Db {
         {
@@ -190,7 +192,7 @@ impl PgCluster {
                 .unwrap_or_else(|e| e.into_inner());
             if !*made {
                 let t = self.create_database_named("supabase_template");
-                t.load_prelude();
+                t.load_supabase();
                 *made = true;
             }
         }
@@ -274,6 +276,10 @@ fn connect(port: u16, db: &str) -> postgres::Client {
     .unwrap_or_else(|e| panic!("connect to {db}: {e}"))
 }
 
+/// Serialises what creates cluster-wide roles: two sessions doing that at once fail
+/// (`duplicate key … pg_authid_rolname_index`).
+static ROLES: Mutex<()> = Mutex::new(());
+
 /// One database of a cluster.
 pub struct Db {
     pub port: u16,
@@ -344,13 +350,32 @@ impl Db {
         }
     }
 
+    /// Makes this (empty) database a fresh Supabase project's: the shared folder's prelude when
+    /// there is one, else the SQL `schemagen supabase-base` writes from the repository alone
+    /// (`tests/supabase_base.rs` checks that it reads back as the base catalog replay starts
+    /// from, and that its functions have the prelude's signatures).
+    pub fn load_supabase(&self) {
+        if prelude_path().is_file() {
+            return self.load_prelude();
+        }
+        let _guard = ROLES.lock().unwrap_or_else(|e| e.into_inner());
+        self.psql(&schemagen::pipeline::supabase_base_sql())
+            .unwrap_or_else(|e| panic!("the base SQL failed: {e}"));
+    }
+
+    /// Loads the SQL of `schemagen supabase-base` (whether or not there is a prelude).
+    pub fn load_supabase_base(&self) {
+        let _guard = ROLES.lock().unwrap_or_else(|e| e.into_inner());
+        self.psql(&schemagen::pipeline::supabase_base_sql())
+            .unwrap_or_else(|e| panic!("the base SQL failed: {e}"));
+    }
+
     /// Loads the Supabase prelude (roles, auth, storage, extensions).
     ///
     /// Loads are serialised: the prelude creates and grants cluster-wide roles, and two sessions
     /// doing that at once fail (`duplicate key … pg_authid_rolname_index`).
     pub fn load_prelude(&self) {
-        static PRELUDE: Mutex<()> = Mutex::new(());
-        let _guard = PRELUDE.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ROLES.lock().unwrap_or_else(|e| e.into_inner());
         let path = prelude_path();
         assert!(
             path.is_file(),

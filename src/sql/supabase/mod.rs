@@ -6,6 +6,9 @@
 //! [`crate::db::read_catalog`] and compares the JSON with the checked-in file
 //! (`EXPECTORATE=overwrite cargo test --test supabase_base` updates it).
 
+pub mod base_sql;
+pub mod statements;
+
 use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
