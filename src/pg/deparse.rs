@@ -95,6 +95,9 @@ pub struct ExprContext<'a> {
     /// Signatures of user-defined functions (from `CREATE FUNCTION`). Functions the catalog
     /// only names are still found, with an unknown signature.
     pub functions: &'a [FunctionSig],
+    /// The same signatures indexed by schema and name ([`ExprContext::with_function_index`]),
+    /// used instead of `functions` when set.
+    pub function_index: Option<&'a FunctionSigs>,
     /// Whether string literals and quoted identifiers in the AST are still escaped as written
     /// (`'it''s'`), as they are when the tokens come from a tokenizer run with
     /// `with_unescape(false)`. `false` (the default) for ASTs from `Parser::parse_sql`.
@@ -121,6 +124,45 @@ pub struct FunctionSig {
     pub out_columns: Vec<(String, SqlType)>,
 }
 
+/// User function signatures by schema and name, each name's signatures in the order they were
+/// recorded (a signature recorded again moves to the end), as replay keeps them.
+#[derive(Debug, Clone, Default)]
+pub struct FunctionSigs {
+    by_name: std::collections::HashMap<String, std::collections::HashMap<String, Vec<FunctionSig>>>,
+}
+
+impl FunctionSigs {
+    /// The signatures of `schema.name`.
+    pub fn named(&self, schema: &str, name: &str) -> &[FunctionSig] {
+        self.by_name
+            .get(schema)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Forgets every signature of `schema.name`.
+    pub fn remove_name(&mut self, schema: &str, name: &str) {
+        if let Some(m) = self.by_name.get_mut(schema) {
+            m.remove(name);
+            if m.is_empty() {
+                self.by_name.remove(schema);
+            }
+        }
+    }
+
+    /// Records a signature, replacing the one with the same argument types.
+    pub fn record(&mut self, sig: FunctionSig) {
+        let list = self
+            .by_name
+            .entry(sig.schema.clone())
+            .or_default()
+            .entry(sig.name.clone())
+            .or_default();
+        list.retain(|f| f.args != sig.args);
+        list.push(sig);
+    }
+}
+
 /// `"$user", public, extensions`: the search path of role `postgres` on Supabase.
 pub fn supabase_display_path() -> &'static [String] {
     static P: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -137,6 +179,7 @@ impl<'a> ExprContext<'a> {
             table: None,
             display_path: supabase_display_path(),
             functions: &[],
+            function_index: None,
             raw_strings: false,
         }
     }
@@ -157,6 +200,24 @@ impl<'a> ExprContext<'a> {
     pub fn with_functions(mut self, functions: &'a [FunctionSig]) -> Self {
         self.functions = functions;
         self
+    }
+
+    /// User function signatures, indexed.
+    pub fn with_function_index(mut self, index: &'a FunctionSigs) -> Self {
+        self.function_index = Some(index);
+        self
+    }
+
+    /// The user function signatures of `schema.name`, in the order they were recorded.
+    pub(crate) fn sigs_named(&self, schema: &str, name: &str) -> Vec<&'a FunctionSig> {
+        match self.function_index {
+            Some(ix) => ix.named(schema, name).iter().collect(),
+            None => self
+                .functions
+                .iter()
+                .filter(|f| f.schema == schema && f.name == name)
+                .collect(),
+        }
     }
 
     /// Whether literals in the AST are still escaped (see [`ExprContext::raw_strings`]).

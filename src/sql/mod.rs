@@ -2,6 +2,7 @@
 //! them into a [`Catalog`](crate::catalog::Catalog).
 
 pub mod dialect;
+pub(crate) mod fastlex;
 pub mod parse;
 pub mod pg_keywords;
 pub mod replay;

@@ -41,38 +41,53 @@ pub fn is_trivia(t: &Token) -> bool {
 /// whole file, so the parser's error positions are file positions. On a tokenizer error returns
 /// the byte offset and the message.
 pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, String)> {
+    lex_with(file, base, len, true)
+}
+
+/// [`lex`] with sqlparser's tokenizer only (no fast path): what the fast path is checked
+/// against (`tests/fastlex.rs`).
+#[doc(hidden)]
+pub fn lex_sqlparser(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, String)> {
+    lex_with(file, base, len, false)
+}
+
+/// Whether the fast path tokenizes `text` (else sqlparser's tokenizer does).
+#[doc(hidden)]
+pub fn fast_path_applies(text: &str) -> bool {
+    crate::sql::fastlex::tokenize(text).is_some()
+}
+
+fn lex_with(
+    file: &SourceFile,
+    base: usize,
+    len: usize,
+    fast: bool,
+) -> Result<Lexed, (usize, String)> {
     let text = &file.text[base..base + len];
-    let dialect = PostgreSqlDialect {};
-    // Unescaped literals (`'it''s'` → `it's`), as sqlparser's own parse functions give them.
-    // About one token per four bytes in typical migrations (whitespace tokens included):
-    // reserving up front saves regrowing the vector many times on large files.
-    let mut raw = Vec::with_capacity(text.len() / 4 + 16);
-    match Tokenizer::new(&dialect, text).tokenize_with_location_into_buf(&mut raw) {
-        Ok(()) => {}
-        Err(e) => {
-            // An unterminated literal or comment is reported where it opens, with PostgreSQL's
-            // words: the tokens read before the error end exactly there.
-            let opened = match raw.last() {
-                Some(t) => location_to_offset(text, t.span.end.line, t.span.end.column),
-                None => 0,
-            };
-            if let Some(message) = unterminated(&e.message, text.get(opened..).unwrap_or("")) {
-                return Err((base + opened, message.to_string()));
-            }
-            let off = location_to_offset(text, e.location.line, e.location.column);
-            return Err((base + off, e.message));
+    let (mut raw, mut offsets) = match fast.then(|| crate::sql::fastlex::tokenize(text)).flatten() {
+        Some((raw, rel)) => {
+            let mut offsets = Vec::with_capacity(raw.len() + 1);
+            offsets.extend(rel.into_iter().map(|o| base + o));
+            (raw, offsets)
         }
-    }
+        None => {
+            let raw = tokenize_sqlparser(text, base)?;
+            // Walk the text once, turning each token's (line, column) into a byte offset.
+            let mut offsets = Vec::with_capacity(raw.len() + 1);
+            let mut cursor = LineCursor::new(text);
+            for t in &raw {
+                offsets.push(base + cursor.advance_to(t.span.start.line, t.span.start.column));
+            }
+            (raw, offsets)
+        }
+    };
     // A text that is mostly one long literal (an `EXECUTE`d `DO` body) has far fewer tokens:
     // give the reserve back, or nested `EXECUTE`s would hold about 20 bytes per byte of text.
     if raw.capacity() > 2 * raw.len() + 16 {
         raw.shrink_to_fit();
     }
-    // Walk the text once, turning each token's (line, column) into a byte offset.
-    let mut offsets = Vec::with_capacity(raw.len() + 1);
-    let mut cursor = LineCursor::new(text);
-    for t in &raw {
-        offsets.push(base + cursor.advance_to(t.span.start.line, t.span.start.column));
+    if offsets.capacity() > 2 * offsets.len() + 16 {
+        offsets.shrink_to_fit();
     }
     offsets.push(base + len);
     let mut tokens = raw;
@@ -105,6 +120,32 @@ pub fn lex(file: &SourceFile, base: usize, len: usize) -> Result<Lexed, (usize, 
     let mut lexed = Lexed { tokens, offsets };
     merge_continued_strings(file, &mut lexed);
     Ok(lexed)
+}
+
+/// sqlparser's tokenizer over `text` (which starts at byte `base` of its file); on an error,
+/// the byte offset in the file and PostgreSQL's message.
+fn tokenize_sqlparser(text: &str, base: usize) -> Result<Vec<TokenWithSpan>, (usize, String)> {
+    let dialect = PostgreSqlDialect {};
+    // Unescaped literals (`'it''s'` → `it's`), as sqlparser's own parse functions give them.
+    // About one token per four bytes in typical migrations (whitespace tokens included):
+    // reserving up front saves regrowing the vector many times on large files.
+    let mut raw = Vec::with_capacity(text.len() / 4 + 16);
+    match Tokenizer::new(&dialect, text).tokenize_with_location_into_buf(&mut raw) {
+        Ok(()) => Ok(raw),
+        Err(e) => {
+            // An unterminated literal or comment is reported where it opens, with PostgreSQL's
+            // words: the tokens read before the error end exactly there.
+            let opened = match raw.last() {
+                Some(t) => location_to_offset(text, t.span.end.line, t.span.end.column),
+                None => 0,
+            };
+            if let Some(message) = unterminated(&e.message, text.get(opened..).unwrap_or("")) {
+                return Err((base + opened, message.to_string()));
+            }
+            let off = location_to_offset(text, e.location.line, e.location.column);
+            Err((base + off, e.message))
+        }
+    }
 }
 
 /// Whether a token is a string constant another `'…'` may continue.

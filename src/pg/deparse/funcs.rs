@@ -141,8 +141,8 @@ impl ExprContext<'_> {
             }
             return out;
         }
-        for sig in self.functions {
-            if sig.schema == schema && sig.name == name {
+        for sig in self.sigs_named(schema, name) {
+            {
                 out.push(Func {
                     schema: schema.into(),
                     name: name.into(),

@@ -565,12 +565,10 @@ impl Analyzer<'_, '_> {
             // The columns a user function declares (`RETURNS TABLE`, OUT parameters).
             let declared = self
                 .ctx
-                .functions
-                .iter()
+                .sigs_named(&f.func.schema, &f.func.name)
+                .into_iter()
                 .find(|s| {
-                    s.schema == f.func.schema
-                        && s.name == f.func.name
-                        && s.args.len() == f.func.args.len()
+                    s.args.len() == f.func.args.len()
                         && s.args
                             .iter()
                             .zip(&f.func.args)

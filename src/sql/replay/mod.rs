@@ -278,7 +278,7 @@ pub struct Replayer {
     known_names: std::collections::HashSet<String>,
     /// Signatures of the functions the migrations created (the catalog keeps only names):
     /// expressions calling them print with their argument and result types.
-    function_sigs: Vec<crate::pg::deparse::FunctionSig>,
+    function_sigs: crate::pg::deparse::FunctionSigs,
     /// What is known of each view replayed besides the catalog (see `views`).
     views: views::ViewStates,
     /// Clauses of the statement being applied that the parser's pre-pass took out.
@@ -289,6 +289,10 @@ pub struct Replayer {
     /// When provenance is recorded ([`Replayer::record_provenance`]): the catalog as it was
     /// before the statement being replayed.
     before: Option<Box<Catalog>>,
+    /// Bumped by every statement that may change what a query compiles to (anything but a
+    /// statement passed over: the catalog, the search path, the routine registry), so `DO`
+    /// blocks can reuse a compiled query while it stays the same.
+    pub(crate) generation: u64,
 }
 
 impl Replayer {
@@ -313,11 +317,12 @@ impl Replayer {
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
             stats: ReplayStats::default(),
             known_names,
-            function_sigs: Vec::new(),
+            function_sigs: Default::default(),
             views: Default::default(),
             extras: Extras::default(),
             tracked: Default::default(),
             before: None,
+            generation: 0,
         }
     }
 
@@ -517,6 +522,9 @@ impl Replayer {
             Ahead::DoBody(l) => (None, Some(l)),
         };
         let parse = || parsed.unwrap_or_else(|| parse_statement(stmt.tokens(), RECURSION_LIMIT));
+        if kind != Kind::PassOver {
+            self.generation += 1;
+        }
         // PostgreSQL's scanner refuses `""` wherever it stands, before any grammar rule.
         if let Some(i) = stmt.tokens().iter().position(
             |t| matches!(&t.token, Token::Word(w) if w.quote_style == Some('"') && w.value.is_empty()),
@@ -809,16 +817,13 @@ impl Replayer {
                 }
                 "drop" if !overloads_left => {
                     s.functions.remove(&name);
-                    self.function_sigs
-                        .retain(|f| !(f.schema == schema && f.name == name));
+                    self.function_sigs.remove_name(&schema, &name);
                 }
                 _ => {}
             }
         }
         if let Some(sig) = sig {
-            self.function_sigs
-                .retain(|f| !(f.schema == sig.schema && f.name == sig.name && f.args == sig.args));
-            self.function_sigs.push(sig);
+            self.function_sigs.record(sig);
         }
         Ok(Outcome::PassedOver)
     }
@@ -1079,7 +1084,7 @@ impl Replayer {
     /// An expression context for a table's columns.
     pub(crate) fn expr_ctx<'a>(&'a self, columns: &'a [crate::catalog::Column]) -> ExprContext<'a> {
         ExprContext::new(&self.catalog, &self.search_path, columns)
-            .with_functions(&self.function_sigs)
+            .with_function_index(&self.function_sigs)
     }
 
     /// An expression context for the columns of `schema.table`.

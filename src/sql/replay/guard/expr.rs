@@ -635,9 +635,7 @@ impl<'c, 'a> Compiler<'c, 'a> {
         if funcs::is_aggregate(&name) {
             return self.aggregate(&name, f, list, &args, star);
         }
-        if funcs::lookup(&name).is_none()
-            && self.cx.tracked().routines.iter().any(|r| r.name == name)
-        {
+        if funcs::lookup(&name).is_none() && self.cx.tracked().routines.has_name_anywhere(&name) {
             return Ok(CExpr::Unknown(format!(
                 "the user-defined function {name}() is not evaluated"
             )));

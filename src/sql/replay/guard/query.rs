@@ -77,6 +77,8 @@ pub(crate) struct Source {
     pub conds: Vec<CExpr>,
     /// `column = value` keys: the value reads only earlier items, outer rows or variables.
     pub keys: Vec<(usize, CExpr)>,
+    /// For each of `conds`, the key it gave (an index in `keys`), if it gave one.
+    pub cond_keys: Vec<Option<usize>>,
     /// Whether the keys read earlier items and the scan cannot use them: build a hash table.
     pub hash: bool,
     pub used: u64,
@@ -226,6 +228,7 @@ fn compile_set(c: &mut Compiler<'_, '_>, s: &SetExpr) -> Res<(Body, Vec<String>)
                         left: false,
                         conds: Vec::new(),
                         keys: Vec::new(),
+                        cond_keys: Vec::new(),
                         hash: false,
                         used: u64::MAX,
                     }],
@@ -675,10 +678,12 @@ fn place_conjuncts(pool: Vec<CExpr>, sources: &mut [Source]) -> (Vec<CExpr>, Vec
     for i in 0..sources.len() {
         if sources[i].left {
             let conds = std::mem::take(&mut sources[i].conds);
+            let mut cond_keys = Vec::with_capacity(conds.len());
             for c in &conds {
-                add_key(c, i, sources);
+                cond_keys.push(add_key(c, i, sources));
             }
             sources[i].conds = conds;
+            sources[i].cond_keys = cond_keys;
         }
     }
     for c in pool {
@@ -694,7 +699,11 @@ fn place_conjuncts(pool: Vec<CExpr>, sources: &mut [Source]) -> (Vec<CExpr>, Vec
             post.push(c);
             continue;
         }
-        add_key(&c, at, sources);
+        let key = add_key(&c, at, sources);
+        // Conditions placed before (a LEFT JOIN's ON clause) gave no key record: align.
+        let n = sources[at].conds.len();
+        sources[at].cond_keys.resize(n, None);
+        sources[at].cond_keys.push(key);
         sources[at].conds.push(c);
     }
     for src in sources.iter_mut() {
@@ -715,10 +724,11 @@ fn place_conjuncts(pool: Vec<CExpr>, sources: &mut [Source]) -> (Vec<CExpr>, Vec
     (pre, post)
 }
 
-/// `col = expr` where `col` belongs to item `i` and `expr` reads only earlier items.
-fn add_key(c: &CExpr, i: usize, sources: &mut [Source]) {
+/// `col = expr` where `col` belongs to item `i` and `expr` reads only earlier items: the
+/// index of the key added.
+fn add_key(c: &CExpr, i: usize, sources: &mut [Source]) -> Option<usize> {
     let CExpr::Cmp(Cmp::Eq, l, r) = c else {
-        return;
+        return None;
     };
     let own = |e: &CExpr| match e {
         CExpr::Col(s) if source_of(*s, sources) == i && *s >= sources[i].offset => {
@@ -738,7 +748,9 @@ fn add_key(c: &CExpr, i: usize, sources: &mut [Source]) {
     };
     if let Some((col, Some(e))) = key {
         sources[i].keys.push((col, e));
+        return Some(sources[i].keys.len() - 1);
     }
+    None
 }
 
 /// A copy of a simple key expression (columns, constants, variables, casts, functions).
@@ -919,6 +931,7 @@ fn add_source(
         left,
         conds: Vec::new(),
         keys: Vec::new(),
+        cond_keys: Vec::new(),
         hash: false,
         used: 0,
     });

@@ -11,6 +11,8 @@ use sqlparser::ast::{
     FunctionSecurity,
 };
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::catalog::SqlType;
 
 /// One routine.
@@ -36,44 +38,108 @@ pub(crate) struct Routine {
     pub body: String,
 }
 
-/// The routines created by the history.
+/// The routines created by the history, by id (ids grow with creation, so id order is
+/// creation order) and by schema and name (each list of ids ascending): every lookup by name
+/// or id is a map lookup, not a scan of every routine.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Routines {
-    list: Vec<Routine>,
+    list: BTreeMap<u32, Routine>,
+    by_name: HashMap<String, HashMap<String, Vec<u32>>>,
     next_id: u32,
 }
 
 impl Routines {
     /// All routines, in creation order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Routine> {
-        self.list.iter()
+        self.list.values()
     }
 
     pub(crate) fn get(&self, id: u32) -> Option<&Routine> {
-        self.list.iter().find(|r| r.id == id)
+        self.list.get(&id)
     }
 
-    /// Routines of a schema called `name`.
+    fn ids(&self, schema: &str, name: &str) -> &[u32] {
+        self.by_name
+            .get(schema)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Routines of a schema called `name`, in creation order.
     pub(crate) fn named<'s>(
         &'s self,
-        schema: &'s str,
-        name: &'s str,
+        schema: &str,
+        name: &str,
     ) -> impl Iterator<Item = &'s Routine> + 's {
-        self.list
+        self.ids(schema, name)
             .iter()
-            .filter(move |r| r.schema == schema && r.name == name)
+            .filter_map(|id| self.list.get(id))
+    }
+
+    /// Routines called `name` in any schema, in creation order.
+    pub(crate) fn named_anywhere(&self, name: &str) -> Vec<&Routine> {
+        let mut ids: Vec<u32> = self
+            .by_name
+            .values()
+            .filter_map(|m| m.get(name))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.iter().filter_map(|id| self.list.get(id)).collect()
+    }
+
+    /// Routines of a schema, in creation order.
+    pub(crate) fn in_schema(&self, schema: &str) -> Vec<&Routine> {
+        let mut ids: Vec<u32> = self
+            .by_name
+            .get(schema)
+            .into_iter()
+            .flat_map(|m| m.values().flatten())
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.iter().filter_map(|id| self.list.get(id)).collect()
     }
 
     /// The routine with exactly these input types.
     pub(crate) fn find(&self, schema: &str, name: &str, args: &[SqlType]) -> Option<&Routine> {
-        self.list
-            .iter()
-            .find(|r| r.schema == schema && r.name == name && same_args(&r.args, args))
+        self.named(schema, name).find(|r| same_args(&r.args, args))
     }
 
     /// Whether any routine of `schema` is called `name`.
     pub(crate) fn has_name(&self, schema: &str, name: &str) -> bool {
-        self.named(schema, name).next().is_some()
+        !self.ids(schema, name).is_empty()
+    }
+
+    /// Whether a routine of any schema is called `name`.
+    pub(crate) fn has_name_anywhere(&self, name: &str) -> bool {
+        self.by_name.values().any(|m| m.contains_key(name))
+    }
+
+    fn index(&mut self, schema: &str, name: &str, id: u32) {
+        let ids = self
+            .by_name
+            .entry(schema.to_string())
+            .or_default()
+            .entry(name.to_string())
+            .or_default();
+        let at = ids.partition_point(|x| *x < id);
+        ids.insert(at, id);
+    }
+
+    fn unindex(&mut self, schema: &str, name: &str, id: u32) {
+        if let Some(m) = self.by_name.get_mut(schema) {
+            if let Some(ids) = m.get_mut(name) {
+                ids.retain(|x| *x != id);
+                if ids.is_empty() {
+                    m.remove(name);
+                }
+            }
+            if m.is_empty() {
+                self.by_name.remove(schema);
+            }
+        }
     }
 
     /// Records `CREATE [OR REPLACE] FUNCTION|PROCEDURE` (replacing the routine of the same
@@ -158,27 +224,27 @@ impl Routines {
             },
             body,
         };
-        if let Some(old) = self
-            .list
-            .iter_mut()
-            .find(|r| r.schema == schema && r.name == name && same_args(&r.args, &routine.args))
-        {
-            let id = old.id;
-            *old = Routine { id, ..routine };
+        if let Some(id) = self.find(schema, name, &routine.args).map(|r| r.id) {
+            self.list.insert(id, Routine { id, ..routine });
             return;
         }
         self.next_id += 1;
-        self.list.push(Routine {
-            id: self.next_id,
-            ..routine
-        });
+        let id = self.next_id;
+        self.index(schema, name, id);
+        self.list.insert(id, Routine { id, ..routine });
     }
 
     /// Records `DROP FUNCTION`: `args` `None` drops every routine of that name.
     pub(crate) fn drop(&mut self, schema: &str, name: &str, args: Option<&[SqlType]>) {
-        self.list.retain(|r| {
-            !(r.schema == schema && r.name == name && args.is_none_or(|a| same_args(&r.args, a)))
-        });
+        let gone: Vec<u32> = self
+            .named(schema, name)
+            .filter(|r| args.is_none_or(|a| same_args(&r.args, a)))
+            .map(|r| r.id)
+            .collect();
+        for id in gone {
+            self.list.remove(&id);
+            self.unindex(schema, name, id);
+        }
     }
 
     /// Records `ALTER FUNCTION … RENAME TO` / `SET SCHEMA`.
@@ -190,8 +256,15 @@ impl Routines {
         new_schema: &str,
         new_name: &str,
     ) {
-        for r in &mut self.list {
-            if r.schema == schema && r.name == name && arity.is_none_or(|n| r.args.len() == n) {
+        let moved: Vec<u32> = self
+            .named(schema, name)
+            .filter(|r| arity.is_none_or(|n| r.args.len() == n))
+            .map(|r| r.id)
+            .collect();
+        for id in moved {
+            self.unindex(schema, name, id);
+            self.index(new_schema, new_name, id);
+            if let Some(r) = self.list.get_mut(&id) {
                 r.schema = new_schema.to_string();
                 r.name = new_name.to_string();
             }
@@ -200,7 +273,11 @@ impl Routines {
 
     /// Records `DROP SCHEMA … CASCADE` / a schema rename.
     pub(crate) fn schema_gone(&mut self, schema: &str) {
-        self.list.retain(|r| r.schema != schema);
+        if let Some(m) = self.by_name.remove(schema) {
+            for id in m.values().flatten() {
+                self.list.remove(id);
+            }
+        }
     }
 }
 

@@ -448,6 +448,8 @@ fn bind<'e>(
     let src = &sel.sources[i];
     // Key values from the row bound so far.
     let mut key_vals: Vec<(usize, V<'e>)> = Vec::with_capacity(src.keys.len());
+    // Where each key's value is in `key_vals` (none when it cannot be evaluated).
+    let mut key_at: Vec<Option<usize>> = Vec::with_capacity(src.keys.len());
     {
         let renv = Env {
             cx: env.cx,
@@ -457,12 +459,31 @@ fn bind<'e>(
         };
         for (col, e) in &src.keys {
             match eval(e, &renv) {
-                Ok(v) => key_vals.push((*col, v)),
-                Err(Fail::Unknown(_)) => {}
+                Ok(v) => {
+                    key_at.push(Some(key_vals.len()));
+                    key_vals.push((*col, v));
+                }
+                Err(Fail::Unknown(_)) => key_at.push(None),
                 Err(e) => return Err(e),
             }
         }
     }
+    // The leading conditions that are text keys, checked on the scanned row before it is
+    // copied into the row being bound: the row fails exactly where `check` would find the
+    // first of them false (a text comparison cannot fail or be unknown).
+    let text_key_fails = |row: &[V<'e>]| -> bool {
+        for ck in &src.cond_keys {
+            let Some((col, v)) = ck.and_then(|k| key_at[k]).map(|i| &key_vals[i]) else {
+                return false;
+            };
+            match (row.get(*col), v) {
+                (Some(V::Text(a)), V::Text(b)) if a == b => {}
+                (Some(V::Text(_)), V::Text(_)) => return true,
+                _ => return false,
+            }
+        }
+        false
+    };
     if key_vals.iter().any(|(_, v)| v.is_null()) && !src.left {
         // `col = NULL` matches nothing.
         return Ok(true);
@@ -503,7 +524,12 @@ fn bind<'e>(
             }
         }
     } else {
-        scan(src, env, &key_vals, &mut |row| visit(row, b))?;
+        scan(src, env, &key_vals, &mut |row| {
+            if text_key_fails(row) {
+                return Ok(true);
+            }
+            visit(row, b)
+        })?;
     }
     if !go_on {
         return Ok(false);

@@ -2,6 +2,8 @@
 //! triggers, table contents, statements that were not understood, and how deep `DO` blocks run
 //! inside `EXECUTE`d `DO` blocks. The replayer calls the hooks here as statements go by.
 
+use std::collections::{BTreeMap, HashMap};
+
 use sqlparser::ast::{CreateFunction, ObjectName, Statement};
 use sqlparser::tokenizer::Token;
 
@@ -23,11 +25,88 @@ pub(crate) struct Trigger {
     pub for_each_row: bool,
 }
 
+/// The triggers created by the history, in the order `pg_trigger` lists them (a trigger
+/// created again moves to the end), with lookups by name and by table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Triggers {
+    list: BTreeMap<u64, Trigger>,
+    next: u64,
+    by_key: HashMap<(String, String, String), Vec<u64>>,
+    per_table: HashMap<(String, String), usize>,
+}
+
+impl Triggers {
+    /// All triggers, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Trigger> {
+        self.list.values()
+    }
+
+    /// Whether a table has a trigger.
+    pub(crate) fn on_table(&self, schema: &str, table: &str) -> bool {
+        self.per_table
+            .get(&(schema.to_string(), table.to_string()))
+            .is_some_and(|n| *n > 0)
+    }
+
+    fn key(t: &Trigger) -> (String, String, String) {
+        (t.schema.clone(), t.table.clone(), t.name.clone())
+    }
+
+    /// Removes the triggers `schema.table.name`.
+    pub(crate) fn remove(&mut self, schema: &str, table: &str, name: &str) {
+        let key = (schema.to_string(), table.to_string(), name.to_string());
+        if let Some(ids) = self.by_key.remove(&key) {
+            for id in &ids {
+                self.list.remove(id);
+            }
+            let tk = (key.0, key.1);
+            if let Some(n) = self.per_table.get_mut(&tk) {
+                *n -= ids.len();
+                if *n == 0 {
+                    self.per_table.remove(&tk);
+                }
+            }
+        }
+    }
+
+    /// Adds a trigger at the end.
+    pub(crate) fn push(&mut self, t: Trigger) {
+        let id = self.next;
+        self.next += 1;
+        self.by_key.entry(Self::key(&t)).or_default().push(id);
+        *self
+            .per_table
+            .entry((t.schema.clone(), t.table.clone()))
+            .or_default() += 1;
+        self.list.insert(id, t);
+    }
+
+    /// Renames the triggers `schema.table.name` in place.
+    pub(crate) fn rename(&mut self, schema: &str, table: &str, name: &str, new: &str) {
+        let key = (schema.to_string(), table.to_string(), name.to_string());
+        let Some(ids) = self.by_key.remove(&key) else {
+            return;
+        };
+        for id in &ids {
+            if let Some(t) = self.list.get_mut(id) {
+                t.name = new.to_string();
+            }
+        }
+        let mut ids = ids;
+        let to = self
+            .by_key
+            .entry((key.0, key.1, new.to_string()))
+            .or_default();
+        to.append(&mut ids);
+        to.sort_unstable();
+    }
+}
+
 /// The evaluator's state kept by the replayer.
 #[derive(Debug, Clone)]
 pub(crate) struct Tracked {
     pub routines: Routines,
-    pub triggers: Vec<Trigger>,
+    pub triggers: Triggers,
     pub data: DataStore,
     pub skipped: Skipped,
     /// `DO` blocks being run (a `DO` inside `EXECUTE` inside a `DO`…).
@@ -45,7 +124,7 @@ impl Default for Tracked {
             .unwrap_or(0);
         Tracked {
             routines: Routines::default(),
-            triggers: Vec::new(),
+            triggers: Triggers::default(),
             data: DataStore::default(),
             skipped: Skipped::default(),
             do_depth: 0,
@@ -197,9 +276,7 @@ impl Replayer {
             return;
         };
         if verb != "alter" {
-            self.tracked
-                .triggers
-                .retain(|t| !(t.schema == s && t.table == table && t.name == name));
+            self.tracked.triggers.remove(&s, &table, &name);
         }
         match verb.as_str() {
             "create" => {
@@ -231,11 +308,7 @@ impl Replayer {
                     .find(|k| word(*k) == "to")
                     .and_then(|k| ident(k + 1));
                 if let Some(new) = new {
-                    for t in &mut self.tracked.triggers {
-                        if t.schema == s && t.table == table && t.name == name {
-                            t.name.clone_from(&new);
-                        }
-                    }
+                    self.tracked.triggers.rename(&s, &table, &name, &new);
                 }
             }
             _ => {}

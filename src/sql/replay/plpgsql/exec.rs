@@ -59,6 +59,10 @@ pub(crate) struct Exec<'a> {
     pub statements_left: usize,
     /// Parsed queries by source position.
     pub cache: HashMap<(usize, usize, usize), Rc<sqlparser::ast::Query>>,
+    /// Compiled queries by source position, with the replayer's generation they were compiled
+    /// at (see `Replayer::generation`): reused while nothing they resolved can have changed.
+    pub compiled:
+        HashMap<(usize, usize, usize), (u64, Rc<crate::sql::replay::guard::query::CQuery>)>,
     /// Errors being handled (innermost last), for `RAISE;` and `GET STACKED DIAGNOSTICS`.
     pub handling: Vec<PgError>,
     /// Cursors declared: name → query.
@@ -83,6 +87,7 @@ impl<'a> Exec<'a> {
             budget: ITERATION_LIMIT,
             statements_left: STATEMENT_LIMIT,
             cache: HashMap::new(),
+            compiled: HashMap::new(),
             handling: Vec::new(),
             cursors: HashMap::new(),
         }
@@ -272,6 +277,7 @@ impl<'a> Exec<'a> {
                     return Err(Stop::Pg(e, span));
                 };
                 if let Some((catalog, tracked, path)) = snapshot {
+                    r.generation += 1;
                     let (depth, bytes) = (r.tracked.do_depth, r.tracked.do_bytes);
                     r.catalog = catalog;
                     r.tracked = tracked;

@@ -14,6 +14,7 @@ use crate::sql::replay::guard::cast::Ty;
 use crate::sql::replay::guard::errors::{Fail, PgError, Res};
 use crate::sql::replay::guard::eval::{truth, Env};
 use crate::sql::replay::guard::expr::Compiler;
+use crate::sql::replay::guard::query::CQuery;
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::guard::Ctx;
 use crate::sql::replay::{word_of, Replayer};
@@ -76,6 +77,41 @@ impl Exec<'_> {
         Ok(q)
     }
 
+    /// The compiled form of an expression (`as_select`) or query source, reused while the
+    /// replayer's generation is the one it was compiled at.
+    fn compiled(&mut self, r: &Replayer, src: &Src, as_select: bool) -> Res<Rc<CQuery>> {
+        let own = src.own.as_ref().map_or(0, |l| Rc::as_ptr(l) as usize);
+        let key = (own ^ usize::from(as_select), src.toks.start, src.toks.end);
+        if let Some((generation, cq)) = self.compiled.get(&key) {
+            if *generation == r.generation {
+                return Ok(cq.clone());
+            }
+        }
+        let q = self.parsed(src, as_select)?;
+        let cq = {
+            let cx = Ctx::new(r, &self.scope);
+            let mut comp = Compiler::new(&cx);
+            Rc::new(comp.subquery(&q)?)
+        };
+        self.compiled.insert(key, (r.generation, cq.clone()));
+        Ok(cq)
+    }
+
+    /// Runs a compiled query: column names and owned rows.
+    fn run_compiled(&self, r: &Replayer, cq: &CQuery, params: &[V<'static>]) -> Res<Table> {
+        let cx = Ctx {
+            params,
+            ..Ctx::new(r, &self.scope)
+        };
+        let env = Env::new(&cx);
+        let mut rows = Vec::new();
+        crate::sql::replay::guard::run::rows(cq, &env, &mut |row| {
+            rows.push(row.into_iter().map(V::into_owned).collect());
+            Ok(true)
+        })?;
+        Ok((cq.columns.clone(), rows))
+    }
+
     /// Runs a parsed query: column names and owned rows.
     pub(crate) fn run_query(&self, r: &Replayer, q: &Query, params: &[V<'static>]) -> Res<Table> {
         let cx = Ctx {
@@ -95,8 +131,8 @@ impl Exec<'_> {
 
     /// An expression's value.
     pub(crate) fn value(&mut self, r: &Replayer, src: &Src) -> Res<V<'static>> {
-        let q = self.parsed(src, true)?;
-        let (cols, mut rows) = self.run_query(r, &q, &[])?;
+        let cq = self.compiled(r, src, true)?;
+        let (cols, mut rows) = self.run_compiled(r, &cq, &[])?;
         if cols.len() != 1 {
             return Err(Fail::pg(
                 "syntax_error",
@@ -125,8 +161,8 @@ impl Exec<'_> {
         src: &Src,
         params: &[V<'static>],
     ) -> Res<Table> {
-        let q = self.parsed(src, false)?;
-        self.run_query(r, &q, params)
+        let cq = self.compiled(r, src, false)?;
+        self.run_compiled(r, &cq, params)
     }
 
     /// `FOR … IN EXECUTE text USING …`: the rows of a query built at run time.

@@ -121,12 +121,7 @@ fn class_row<'a>(
     options: &'a [String],
 ) -> [V<'a>; 33] {
     let has_type = matches!(kind, "r" | "p" | "v" | "m" | "c");
-    let triggers = table.is_some_and(|tb| {
-        cx.tracked()
-            .triggers
-            .iter()
-            .any(|tr| tr.schema == sc.name && tr.table == tb.name)
-    });
+    let triggers = table.is_some_and(|tb| cx.tracked().triggers.on_table(&sc.name, &tb.name));
     let subclass = table.is_some_and(|tb| {
         sc.tables.values().any(|o| {
             o.inherits
@@ -280,11 +275,7 @@ static PG_TABLES: VTable = VTable {
 fn scan_tables<'a>(cx: &Ctx<'a>, k: &Keys<'_, '_>, out: &mut Out<'_, 'a>) -> Res<()> {
     for sc in schemas(cx, k.text(0)) {
         for tb in tables(sc, k.text(1)) {
-            let triggers = cx
-                .tracked()
-                .triggers
-                .iter()
-                .any(|tr| tr.schema == sc.name && tr.table == tb.name);
+            let triggers = cx.tracked().triggers.on_table(&sc.name, &tb.name);
             let row = [
                 t(&sc.name),
                 t(&tb.name),

@@ -75,26 +75,34 @@ fn visit<'a>(cx: &Ctx<'a>, id: Option<u32>, schema: Option<&str>, name: Option<&
     if let Some(id) = id {
         return (routines.get(id).into_iter().collect(), Vec::new());
     }
-    // Names with a known signature, looked up once per scan (not once per catalog routine).
-    let signed: std::collections::HashSet<(&str, &str)> = routines
-        .iter()
-        .map(|r| (r.schema.as_str(), r.name.as_str()))
-        .collect();
     let mut by_name = Vec::new();
     for (s, sc) in &cx.catalog().schemas {
         if schema.is_some_and(|w| w != s) {
             continue;
         }
-        for f in &sc.functions {
-            if name.is_none_or(|n| n == f) && !signed.contains(&(s.as_str(), f.as_str())) {
-                by_name.push((s.as_str(), f.as_str()));
+        match name {
+            Some(n) => {
+                if let Some(f) = sc.functions.get(n) {
+                    if !routines.has_name(s, f) {
+                        by_name.push((s.as_str(), f.as_str()));
+                    }
+                }
+            }
+            None => {
+                for f in &sc.functions {
+                    if !routines.has_name(s, f) {
+                        by_name.push((s.as_str(), f.as_str()));
+                    }
+                }
             }
         }
     }
-    let known = routines
-        .iter()
-        .filter(|r| schema.is_none_or(|s| s == r.schema) && name.is_none_or(|n| n == r.name))
-        .collect();
+    let known = match (schema, name) {
+        (Some(s), Some(n)) => routines.named(s, n).collect(),
+        (None, Some(n)) => routines.named_anywhere(n),
+        (Some(s), None) => routines.in_schema(s),
+        (None, None) => routines.iter().collect(),
+    };
     (known, by_name)
 }
 
@@ -129,23 +137,29 @@ fn scan_proc<'a>(cx: &Ctx<'a>, k: &Keys<'_, '_>, out: &mut Out<'_, 'a>) -> Res<(
         });
         row[10] = V::Bool(r.security_definer);
         row[13] = V::Bool(r.retset);
-        row[14] = V::text(r.volatility.to_string());
+        if k.need(14) {
+            row[14] = V::text(r.volatility.to_string());
+        }
         row[16] = V::Int(r.args.len() as i64);
         row[18] = match &r.ret {
             Some(ty) => oid(type_obj(ty)),
             None => oid(Obj::Number(0)),
         };
-        row[19] = V::Array(
-            r.args
-                .iter()
-                .map(|a| V::Oid(Reg::Oid, type_obj(a)))
-                .collect(),
-        );
-        row[22] = if r.arg_names.iter().all(String::is_empty) {
-            V::Null
-        } else {
-            V::Array(r.arg_names.iter().map(|n| t(n)).collect())
-        };
+        if k.need(19) {
+            row[19] = V::Array(
+                r.args
+                    .iter()
+                    .map(|a| V::Oid(Reg::Oid, type_obj(a)))
+                    .collect(),
+            );
+        }
+        if k.need(22) {
+            row[22] = if r.arg_names.iter().all(String::is_empty) {
+                V::Null
+            } else {
+                V::Array(r.arg_names.iter().map(|n| t(n)).collect())
+            };
+        }
         row[25] = t(&r.body);
         if !out(&row)? {
             break;
