@@ -110,7 +110,7 @@ pub struct Layout<'a> {
     pub new_file: &'a std::path::Path,
 }
 
-/// [`render`] for a schema kept in several files, as `db pull` writes one: every block goes back
+/// `render` for a schema kept in several files, as `db pull` writes one: every block goes back
 /// to the file it came from, laid out in that file as in a one-file schema (generators and the
 /// datasource first, then models, views and enums in the engine's order); new blocks go to
 /// [`Layout::new_file`]; a file left without blocks holds a line break. [`Rendered::text`] is the whole
