@@ -17,13 +17,13 @@ use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
 
-/// The longest keyword, in bytes.
-fn keywords() -> &'static (HashMap<&'static str, Keyword>, usize) {
-    static K: OnceLock<(HashMap<&'static str, Keyword>, usize)> = OnceLock::new();
+/// Keywords by their (upper-case) bytes, and the longest keyword's length.
+fn keywords() -> &'static (HashMap<&'static [u8], Keyword>, usize) {
+    static K: OnceLock<(HashMap<&'static [u8], Keyword>, usize)> = OnceLock::new();
     K.get_or_init(|| {
-        let map: HashMap<&'static str, Keyword> = ALL_KEYWORDS
+        let map: HashMap<&'static [u8], Keyword> = ALL_KEYWORDS
             .iter()
-            .copied()
+            .map(|k| k.as_bytes())
             .zip(ALL_KEYWORDS_INDEX.iter().copied())
             .collect();
         let longest = ALL_KEYWORDS.iter().map(|k| k.len()).max().unwrap_or(0);
@@ -44,10 +44,7 @@ pub(crate) fn keyword(word: &str) -> Keyword {
     for (d, s) in up.iter_mut().zip(word.as_bytes()) {
         *d = s.to_ascii_uppercase();
     }
-    match std::str::from_utf8(up) {
-        Ok(u) => map.get(u).copied().unwrap_or(Keyword::NoKeyword),
-        Err(_) => Keyword::NoKeyword,
-    }
+    map.get(&*up).copied().unwrap_or(Keyword::NoKeyword)
 }
 
 /// Characters sqlparser's PostgreSQL dialect continues a custom operator with.

@@ -1090,7 +1090,12 @@ impl Kind {
 }
 
 fn kind(stmt: Stmt<'_>) -> Kind {
-    if let Some((_, t)) = stmt.significant().first() {
+    if let Some(t) = stmt
+        .tokens()
+        .iter()
+        .map(|t| &t.token)
+        .find(|t| !is_trivia(t))
+    {
         if !matches!(t, Token::Word(_) | Token::LParen) {
             return Kind::NotAStatement;
         }
@@ -1246,9 +1251,14 @@ pub(crate) fn object_kind(words: &[String]) -> (String, String) {
 
 /// Whether an ALTER statement ends in `OWNER TO <role>`.
 fn is_owner_to(stmt: Stmt<'_>) -> bool {
-    let sig = stmt.significant();
-    let n = sig.len();
-    n >= 3 && word_of(sig[n - 3].1) == "owner" && word_of(sig[n - 2].1) == "to"
+    let mut last = stmt
+        .tokens()
+        .iter()
+        .rev()
+        .map(|t| &t.token)
+        .filter(|t| !is_trivia(t));
+    let (_, to, owner) = (last.next(), last.next(), last.next());
+    matches!((owner, to), (Some(o), Some(t)) if word_of(o) == "owner" && word_of(t) == "to")
 }
 
 /// A short name for a statement variant, for messages.
