@@ -101,17 +101,20 @@ pub(crate) fn replay_dir_from(
     // behind, the workers wait and leave it the cores. Every listed file gets the next id, a
     // skipped one too (as an empty file), so workers know the id each file will have. Prepared
     // files (tokens and syntax trees, ~25× their text) are the bulk of the memory in flight:
-    // small batches and one queued batch per worker keep it to a few dozen files.
+    // small batches and one queued batch per worker keep it to a few dozen files. A long file
+    // (a `pg_dump` baseline) is sent in parts as they are parsed (`prepare_parts`), each in a
+    // message of its own; the last message of a batch says so.
     enum Loaded {
         File(
             Box<diagnostics::SourceFile>,
             diagnostics::FileId,
             sql::replay::Prepared,
         ),
+        Part(diagnostics::FileId, sql::replay::Prepared),
         Skipped(std::path::PathBuf, Box<diagnostics::Diagnostic>),
         Failed(error::Error),
     }
-    const BATCH: usize = 16;
+    const BATCH: usize = 8;
     const WORKERS: usize = 2;
     let first_id = sources.len();
     let chunks: Vec<&[sql::source::ListedMigration]> = listed.chunks(BATCH).collect();
@@ -120,7 +123,7 @@ pub(crate) fn replay_dir_from(
     std::thread::scope(|s| {
         let mut receivers = Vec::with_capacity(WORKERS);
         for worker in 0..WORKERS {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(1);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Loaded>, bool)>(1);
             let chunks = &chunks;
             let prepare = move || {
                 for (c, chunk) in chunks.iter().enumerate().skip(worker).step_by(WORKERS) {
@@ -128,6 +131,25 @@ pub(crate) fn replay_dir_from(
                     for (i, m) in chunk.iter().enumerate() {
                         let id = diagnostics::FileId(first_id + c * BATCH + i);
                         match sql::source::read_migration(&m.path) {
+                            Ok(Ok(text)) if text.len() > sql::replay::PART_BYTES => {
+                                let file = diagnostics::SourceFile::new(m.path.clone(), text);
+                                if !batch.is_empty()
+                                    && tx.send((std::mem::take(&mut batch), false)).is_err()
+                                {
+                                    return;
+                                }
+                                // The replaying thread owns the file from its first part on;
+                                // the parts after it are prepared from a copy.
+                                let copy = file.clone();
+                                let mut file = Some(Box::new(file));
+                                sql::replay::prepare_parts(&copy, id, &mut |prepared| {
+                                    let loaded = match file.take() {
+                                        Some(f) => Loaded::File(f, id, prepared),
+                                        None => Loaded::Part(id, prepared),
+                                    };
+                                    tx.send((vec![loaded], false)).is_ok()
+                                });
+                            }
                             Ok(Ok(text)) => {
                                 let file = diagnostics::SourceFile::new(m.path.clone(), text);
                                 let prepared = sql::replay::prepare(&file, id);
@@ -136,12 +158,12 @@ pub(crate) fn replay_dir_from(
                             Ok(Err(d)) => batch.push(Loaded::Skipped(m.path.clone(), d)),
                             Err(e) => {
                                 batch.push(Loaded::Failed(e));
-                                let _ = tx.send(batch);
+                                let _ = tx.send((batch, true));
                                 return;
                             }
                         }
                     }
-                    if tx.send(batch).is_err() {
+                    if tx.send((batch, true)).is_err() {
                         return;
                     }
                 }
@@ -158,25 +180,33 @@ pub(crate) fn replay_dir_from(
             }
         }
         'replay: for c in 0..chunks.len() {
-            let Ok(batch) = receivers[c % WORKERS].recv() else {
-                break;
-            };
-            for loaded in batch {
-                match loaded {
-                    Loaded::File(file, expected_id, prepared) => {
-                        let id = sources.push(*file);
-                        debug_assert_eq!(id, expected_id, "file ids out of step");
-                        replayer.replay_prepared(sources, id, prepared, diags);
-                        files.push((id, true));
+            loop {
+                let Ok((batch, last)) = receivers[c % WORKERS].recv() else {
+                    break 'replay;
+                };
+                for loaded in batch {
+                    match loaded {
+                        Loaded::File(file, expected_id, prepared) => {
+                            let id = sources.push(*file);
+                            debug_assert_eq!(id, expected_id, "file ids out of step");
+                            replayer.replay_prepared(sources, id, prepared, diags);
+                            files.push((id, true));
+                        }
+                        Loaded::Part(id, prepared) => {
+                            replayer.replay_part(sources, id, prepared, diags);
+                        }
+                        Loaded::Skipped(path, d) => {
+                            files.push((sources.add(path, String::new()), false));
+                            diags.push(*d);
+                        }
+                        Loaded::Failed(e) => {
+                            failure = Some(e);
+                            break 'replay;
+                        }
                     }
-                    Loaded::Skipped(path, d) => {
-                        files.push((sources.add(path, String::new()), false));
-                        diags.push(*d);
-                    }
-                    Loaded::Failed(e) => {
-                        failure = Some(e);
-                        break 'replay;
-                    }
+                }
+                if last {
+                    break;
                 }
             }
         }

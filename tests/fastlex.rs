@@ -1,7 +1,8 @@
 //! The tokenizer's fast path (`src/sql/fastlex.rs`) against sqlparser's tokenizer: on every
 //! corpus file, every `.sql` fixture and a generated real-shaped history, whole files and each
 //! statement on its own (as `EXECUTE` texts and `DO` bodies are tokenized), the tokens, their
-//! spans and byte offsets, and the errors must be the same.
+//! spans and byte offsets, and the errors must be the same; and a long file prepared in parts
+//! (`prepare_parts`) must give the statements it gives prepared whole.
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::shared;
 use schemagen::diagnostics::{Diagnostics, FileId, SourceFile};
+use schemagen::sql::replay::{prepare, prepare_parts, PART_BYTES};
 use schemagen::sql::split::{fast_path_applies, lex, lex_sqlparser, split};
 
 fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -29,6 +31,8 @@ fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[derive(Default)]
 struct Count {
     files: usize,
+    long_files: usize,
+    parts: usize,
     statements: usize,
     fast_statements: usize,
 }
@@ -53,6 +57,37 @@ fn same(file: &SourceFile, base: usize, len: usize, what: &str) {
     }
 }
 
+/// A file prepared in parts gives the statements (bytes and tokens) it gives prepared whole.
+fn same_in_parts(file: &SourceFile, what: &str, count: &mut Count) {
+    let whole = prepare(file, FileId(0)).statements();
+    let mut parts = Vec::new();
+    prepare_parts(file, FileId(0), &mut |p| {
+        parts.push(p.statements());
+        true
+    });
+    if file.text.len() > PART_BYTES {
+        count.long_files += 1;
+        count.parts += parts.len();
+    }
+    match whole {
+        Ok(whole) => {
+            let mut joined = Vec::new();
+            for p in parts {
+                joined.extend(p.unwrap_or_else(|e| panic!("{what}: a part fails: {e:?}")));
+            }
+            assert_eq!(
+                joined.len(),
+                whole.len(),
+                "statement count in parts of {what}"
+            );
+            for (a, b) in joined.iter().zip(&whole) {
+                assert_eq!(a, b, "a statement differs in parts of {what}");
+            }
+        }
+        Err(e) => assert_eq!(parts, vec![Err(e)], "{what}"),
+    }
+}
+
 fn check_file(path: &Path, count: &mut Count) {
     let Ok(text) = std::fs::read_to_string(path) else {
         return; // not UTF-8: the reader rejects it before tokenizing
@@ -60,6 +95,7 @@ fn check_file(path: &Path, count: &mut Count) {
     let file = SourceFile::new(path.to_path_buf(), text);
     let what = path.display().to_string();
     same(&file, 0, file.text.len(), &what);
+    same_in_parts(&file, &what, count);
     count.files += 1;
     let Ok(lexed) = lex_sqlparser(&file, 0, file.text.len()) else {
         return;
@@ -105,8 +141,12 @@ fn fast_path_tokenizes_the_corpus_as_sqlparser_does() {
         check_file(f, &mut count);
     }
     println!(
-        "corpus: {} files, fast path on {} of {} statements",
-        count.files, count.fast_statements, count.statements
+        "corpus: {} files, fast path on {} of {} statements; {} long files prepared in {} parts",
+        count.files, count.fast_statements, count.statements, count.long_files, count.parts
+    );
+    assert!(
+        count.parts > count.long_files,
+        "no long file was cut into parts"
     );
     assert!(count.files > 500, "corpus files: {}", count.files);
     // The fast path must keep applying to most statements, or it stops being one.
@@ -141,8 +181,12 @@ fn fast_path_tokenizes_a_generated_history_as_sqlparser_does() {
         check_file(f, &mut count);
     }
     println!(
-        "generated: {} files, fast path on {} of {} statements",
-        count.files, count.fast_statements, count.statements
+        "generated: {} files, fast path on {} of {} statements; {} long files prepared in {} parts",
+        count.files, count.fast_statements, count.statements, count.long_files, count.parts
+    );
+    assert!(
+        count.parts > count.long_files,
+        "no long file was cut into parts"
     );
     assert!(count.files > 100, "files: {}", count.files);
     assert!(

@@ -17,13 +17,13 @@ use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
 
-/// The longest keyword, in bytes.
-fn keywords() -> &'static (HashMap<&'static str, Keyword>, usize) {
-    static K: OnceLock<(HashMap<&'static str, Keyword>, usize)> = OnceLock::new();
+/// Keywords by their (upper-case) bytes, and the longest keyword's length.
+fn keywords() -> &'static (HashMap<&'static [u8], Keyword>, usize) {
+    static K: OnceLock<(HashMap<&'static [u8], Keyword>, usize)> = OnceLock::new();
     K.get_or_init(|| {
-        let map: HashMap<&'static str, Keyword> = ALL_KEYWORDS
+        let map: HashMap<&'static [u8], Keyword> = ALL_KEYWORDS
             .iter()
-            .copied()
+            .map(|k| k.as_bytes())
             .zip(ALL_KEYWORDS_INDEX.iter().copied())
             .collect();
         let longest = ALL_KEYWORDS.iter().map(|k| k.len()).max().unwrap_or(0);
@@ -44,10 +44,7 @@ pub(crate) fn keyword(word: &str) -> Keyword {
     for (d, s) in up.iter_mut().zip(word.as_bytes()) {
         *d = s.to_ascii_uppercase();
     }
-    match std::str::from_utf8(up) {
-        Ok(u) => map.get(u).copied().unwrap_or(Keyword::NoKeyword),
-        Err(_) => Keyword::NoKeyword,
-    }
+    map.get(&*up).copied().unwrap_or(Keyword::NoKeyword)
 }
 
 /// Characters sqlparser's PostgreSQL dialect continues a custom operator with.
@@ -397,6 +394,109 @@ pub(crate) fn tokenize(text: &str) -> Option<(Vec<TokenWithSpan>, Vec<usize>)> {
         tokens.push(TokenWithSpan::new(token, Span::new(start, lx.loc())));
     }
     Some((tokens, offsets))
+}
+
+/// Byte offsets, at least `every` bytes apart, just after a `;` that ends a statement the way
+/// `split::split` ends them (not inside a `BEGIN ATOMIC` body): where a file can be cut into
+/// parts that are tokenized and split on their own with the same statements. Tokens are read
+/// and dropped, not kept. `None` when the fast path does not tokenize the text.
+pub(crate) fn cut_points(text: &str, every: usize) -> Option<Vec<usize>> {
+    let mut lx = Lexer {
+        text,
+        bytes: text.as_bytes(),
+        i: 0,
+        line: 1,
+        col: 1,
+    };
+    let mut cuts = Vec::new();
+    let mut last_cut = 0;
+    let mut st = StmtState::default();
+    while lx.i < lx.bytes.len() {
+        let token = lx.next()?;
+        let (kw, semi) = match &token {
+            Token::Whitespace(_) => continue,
+            Token::Word(w) => (w.keyword, false),
+            Token::SemiColon => (Keyword::NoKeyword, true),
+            _ => (Keyword::NoKeyword, false),
+        };
+        if st.feed(kw, semi) && lx.i - last_cut >= every {
+            cuts.push(lx.i);
+            last_cut = lx.i;
+        }
+    }
+    Some(cuts)
+}
+
+/// Where `split::split` is in a statement, fed its significant tokens one by one.
+#[derive(Default)]
+struct StmtState {
+    in_stmt: bool,
+    /// The first significant tokens, until `CREATE [OR REPLACE] FUNCTION|PROCEDURE` is decided.
+    lead: Vec<(Keyword, bool)>,
+    routine: Option<bool>,
+    depth: usize,
+    begin_pending: bool,
+}
+
+impl StmtState {
+    /// Feeds a significant token (its keyword, whether it is `;`); `true` when it ends a
+    /// statement.
+    fn feed(&mut self, kw: Keyword, semi: bool) -> bool {
+        if !self.in_stmt {
+            if semi {
+                return false; // an empty statement
+            }
+            *self = StmtState {
+                in_stmt: true,
+                ..StmtState::default()
+            };
+        }
+        if self.routine.is_none() {
+            self.lead.push((kw, semi));
+            if self.lead.len() < 4 && !semi {
+                return false;
+            }
+            let k = |i: usize| self.lead.get(i).map(|x| x.0);
+            let routine = k(0) == Some(Keyword::CREATE)
+                && match k(1) {
+                    Some(Keyword::OR) => {
+                        matches!(k(3), Some(Keyword::FUNCTION | Keyword::PROCEDURE))
+                    }
+                    next => matches!(next, Some(Keyword::FUNCTION | Keyword::PROCEDURE)),
+                };
+            self.routine = Some(routine);
+            for (kw, semi) in std::mem::take(&mut self.lead) {
+                if self.step(kw, semi) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        self.step(kw, semi)
+    }
+
+    fn step(&mut self, kw: Keyword, semi: bool) -> bool {
+        if self.begin_pending {
+            self.begin_pending = false;
+            if kw == Keyword::ATOMIC {
+                self.depth = 1;
+            }
+        }
+        if self.depth == 0 && semi {
+            self.in_stmt = false;
+            return true;
+        }
+        if self.routine == Some(true) {
+            match kw {
+                Keyword::BEGIN if self.depth > 0 => self.depth += 1,
+                Keyword::BEGIN => self.begin_pending = true,
+                Keyword::CASE if self.depth > 0 => self.depth += 1,
+                Keyword::END if self.depth > 0 => self.depth -= 1,
+                _ => {}
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]

@@ -323,12 +323,15 @@ impl ExprContext<'_> {
         right: &Ty,
         path: &[String],
     ) -> Option<Oper> {
-        // Operator resolution over built-in types depends only on the operator, the types,
-        // the path and the installed extensions: remember it (it runs for every `=`).
-        let builtin = |t: &Ty| t.schema == "pg_catalog";
-        if !(left.is_none_or(builtin) && builtin(right)) {
-            return self.resolve_operator_uncached(schema, name, left, right, path);
+        // Operator resolution depends only on the operator, the types (a user type through
+        // what `type_info` says of it: enum, domain over what, composite…), the path and the
+        // installed extensions: remember it (it runs for every `=`).
+        let mut types = String::new();
+        if let Some(l) = left {
+            self.type_fingerprint(l, &mut types, 0);
         }
+        types.push('|');
+        self.type_fingerprint(right, &mut types, 0);
         let mut exts = String::new();
         for (n, e) in &self.catalog.extensions {
             exts.push_str(n);
@@ -343,6 +346,7 @@ impl ExprContext<'_> {
             right: right.clone(),
             path: path.to_vec(),
             exts,
+            types,
         };
         if let Some(hit) = OPER_CACHE.with(|c| c.borrow().get(&key).cloned()) {
             return hit;
@@ -350,6 +354,22 @@ impl ExprContext<'_> {
         let found = self.resolve_operator_uncached(schema, name, left, right, path);
         OPER_CACHE.with(|c| c.borrow_mut().insert(key, found.clone()));
         found
+    }
+
+    /// What the catalog says of a user type that operator resolution reads (`type_info` along
+    /// its element and domain base types); nothing for a built-in type.
+    fn type_fingerprint(&self, t: &Ty, out: &mut String, depth: usize) {
+        if (t.schema == "pg_catalog" && !t.array) || depth > 16 {
+            return;
+        }
+        let info = self.type_info(t);
+        out.push_str(&format!("{info:?};"));
+        if t.array {
+            self.type_fingerprint(&t.elem(), out, depth + 1);
+        }
+        if let super::typesys::TyKind::Domain(base, _) = &info.kind {
+            self.type_fingerprint(base, out, depth + 1);
+        }
     }
 
     fn resolve_operator_uncached(
@@ -622,6 +642,7 @@ struct OperKey {
     right: Ty,
     path: Vec<String>,
     exts: String,
+    types: String,
 }
 
 thread_local! {

@@ -396,6 +396,18 @@ impl Replayer {
         self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
         self.stats.files += 1;
         self.stats.bytes += source.text.len();
+        self.replay_part(sources, file, prepared, diags);
+    }
+
+    /// Replays a part of a file after the first (see [`prepare_parts`]): the session goes on.
+    pub fn replay_part(
+        &mut self,
+        sources: &Sources,
+        file: FileId,
+        prepared: Prepared,
+        diags: &mut Diagnostics,
+    ) {
+        let source = sources.get(file);
         diags.extend(prepared.notes);
         let (lexed, statements, parsed) = match prepared.lexed {
             Ok(l) => l,
@@ -1123,41 +1135,109 @@ pub struct Prepared {
 
 type PreparedParts = Result<(Lexed, Vec<RawStatement>, Vec<(Kind, Ahead)>), (usize, String)>;
 
+/// Statements as [`Prepared::statements`] gives them: bytes in the file and tokens.
+pub type StatementTokens = Vec<(Span, Vec<TokenWithSpan>)>;
+
+impl Prepared {
+    /// Each statement's bytes in the file and its tokens (for tests: a file prepared whole and
+    /// in parts gives the same statements); where tokenizing failed otherwise.
+    #[doc(hidden)]
+    pub fn statements(&self) -> Result<StatementTokens, (usize, String)> {
+        match &self.lexed {
+            Ok((lexed, statements, _)) => Ok(statements
+                .iter()
+                .map(|st| (st.span, lexed.tokens[st.tokens.clone()].to_vec()))
+                .collect()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
 /// Prepares one file for [`Replayer::replay_prepared`].
 pub fn prepare(source: &SourceFile, file: FileId) -> Prepared {
     let mut notes = Diagnostics::new();
     let lexed = lex(source, 0, source.text.len()).map(|lexed| {
         let statements = split(file, &lexed, &mut notes);
-        let parsed = statements
-            .iter()
-            .map(|raw| {
-                let stmt = Stmt {
-                    source,
-                    file,
-                    lexed: &lexed,
-                    raw,
-                };
-                let kind = kind(stmt);
-                // A panic here is left for the replaying thread to meet again and report.
-                let ahead = crate::panics::guarded(|| match kind {
-                    _ if kind.parses() => {
-                        Ahead::Parsed(Box::new(parse_statement(stmt.tokens(), RECURSION_LIMIT)))
-                    }
-                    Kind::Do => match crate::sql::replay::plpgsql::do_body(stmt) {
-                        crate::sql::replay::plpgsql::DoBody::InFile { base, len } => {
-                            Ahead::DoBody(lex(source, base, len))
-                        }
-                        _ => Ahead::Nothing,
-                    },
-                    _ => Ahead::Nothing,
-                })
-                .unwrap_or(Ahead::Nothing);
-                (kind, ahead)
-            })
-            .collect();
+        let parsed = ahead(source, file, &lexed, &statements);
         (lexed, statements, parsed)
     });
     Prepared { lexed, notes }
+}
+
+/// Files longer than this are prepared in parts of about this many bytes (see
+/// [`prepare_parts`]).
+pub const PART_BYTES: usize = 64 * 1024;
+
+/// Prepares one file in parts of about [`PART_BYTES`] (whole statements), handing each to
+/// `emit` as soon as it is ready: the first for [`Replayer::replay_prepared`], the others for
+/// [`Replayer::replay_part`]. The syntax trees of a long file (a `pg_dump` baseline) are then
+/// never all in memory at once: they are the larger part of a prepared file. Stops when `emit`
+/// returns `false`.
+pub fn prepare_parts(source: &SourceFile, file: FileId, emit: &mut dyn FnMut(Prepared) -> bool) {
+    if source.text.len() <= PART_BYTES {
+        emit(prepare(source, file));
+        return;
+    }
+    // Where to cut, found by reading the tokens without keeping them; the parts are then
+    // tokenized one by one (tokens are the other large part of a prepared file).
+    let cuts = match crate::sql::fastlex::cut_points(&source.text, PART_BYTES) {
+        Some(c) if !c.is_empty() => c,
+        _ => {
+            emit(prepare(source, file));
+            return;
+        }
+    };
+    let ends = cuts.iter().copied().chain([source.text.len()]);
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    for (a, b) in starts.zip(ends) {
+        let mut notes = Diagnostics::new();
+        let lexed = lex(source, a, b - a).map(|lexed| {
+            let statements = split(file, &lexed, &mut notes);
+            let parsed = ahead(source, file, &lexed, &statements);
+            (lexed, statements, parsed)
+        });
+        let failed = lexed.is_err();
+        if !emit(Prepared { lexed, notes }) || failed {
+            return;
+        }
+    }
+}
+
+/// What can be done for each statement without the catalog: its kind, and its syntax tree or
+/// its `DO` body's tokens.
+fn ahead(
+    source: &SourceFile,
+    file: FileId,
+    lexed: &Lexed,
+    statements: &[RawStatement],
+) -> Vec<(Kind, Ahead)> {
+    statements
+        .iter()
+        .map(|raw| {
+            let stmt = Stmt {
+                source,
+                file,
+                lexed,
+                raw,
+            };
+            let kind = kind(stmt);
+            // A panic here is left for the replaying thread to meet again and report.
+            let ahead = crate::panics::guarded(|| match kind {
+                _ if kind.parses() => {
+                    Ahead::Parsed(Box::new(parse_statement(stmt.tokens(), RECURSION_LIMIT)))
+                }
+                Kind::Do => match crate::sql::replay::plpgsql::do_body(stmt) {
+                    crate::sql::replay::plpgsql::DoBody::InFile { base, len } => {
+                        Ahead::DoBody(lex(source, base, len))
+                    }
+                    _ => Ahead::Nothing,
+                },
+                _ => Ahead::Nothing,
+            })
+            .unwrap_or(Ahead::Nothing);
+            (kind, ahead)
+        })
+        .collect()
 }
 
 /// What [`prepare`] did ahead for one statement.
@@ -1201,7 +1281,12 @@ impl Kind {
 }
 
 fn kind(stmt: Stmt<'_>) -> Kind {
-    if let Some((_, t)) = stmt.significant().first() {
+    if let Some(t) = stmt
+        .tokens()
+        .iter()
+        .map(|t| &t.token)
+        .find(|t| !is_trivia(t))
+    {
         if !matches!(t, Token::Word(_) | Token::LParen) {
             return Kind::NotAStatement;
         }
@@ -1357,9 +1442,14 @@ pub(crate) fn object_kind(words: &[String]) -> (String, String) {
 
 /// Whether an ALTER statement ends in `OWNER TO <role>`.
 fn is_owner_to(stmt: Stmt<'_>) -> bool {
-    let sig = stmt.significant();
-    let n = sig.len();
-    n >= 3 && word_of(sig[n - 3].1) == "owner" && word_of(sig[n - 2].1) == "to"
+    let mut last = stmt
+        .tokens()
+        .iter()
+        .rev()
+        .map(|t| &t.token)
+        .filter(|t| !is_trivia(t));
+    let (_, to, owner) = (last.next(), last.next(), last.next());
+    matches!((owner, to), (Some(o), Some(t)) if word_of(o) == "owner" && word_of(t) == "to")
 }
 
 /// A short name for a statement variant, for messages.

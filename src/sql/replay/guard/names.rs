@@ -49,6 +49,19 @@ impl<'a> Ctx<'a> {
         p
     }
 
+    /// The first schema of [`Ctx::path`] for which `f` holds (without building the path).
+    pub(crate) fn first_in_path(&self, f: impl Fn(&str) -> bool) -> Option<&'a str> {
+        if f("pg_catalog") {
+            return Some("pg_catalog");
+        }
+        let r = self.r;
+        r.search_path
+            .iter()
+            .map(|s| if s == "$user" { "postgres" } else { s.as_str() })
+            .filter(|s| r.catalog.schemas.contains_key(*s))
+            .find(|s| f(s))
+    }
+
     /// `'name'::regclass`: the relation a (possibly qualified) name resolves to.
     pub(crate) fn lookup_rel(&self, text: &str) -> Option<Obj<'a>> {
         let (schema, name) = split_text_name(text);
@@ -225,12 +238,12 @@ impl<'a> Ctx<'a> {
             return t.name.clone();
         }
         let visible = t.schema == "pg_catalog"
-            || self.path().into_iter().find(|s| {
+            || self.first_in_path(|s| {
                 self.catalog()
                     .schemas
                     .get(s)
                     .is_some_and(|sc| sc.has_type(&t.name))
-            }) == Some(t.schema.clone());
+            }) == Some(t.schema.as_str());
         t.format(!visible)
     }
 
@@ -239,11 +252,8 @@ impl<'a> Ctx<'a> {
         let Some(r) = self.tracked().routines.get(id) else {
             return id.to_string();
         };
-        let visible = self
-            .path()
-            .into_iter()
-            .find(|s| self.tracked().routines.has_name(s, &r.name))
-            == Some(r.schema.clone());
+        let visible = self.first_in_path(|s| self.tracked().routines.has_name(s, &r.name))
+            == Some(r.schema.as_str());
         let mut out = if visible {
             crate::sql::quote_ident(&r.name)
         } else {

@@ -353,11 +353,25 @@ fn compile_select_in_level(
                                 .position(|x| *x == name)
                                 .map(|k| s.offset + k)
                         });
-                        match (l, r) {
+                        let r_slot = r.map(|r| right.offset + r);
+                        // The columns compared are read: scans compute them and rows copy them.
+                        let level = c.levels.last_mut().expect("level");
+                        for slot in [l, r_slot].into_iter().flatten() {
+                            if let Some(s) = level
+                                .sources
+                                .iter_mut()
+                                .find(|s| slot >= s.offset && slot < s.offset + s.columns.len())
+                            {
+                                if slot - s.offset < 64 {
+                                    s.used |= 1 << (slot - s.offset);
+                                }
+                            }
+                        }
+                        match (l, r_slot) {
                             (Some(l), Some(r)) => conj.push(CExpr::Cmp(
                                 Cmp::Eq,
                                 Box::new(CExpr::Col(l)),
-                                Box::new(CExpr::Col(right.offset + r)),
+                                Box::new(CExpr::Col(r)),
                             )),
                             _ => {
                                 return Err(Fail::pg(

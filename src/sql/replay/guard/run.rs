@@ -488,10 +488,20 @@ fn bind<'e>(
         // `col = NULL` matches nothing.
         return Ok(true);
     }
+    let copy_used_only = matches!(src.kind, SrcKind::Virtual(_));
     let mut matched = false;
     let mut go_on = true;
     let mut visit = |row: &[V<'e>], b: &mut Binder<'e>| -> Res<bool> {
-        b.buf[src.offset..src.offset + src.ncols].clone_from_slice(row);
+        if copy_used_only {
+            // A catalog scan computes only the columns the query reads; copy just those.
+            for (c, v) in row.iter().enumerate().take(src.ncols) {
+                if c >= 64 || src.used & (1 << c) != 0 {
+                    b.buf[src.offset + c] = v.clone();
+                }
+            }
+        } else {
+            b.buf[src.offset..src.offset + src.ncols].clone_from_slice(row);
+        }
         let ok = {
             let renv = Env {
                 cx: env.cx,

@@ -26,13 +26,13 @@ pub(crate) struct Trigger {
 }
 
 /// The triggers created by the history, in the order `pg_trigger` lists them (a trigger
-/// created again moves to the end), with lookups by name and by table.
+/// created again moves to the end), with lookups by schema, table and name (no allocation).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Triggers {
     list: BTreeMap<u64, Trigger>,
     next: u64,
-    by_key: HashMap<(String, String, String), Vec<u64>>,
-    per_table: HashMap<(String, String), usize>,
+    /// schema → table → trigger name → positions in `list`.
+    by_name: HashMap<String, HashMap<String, HashMap<String, Vec<u64>>>>,
 }
 
 impl Triggers {
@@ -43,29 +43,45 @@ impl Triggers {
 
     /// Whether a table has a trigger.
     pub(crate) fn on_table(&self, schema: &str, table: &str) -> bool {
-        self.per_table
-            .get(&(schema.to_string(), table.to_string()))
-            .is_some_and(|n| *n > 0)
-    }
-
-    fn key(t: &Trigger) -> (String, String, String) {
-        (t.schema.clone(), t.table.clone(), t.name.clone())
+        self.by_name
+            .get(schema)
+            .and_then(|m| m.get(table))
+            .is_some_and(|m| !m.is_empty())
     }
 
     /// Removes the triggers `schema.table.name`.
     pub(crate) fn remove(&mut self, schema: &str, table: &str, name: &str) {
-        let key = (schema.to_string(), table.to_string(), name.to_string());
-        if let Some(ids) = self.by_key.remove(&key) {
+        let Some(tables) = self.by_name.get_mut(schema) else {
+            return;
+        };
+        let Some(names) = tables.get_mut(table) else {
+            return;
+        };
+        if let Some(ids) = names.remove(name) {
             for id in &ids {
                 self.list.remove(id);
             }
-            let tk = (key.0, key.1);
-            if let Some(n) = self.per_table.get_mut(&tk) {
-                *n -= ids.len();
-                if *n == 0 {
-                    self.per_table.remove(&tk);
-                }
-            }
+        }
+        if names.is_empty() {
+            tables.remove(table);
+        }
+        if tables.is_empty() {
+            self.by_name.remove(schema);
+        }
+    }
+
+    fn index(&mut self, schema: &str, table: &str, name: &str) -> &mut Vec<u64> {
+        let tables = match self.by_name.get_mut(schema) {
+            Some(_) => self.by_name.get_mut(schema).expect("present"),
+            None => self.by_name.entry(schema.to_string()).or_default(),
+        };
+        let names = match tables.get_mut(table) {
+            Some(_) => tables.get_mut(table).expect("present"),
+            None => tables.entry(table.to_string()).or_default(),
+        };
+        match names.get_mut(name) {
+            Some(_) => names.get_mut(name).expect("present"),
+            None => names.entry(name.to_string()).or_default(),
         }
     }
 
@@ -73,18 +89,18 @@ impl Triggers {
     pub(crate) fn push(&mut self, t: Trigger) {
         let id = self.next;
         self.next += 1;
-        self.by_key.entry(Self::key(&t)).or_default().push(id);
-        *self
-            .per_table
-            .entry((t.schema.clone(), t.table.clone()))
-            .or_default() += 1;
+        self.index(&t.schema, &t.table, &t.name).push(id);
         self.list.insert(id, t);
     }
 
     /// Renames the triggers `schema.table.name` in place.
     pub(crate) fn rename(&mut self, schema: &str, table: &str, name: &str, new: &str) {
-        let key = (schema.to_string(), table.to_string(), name.to_string());
-        let Some(ids) = self.by_key.remove(&key) else {
+        let Some(mut ids) = self
+            .by_name
+            .get_mut(schema)
+            .and_then(|m| m.get_mut(table))
+            .and_then(|m| m.remove(name))
+        else {
             return;
         };
         for id in &ids {
@@ -92,11 +108,7 @@ impl Triggers {
                 t.name = new.to_string();
             }
         }
-        let mut ids = ids;
-        let to = self
-            .by_key
-            .entry((key.0, key.1, new.to_string()))
-            .or_default();
+        let to = self.index(schema, table, new);
         to.append(&mut ids);
         to.sort_unstable();
     }

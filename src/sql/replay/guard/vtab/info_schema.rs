@@ -272,11 +272,23 @@ fn emit_columns<'a>(
     only: Option<&str>,
     out: &mut Out<'_, 'a>,
 ) -> Res<bool> {
+    // `data_type = '…'` narrows the scan like the name keys do.
+    let only_type = k.text(7);
     for (i, col) in columns.iter().enumerate() {
         if only.is_some_and(|n| n != col.name) {
             continue;
         }
         let ty = &col.ty;
+        let data_type = match only_type {
+            Some(want) => {
+                let dt = info_data_type(c, ty);
+                if dt != want {
+                    continue;
+                }
+                Some(dt)
+            }
+            None => None,
+        };
         let need = |n| k.need(n);
         // Only what the query reads is computed (the rest stays NULL).
         let want_facts = (8..=13).any(need);
@@ -303,10 +315,10 @@ fn emit_columns<'a>(
             V::Int(i as i64 + 1),
             col.default.as_deref().map_or(V::Null, t),
             t(if col.not_null { "NO" } else { "YES" }),
-            if need(7) {
-                V::text(info_data_type(c, ty))
-            } else {
-                V::Null
+            match data_type {
+                Some(dt) => V::text(dt),
+                None if need(7) => V::text(info_data_type(c, ty)),
+                None => V::Null,
             },
             num(facts.char_max),
             num(facts.char_octets),
