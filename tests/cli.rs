@@ -220,3 +220,66 @@ fn unreadable_migrations_are_errors_at_their_place() {
         );
     }
 }
+
+/// `sql-from-prisma --from-prisma-migrations`: a statement that conflicts with the history is an
+/// error at `migration.sql:line:col` and nothing is written; `--idempotent` writes the file with
+/// that statement guarded; a second run converts nothing.
+#[test]
+fn prisma_migration_folders_convert_and_conflicts_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    let folder = dir.path().join("prisma/migrations/20990101000000_add_post");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    write(
+        &mig,
+        "20240101000000_init.sql",
+        "create table \"User\" (id serial primary key);\n",
+    );
+    write(
+        &folder,
+        "migration.sql",
+        "-- CreateTable\nCREATE TABLE \"User\" (\n    \"id\" SERIAL NOT NULL\n);\n\n-- CreateTable\nCREATE TABLE \"Post\" (\n    \"id\" SERIAL NOT NULL\n);\n",
+    );
+    write(
+        &dir.path().join("prisma/migrations"),
+        "migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    let run = |idempotent: bool| {
+        let mut c = schemagen();
+        c.current_dir(dir.path()).args([
+            "sql-from-prisma",
+            "--from-prisma-migrations",
+            "prisma/migrations",
+        ]);
+        if idempotent {
+            c.arg("--idempotent");
+        }
+        let o = c.output().unwrap();
+        (o.status.code(), String::from_utf8(o.stderr).unwrap())
+    };
+    let (code, err) = run(false);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("prisma/migrations/20990101000000_add_post/migration.sql:2:1")
+            && err.contains("relation \"User\" already exists")
+            && err.contains("--idempotent"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&mig).unwrap().count(), 1);
+    let (code, err) = run(true);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(mig.join("20990101000000_add_post.sql")).unwrap();
+    assert!(
+        text.contains("CREATE TABLE IF NOT EXISTS \"User\""),
+        "{text}"
+    );
+    assert!(text.contains("\nCREATE TABLE \"Post\""), "{text}");
+    let (code, err) = run(true);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("0 Prisma migration(s) converted, 1 skipped"),
+        "{err}"
+    );
+}

@@ -687,6 +687,7 @@ fn round_trips_on_postgres_and_against_prisma_migrate() {
                     }
                 }
             }
+            cluster.drop_database(up_db);
             // Idempotent, twice.
             match generate(&mig, &schema, true, true, now) {
                 Ok(Some(mi)) => {
@@ -703,6 +704,7 @@ fn round_trips_on_postgres_and_against_prisma_migrate() {
                     for x in mismatches(&live(&db), &low1, &scope1) {
                         failures.push(format!("{tag}: idempotent: {x}"));
                     }
+                    cluster.drop_database(db);
                 }
                 other => failures.push(format!("{tag}: idempotent: {other:?}")),
             }
@@ -730,8 +732,10 @@ fn round_trips_on_postgres_and_against_prisma_migrate() {
                     }
                 }
             }
+            cluster.drop_database(db);
         }
         std::fs::write(&schema, &s0).unwrap();
+        cluster.drop_database(base);
     }
     println!(
         "sql-from-prisma round trips: {} cases, {} edits, {} migrations, {} compared with Prisma's SQL ({} schemas the engine refuses), {} failure(s)",
@@ -1107,6 +1111,7 @@ fn prisma_migration_folders_apply_on_top_of_the_history() {
                 if let Some((file, e)) = apply_migration_set(&fresh, &mig).failure {
                     failures.push(format!("{name}: reset: {} fails: {e}", file.display()));
                 }
+                cluster.drop_database(fresh);
             }
             Err(e) => failures.push(format!("{name}: --idempotent: {e}")),
         }
@@ -1305,6 +1310,8 @@ fn apply_records_what_the_supabase_cli_records() {
                 failures.push(format!("{name}: ours {a:#?}\nthe CLI's {b:#?}"));
             }
         }
+        cluster.drop_database(ours);
+        cluster.drop_database(theirs);
     }
     println!(
         "history rows against the Supabase CLI's: {compared} sets, {rows_compared} files, {statements_compared} statements, {} failure(s)",
