@@ -9,7 +9,10 @@
 //! [`track`] records by comparison: after each statement the catalog is compared with a copy of
 //! the one before, object by object, so every way a statement can change an object (a `DO`
 //! block, a cascade, a rename of something it refers to) is seen without the replay code
-//! having to report it. A rename is a drop and a creation.
+//! having to report it. A statement that can change only the objects it names (the replay
+//! decides, see `changes_only_what_it_names` in `sql::replay`) gets a [`Scope`]: only those
+//! are compared, with the objects created or dropped; the result is tested equal to comparing
+//! everything on every corpus set. A rename is a drop and a creation.
 
 use std::collections::BTreeMap;
 use std::fmt;
