@@ -346,3 +346,80 @@ fn ctrl_c_drops_the_scratch_database() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(scratch_databases(&cluster), Vec::<String>::new());
 }
+
+/// The provenance replay records comparing only what each statement names equals the one it
+/// records comparing the whole catalog after every statement, on every corpus set and on the
+/// replay fixtures.
+#[test]
+fn narrow_provenance_equals_comparing_everything() {
+    let test = "narrow_provenance_equals_comparing_everything";
+    let Some(shared_dir) = shared::require(test, &[CORPUS]) else {
+        return;
+    };
+    use schemagen::diagnostics::{Diagnostics, Sources};
+    use schemagen::sql::replay::Replayer;
+    let mut dirs: Vec<PathBuf> = shared::corpus_sets(&shared_dir)
+        .into_iter()
+        .map(|p| p.join("migrations"))
+        .collect();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay");
+    for e in std::fs::read_dir(&fixtures).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            dirs.push(p);
+        }
+    }
+    dirs.sort();
+    let mut objects = 0;
+    for dir in &dirs {
+        let mut sources = Sources::new();
+        let mut diags = Diagnostics::new();
+        let mut files = Vec::new();
+        for m in schemagen::sql::source::list_migrations(dir, &mut diags).unwrap() {
+            if let Ok(Ok(text)) = schemagen::sql::source::read_migration(&m.path) {
+                files.push(sources.add(m.path, text));
+            }
+        }
+        let record = |exhaustive: bool| {
+            let mut r = Replayer::new(schemagen::sql::supabase::base_catalog());
+            if exhaustive {
+                r.record_provenance_exhaustively();
+            } else {
+                r.record_provenance();
+            }
+            for id in &files {
+                r.replay_file(&sources, *id, &mut Diagnostics::new());
+            }
+            let c = r.finish();
+            c.provenance
+                .iter()
+                .map(|(k, t)| (k.clone(), t.clone()))
+                .collect::<Vec<_>>()
+        };
+        let (narrow, everything) = (record(false), record(true));
+        objects += everything.len();
+        let differ: Vec<String> = everything
+            .iter()
+            .filter(|e| !narrow.contains(e))
+            .map(|(k, t)| format!("{k}: {t:?}"))
+            .chain(
+                narrow
+                    .iter()
+                    .filter(|e| !everything.contains(e))
+                    .map(|(k, t)| format!("narrow only: {k}: {t:?}")),
+            )
+            .take(20)
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{}: provenance differs:\n{}",
+            dir.display(),
+            differ.join("\n")
+        );
+    }
+    println!(
+        "{} sets and fixtures, {objects} objects with provenance",
+        dirs.len()
+    );
+    assert!(objects > 0);
+}

@@ -9,7 +9,10 @@
 //! [`track`] records by comparison: after each statement the catalog is compared with a copy of
 //! the one before, object by object, so every way a statement can change an object (a `DO`
 //! block, a cascade, a rename of something it refers to) is seen without the replay code
-//! having to report it. A rename is a drop and a creation.
+//! having to report it. A statement that can change only the objects it names (the replay
+//! decides, see `changes_only_what_it_names` in `sql::replay`) gets a [`Scope`]: only those
+//! are compared, with the objects created or dropped; the result is tested equal to comparing
+//! everything on every corpus set. A rename is a drop and a creation.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -306,15 +309,22 @@ impl Provenance {
     }
 }
 
+/// Which relations and types a statement may have changed: `None`, any; `Some(names)`, those
+/// with one of these names, and any it created or dropped (found by a collection's size
+/// changing, or by name).
+pub type Scope<'a> = Option<&'a std::collections::HashSet<String>>;
+
 /// Records in `now.provenance` what changed between `before` and `now`, as done by the statement
-/// at `at`, and brings `before` up to `now` (copying only what changed).
-pub fn track(before: &mut Catalog, now: &mut Catalog, at: &Place) {
+/// at `at`, and brings `before` up to `now` (copying only what changed). With a [`Scope`], only
+/// the objects it accepts are compared, and objects created or dropped: a statement that can
+/// change only the objects it names is recorded without comparing the whole catalog.
+pub fn track(before: &mut Catalog, now: &mut Catalog, at: &Place, scope: Scope<'_>) {
     let Catalog {
         schemas,
         provenance,
         ..
     } = now;
-    if before.schemas == *schemas {
+    if scope.is_none() && before.schemas == *schemas {
         return;
     }
     let gone: Vec<String> = before
@@ -332,16 +342,24 @@ pub fn track(before: &mut Catalog, now: &mut Catalog, at: &Place) {
             None => {
                 provenance.created(ObjectKey::schema(name), at);
                 let mut empty = Schema::new(name.clone());
-                track_schema(&mut empty, schema, provenance, at);
+                track_schema(&mut empty, schema, provenance, at, None);
                 before.schemas.insert(name.clone(), empty);
             }
-            Some(old) if old != schema => track_schema(old, schema, provenance, at),
+            Some(old) if scope.is_some() || old != schema => {
+                track_schema(old, schema, provenance, at, scope)
+            }
             Some(_) => {}
         }
     }
 }
 
-fn track_schema(old: &mut Schema, new: &Schema, prov: &mut Provenance, at: &Place) {
+fn track_schema(
+    old: &mut Schema,
+    new: &Schema,
+    prov: &mut Provenance,
+    at: &Place,
+    scope: Scope<'_>,
+) {
     let s = new.name.as_str();
     if old.comment != new.comment || old.functions != new.functions {
         prov.changed(ObjectKey::schema(s), at);
@@ -351,55 +369,55 @@ fn track_schema(old: &mut Schema, new: &Schema, prov: &mut Provenance, at: &Plac
     track_map(
         &mut old.tables,
         &new.tables,
-        ObjectKind::Table,
-        s,
+        (ObjectKind::Table, s),
         prov,
         at,
+        scope,
         &track_table,
     );
     track_map(
         &mut old.views,
         &new.views,
-        ObjectKind::View,
-        s,
+        (ObjectKind::View, s),
         prov,
         at,
+        scope,
         &track_view,
     );
     track_map(
         &mut old.enums,
         &new.enums,
-        ObjectKind::Enum,
-        s,
+        (ObjectKind::Enum, s),
         prov,
         at,
+        scope,
         &no_members,
     );
     track_map(
         &mut old.sequences,
         &new.sequences,
-        ObjectKind::Sequence,
-        s,
+        (ObjectKind::Sequence, s),
         prov,
         at,
+        scope,
         &no_members,
     );
     track_map(
         &mut old.composites,
         &new.composites,
-        ObjectKind::Composite,
-        s,
+        (ObjectKind::Composite, s),
         prov,
         at,
+        scope,
         &no_members,
     );
     track_map(
         &mut old.domains,
         &new.domains,
-        ObjectKind::Domain,
-        s,
+        (ObjectKind::Domain, s),
         prov,
         at,
+        scope,
         &|old: Option<&super::Domain>, new: &super::Domain, s, prov, at| {
             members(
                 old.map(|d| &d.checks[..]),
@@ -424,37 +442,59 @@ type MemberTracker<T> = dyn Fn(Option<&T>, &T, &str, &mut Provenance, &Place);
 fn track_map<T: Clone + PartialEq>(
     old: &mut BTreeMap<String, T>,
     new: &BTreeMap<String, T>,
-    kind: ObjectKind,
-    schema: &str,
+    (kind, schema): (ObjectKind, &str),
     prov: &mut Provenance,
     at: &Place,
+    scope: Scope<'_>,
     members: &MemberTracker<T>,
 ) {
-    if old == new {
-        return;
-    }
-    let gone: Vec<String> = old
-        .keys()
-        .filter(|n| !new.contains_key(*n))
-        .cloned()
-        .collect();
-    for n in gone {
-        prov.dropped(kind, schema, &n);
-        old.remove(&n);
-    }
-    for (n, obj) in new {
-        match old.get(n) {
-            None => {
-                prov.created(ObjectKey::object(kind, schema, n), at);
-                members(None, obj, schema, prov, at);
-            }
-            Some(o) if o != obj => {
-                prov.changed(ObjectKey::object(kind, schema, n), at);
-                members(Some(o), obj, schema, prov, at);
-            }
-            Some(_) => continue,
+    let one = |old: &mut BTreeMap<String, T>,
+               n: &String,
+               obj: Option<&T>,
+               prov: &mut Provenance| match (old.get(n), obj) {
+        (None, None) => {}
+        (Some(_), None) => {
+            prov.dropped(kind, schema, n);
+            old.remove(n);
         }
-        old.insert(n.clone(), obj.clone());
+        (None, Some(obj)) => {
+            prov.created(ObjectKey::object(kind, schema, n), at);
+            members(None, obj, schema, prov, at);
+            old.insert(n.clone(), obj.clone());
+        }
+        (Some(o), Some(obj)) if o != obj => {
+            prov.changed(ObjectKey::object(kind, schema, n), at);
+            members(Some(o), obj, schema, prov, at);
+            old.insert(n.clone(), obj.clone());
+        }
+        (Some(_), Some(_)) => {}
+    };
+    match scope {
+        // As many objects as before: what the statement named is all it can have changed,
+        // created or dropped.
+        Some(names) if old.len() == new.len() => {
+            for n in names {
+                one(old, n, new.get(n), prov);
+            }
+        }
+        _ => {
+            if scope.is_none() && old == new {
+                return;
+            }
+            let gone: Vec<String> = old
+                .keys()
+                .filter(|n| !new.contains_key(*n))
+                .cloned()
+                .collect();
+            for n in &gone {
+                one(old, n, None, prov);
+            }
+            for (n, obj) in new {
+                if !old.contains_key(n) || scope.is_none_or(|names| names.contains(n)) {
+                    one(old, n, Some(obj), prov);
+                }
+            }
+        }
     }
 }
 
@@ -590,6 +630,10 @@ mod tests {
     use super::*;
     use crate::catalog::{Column, Index, SqlType};
 
+    fn track_all(before: &mut Catalog, now: &mut Catalog, at: &Place) {
+        track(before, now, at, None);
+    }
+
     fn at(line: usize) -> Place {
         Place {
             file: Arc::from("m.sql"),
@@ -617,7 +661,7 @@ mod tests {
         let mut t = Table::new("t");
         t.columns.push(column("id"));
         public.tables.insert("t".into(), t);
-        track(&mut before, &mut now, &at(1));
+        track_all(&mut before, &mut now, &at(1));
         let table = ObjectKey::object(ObjectKind::Table, "public", "t");
         let id = ObjectKey::member(ObjectKind::Column, "public", "t", "id");
         assert_eq!(now.provenance.get(&table).unwrap().changed, at(1));
@@ -632,7 +676,7 @@ mod tests {
             method: "btree".into(),
             ..Default::default()
         });
-        track(&mut before, &mut now, &at(2));
+        track_all(&mut before, &mut now, &at(2));
         let n = ObjectKey::member(ObjectKind::Column, "public", "t", "n");
         let idx = ObjectKey::member(ObjectKind::Index, "public", "t", "t_n_idx");
         let touches = now.provenance.get(&table).unwrap();
@@ -645,20 +689,52 @@ mod tests {
         assert_eq!(now.provenance.get(&idx).unwrap().created, Some(at(2)));
 
         // Nothing changed: nothing recorded.
-        track(&mut before, &mut now, &at(3));
+        track_all(&mut before, &mut now, &at(3));
         assert_eq!(now.provenance.get(&table).unwrap().changed, at(2));
 
         // A default on `id`.
         now.table_mut("public", "t").unwrap().columns[0].default = Some("0".into());
-        track(&mut before, &mut now, &at(4));
+        track_all(&mut before, &mut now, &at(4));
         assert_eq!(now.provenance.get(&id).unwrap().changed, at(4));
         assert_eq!(now.provenance.get(&n).unwrap().changed, at(2));
 
         // Dropping the table forgets it and its members.
         now.schemas.get_mut("public").unwrap().tables.clear();
-        track(&mut before, &mut now, &at(5));
+        track_all(&mut before, &mut now, &at(5));
         assert!(now.provenance.is_empty(), "{:?}", now.provenance);
         assert_eq!(before, now);
+    }
+
+    #[test]
+    fn a_scope_compares_what_it_accepts_and_finds_every_creation() {
+        let mut before = Catalog::default();
+        let mut s = Schema::new("public");
+        s.tables.insert("a".into(), Table::new("a"));
+        s.tables.insert("b".into(), Table::new("b"));
+        before.schemas.insert("public".into(), s);
+        let mut now = before.clone();
+        now.table_mut("public", "a")
+            .unwrap()
+            .columns
+            .push(column("x"));
+        now.table_mut("public", "b")
+            .unwrap()
+            .columns
+            .push(column("y"));
+        now.schemas
+            .get_mut("public")
+            .unwrap()
+            .tables
+            .insert("c".into(), Table::new("c"));
+        let only_a: std::collections::HashSet<String> = ["a".to_string()].into();
+        track(&mut before, &mut now, &at(1), Some(&only_a));
+        let key = |n: &str| ObjectKey::object(ObjectKind::Table, "public", n);
+        assert!(now.provenance.get(&key("a")).is_some());
+        assert!(now.provenance.get(&key("b")).is_none(), "outside the scope");
+        assert_eq!(now.provenance.get(&key("c")).unwrap().created, Some(at(1)));
+        // The next full comparison finds what the scope left out.
+        track_all(&mut before, &mut now, &at(2));
+        assert_eq!(now.provenance.get(&key("b")).unwrap().changed, at(2));
     }
 
     #[test]
@@ -672,7 +748,7 @@ mod tests {
             .unwrap()
             .columns
             .push(column("x"));
-        track(&mut before, &mut now, &at(7));
+        track_all(&mut before, &mut now, &at(7));
         let users = ObjectKey::object(ObjectKind::Table, "auth", "users");
         assert_eq!(
             now.provenance.get(&users),

@@ -223,17 +223,33 @@ impl Scratch {
         }
         self.dropped = true;
         let quoted = crate::catalog::quote_ident(&self.name);
-        let result = self
-            .admin
-            .execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = $1 AND pid <> pg_backend_pid()",
-                &[&self.name],
-            )
-            .and_then(|_| {
-                self.admin
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
-            });
+        // The run's own connections are closed, but their server processes may still be
+        // exiting; PostgreSQL waits 5 s for them, which a loaded machine can exceed: retry
+        // while the database is still in use (SQLSTATE 55006).
+        let mut attempts = 0;
+        let result = loop {
+            let result = self
+                .admin
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&self.name],
+                )
+                .and_then(|_| {
+                    self.admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+                });
+            attempts += 1;
+            match result {
+                Err(e)
+                    if attempts < 6
+                        && e.code() == Some(&postgres::error::SqlState::OBJECT_IN_USE) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+                result => break result,
+            }
+        };
         result.map_err(|e| Error::Config(format!(
             "could not drop the scratch database {quoted} on {}: {}; drop it by hand (DROP DATABASE {quoted})",
             self.server,

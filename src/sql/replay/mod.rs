@@ -216,6 +216,82 @@ impl<'a> Stmt<'a> {
     }
 }
 
+/// The names in a statement (words folded, quoted identifiers as written, both cut to 63 bytes as
+/// PostgreSQL cuts them; for a `DO` block, those
+/// of its body) when it can change only the relations and types it names, besides creating and
+/// dropping objects; `None` when it may reach others: through `EXECUTE`d text, a rename,
+/// `CASCADE`, `SET SCHEMA`, or an index, which belongs to a table it does not name (`DROP
+/// INDEX`, `ALTER INDEX`, `COMMENT ON INDEX`, `REINDEX`). PostgreSQL refuses the rest when
+/// other objects depend on what changes (a column type under a view, a dropped column an other
+/// table's foreign key needs), so replay changes nothing else either. Provenance then compares
+/// only those objects (see [`crate::catalog::provenance::track`]); the differential tests check
+/// the result against comparing everything.
+fn changes_only_what_it_names(stmt: Stmt<'_>) -> Option<std::collections::HashSet<String>> {
+    let body;
+    let tokens: &[TokenWithSpan] = if matches!(kind(stmt), Kind::Do) {
+        match crate::sql::replay::plpgsql::do_body(stmt) {
+            crate::sql::replay::plpgsql::DoBody::InFile { base, len } => {
+                body = lex(stmt.source, base, len).ok()?;
+                &body.tokens
+            }
+            _ => return None,
+        }
+    } else {
+        stmt.tokens()
+    };
+    let mut names = std::collections::HashSet::new();
+    let mut previous = String::new();
+    for t in tokens {
+        let Token::Word(w) = &t.token else {
+            continue;
+        };
+        if w.quote_style.is_some() {
+            names.insert(truncate_identifier(&w.value));
+            previous.clear();
+            continue;
+        }
+        let folded = truncate_identifier(&w.value.to_ascii_lowercase());
+        let reaches = matches!(
+            folded.as_str(),
+            "rename" | "cascade" | "schema" | "execute" | "reindex"
+        ) || (folded == "index"
+            && matches!(previous.as_str(), "drop" | "alter" | "on"));
+        if reaches {
+            return None;
+        }
+        names.insert(folded.clone());
+        previous = folded;
+    }
+    Some(names)
+}
+
+/// Adds to `names` the tables that inherit from (or are partitions of) a table called by one of
+/// them, at any depth: what is done to a parent (a column, a constraint, an index on a
+/// partitioned table) is done to them too.
+fn with_descendants(names: &mut std::collections::HashSet<String>, catalog: &Catalog) {
+    let children: Vec<(&str, &str)> = catalog
+        .schemas
+        .values()
+        .flat_map(|s| s.tables.values())
+        .flat_map(|t| {
+            t.inherits
+                .iter()
+                .map(|p| (t.name.as_str(), p.name.as_str()))
+        })
+        .collect();
+    loop {
+        let before = names.len();
+        for (child, parent) in &children {
+            if names.contains(*parent) && !names.contains(*child) {
+                names.insert(child.to_string());
+            }
+        }
+        if names.len() == before {
+            break;
+        }
+    }
+}
+
 /// A token as a lower-case bare word, or `""`.
 /// Stack left before a recursion step grows a new segment: the deepest path between two calls
 /// of [`deep`] (an `EXECUTE`d `DO` block: statement parse, replay, guard compilation) takes about
@@ -293,6 +369,8 @@ pub struct Replayer {
     /// statement passed over: the catalog, the search path, the routine registry), so `DO`
     /// blocks can reuse a compiled query while it stays the same.
     pub(crate) generation: u64,
+    /// Provenance compares the whole catalog after every statement (a test's reference).
+    exhaustive: bool,
 }
 
 impl Replayer {
@@ -323,18 +401,29 @@ impl Replayer {
             tracked: Default::default(),
             before: None,
             generation: 0,
+            exhaustive: false,
         }
     }
 
     /// Records from now on, for every object, the statement that created it and the one that
-    /// last changed it, in the catalog's [`Catalog::provenance`]. Costs a comparison of the
-    /// catalog after every statement that shapes the schema.
+    /// last changed it, in the catalog's [`Catalog::provenance`]. After a statement that can
+    /// change only what it names (`CREATE TABLE`, `CREATE INDEX`, policies, comments, most of
+    /// `ALTER TABLE`) the objects it names are compared; after any other (a `DO` block, a
+    /// rename, a drop…) the whole catalog.
     pub fn record_provenance(&mut self) {
         if self.before.is_none() {
             let mut before = self.catalog.clone();
             before.provenance = Default::default();
             self.before = Some(Box::new(before));
         }
+    }
+
+    /// [`Replayer::record_provenance`], comparing the whole catalog after every statement: the
+    /// reference the narrower comparisons are tested against.
+    #[doc(hidden)]
+    pub fn record_provenance_exhaustively(&mut self) {
+        self.record_provenance();
+        self.exhaustive = true;
     }
 
     /// Records an index or constraint name (see `known_names`).
@@ -457,7 +546,15 @@ impl Replayer {
                 line,
                 column,
             };
-            crate::catalog::provenance::track(before, &mut self.catalog, &at);
+            let named = if self.exhaustive {
+                None
+            } else {
+                changes_only_what_it_names(stmt).map(|mut names| {
+                    with_descendants(&mut names, &self.catalog);
+                    names
+                })
+            };
+            crate::catalog::provenance::track(before, &mut self.catalog, &at, named.as_ref());
         }
     }
 
