@@ -185,3 +185,42 @@ fn each_kind_of_drift_exits_1_with_its_remedy() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
+
+/// A column `db pull` cannot print exactly (a domain typed column with a default, a domain
+/// array printed `Unsupported`) is not drift as rendered, but an edit of it still is.
+#[test]
+fn an_edit_of_a_column_db_pull_prints_lossily_is_still_a_step() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma/app_pg_types");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let m = tmp.path().join("migrations");
+    std::fs::create_dir_all(&m).expect("mkdir");
+    std::fs::copy(
+        case.join("migration.sql"),
+        m.join("20240101000000_fixture.sql"),
+    )
+    .expect("copy");
+    let drift = render_then_check(&m, tmp.path(), Some(&case.join("input.prisma")));
+    assert_eq!(drift, Some(PrismaDrift::UpToDate));
+    let schema = tmp.path().join("schema.prisma");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    let edited = text.replace(
+        "@default(\"ABC\") @db.VarChar(8)",
+        "@default(\"XYZ\") @db.VarChar(8)",
+    );
+    assert_ne!(edited, text, "the fixture's `code` column changed");
+    std::fs::write(&schema, edited).expect("write");
+    let settings = PrismaFromSql::resolve(Default::default(), Some(m), Some(schema), None, false)
+        .expect("settings");
+    let checked = pipeline::check_prisma(&settings, &mut Sources::new(), &mut Diagnostics::new())
+        .expect("check");
+    match checked.drift {
+        PrismaDrift::Diverged { sql, .. } | PrismaDrift::Ahead { sql } => {
+            assert!(sql.contains("SET DEFAULT 'XYZ'"), "{sql}");
+            assert!(
+                !sql.contains("SET DATA TYPE"),
+                "only the edit is a step: {sql}"
+            );
+        }
+        other => panic!("the edit is not seen: {other:?}"),
+    }
+}

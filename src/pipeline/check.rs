@@ -80,48 +80,12 @@ pub fn check_prisma(
             drift: PrismaDrift::Missing,
         });
     }
-    // What sql-from-prisma finds against the schema as it is, and against the schema as
-    // prisma-from-sql writes it: where `db pull` cannot say what the database holds (a default
-    // it prints as `[]`, a domain array it prints as `Unsupported`), the second finds steps
-    // too, and those are not edits.
-    let edits = steps_against(settings, &schema, sources, diags)?;
-    // (A schema folder is checked without that correction.)
-    let rendered_text = match rendered.outputs.iter().count() {
-        1 => rendered.outputs.iter().next().map(|(_, t)| t.to_string()),
-        _ => None,
-    };
-    let lossy = match rendered_text {
-        Some(text) => {
-            let dir = tempfile::tempdir().map_err(|e| Error::io(&schema, e))?;
-            let copy = dir.path().join("schema.prisma");
-            std::fs::write(&copy, text).map_err(|e| Error::io(&copy, e))?;
-            steps_against(settings, &copy, sources, diags)?
-        }
-        None => None,
-    };
-    let ahead = match (edits, lossy) {
-        (Some(m), Some(l)) => {
-            let known: std::collections::HashSet<String> =
-                statement_list(&l.sql).into_iter().collect();
-            let left: Vec<String> = statement_list(&m.sql)
-                .into_iter()
-                .filter(|st| !known.contains(st))
-                .collect();
-            (!left.is_empty()).then(|| Steps {
-                sql: left.join("\n") + "\n",
-                breaking: m
-                    .breaking
-                    .into_iter()
-                    .filter(|b| !l.breaking.contains(b))
-                    .collect(),
-            })
-        }
-        (Some(m), None) => Some(Steps {
-            sql: statements(&m.sql),
-            breaking: m.breaking,
-        }),
-        (None, _) => None,
-    };
+    // sql-from-prisma takes what `db pull` cannot print (a default it prints as `[]`, a domain
+    // array it prints as `Unsupported`) as the history has it, so its steps are edits.
+    let ahead = steps_against(settings, &schema, sources, diags)?.map(|m| Steps {
+        sql: statements(&m.sql),
+        breaking: m.breaking,
+    });
     let stale = rendered.outputs.check()?;
     let diff = (!stale.is_empty()).then(|| stale.into_iter().map(|s| s.diff).collect::<String>());
     let drift = match (ahead, diff) {
@@ -166,26 +130,6 @@ fn steps_against(
         }
         other => other,
     }
-}
-
-/// The statements of a migration (header comments left out), one string each.
-fn statement_list(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in statements(sql).lines() {
-        if current.is_empty() && (line.trim().is_empty() || line.starts_with("--")) {
-            continue;
-        }
-        current.push_str(line);
-        current.push('\n');
-        if line.trim_end().ends_with(';') {
-            out.push(std::mem::take(&mut current).trim_end().to_string());
-        }
-    }
-    if !current.trim().is_empty() {
-        out.push(current.trim_end().to_string());
-    }
-    out
 }
 
 /// The migration's SQL without its header comment.

@@ -196,8 +196,9 @@ pub fn sql_from_prisma(
         context: Some(&history),
         ..Default::default()
     };
-    let lowered = lower_files(&ast, &placed, &opts, diags);
+    let mut lowered = lower_files(&ast, &placed, &opts, diags);
     super::stop_on_errors(diags)?;
+    keep_what_pull_cannot_print(&mut lowered, &history, &ast, &opts);
     let prev = Previous::new(&ast);
     let mut schemas = prev.schemas();
     if schemas.is_empty() {
@@ -288,6 +289,82 @@ pub fn sql_from_prisma(
         version,
         history: existing,
     }))
+}
+
+/// Where `db pull` cannot print what the history built (a `jsonb[]` default it prints as `[]`, a
+/// domain array it prints as `Unsupported("email[]")`, an enum default it prints as
+/// `dbgenerated(…)`), the schema it writes lowers to something else than the history, and a
+/// schema just written by `prisma-from-sql` would give steps no one asked for. So the schema
+/// `db pull` would write (re-introspecting `ast`) is lowered too, and each column or enum of
+/// `lowered` that is exactly what that schema says is taken as the history has it: only what
+/// the user changed is a step.
+fn keep_what_pull_cannot_print(
+    lowered: &mut Catalog,
+    history: &Catalog,
+    ast: &crate::psl::ast::SchemaAst,
+    opts: &LowerOptions<'_>,
+) {
+    let prev = Previous::new(ast);
+    let rendered = crate::emit::prisma::render(
+        history,
+        &prev,
+        &crate::emit::prisma::PrismaOptions::default(),
+    );
+    let Ok(pulled_ast) = crate::prisma::parse(&rendered.text) else {
+        return;
+    };
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let id = sources.add(PathBuf::from("schema.prisma"), rendered.text.clone());
+    let pulled = lower_files(&pulled_ast, &[(0, id)], opts, &mut diags);
+    if diags.has_errors() {
+        return;
+    }
+    // The columns taken from the history may have its domains (of any schema) as types.
+    for (sn, h) in &history.schemas {
+        if h.domains.is_empty() {
+            continue;
+        }
+        let schema = lowered
+            .schemas
+            .entry(sn.clone())
+            .or_insert_with(|| crate::catalog::Schema {
+                name: sn.clone(),
+                ..Default::default()
+            });
+        for (dn, d) in &h.domains {
+            schema
+                .domains
+                .entry(dn.clone())
+                .or_insert_with(|| d.clone());
+        }
+    }
+    for (sn, schema) in &mut lowered.schemas {
+        let (Some(p), Some(h)) = (pulled.schemas.get(sn), history.schemas.get(sn)) else {
+            continue;
+        };
+        for (en, e) in &mut schema.enums {
+            if let (Some(pe), Some(he)) = (p.enums.get(en), h.enums.get(en)) {
+                if pe == e {
+                    *e = he.clone();
+                }
+            }
+        }
+        for (tn, table) in &mut schema.tables {
+            let (Some(pt), Some(ht)) = (p.tables.get(tn), h.tables.get(tn)) else {
+                continue;
+            };
+            for col in &mut table.columns {
+                let pc = pt.columns.iter().find(|c| c.name == col.name);
+                let hc = ht.columns.iter().find(|c| c.name == col.name);
+                if let (Some(pc), Some(hc)) = (pc, hc) {
+                    if pc == col {
+                        *col = hc.clone();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Parses `--rename` values.
