@@ -73,7 +73,7 @@ pub(crate) fn is_collation_for(f: &sqlparser::ast::Function) -> bool {
 }
 
 pub use refs::referenced_columns;
-pub use view::{view_query, AnalysedView, ViewQuery};
+pub use view::{analyse_bool, view_query, AnalysedExpr, AnalysedView, ViewQuery};
 
 /// What an expression can refer to, and how names are resolved and printed.
 #[derive(Debug, Clone, Copy)]

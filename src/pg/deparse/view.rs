@@ -142,6 +142,123 @@ impl AnalysedView {
     }
 }
 
+/// A table's stored boolean expression (a policy's `USING` or `WITH CHECK`), analysed.
+/// PostgreSQL keeps it as a tree that refers to tables and columns by number, so `pg_policies`
+/// prints later renames of the table, of its columns and of the relations its sub-selects read;
+/// this keeps what is needed to print it again. The table's own columns are `Var`s named after
+/// the table (the outer range-table entry, printed as a prefix inside sub-selects).
+#[derive(Debug, Clone)]
+pub struct AnalysedExpr {
+    /// The expression, as the filter of an otherwise empty query (so the view's walkers apply).
+    query: Query,
+}
+
+impl AnalysedExpr {
+    /// The expression as `pg_get_expr` prints it in `ctx` (the table's current name and
+    /// columns).
+    pub fn print(&self, ctx: &ExprContext<'_>) -> String {
+        match &self.query.filter {
+            Some(n) => super::print::print_expr(ctx, n, false),
+            None => String::new(),
+        }
+    }
+
+    /// Column `old` of `schema.rel` renamed to `new`; `own` is the expression's table. Whether
+    /// the expression reads that column.
+    pub fn rename_column(
+        &mut self,
+        schema: &str,
+        rel: &str,
+        old: &str,
+        new: &str,
+        own: (&str, &str),
+    ) -> bool {
+        let mut a = AnalysedView {
+            query: std::mem::take(&mut self.query),
+        };
+        let mut changed = a.rename_column(schema, rel, old, new);
+        if own == (schema, rel) {
+            visit_mut(
+                &mut a.query,
+                &mut |n| {
+                    if let Node::Var { name, rel: r, .. } = n {
+                        if name == old && r == rel {
+                            *name = new.to_string();
+                            changed = true;
+                        }
+                    }
+                },
+                &mut |_| {},
+            );
+        }
+        self.query = a.query;
+        changed
+    }
+
+    /// Relation `schema.old` renamed to `new`; `own` is the expression's table (before the
+    /// rename). Whether the expression names it.
+    pub fn rename_relation(
+        &mut self,
+        schema: &str,
+        old: &str,
+        new: &str,
+        own: (&str, &str),
+    ) -> bool {
+        let mut a = AnalysedView {
+            query: std::mem::take(&mut self.query),
+        };
+        let mut changed = a.rename_relation(schema, old, new);
+        if own == (schema, old) {
+            visit_mut(
+                &mut a.query,
+                &mut |n| match n {
+                    Node::Var { rel, .. } | Node::WholeRow { rel, .. } if rel == old => {
+                        *rel = new.to_string();
+                        changed = true;
+                    }
+                    _ => {}
+                },
+                &mut |_| {},
+            );
+        }
+        self.query = a.query;
+        changed
+    }
+
+    /// Relation `schema.name` moved to schema `to`; whether the expression's sub-selects read
+    /// it.
+    pub fn move_relation(&mut self, schema: &str, name: &str, to: &str) -> bool {
+        let mut a = AnalysedView {
+            query: std::mem::take(&mut self.query),
+        };
+        let changed = a.move_relation(schema, name, to);
+        self.query = a.query;
+        changed
+    }
+}
+
+/// A boolean expression of a table as `pg_get_expr` prints it, and its analysed tree when
+/// every part of it was modelled (see [`AnalysedExpr`]).
+pub fn analyse_bool(
+    expr: &sqlparser::ast::Expr,
+    ctx: &ExprContext<'_>,
+) -> (String, Option<AnalysedExpr>) {
+    super::guarded(
+        || (expr.to_string(), None),
+        || {
+            let mut a = Analyzer::new(ctx);
+            let node = a.boolean(expr);
+            let text = super::print::print_expr(ctx, &node, false);
+            let query = Query {
+                filter: Some(node),
+                ..Query::default()
+            };
+            let modelled = !a.unmodelled.get() && !query_has_raw(&query);
+            (text, modelled.then_some(AnalysedExpr { query }))
+        },
+    )
+}
+
 /// The tables and views a query reads (each once).
 fn relations(q: &Query) -> Vec<(String, String)> {
     let mut q = q.clone();

@@ -16,6 +16,7 @@ mod forms;
 pub(crate) mod guard;
 mod objects;
 pub mod plpgsql;
+mod policies;
 #[cfg(test)]
 mod provenance_tests;
 mod table;
@@ -357,6 +358,8 @@ pub struct Replayer {
     function_sigs: crate::pg::deparse::FunctionSigs,
     /// What is known of each view replayed besides the catalog (see `views`).
     views: views::ViewStates,
+    /// The trees of policies' expressions (see `policies`).
+    policy_trees: policies::PolicyTreeMap,
     /// Clauses of the statement being applied that the parser's pre-pass took out.
     pub(crate) extras: Extras,
     /// What `DO` blocks read besides the catalog: routine signatures, triggers, table
@@ -397,6 +400,7 @@ impl Replayer {
             known_names,
             function_sigs: Default::default(),
             views: Default::default(),
+            policy_trees: Default::default(),
             extras: Extras::default(),
             tracked: Default::default(),
             before: None,

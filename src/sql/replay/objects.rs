@@ -12,6 +12,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+use super::policies::PolicyTrees;
 use super::table::{apply_sequence_options, default_sequence, depends_error, index_column_name};
 use super::views::ViewState;
 use super::{
@@ -23,7 +24,9 @@ use crate::catalog::{
     IndexKey, IndexTarget, Policy, Schema, View,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::pg::deparse::{deparse_bool, deparse_index_key, stored_default, view_query};
+use crate::pg::deparse::{
+    analyse_bool, deparse_bool, deparse_index_key, stored_default, view_query,
+};
 
 /// `SELECT pg_catalog.set_config('search_path', '…', false)` → the new path.
 pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
@@ -320,6 +323,16 @@ impl Replayer {
     }
 
     fn rename_schema_references(&mut self, old: &str, new: &str) {
+        // Views and policies read relations as trees: each relation of the schema moved.
+        let moved: Vec<String> = self
+            .catalog
+            .schemas
+            .get(new)
+            .map(|s| s.tables.keys().chain(s.views.keys()).cloned().collect())
+            .unwrap_or_default();
+        for name in &moved {
+            self.relation_moved(old, name, new);
+        }
         for s in self.catalog.schemas.values_mut() {
             for t in s.tables.values_mut() {
                 for c in &mut t.columns {
@@ -1455,9 +1468,21 @@ impl Replayer {
             }
             .to_string(),
             roles: policy_roles(p.to.as_deref()),
-            using: p.using.as_ref().map(|e| deparse_bool(e, &ctx)),
-            with_check: p.with_check.as_ref().map(|e| deparse_bool(e, &ctx)),
+            using: None,
+            with_check: None,
         };
+        let using = p.using.as_ref().map(|e| analyse_bool(e, &ctx));
+        let with_check = p.with_check.as_ref().map(|e| analyse_bool(e, &ctx));
+        let trees = PolicyTrees {
+            using: using.as_ref().and_then(|u| u.1.clone()),
+            with_check: with_check.as_ref().and_then(|w| w.1.clone()),
+        };
+        let policy = Policy {
+            using: using.map(|u| u.0),
+            with_check: with_check.map(|w| w.0),
+            ..policy
+        };
+        self.remember_policy(&schema, &table, &policy.name, trees);
         self.table_mut(&schema, &table).policies.push(policy);
         Ok(Outcome::Understood)
     }
@@ -1483,6 +1508,7 @@ impl Replayer {
                         format!("policy \"{new}\" for table \"{table}\" already exists"),
                     ));
                 }
+                self.policy_renamed(&schema, &table, &name, &new);
                 let tm = self.table_mut(&schema, &table);
                 if let Some(x) = tm.policies.iter_mut().find(|x| x.name == name) {
                     x.name = new;
@@ -1493,9 +1519,18 @@ impl Replayer {
                 using,
                 with_check,
             } => {
-                let using = using.as_ref().map(|e| deparse_bool(e, &ctx));
-                let with_check = with_check.as_ref().map(|e| deparse_bool(e, &ctx));
+                let using = using.as_ref().map(|e| analyse_bool(e, &ctx));
+                let with_check = with_check.as_ref().map(|e| analyse_bool(e, &ctx));
                 let roles = to.as_deref().map(|r| policy_roles(Some(r)));
+                let trees = self.policy_trees_mut(&schema, &table, &name);
+                if let Some(u) = &using {
+                    trees.using = u.1.clone();
+                }
+                if let Some(w) = &with_check {
+                    trees.with_check = w.1.clone();
+                }
+                let using = using.map(|u| u.0);
+                let with_check = with_check.map(|w| w.0);
                 let tm = self.table_mut(&schema, &table);
                 if let Some(x) = tm.policies.iter_mut().find(|x| x.name == name) {
                     if let Some(r) = roles {

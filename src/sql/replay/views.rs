@@ -50,6 +50,7 @@ impl Replayer {
                 .insert((schema.to_string(), new.to_string()), state);
         }
         self.follow(schema, old, Renamed::Relation(new));
+        self.policies_follow_rename(schema, old, new);
     }
 
     /// After relation `from.name` (a table or a view) moved to schema `to`.
@@ -59,6 +60,7 @@ impl Replayer {
         if let Some(state) = self.views.remove(&old) {
             self.views.insert(new.clone(), state);
         }
+        self.policies_follow_move(from, name, to);
         let readers: Vec<(String, String)> = self
             .views
             .iter()
@@ -86,6 +88,7 @@ impl Replayer {
         // A view's own definition names its outputs after its columns.
         self.reprint_view(schema, rel);
         self.follow(schema, rel, Renamed::Column(old, new));
+        self.policies_follow_column(schema, rel, old, new);
     }
 
     /// Updates the views that read `schema.rel` after a rename.

@@ -1,0 +1,165 @@
+//! What replay keeps of row-level security policies besides the catalog: their expressions as
+//! analysed trees. PostgreSQL stores `USING` and `WITH CHECK` as trees that refer to tables and
+//! columns by number, so `pg_policies` prints later renames: of the policy's table (its columns
+//! appear qualified with the table's name inside sub-selects), of the table's columns, and of
+//! the relations and columns the sub-selects read, on this table or any other. The catalog's
+//! text is printed again from the tree after each such rename.
+
+use std::collections::HashMap;
+
+use super::Replayer;
+use crate::pg::deparse::AnalysedExpr;
+
+/// The trees of one policy (`None`: the expression is absent, or not modelled: its text then
+/// only follows renames of the table's own columns).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PolicyTrees {
+    /// `USING`.
+    pub using: Option<AnalysedExpr>,
+    /// `WITH CHECK`.
+    pub with_check: Option<AnalysedExpr>,
+}
+
+/// Trees by `(schema, table, policy)`.
+pub(crate) type PolicyTreeMap = HashMap<(String, String, String), PolicyTrees>;
+
+/// What was renamed or moved.
+enum Change<'a> {
+    /// Relation `schema.old` renamed to `new`.
+    Relation(&'a str, &'a str, &'a str),
+    /// Relation `from.name` moved to schema `to`.
+    Moved(&'a str, &'a str, &'a str),
+    /// Column `old` of `schema.rel` renamed to `new`.
+    Column(&'a str, &'a str, &'a str, &'a str),
+}
+
+impl Replayer {
+    /// Records the trees of policy `name` on `schema.table` (replacing what was known).
+    pub(crate) fn remember_policy(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: &str,
+        t: PolicyTrees,
+    ) {
+        self.policy_trees
+            .insert((schema.to_string(), table.to_string(), name.to_string()), t);
+    }
+
+    /// The trees of a policy, to update (`ALTER POLICY`).
+    pub(crate) fn policy_trees_mut(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: &str,
+    ) -> &mut PolicyTrees {
+        self.policy_trees
+            .entry((schema.to_string(), table.to_string(), name.to_string()))
+            .or_default()
+    }
+
+    /// `ALTER POLICY old ON schema.table RENAME TO new`.
+    pub(crate) fn policy_renamed(&mut self, schema: &str, table: &str, old: &str, new: &str) {
+        if let Some(t) =
+            self.policy_trees
+                .remove(&(schema.to_string(), table.to_string(), old.to_string()))
+        {
+            self.remember_policy(schema, table, new, t);
+        }
+    }
+
+    /// After relation `schema.old` (a table or a view) was renamed to `new`.
+    pub(crate) fn policies_follow_rename(&mut self, schema: &str, old: &str, new: &str) {
+        self.policies_follow(Change::Relation(schema, old, new));
+    }
+
+    /// After relation `from.name` moved to schema `to`.
+    pub(crate) fn policies_follow_move(&mut self, from: &str, name: &str, to: &str) {
+        self.policies_follow(Change::Moved(from, name, to));
+    }
+
+    /// After column `old` of `schema.rel` was renamed to `new`.
+    pub(crate) fn policies_follow_column(&mut self, schema: &str, rel: &str, old: &str, new: &str) {
+        self.policies_follow(Change::Column(schema, rel, old, new));
+    }
+
+    fn policies_follow(&mut self, change: Change<'_>) {
+        if self.policy_trees.is_empty() {
+            return;
+        }
+        let mut changed = Vec::new();
+        let keys: Vec<(String, String, String)> = self.policy_trees.keys().cloned().collect();
+        for key in keys {
+            let Some(mut trees) = self.policy_trees.remove(&key) else {
+                continue;
+            };
+            let (s, t, p) = &key;
+            let own = (s.as_str(), t.as_str());
+            let mut hit = false;
+            for tree in [&mut trees.using, &mut trees.with_check]
+                .into_iter()
+                .flatten()
+            {
+                hit |= match change {
+                    Change::Relation(schema, old, new) => {
+                        tree.rename_relation(schema, old, new, own)
+                    }
+                    Change::Moved(from, name, to) => tree.move_relation(from, name, to),
+                    Change::Column(schema, rel, old, new) => {
+                        tree.rename_column(schema, rel, old, new, own)
+                    }
+                };
+            }
+            // A column of the policy's own table: its text was renamed word by word with the
+            // table's other expressions; the tree says which words were that column.
+            if matches!(change, Change::Column(schema, rel, ..) if own == (schema, rel)) {
+                hit |= trees.using.is_some() || trees.with_check.is_some();
+            }
+            // The policy's table itself renamed or moved: the key follows.
+            let new_key = match change {
+                Change::Relation(schema, old, new) if own == (schema, old) => {
+                    (s.clone(), new.to_string(), p.clone())
+                }
+                Change::Moved(from, name, to) if own == (from, name) => {
+                    (to.to_string(), t.clone(), p.clone())
+                }
+                _ => key.clone(),
+            };
+            if hit || new_key != key {
+                changed.push(new_key.clone());
+            }
+            self.policy_trees.insert(new_key, trees);
+        }
+        for key in changed {
+            self.reprint_policy(&key);
+        }
+    }
+
+    /// Prints a policy's expressions again from their trees.
+    fn reprint_policy(&mut self, key: &(String, String, String)) {
+        let (s, t, p) = key;
+        let Some(table) = self.catalog.schemas.get(s).and_then(|x| x.tables.get(t)) else {
+            self.policy_trees.remove(key);
+            return;
+        };
+        if !table.policies.iter().any(|x| &x.name == p) {
+            self.policy_trees.remove(key);
+            return;
+        }
+        let Some(trees) = self.policy_trees.get(key) else {
+            return;
+        };
+        let ctx = self.table_ctx(s, t, &table.columns);
+        let using = trees.using.as_ref().map(|e| e.print(&ctx));
+        let with_check = trees.with_check.as_ref().map(|e| e.print(&ctx));
+        let table = self.table_mut(s, t);
+        if let Some(x) = table.policies.iter_mut().find(|x| &x.name == p) {
+            if using.is_some() {
+                x.using = using;
+            }
+            if with_check.is_some() {
+                x.with_check = with_check;
+            }
+        }
+    }
+}
