@@ -15,6 +15,7 @@ mod create_table;
 mod forms;
 pub(crate) mod guard;
 mod objects;
+mod passed_over;
 pub mod plpgsql;
 mod policies;
 #[cfg(test)]
@@ -87,6 +88,7 @@ pub(crate) enum SqlState {
     UniqueViolation,
     InvalidParameterValue,
     InvalidFunctionDefinition,
+    FeatureNotSupported,
     /// An error raised inside a `DO` block, by its condition name.
     Raised(&'static str),
 }
@@ -108,6 +110,7 @@ impl SqlState {
             SqlState::SyntaxError => "syntax_error",
             SqlState::StatementTooComplex => "statement_too_complex",
             SqlState::InternalError => "internal_error",
+            SqlState::FeatureNotSupported => "feature_not_supported",
             SqlState::UniqueViolation => "unique_violation",
             SqlState::InvalidParameterValue => "invalid_parameter_value",
             SqlState::InvalidFunctionDefinition => "invalid_function_definition",
@@ -648,6 +651,9 @@ impl Replayer {
             );
             err.span = Some(stmt.token_span(i));
             return Err(err);
+        }
+        if matches!(kind, Kind::PassOver | Kind::Set | Kind::Select) {
+            passed_over::check_end(stmt)?;
         }
         match kind {
             Kind::PassOver => {

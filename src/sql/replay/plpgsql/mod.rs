@@ -44,6 +44,8 @@ pub(crate) const MAX_DO_BYTES: usize = 32 << 20;
 pub(crate) enum DoBody {
     /// `LANGUAGE` other than plpgsql: nothing to evaluate.
     OtherLanguage,
+    /// `LANGUAGE sql`, `c` or `internal`: they have no inline handler.
+    NoInline(String),
     /// Not a valid `DO` statement: PostgreSQL's syntax error.
     Invalid(String),
     /// A dollar-quoted body: its bytes in the file.
@@ -87,6 +89,9 @@ pub(crate) fn do_body(stmt: Stmt<'_>) -> DoBody {
     let Some((i, t)) = body else {
         return DoBody::Invalid("no inline code specified".into());
     };
+    if matches!(language.as_str(), "sql" | "c" | "internal") {
+        return DoBody::NoInline(language);
+    }
     if language != "plpgsql" {
         return DoBody::OtherLanguage;
     }
@@ -123,6 +128,12 @@ pub(crate) fn run_do(
         Some(lexed) => lexed,
         None => match do_body(stmt) {
             DoBody::OtherLanguage => return Ok(Outcome::PassedOver),
+            DoBody::NoInline(l) => {
+                return Err(ReplayError::new(
+                    SqlState::FeatureNotSupported,
+                    format!("language \"{l}\" does not support inline code execution"),
+                ))
+            }
             DoBody::Invalid(m) => return syntax(m),
             // A quoted body has doubled quotes in the file: lex the unescaped text on its own
             // and report every problem at the DO statement.
