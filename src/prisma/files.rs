@@ -151,6 +151,9 @@ impl SchemaFiles {
                 located.push_str(&e.render(&path.display().to_string()));
             }
         }
+        if located.is_empty() {
+            located = self.duplicate_names(&ast, &origin, &starts);
+        }
         if !located.is_empty() {
             return Err(Error::Schema {
                 path: self.root.clone(),
@@ -162,6 +165,81 @@ impl SchemaFiles {
             origin,
             starts,
         })
+    }
+
+    /// Names defined twice, as Prisma's validator reports them (`file:line:col: error: …`
+    /// lines): two blocks of one namespace (models, views, enums and composite types share one;
+    /// generators and datasources have their own), two fields of a block, two values of an
+    /// enum. Empty when there are none.
+    fn duplicate_names(&self, ast: &SchemaAst, origin: &[usize], starts: &[usize]) -> String {
+        use crate::psl::ast::{Ident, Top};
+        let mut out = String::new();
+        let mut report = |top: usize, at: &Ident, message: String| {
+            let file = origin.get(top).copied().unwrap_or(0);
+            let (path, text) = &self.files[file];
+            let start = starts.get(file).copied().unwrap_or(0);
+            let (line, col) =
+                crate::prisma::parse::line_col(text, at.span.start.saturating_sub(start));
+            out.push_str(&format!(
+                "{}:{line}:{col}: error: {message}\n",
+                path.display()
+            ));
+        };
+        let mut types: std::collections::HashMap<&str, &str> = Default::default();
+        let mut configs: std::collections::HashMap<(&str, &str), ()> = Default::default();
+        for (i, top) in ast.tops.iter().enumerate() {
+            let (kind, name) = match top {
+                Top::Model(m) if m.is_view => ("view", &m.name),
+                Top::Model(m) => ("model", &m.name),
+                Top::Enum(e) => ("enum", &e.name),
+                Top::CompositeType(c) => ("type", &c.name),
+                Top::Generator(g) => ("generator", &g.name),
+                Top::Datasource(d) => ("datasource", &d.name),
+            };
+            if matches!(kind, "generator" | "datasource") {
+                if configs.insert((kind, &name.name), ()).is_some() {
+                    report(i, name, format!("The {kind} \"{}\" cannot be defined because a {kind} with that name already exists.", name.name));
+                }
+            } else if let Some(first) = types.insert(&name.name, kind) {
+                types.insert(&name.name, first);
+                report(i, name, format!("The {kind} \"{}\" cannot be defined because a {first} with that name already exists.", name.name));
+            }
+            match top {
+                Top::Model(m) | Top::CompositeType(m) => {
+                    let mut seen = std::collections::HashSet::new();
+                    for f in &m.fields {
+                        if !seen.insert(f.name.name.as_str()) {
+                            let what = if m.is_view { "view" } else { "model" };
+                            report(
+                                i,
+                                &f.name,
+                                format!(
+                                    "Field \"{}\" is already defined on {what} \"{}\".",
+                                    f.name.name, m.name.name
+                                ),
+                            );
+                        }
+                    }
+                }
+                Top::Enum(e) => {
+                    let mut seen = std::collections::HashSet::new();
+                    for v in &e.values {
+                        if !seen.insert(v.name.name.as_str()) {
+                            report(
+                                i,
+                                &v.name,
+                                format!(
+                                    "Value \"{}\" is already defined on enum \"{}\".",
+                                    v.name.name, e.name.name
+                                ),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// Where `db pull` writes blocks the previous schema does not have: the only file of a
