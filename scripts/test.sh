@@ -22,6 +22,13 @@ if [ ! -x "$pg_bin/initdb" ] || ! command -v psql >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 postgresql-client-15 >/dev/null
 fi
 
+# The TLS test (tests/db_tls.rs) makes its certificates with the openssl command.
+if ! command -v openssl >/dev/null; then
+  echo "scripts/test.sh: installing openssl" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssl >/dev/null
+fi
+
 # Copies the stand-ins of $1/supabase/extensions into the server's extension directory, file by
 # file when missing or changed (idempotent); skips any extension installed for real.
 install_stand_ins() {

@@ -5,6 +5,7 @@ pub(crate) mod apply;
 pub mod history;
 pub mod read;
 pub mod scratch;
+mod tls;
 pub(crate) mod written;
 
 use std::str::FromStr;
@@ -21,20 +22,39 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connects to `url`, a `postgresql://user:password@host:port/dbname?…` URL or a
 /// `host=… user=… dbname=…` string (libpq's two forms).
 ///
-/// The connection is unencrypted (`NoTls`): `sslmode=require` fails, `sslmode=prefer` (the
-/// default) falls back to plain TCP. Without `connect_timeout` in the URL, the wait is
-/// [`DEFAULT_CONNECT_TIMEOUT`].
+/// TLS follows libpq's `sslmode` (see `db::tls`): `prefer` (the default) and `require` encrypt
+/// without checking the certificate, `verify-full` / `verify-ca` check it against
+/// `sslrootcert` (a PEM file, or `system` for the usual public roots). Without
+/// `connect_timeout` in the URL, the wait is [`DEFAULT_CONNECT_TIMEOUT`].
 ///
 /// # Errors
-/// [`Error::Config`] when `url` does not parse, [`Error::Connect`] (naming the target without
-/// its password) when the server cannot be reached or refuses the login.
+/// [`Error::Config`] when `url` does not parse or its root certificates cannot be read,
+/// [`Error::Connect`] (naming the target without its password) when the server cannot be
+/// reached, refuses the login or shows a certificate that does not verify.
 pub fn connect(url: &str) -> Result<postgres::Client> {
     connect_config(&parse_url(url)?)
 }
 
+/// A parsed connection URL: rust-postgres's configuration and the TLS to use.
+#[derive(Clone)]
+pub(crate) struct Target {
+    /// The configuration.
+    pub config: postgres::Config,
+    /// What to check of the server's certificate.
+    verify: tls::Verify,
+}
+
+impl Target {
+    /// The TLS connector.
+    pub(crate) fn tls(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+        tls::connector(&self.verify)
+    }
+}
+
 /// Parses a connection URL or key-value string (never echoing it: it may hold a password).
-pub(crate) fn parse_url(url: &str) -> Result<postgres::Config> {
-    let mut config = postgres::Config::from_str(url)
+pub(crate) fn parse_url(url: &str) -> Result<Target> {
+    let (url, verify) = tls::split_url(url);
+    let mut config = postgres::Config::from_str(&url)
         .map_err(|e| Error::Config(format!("invalid database URL: {e}")))?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
@@ -42,13 +62,14 @@ pub(crate) fn parse_url(url: &str) -> Result<postgres::Config> {
     if config.get_application_name().is_none() {
         config.application_name("schemagen");
     }
-    Ok(config)
+    Ok(Target { config, verify })
 }
 
-/// Connects with a parsed configuration (see [`connect`]).
-pub(crate) fn connect_config(config: &postgres::Config) -> Result<postgres::Client> {
+/// Connects with a parsed target (see [`connect`]).
+pub(crate) fn connect_config(target: &Target) -> Result<postgres::Client> {
+    let config = &target.config;
     config
-        .connect(postgres::NoTls)
+        .connect(target.tls()?)
         .map_err(|source| Error::Connect {
             url: redacted(config),
             source,
@@ -69,7 +90,7 @@ pub(crate) fn describe(e: &postgres::Error) -> String {
 /// The target of a connection URL (or `key=value` string) without its password, to name it in
 /// messages: `postgresql://user@host:port/dbname`, or `the database URL` when it does not parse.
 pub fn display_target(url: &str) -> String {
-    postgres::Config::from_str(url)
+    postgres::Config::from_str(&tls::split_url(url).0)
         .map(|c| redacted(&c))
         .unwrap_or_else(|_| "the database URL".to_string())
 }

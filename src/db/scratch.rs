@@ -50,7 +50,10 @@ impl Interrupt {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         if let Some(token) = token {
-            let _ = token.cancel_query(postgres::NoTls);
+            // Over TLS when the server offers it (`prefer`), as libpq sends cancel requests.
+            if let Ok(tls) = super::tls::connector(&super::tls::Verify::Nothing) {
+                let _ = token.cancel_query(tls);
+            }
         }
     }
 
@@ -90,7 +93,7 @@ pub struct Scratch {
     /// drops it.
     admin: postgres::Client,
     /// How to connect to the scratch database.
-    config: postgres::Config,
+    config: super::Target,
     name: String,
     server: String,
     dropped: bool,
@@ -124,7 +127,7 @@ impl Scratch {
     /// [`Error::Database`] when the database cannot be created.
     pub fn create(url: &str, interrupt: &Interrupt) -> Result<Scratch> {
         let config = super::parse_url(url)?;
-        let server = super::redacted(&config);
+        let server = super::redacted(&config.config);
         let admin = super::connect_config(&config)?;
         interrupt.watch(&admin);
         interrupt.check()?;
@@ -144,7 +147,7 @@ impl Scratch {
             .batch_execute(&sql)
             .map_err(|e| interrupt.or(e.into()))?;
         scratch.dropped = false;
-        scratch.config.dbname(&scratch.name);
+        scratch.config.config.dbname(&scratch.name);
         Ok(scratch)
     }
 

@@ -109,6 +109,37 @@ impl PgCluster {
 
     /// Starts a new cluster (stopped on drop).
     pub fn start() -> PgCluster {
+        Self::start_with(|_| String::new())
+    }
+
+    /// Starts a new cluster with TLS on (`ssl=on`): `certs` (a folder holding `server.crt` and
+    /// `server.key`) are copied into the data folder before the start.
+    #[allow(dead_code)]
+    pub fn start_with_tls(certs: &Path) -> PgCluster {
+        Self::start_with(|data| {
+            for f in ["server.crt", "server.key"] {
+                std::fs::copy(certs.join(f), data.join(f)).expect("copy the certificate");
+            }
+            if is_root() {
+                let st = Command::new("chown")
+                    .args(["postgres:postgres"])
+                    .arg(data.join("server.crt"))
+                    .arg(data.join("server.key"))
+                    .status()
+                    .expect("chown");
+                assert!(st.success(), "chown of the certificate failed");
+            }
+            let key = data.join("server.key");
+            let mut perms = std::fs::metadata(&key).expect("key").permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+            std::fs::set_permissions(&key, perms).expect("chmod the key");
+            " -c ssl=on".to_string()
+        })
+    }
+
+    /// Starts a new cluster; `prepare` runs on the data folder after initdb and returns more
+    /// server options.
+    fn start_with(prepare: impl FnOnce(&Path) -> String) -> PgCluster {
         let bin = pg_bin();
         assert!(
             bin.join("initdb").exists(),
@@ -149,11 +180,12 @@ impl PgCluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let extra = prepare(&data);
         let mut last_err = String::new();
         for _ in 0..5 {
             let port = free_port();
             let opts = format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100{extra}",
                 dir.path().display()
             );
             let log = dir.path().join("log");
