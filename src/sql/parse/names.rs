@@ -314,6 +314,25 @@ pub(crate) fn check(s: &Statement) -> Result<(), ParseError> {
             Some((_, what)) => names.iter().try_for_each(|n| relation(n, what)),
             None => Ok(()),
         },
+        // `CREATE|ALTER|DROP POLICY name ON qualified_name`, `RENAME TO name`.
+        Statement::CreatePolicy(p) => {
+            col_id(&p.name, "policy name")?;
+            relation(&p.table_name, "table name")
+        }
+        Statement::AlterPolicy(p) => {
+            col_id(&p.name, "policy name")?;
+            relation(&p.table_name, "table name")?;
+            match &p.operation {
+                sqlparser::ast::AlterPolicyOperation::Rename { new_name } => {
+                    col_id(new_name, "policy name")
+                }
+                _ => Ok(()),
+            }
+        }
+        Statement::DropPolicy(p) => {
+            col_id(&p.name, "policy name")?;
+            relation(&p.table_name, "table name")
+        }
         // `COMMENT ON {TABLE|VIEW|INDEX|SEQUENCE|COLUMN} any_name`, `COMMENT ON SCHEMA name`;
         // types, domains and routines are named otherwise.
         Statement::Comment {

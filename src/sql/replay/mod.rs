@@ -655,6 +655,12 @@ impl Replayer {
         if matches!(kind, Kind::PassOver | Kind::Set | Kind::Select) {
             passed_over::check_end(stmt)?;
         }
+        if matches!(kind, Kind::PassOver | Kind::Routine(_)) {
+            let (verb, object) = object_kind(&stmt.words(6));
+            if !verb.is_empty() {
+                passed_over::check_name_is_not_a_string(stmt, &object)?;
+            }
+        }
         match kind {
             Kind::PassOver => {
                 self.track_passed_over(stmt);

@@ -58,6 +58,68 @@ const NEEDS_OPERAND: &[&str] = &[
     "values", "set",
 ];
 
+/// Words that stand between the verb and an object's name (`CREATE OR REPLACE`, `IF NOT
+/// EXISTS`, `COMMENT ON`, …).
+const BEFORE_NAME: &[&str] = &[
+    "create",
+    "alter",
+    "drop",
+    "comment",
+    "on",
+    "or",
+    "replace",
+    "if",
+    "not",
+    "exists",
+    "concurrently",
+    "temp",
+    "temporary",
+    "unlogged",
+    "global",
+    "local",
+    "unique",
+    "trusted",
+    "procedural",
+    "constraint",
+    "recursive",
+];
+
+/// `CREATE|ALTER|DROP|COMMENT ON <object> 'name'`: a string constant where the grammar takes
+/// a name (`create trigger 'tr' …`, `create function 'f'() …`, `create role 'r'`). `object`
+/// is the object's words (`event trigger`).
+pub(crate) fn check_name_is_not_a_string(stmt: Stmt<'_>, object: &str) -> R<()> {
+    let sig = stmt.significant();
+    for &(i, t) in &sig {
+        match t {
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && (BEFORE_NAME.iter().any(|k| w.value.eq_ignore_ascii_case(k))
+                        || object.split(' ').any(|k| w.value.eq_ignore_ascii_case(k))) => {}
+            Token::SingleQuotedString(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::DollarQuotedString(_)
+            | Token::NationalStringLiteral(_) => {
+                let mut err = ReplayError::new(
+                    SqlState::SyntaxError,
+                    format!(
+                        "syntax error: a string constant is not {} {object} name: a name is \
+                         written bare or in double quotes",
+                        if object.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        }
+                    ),
+                );
+                err.span = Some(stmt.token_span(i));
+                return Err(err);
+            }
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// Checks a passed-over statement for the mistakes above.
 pub(crate) fn check_end(stmt: Stmt<'_>) -> R<()> {
     let sig = stmt.significant();
@@ -138,11 +200,21 @@ pub(crate) fn check_end(stmt: Stmt<'_>) -> R<()> {
         _ => None,
     };
     if let Some(needed) = needed {
-        if !sig
+        let Some(at) = sig
             .iter()
-            .any(|(_, t)| word(t).is_some_and(|w| w == needed))
-        {
+            .position(|(_, t)| word(t).is_some_and(|w| w == needed))
+        else {
             return Err(end());
+        };
+        // Grantees are role names, never string constants.
+        if let Some(&(i, Token::SingleQuotedString(_))) = sig.get(at + 1) {
+            let mut err = ReplayError::new(
+                SqlState::SyntaxError,
+                "syntax error: a string constant is not a role name: a name is written bare or \
+                 in double quotes",
+            );
+            err.span = Some(stmt.token_span(i));
+            return Err(err);
         }
     }
     if first == "set" {
