@@ -565,7 +565,17 @@ fn diff_table(
         }
     }
     if !changes.is_empty() {
-        changes.sort();
+        // Clauses by kind; within a kind in column order (dropped columns as the table had
+        // them, added and altered ones as the schema lists them), as Prisma orders them: the
+        // database's column order then follows the schema's fields.
+        changes.sort_by_key(|c| match c {
+            TableChange::DropPrimaryKey { .. } => 0,
+            TableChange::RenamePrimaryKey { .. } => 1,
+            TableChange::DropColumn { .. } => 2,
+            TableChange::AddColumn { .. } => 3,
+            TableChange::AlterColumn { .. } => 4,
+            TableChange::AddPrimaryKey { .. } => 5,
+        });
         push(
             Step::AlterTable {
                 table: name.clone(),

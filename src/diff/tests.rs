@@ -151,3 +151,31 @@ fn a_rename_is_drop_and_add_unless_asked() {
     };
     assert!(diff(Pair::new(&prev, &next), &scope(), &[bad], &never).is_err());
 }
+
+#[test]
+fn added_columns_keep_the_schemas_field_order() {
+    let a = catalog(vec![table("t", vec![col("id", "int4", true)])], vec![]);
+    let b = catalog(
+        vec![table(
+            "t",
+            vec![
+                col("id", "int4", true),
+                col("zeta", "text", false),
+                col("alpha", "text", false),
+            ],
+        )],
+        vec![],
+    );
+    let d = diff(Pair::new(&a, &b), &scope(), &[], &never).unwrap();
+    let Step::AlterTable { changes, .. } = &d.steps[0].step else {
+        panic!("{:?}", d.steps);
+    };
+    let added: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::AddColumn { column } => Some(column.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(added, ["zeta", "alpha"]);
+}
