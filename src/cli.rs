@@ -178,6 +178,12 @@ pub(crate) enum Command {
         /// prisma-from-sql detects it].
         #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(5..=7))]
         prisma_version: Option<u32>,
+        /// Also compare a live database with the migrations: its recorded history
+        /// (supabase_migrations.schema_migrations) with the folder, then its schemas with what
+        /// the migrations build (Supabase's own schemas left out); only read.
+        /// postgresql://user:password@host:port/db (the password is never printed).
+        #[arg(long, value_name = "URL")]
+        db_url: Option<String>,
         /// Print errors and the verdict only.
         #[arg(long, short)]
         quiet: bool,
@@ -305,12 +311,14 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             migrations,
             schema,
             prisma_version,
+            db_url,
             quiet,
             config,
         } => check::run(check::CheckArgs {
             migrations,
             schema,
             prisma_version,
+            db_url,
             quiet,
             config,
         }),

@@ -20,6 +20,8 @@ pub use crate::diff::compare;
 pub use crate::emit::prisma::{Naming, PrismaOptions, Rendered};
 pub use crate::prisma::{ParseError, SchemaError};
 pub use crate::sql::replay::ReplayStats;
+#[cfg(feature = "db")]
+pub use check::{check_database, DatabaseCheck};
 pub use check::{check_prisma, PrismaCheck, PrismaDrift};
 pub use from_prisma_migrations::{
     from_prisma_migrations, prisma_checksum, ConvertedMigrations, Folder, FolderOutcome,

@@ -224,3 +224,118 @@ fn an_edit_of_a_column_db_pull_prints_lossily_is_still_a_step() {
         other => panic!("the edit is not seen: {other:?}"),
     }
 }
+
+/// `check --db-url`: a database built by the example's migrations agrees; a change made by hand
+/// (a column, an index, a dropped NOT NULL) is drift naming each object and the migration that
+/// last touched its table; a history that lacks a file or records one the folder lacks is drift
+/// too. Against a real PostgreSQL with the Supabase base schemas.
+#[test]
+fn a_live_database_is_compared_with_the_migrations() {
+    use common::pg::PgCluster;
+    let p = example();
+    let migrations = p.path().join("supabase/migrations");
+    let db = PgCluster::shared().create_supabase_database("check_live");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for f in &files {
+        db.psql_file(f).expect("apply the example migrations");
+    }
+    let run = || {
+        let out = Command::cargo_bin("schemagen")
+            .expect("binary")
+            .current_dir(p.path())
+            .args(["check", "--db-url", &db.url()])
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("is what supabase/migrations builds"), "{err}");
+
+    // Changes made outside the migrations.
+    let table = {
+        let mut c = db.client();
+        let row = c
+            .query_one(
+                "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname LIMIT 1",
+                &[],
+            )
+            .expect("a table of the example");
+        row.get::<_, String>(0)
+    };
+    db.psql(&format!(
+        "ALTER TABLE public.\"{table}\" ADD COLUMN hand_made int; CREATE INDEX hand_made_idx ON public.\"{table}\" (hand_made);"
+    ))
+    .expect("hand-made change");
+    let (code, out, err) = run();
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains(&format!("column public.{table}.hand_made:")),
+        "{out}"
+    );
+    assert!(out.contains("hand_made_idx"), "{out}");
+    assert!(
+        out.contains("supabase/migrations/"),
+        "the migration that last touched it: {out}"
+    );
+    assert!(
+        err.contains("differs from what supabase/migrations builds"),
+        "{err}"
+    );
+    db.psql(&format!(
+        "ALTER TABLE public.\"{table}\" DROP COLUMN hand_made;"
+    ))
+    .expect("undo");
+    assert_eq!(run().0, 0);
+
+    // A recorded history: every file but the last applied, and one the folder lacks.
+    let versions: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let n = f.file_name().unwrap().to_string_lossy().into_owned();
+            n.split('_').next().unwrap().to_string()
+        })
+        .collect();
+    let mut sql = String::from(
+        "CREATE SCHEMA supabase_migrations; CREATE TABLE supabase_migrations.schema_migrations (version text PRIMARY KEY, statements text[], name text);",
+    );
+    for v in &versions[..versions.len() - 1] {
+        sql.push_str(&format!(
+            "INSERT INTO supabase_migrations.schema_migrations (version) VALUES ('{v}');"
+        ));
+    }
+    db.psql(&sql).expect("history");
+    let (code, _, err) = run();
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "has not applied 1 migration(s) of supabase/migrations: {}",
+            versions.last().unwrap()
+        )),
+        "{err}"
+    );
+    db.psql(&format!(
+        "INSERT INTO supabase_migrations.schema_migrations (version) VALUES ('{}'), ('19990101000000');",
+        versions.last().unwrap()
+    ))
+    .expect("history");
+    let (code, _, err) = run();
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("records migration(s) supabase/migrations does not have: 19990101000000"),
+        "{err}"
+    );
+    db.psql("DELETE FROM supabase_migrations.schema_migrations WHERE version = '19990101000000';")
+        .expect("repair");
+    let (code, _, err) = run();
+    assert_eq!(code, 0, "{err}");
+}

@@ -15,6 +15,7 @@ pub(crate) struct CheckArgs {
     pub migrations: Option<PathBuf>,
     pub schema: Option<PathBuf>,
     pub prisma_version: Option<u32>,
+    pub db_url: Option<String>,
     pub quiet: bool,
     pub config: Option<PathBuf>,
 }
@@ -107,9 +108,59 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
             return code;
         }
     }
+    if let Some(url) = &args.db_url {
+        match check_database(&settings.migrations, url, args.quiet) {
+            Ok(true) => drift = true,
+            Ok(false) => {}
+            Err(code) => return code,
+        }
+    }
     if drift {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--db-url`: the live database against the migrations; `Ok(true)` on drift.
+fn check_database(migrations: &std::path::Path, url: &str, quiet: bool) -> Result<bool, ExitCode> {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let result = pipeline::check_database(migrations, url, &mut sources, &mut diags);
+    print_diagnostics(&diags, &sources, quiet);
+    let c = result.map_err(|e| fail(&e, false))?;
+    let (db, folder) = (&c.target, migrations.display());
+    if !c.has_history {
+        eprintln!(
+            "{db} records no migrations (no supabase_migrations.schema_migrations): compared as if every file of {folder} were applied"
+        );
+    }
+    if !c.unknown.is_empty() {
+        eprintln!(
+            "{db} records migration(s) {folder} does not have: {}; pull them (`supabase migration fetch` / `supabase db pull`) or repair the history (`supabase migration repair --status reverted VERSION`)",
+            c.unknown.join(", ")
+        );
+    }
+    if !c.pending.is_empty() {
+        eprintln!(
+            "{db} has not applied {} migration(s) of {folder}: {}; apply them (`supabase db push` / `supabase migration up`), then check again",
+            c.pending.len(),
+            c.pending.join(", ")
+        );
+    }
+    if c.compared {
+        if c.comparison.is_equal() {
+            eprintln!(
+                "{db} is what {folder} builds ({} table(s) and {} other object(s) compared)",
+                c.comparison.tables, c.comparison.objects
+            );
+        } else {
+            let _ = std::io::stdout().write_all(c.report.as_bytes());
+            eprintln!(
+                "{db} differs from what {folder} builds ({} difference(s) above, PostgreSQL = the database): a change made outside the migrations, or a migration edited after it was applied; write it as a migration (`supabase db diff -f <name>`) or undo it",
+                c.comparison.differences.len()
+            );
+        }
+    }
+    Ok(!c.is_up_to_date())
 }

@@ -142,3 +142,121 @@ fn statements(sql: &str) -> String {
     out.push('\n');
     out
 }
+
+/// Schemas a live Supabase database holds that no migration of the project writes: the
+/// managed ones ([`crate::sql::supabase::MANAGED_SCHEMAS`]) and the platform's own (migration
+/// history, cron, pg_net, queues, realtime and analytics internals).
+#[cfg(feature = "db")]
+const PLATFORM_SCHEMAS: &[&str] = &[
+    "supabase_migrations",
+    "cron",
+    "net",
+    "pgmq",
+    "pgtle",
+    "_realtime",
+    "_analytics",
+    "pgsodium_masks",
+    "information_schema",
+];
+
+/// How a live database stands against the migrations (`schemagen check --db-url`).
+#[cfg(feature = "db")]
+#[derive(Debug)]
+pub struct DatabaseCheck {
+    /// The database, as a URL without its password.
+    pub target: String,
+    /// Whether the database records applied migrations
+    /// (`supabase_migrations.schema_migrations`).
+    pub has_history: bool,
+    /// Versions the database records that the folder lacks.
+    pub unknown: Vec<String>,
+    /// Versions of the folder the database does not record (not applied yet).
+    pub pending: Vec<String>,
+    /// The objects that differ (empty when equal, and when not compared: see `compared`).
+    pub comparison: crate::diff::compare::Comparison,
+    /// Whether the schemas were compared (only when the history matches the folder: a database
+    /// behind or ahead of the folder differs for that reason alone).
+    pub compared: bool,
+    /// The differences, object by object, with the migration that last touched each.
+    pub report: String,
+}
+
+#[cfg(feature = "db")]
+impl DatabaseCheck {
+    /// Whether the database is what the migrations build.
+    pub fn is_up_to_date(&self) -> bool {
+        self.unknown.is_empty()
+            && self.pending.is_empty()
+            && (!self.compared || self.comparison.is_equal())
+    }
+}
+
+/// Compares a live database with the migrations: its recorded history with the folder, then
+/// (when they match) its schemas with the replayed catalog, the Supabase managed and platform
+/// schemas left out. A difference is a change made outside the migrations (the dashboard's
+/// table editor, a hand-run statement) or a migration edited after it was applied. Nothing is
+/// written to the database (it is only read).
+///
+/// # Errors
+/// [`Error::Config`] for a bad URL, [`Error::Connect`] when the server cannot be reached,
+/// [`Error::Database`] when it cannot be read; errors in the migrations
+/// ([`Error::Diagnostics`]).
+#[cfg(feature = "db")]
+pub fn check_database(
+    migrations: &std::path::Path,
+    url: &str,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<DatabaseCheck> {
+    let target = crate::db::display_target(url);
+    let mut client = crate::db::connect(url)?;
+    let recorded = crate::db::history::applied_versions(&mut client)
+        .map_err(|e| Error::Config(format!("{target}: {e}")))?;
+    let live = crate::db::read_catalog(&mut client)?;
+    let (replayed, _) = super::replay_dir_with_provenance(migrations, sources, diags)?;
+    super::stop_on_errors(diags)?;
+    let local: Vec<String> = (0..sources.len())
+        .filter_map(|i| {
+            let path = &sources.get(crate::diagnostics::FileId(i)).path;
+            let name = path.file_name()?.to_str()?;
+            crate::sql::source::parse_migration_name(name).map(|(v, _)| v.to_string())
+        })
+        .collect();
+    let has_history = recorded.is_some();
+    let recorded = recorded.unwrap_or_default();
+    let unknown: Vec<String> = recorded
+        .iter()
+        .filter(|v| !local.contains(v))
+        .cloned()
+        .collect();
+    let pending: Vec<String> = if has_history {
+        local
+            .iter()
+            .filter(|v| !recorded.contains(v))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let compared = unknown.is_empty() && pending.is_empty();
+    let keep = |s: &str| {
+        !crate::sql::supabase::is_managed_schema(s)
+            && !PLATFORM_SCHEMAS.contains(&s)
+            && !s.starts_with("pg_")
+    };
+    let comparison = if compared {
+        crate::diff::compare::compare(&live, &replayed, &keep)
+    } else {
+        Default::default()
+    };
+    let report = super::verify::report_differences(&comparison, &replayed, &|_, _| String::new());
+    Ok(DatabaseCheck {
+        target,
+        has_history,
+        unknown,
+        pending,
+        comparison,
+        compared,
+        report,
+    })
+}

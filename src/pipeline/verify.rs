@@ -79,35 +79,9 @@ impl Verification {
     /// The differences, object by object: for each object that differs, what differs and where
     /// the replay created and last changed it. Empty when equal.
     pub fn report(&self) -> String {
-        let mut groups: Vec<(&ObjectKey, Vec<&Difference>)> = Vec::new();
-        let mut at: BTreeMap<&ObjectKey, usize> = BTreeMap::new();
-        for d in &self.comparison.differences {
-            match at.get(&d.object) {
-                Some(&i) => groups[i].1.push(d),
-                None => {
-                    at.insert(&d.object, groups.len());
-                    groups.push((&d.object, vec![d]));
-                }
-            }
-        }
-        let mut out = String::new();
-        for (object, diffs) in groups {
-            out.push_str(&format!("{object}:\n"));
-            for d in &diffs {
-                out.push_str(&format!(
-                    "  {}: PostgreSQL={} replay={}\n",
-                    d.path, d.live, d.replay
-                ));
-            }
-            let absent = diffs
-                .iter()
-                .all(|d| d.replay == "(absent)" || d.replay == "false");
-            out.push_str(&format!(
-                "  {}\n",
-                provenance_line(&self.replayed, object, absent)
-            ));
-            out.push_str(&format!("  {}\n", self.live_line(object, diffs[0])));
-        }
+        let mut out = report_differences(&self.comparison, &self.replayed, &|object, first| {
+            self.live_line(object, first)
+        });
         if self.replay_errors > 0 {
             out.push_str(&format!(
                 "replay: {} error(s) where PostgreSQL applied every statement (listed above)\n",
@@ -198,6 +172,48 @@ fn provenance_line(replayed: &Catalog, object: &ObjectKey, absent: bool) -> Stri
             "replay: from the Supabase base schemas, not changed by any migration".to_string()
         }
     }
+}
+
+/// The differences of `comparison`, object by object: what differs (`database=… replay=…`),
+/// where the replay created and last changed the object, and `live_line`'s line.
+pub(crate) fn report_differences(
+    comparison: &Comparison,
+    replayed: &Catalog,
+    live_line: &dyn Fn(&ObjectKey, &Difference) -> String,
+) -> String {
+    let mut groups: Vec<(&ObjectKey, Vec<&Difference>)> = Vec::new();
+    let mut at: BTreeMap<&ObjectKey, usize> = BTreeMap::new();
+    for d in &comparison.differences {
+        match at.get(&d.object) {
+            Some(&i) => groups[i].1.push(d),
+            None => {
+                at.insert(&d.object, groups.len());
+                groups.push((&d.object, vec![d]));
+            }
+        }
+    }
+    let mut out = String::new();
+    for (object, diffs) in groups {
+        out.push_str(&format!("{object}:\n"));
+        for d in &diffs {
+            out.push_str(&format!(
+                "  {}: PostgreSQL={} replay={}\n",
+                d.path, d.live, d.replay
+            ));
+        }
+        let absent = diffs
+            .iter()
+            .all(|d| d.replay == "(absent)" || d.replay == "false");
+        out.push_str(&format!(
+            "  {}\n",
+            provenance_line(replayed, object, absent)
+        ));
+        let line = live_line(object, diffs[0]);
+        if !line.is_empty() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
 }
 
 /// Applies the migrations to a scratch database on the server, reads it back, replays the same
