@@ -11,7 +11,9 @@
 //!   `verify-full` (the host name too), which is stricter than libpq.
 //!
 //! rust-postgres knows `disable`, `prefer` and `require` only, and refuses `sslrootcert`: the
-//! URL is read here first, the verifying modes become `require` and `sslrootcert` is taken out.
+//! URL is read here first, the verifying modes become `require` and `sslrootcert` is taken out,
+//! as are the parameters of Prisma's URLs (`pgbouncer=true&connection_limit=1`, `schema=`), so a
+//! `DATABASE_URL` from `.env` works as it is.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +45,17 @@ pub(crate) enum RootFile {
     File(PathBuf),
 }
 
+/// Parameters of Prisma's connection URLs that libpq and rust-postgres do not know.
+const PRISMA_PARAMETERS: &[&str] = &[
+    "pgbouncer",
+    "connection_limit",
+    "pool_timeout",
+    "socket_timeout",
+    "statement_cache_size",
+    "sslaccept",
+    "schema",
+];
+
 /// The URL for rust-postgres (verifying modes as `require`, no `sslrootcert`) and what to
 /// verify.
 pub(crate) fn split_url(url: &str) -> (String, Verify) {
@@ -65,6 +78,9 @@ pub(crate) fn split_url(url: &str) -> (String, Verify) {
                             kept.push("sslmode=require".to_string());
                         }
                         "sslrootcert" => root = Some(v),
+                        // Prisma's own URL parameters (a `DATABASE_URL` pasted from `.env`):
+                        // they configure Prisma's pool, not the server connection.
+                        k if PRISMA_PARAMETERS.contains(&k) => {}
                         _ => kept.push(pair.to_string()),
                     }
                 }
@@ -226,6 +242,10 @@ mod tests {
         let (url, v) = split_url("host=h user=u sslmode=verify-ca sslrootcert=system");
         assert_eq!(url, "host=h user=u sslmode=require");
         assert_eq!(v, Verify::Roots(RootFile::System));
+        let (url, _) = split_url(
+            "postgresql://u@h:6543/postgres?pgbouncer=true&connection_limit=1&sslmode=require",
+        );
+        assert_eq!(url, "postgresql://u@h:6543/postgres?sslmode=require");
         let (url, v) = split_url("postgresql://u@h/db?sslmode=require");
         assert_eq!(url, "postgresql://u@h/db?sslmode=require");
         assert_eq!(v, Verify::Nothing);
