@@ -8,6 +8,44 @@ use sqlparser::ast::{
 use crate::catalog::{Catalog, SqlType};
 use crate::pg::builtin::{extension_type_schema, is_builtin_type};
 
+/// Why a written type does not resolve, classed as Postgres classes the error; the message is
+/// Postgres's own wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeError {
+    /// The type does not exist (`type "x" does not exist`, SQLSTATE 42704).
+    Undefined(String),
+    /// A modifier out of range or not a number (`NUMERIC precision 0 must be between 1 and
+    /// 1000`, SQLSTATE 22023).
+    InvalidModifier(String),
+    /// A spelling Postgres's grammar rejects (`syntax error at or near ","`, SQLSTATE 42601).
+    Syntax(String),
+}
+
+impl TypeError {
+    /// The message, as Postgres words it.
+    pub fn message(&self) -> &str {
+        match self {
+            TypeError::Undefined(m) | TypeError::InvalidModifier(m) | TypeError::Syntax(m) => m,
+        }
+    }
+}
+
+impl std::fmt::Display for TypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+impl From<TypeError> for String {
+    fn from(e: TypeError) -> String {
+        match e {
+            TypeError::Undefined(m) | TypeError::InvalidModifier(m) | TypeError::Syntax(m) => m,
+        }
+    }
+}
+
 /// Resolves a written type to the stored type (`varchar(255)` → `varchar` with `[255]`,
 /// `int` → `int4`, `timestamptz` → `timestamptz`, `my_enum` → the enum's schema and name).
 ///
@@ -19,13 +57,13 @@ use crate::pg::builtin::{extension_type_schema, is_builtin_type};
 /// non-numeric type modifiers (PostGIS `geometry(Point, 4326)`) are not kept.
 ///
 /// # Errors
-/// A message when the type does not exist (Postgres: `type "x" does not exist`), or when its
+/// A [`TypeError`] when the type does not exist (Postgres: `type "x" does not exist`), or when its
 /// modifiers are invalid.
 pub fn resolve_type(
     dt: &DataType,
     catalog: &Catalog,
     search_path: &[String],
-) -> Result<SqlType, String> {
+) -> Result<SqlType, TypeError> {
     let b = |name: &str| Ok(SqlType::builtin(name));
     let with = |name: &str, mods: Vec<i64>| Ok(SqlType::builtin(name).with_modifiers(mods));
     match dt {
@@ -36,7 +74,9 @@ pub fn resolve_type(
                 | ArrayElemTypeDef::AngleBracket(t)
                 | ArrayElemTypeDef::Parenthesis(t)
                 | ArrayElemTypeDef::ParenthesisNotNull(t) => t,
-                ArrayElemTypeDef::None => return Err("array element type missing".into()),
+                ArrayElemTypeDef::None => {
+                    return Err(TypeError::Syntax("array element type missing".into()))
+                }
             };
             let t = resolve_type(inner, catalog, search_path)?;
             let dims = t.array_dims + 1;
@@ -50,15 +90,17 @@ pub fn resolve_type(
         DataType::Float8 | DataType::DoublePrecision => b("float8"),
         DataType::Float(info) => match info {
             ExactNumberInfo::None => b("float8"),
-            ExactNumberInfo::Precision(p) if *p < 1 => {
-                Err("precision for type float must be at least 1 bit".into())
-            }
+            ExactNumberInfo::Precision(p) if *p < 1 => Err(TypeError::InvalidModifier(
+                "precision for type float must be at least 1 bit".into(),
+            )),
             ExactNumberInfo::Precision(p) if *p <= 24 => b("float4"),
             ExactNumberInfo::Precision(p) if *p <= 53 => b("float8"),
-            ExactNumberInfo::Precision(_) => {
-                Err("precision for type float must be less than 54 bits".into())
+            ExactNumberInfo::Precision(_) => Err(TypeError::InvalidModifier(
+                "precision for type float must be less than 54 bits".into(),
+            )),
+            ExactNumberInfo::PrecisionAndScale(..) => {
+                Err(TypeError::Syntax("syntax error at or near \",\"".into()))
             }
-            ExactNumberInfo::PrecisionAndScale(..) => Err("syntax error at or near \",\"".into()),
         },
         DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => match info {
             ExactNumberInfo::None => b("numeric"),
@@ -114,34 +156,38 @@ pub fn resolve_type(
         DataType::GeometricType(kind) => b(&kind.to_string()),
         DataType::Custom(name, mods) => resolve_named(name, mods, catalog, search_path),
         // Spellings sqlparser accepts for other dialects; Postgres rejects them.
-        other => Err(format!(
+        other => Err(TypeError::Undefined(format!(
             "type \"{}\" does not exist",
             other.to_string().to_lowercase()
-        )),
+        ))),
     }
 }
 
-fn check_numeric(p: i64, s: i64) -> Result<(), String> {
+fn check_numeric(p: i64, s: i64) -> Result<(), TypeError> {
     if !(1..=1000).contains(&p) {
-        return Err(format!("NUMERIC precision {p} must be between 1 and 1000"));
+        return Err(TypeError::InvalidModifier(format!(
+            "NUMERIC precision {p} must be between 1 and 1000"
+        )));
     }
     if !(-1000..=1000).contains(&s) {
-        return Err(format!("NUMERIC scale {s} must be between -1000 and 1000"));
+        return Err(TypeError::InvalidModifier(format!(
+            "NUMERIC scale {s} must be between -1000 and 1000"
+        )));
     }
     Ok(())
 }
 
-fn char_len(l: &CharacterLength, what: &str) -> Result<i64, String> {
+fn char_len(l: &CharacterLength, what: &str) -> Result<i64, TypeError> {
     match l {
         CharacterLength::IntegerLength { length, .. } if *length >= 1 => Ok(*length as i64),
-        CharacterLength::IntegerLength { .. } => {
-            Err(format!("length for type {what} must be at least 1"))
-        }
-        CharacterLength::Max => Err("syntax error at or near \"MAX\"".into()),
+        CharacterLength::IntegerLength { .. } => Err(TypeError::InvalidModifier(format!(
+            "length for type {what} must be at least 1"
+        ))),
+        CharacterLength::Max => Err(TypeError::Syntax("syntax error at or near \"MAX\"".into())),
     }
 }
 
-fn precision(p: Option<u64>, _name: &str) -> Result<Vec<i64>, String> {
+fn precision(p: Option<u64>, _name: &str) -> Result<Vec<i64>, TypeError> {
     Ok(match p {
         None => Vec::new(),
         // Postgres reduces larger precisions to 6 with a warning.
@@ -163,15 +209,14 @@ fn resolve_named(
     mods: &[TypeModifier],
     catalog: &Catalog,
     search_path: &[String],
-) -> Result<SqlType, String> {
+) -> Result<SqlType, TypeError> {
     let parts: Vec<String> = name.0.iter().map(fold).collect();
     let mut modifiers = Vec::new();
     for m in mods {
         match m {
-            TypeModifier::Number(n, _) => modifiers.push(
-                n.parse::<i64>()
-                    .map_err(|_| format!("invalid type modifier \"{n}\""))?,
-            ),
+            TypeModifier::Number(n, _) => modifiers.push(n.parse::<i64>().map_err(|_| {
+                TypeError::InvalidModifier(format!("invalid type modifier \"{n}\""))
+            })?),
             // Non-numeric modifiers (PostGIS `geometry(Point, 4326)`) are not modelled.
             TypeModifier::Identifier(_) | TypeModifier::String(_) => {}
         }
@@ -179,7 +224,7 @@ fn resolve_named(
     let (schema, tname) = match parts.as_slice() {
         [n] => (None, n.clone()),
         [.., s, n] => (Some(s.clone()), n.clone()),
-        [] => return Err("empty type name".into()),
+        [] => return Err(TypeError::Syntax("empty type name".into())),
     };
     // Postgres's own spellings that sqlparser leaves as custom names.
     if schema.is_none() || schema.as_deref() == Some("pg_catalog") {
@@ -228,7 +273,9 @@ fn resolve_named(
                 Some(s) => format!("{s}.{tname}"),
                 None => tname,
             };
-            Err(format!("type \"{shown}\" does not exist"))
+            Err(TypeError::Undefined(format!(
+                "type \"{shown}\" does not exist"
+            )))
         }
     }
 }
@@ -436,7 +483,7 @@ mod tests {
         assert_eq!(t.schema, "auth");
         assert_eq!(
             resolve_type(&parse("aal_level"), &c, &path).unwrap_err(),
-            "type \"aal_level\" does not exist"
+            TypeError::Undefined("type \"aal_level\" does not exist".into())
         );
         let t = resolve_type(&parse("citext"), &c, &path).unwrap();
         assert_eq!(
