@@ -17,6 +17,7 @@
 #[cfg(test)]
 mod tests;
 mod track;
+
 pub use track::{track, Scope};
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 mod columns;
 mod constructs;
 mod operands;
+
 pub(crate) use operands::number_const;
 use operands::quote_always;
 
