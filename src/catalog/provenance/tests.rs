@@ -1,4 +1,7 @@
 use super::*;
+use crate::catalog::Catalog;
+use crate::catalog::Schema;
+use crate::catalog::Table;
 use crate::catalog::{Column, Index, SqlType};
 
 fn track_all(before: &mut Catalog, now: &mut Catalog, at: &Place) {
