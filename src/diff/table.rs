@@ -1,4 +1,5 @@
-//! One table against its previous version: columns, keys, constraints, indexes, policies.
+//! One table against its previous version: primary key, columns, indexes and unique keys, foreign
+//! keys.
 
 use crate::catalog::{Catalog, QualifiedName, SqlType};
 use std::collections::BTreeSet;
@@ -23,6 +24,30 @@ pub(super) fn diff_table(
                 .iter()
                 .any(|c| retyped.contains(&(f.references.clone(), c.clone())))
     };
+    let (mut changes, breaking) = table_changes(pair, name, old, new, same_default);
+    if !changes.is_empty() {
+        changes.sort();
+        push(
+            Step::AlterTable {
+                table: name.clone(),
+                changes,
+            },
+            breaking,
+        );
+    }
+
+    index_steps(name, old, new, push);
+    foreign_key_steps(name, old, new, &fk_retyped, push);
+}
+
+/// The `ALTER TABLE` changes of one table (primary key and columns), with what they break.
+fn table_changes(
+    pair: Pair<'_>,
+    name: &QualifiedName,
+    old: &PTable,
+    new: &PTable,
+    same_default: SameDefault<'_>,
+) -> (Vec<TableChange>, Vec<String>) {
     let mut changes = Vec::new();
     let mut breaking = Vec::new();
 
@@ -121,17 +146,16 @@ pub(super) fn diff_table(
             });
         }
     }
-    if !changes.is_empty() {
-        changes.sort();
-        push(
-            Step::AlterTable {
-                table: name.clone(),
-                changes,
-            },
-            breaking,
-        );
-    }
+    (changes, breaking)
+}
 
+/// Indexes and unique keys: dropped, renamed or created.
+fn index_steps(
+    name: &QualifiedName,
+    old: &PTable,
+    new: &PTable,
+    push: &mut dyn FnMut(Step, Vec<String>),
+) {
     // Indexes and unique keys.
     for o in &old.indexes {
         match new.indexes.iter().find(|n| n.name == o.name) {
@@ -184,7 +208,16 @@ pub(super) fn diff_table(
             );
         }
     }
+}
 
+/// Foreign keys: dropped, renamed or added (again, when a column they use changes type).
+fn foreign_key_steps(
+    name: &QualifiedName,
+    old: &PTable,
+    new: &PTable,
+    fk_retyped: &dyn Fn(&PForeignKey) -> bool,
+    push: &mut dyn FnMut(Step, Vec<String>),
+) {
     // Foreign keys.
     for o in &old.foreign_keys {
         if !fk_retyped(o)
