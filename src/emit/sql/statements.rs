@@ -35,44 +35,7 @@ pub(super) fn statements(
             added,
             recreate,
             ..
-        } => {
-            let values = &diff.next.enums[name];
-            if !*recreate {
-                let old = &diff.previous.enums[name];
-                let mut present: Vec<&String> = old.iter().collect();
-                let mut out = Vec::new();
-                for v in values.iter().filter(|v| added.contains(v)) {
-                    let pos = values.iter().position(|x| x == v).unwrap_or(0);
-                    let after = values[pos + 1..].iter().find(|x| present.contains(x));
-                    let before = values[..pos].iter().rev().find(|x| present.contains(x));
-                    let place = match (after, before) {
-                        (Some(a), _) => format!(" BEFORE {}", lit(a)),
-                        (None, Some(b)) => format!(" AFTER {}", lit(b)),
-                        _ => String::new(),
-                    };
-                    let ine = if idem { "IF NOT EXISTS " } else { "" };
-                    out.push(format!(
-                        "ALTER TYPE {} ADD VALUE {ine}{}{place}",
-                        qn(name),
-                        lit(v)
-                    ));
-                    present.push(v);
-                }
-                return out;
-            }
-            let body = recreate_enum(name, values, previous, next);
-            if idem {
-                let labels: Vec<String> = values.iter().map(|v| lit(v)).collect();
-                let cond = format!(
-                    "(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = {}::regtype) IS DISTINCT FROM ARRAY[{}]::text[]",
-                    regclass(name),
-                    labels.join(", ")
-                );
-                vec![guarded(&cond, &body)]
-            } else {
-                body
-            }
-        }
+        } => alter_enum(name, added, *recreate, diff, previous, next, idem),
         Step::RenameTable { from, to } => {
             let s = format!("ALTER TABLE {} RENAME TO {}", qn(from), q(to));
             if idem {
@@ -151,64 +114,8 @@ pub(super) fn statements(
             let ie = if idem { "IF EXISTS " } else { "" };
             vec![format!("DROP TYPE {ie}{}", qn(name))]
         }
-        Step::CreateTable { table } => {
-            let t = &diff.next.tables[table];
-            let ine = if idem { "IF NOT EXISTS " } else { "" };
-            let mut s = format!("CREATE TABLE {ine}{} (\n", qn(table));
-            let lines: Vec<String> = t
-                .columns
-                .iter()
-                .map(|c| format!("    {}", column_line(c)))
-                .collect();
-            s.push_str(&lines.join(",\n"));
-            if let Some((name, cols)) = &t.primary_key {
-                let _ = write!(
-                    s,
-                    ",\n\n    CONSTRAINT {} PRIMARY KEY ({})",
-                    q(name),
-                    key_list(cols, ",")
-                );
-            }
-            s.push_str("\n)");
-            vec![s]
-        }
-        Step::CreateIndex { table, name } => {
-            let t = &diff.next.tables[table];
-            let Some(i) = t.indexes.iter().find(|i| &i.name == name) else {
-                return vec![];
-            };
-            if i.constraint {
-                let cols: Vec<String> = i.keys.iter().map(|k| k.0.clone()).collect();
-                let s = format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                    qn(table),
-                    q(name),
-                    key_list(&cols, ", ")
-                );
-                return if idem {
-                    vec![guarded(&constraint_missing(table, name), &[s])]
-                } else {
-                    vec![s]
-                };
-            }
-            let unique = if i.unique { "UNIQUE " } else { "" };
-            let ine = if idem { "IF NOT EXISTS " } else { "" };
-            let using = if i.method == "btree" {
-                String::new()
-            } else {
-                format!(" USING {} ", i.method.to_uppercase())
-            };
-            let mut s = format!(
-                "CREATE {unique}INDEX {ine}{} ON {}{using}({})",
-                q(name),
-                qn(table),
-                index_keys(i)
-            );
-            if let Some(p) = &i.predicate {
-                let _ = write!(s, " WHERE {p}");
-            }
-            vec![s]
-        }
+        Step::CreateTable { table } => create_table(table, diff, idem),
+        Step::CreateIndex { table, name } => create_index(table, name, diff, idem),
         Step::RenameForeignKey { table, from, to } => {
             let s = format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
@@ -249,4 +156,114 @@ pub(super) fn statements(
             vec![format!("ALTER INDEX {ie}{} RENAME TO {}", qn(&n), q(to))]
         }
     }
+}
+
+/// `ALTER TYPE … ADD VALUE` for added labels, or the type recreated (`recreate_enum`).
+fn alter_enum(
+    name: &QualifiedName,
+    added: &[String],
+    recreate: bool,
+    diff: &Diff,
+    previous: &Catalog,
+    next: &Catalog,
+    idem: bool,
+) -> Vec<String> {
+    let values = &diff.next.enums[name];
+    if !recreate {
+        let old = &diff.previous.enums[name];
+        let mut present: Vec<&String> = old.iter().collect();
+        let mut out = Vec::new();
+        for v in values.iter().filter(|v| added.contains(v)) {
+            let pos = values.iter().position(|x| x == v).unwrap_or(0);
+            let after = values[pos + 1..].iter().find(|x| present.contains(x));
+            let before = values[..pos].iter().rev().find(|x| present.contains(x));
+            let place = match (after, before) {
+                (Some(a), _) => format!(" BEFORE {}", lit(a)),
+                (None, Some(b)) => format!(" AFTER {}", lit(b)),
+                _ => String::new(),
+            };
+            let ine = if idem { "IF NOT EXISTS " } else { "" };
+            out.push(format!(
+                "ALTER TYPE {} ADD VALUE {ine}{}{place}",
+                qn(name),
+                lit(v)
+            ));
+            present.push(v);
+        }
+        return out;
+    }
+    let body = recreate_enum(name, values, previous, next);
+    if idem {
+        let labels: Vec<String> = values.iter().map(|v| lit(v)).collect();
+        let cond = format!(
+            "(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = {}::regtype) IS DISTINCT FROM ARRAY[{}]::text[]",
+            regclass(name),
+            labels.join(", ")
+        );
+        vec![guarded(&cond, &body)]
+    } else {
+        body
+    }
+}
+
+/// `CREATE TABLE` with its columns and primary key.
+fn create_table(table: &QualifiedName, diff: &Diff, idem: bool) -> Vec<String> {
+    let t = &diff.next.tables[table];
+    let ine = if idem { "IF NOT EXISTS " } else { "" };
+    let mut s = format!("CREATE TABLE {ine}{} (\n", qn(table));
+    let lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("    {}", column_line(c)))
+        .collect();
+    s.push_str(&lines.join(",\n"));
+    if let Some((name, cols)) = &t.primary_key {
+        let _ = write!(
+            s,
+            ",\n\n    CONSTRAINT {} PRIMARY KEY ({})",
+            q(name),
+            key_list(cols, ",")
+        );
+    }
+    s.push_str("\n)");
+    vec![s]
+}
+
+/// `CREATE INDEX`, or `ADD CONSTRAINT … UNIQUE` for a unique constraint.
+fn create_index(table: &QualifiedName, name: &str, diff: &Diff, idem: bool) -> Vec<String> {
+    let t = &diff.next.tables[table];
+    let Some(i) = t.indexes.iter().find(|i| i.name == name) else {
+        return vec![];
+    };
+    if i.constraint {
+        let cols: Vec<String> = i.keys.iter().map(|k| k.0.clone()).collect();
+        let s = format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+            qn(table),
+            q(name),
+            key_list(&cols, ", ")
+        );
+        return if idem {
+            vec![guarded(&constraint_missing(table, name), &[s])]
+        } else {
+            vec![s]
+        };
+    }
+    let unique = if i.unique { "UNIQUE " } else { "" };
+    let ine = if idem { "IF NOT EXISTS " } else { "" };
+    let using = if i.method == "btree" {
+        String::new()
+    } else {
+        format!(" USING {} ", i.method.to_uppercase())
+    };
+    let mut s = format!(
+        "CREATE {unique}INDEX {ine}{} ON {}{using}({})",
+        q(name),
+        qn(table),
+        index_keys(i)
+    );
+    if let Some(p) = &i.predicate {
+        let _ = write!(s, " WHERE {p}");
+    }
+    vec![s]
 }
