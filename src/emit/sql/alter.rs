@@ -82,40 +82,13 @@ pub(super) fn alter_table(
                         ColumnChange::SetNotNull => {
                             clauses.push(format!("ALTER COLUMN {col} SET NOT NULL"))
                         }
-                        ColumnChange::SetType => {
-                            let ty = render_type(&c.raw_ty);
-                            let via_text = c.raw_ty.schema != "pg_catalog"
-                                || old.raw_ty.schema != "pg_catalog";
-                            let arr = if old.raw_ty.is_array() { "[]" } else { "" };
-                            let cast = if via_text {
-                                format!("{col}::text{arr}::{ty}")
-                            } else {
-                                format!("{col}::{ty}")
-                            };
-                            clauses.push(format!(
-                                "ALTER COLUMN {col} SET DATA TYPE {ty} USING ({cast})"
-                            ));
-                        }
+                        ColumnChange::SetType => clauses.push(set_type(&col, c, old)),
                         ColumnChange::AddAutoincrement => {
-                            let seq = next
-                                .schema(&table.schema)
-                                .and_then(|s| {
-                                    s.sequences.values().find(|q| {
-                                        q.owned_by.as_ref()
-                                            == Some(&(table.name.clone(), column.clone()))
-                                    })
-                                })
-                                .map(|s| (s.name.clone(), s.data_type.clone()))
-                                .unwrap_or_else(|| {
-                                    (format!("{}_{}_seq", table.name, column), "integer".into())
-                                });
-                            let sq = qn(&QualifiedName::new(table.schema.clone(), seq.0.clone()));
-                            before.push(format!("CREATE SEQUENCE {ine}{sq} AS {}", seq.1));
-                            clauses.push(format!(
-                                "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
-                                lit(&sq)
-                            ));
-                            after.push(format!("ALTER SEQUENCE {sq} OWNED BY {}.{col}", qn(table)));
+                            let (create, default, owned) =
+                                add_autoincrement(table, column, &col, next, ine);
+                            before.push(create);
+                            clauses.push(default);
+                            after.push(owned);
                         }
                         ColumnChange::DropAutoincrement => {
                             clauses.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
@@ -167,6 +140,49 @@ pub(super) fn alter_table(
     }
     out.extend(after);
     out
+}
+
+/// `ALTER COLUMN … SET DATA TYPE … USING (…)` from `old`'s type to `c`'s (through `text` when
+/// either is not a built-in type).
+fn set_type(col: &str, c: &PColumn, old: &PColumn) -> String {
+    let ty = render_type(&c.raw_ty);
+    let via_text = c.raw_ty.schema != "pg_catalog" || old.raw_ty.schema != "pg_catalog";
+    let arr = if old.raw_ty.is_array() { "[]" } else { "" };
+    let cast = if via_text {
+        format!("{col}::text{arr}::{ty}")
+    } else {
+        format!("{col}::{ty}")
+    };
+    format!("ALTER COLUMN {col} SET DATA TYPE {ty} USING ({cast})")
+}
+
+/// A column made serial: the sequence created before, its default, the sequence owned by the
+/// column after.
+fn add_autoincrement(
+    table: &QualifiedName,
+    column: &String,
+    col: &str,
+    next: &Catalog,
+    ine: &str,
+) -> (String, String, String) {
+    let seq = next
+        .schema(&table.schema)
+        .and_then(|s| {
+            s.sequences
+                .values()
+                .find(|q| q.owned_by.as_ref() == Some(&(table.name.clone(), column.clone())))
+        })
+        .map(|s| (s.name.clone(), s.data_type.clone()))
+        .unwrap_or_else(|| (format!("{}_{}_seq", table.name, column), "integer".into()));
+    let sq = qn(&QualifiedName::new(table.schema.clone(), seq.0.clone()));
+    (
+        format!("CREATE SEQUENCE {ine}{sq} AS {}", seq.1),
+        format!(
+            "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
+            lit(&sq)
+        ),
+        format!("ALTER SEQUENCE {sq} OWNED BY {}.{col}", qn(table)),
+    )
 }
 
 /// Prisma's enum recreation: a new type with the new labels, every column that uses the enum
