@@ -32,6 +32,93 @@ impl Analyzer<'_, '_> {
                 self.sql_call("pg_collation_for", args, Syntax::CollationFor, e)
             }
             Expr::Function(f) => self.function(f, e),
+            Expr::AtTimeZone { .. }
+            | Expr::Extract { .. }
+            | Expr::BinaryOp {
+                op: sqlparser::ast::BinaryOperator::Overlaps,
+                ..
+            }
+            | Expr::Position { .. }
+            | Expr::Substring { .. }
+            | Expr::Trim { .. }
+            | Expr::Overlay { .. }
+            | Expr::Ceil { .. }
+            | Expr::Floor { .. } => self.special_syntax_call(e),
+            Expr::In {
+                expr,
+                target,
+                negated,
+                ..
+            } => match target {
+                InTarget::List(list) => self.in_list(expr, list, *negated),
+                InTarget::Subquery(q) => {
+                    let test = self.expr(expr);
+                    let s = self.sublink(SubLinkKind::Any, Some(test), "=", q);
+                    if *negated {
+                        Node::Bool {
+                            op: BoolOp::Not,
+                            args: vec![s],
+                        }
+                    } else {
+                        s
+                    }
+                }
+                _ => self.raw(e),
+            },
+            Expr::Like { .. } | Expr::ILike { .. } | Expr::SimilarTo { .. } => {
+                self.pattern_match(e)
+            }
+            Expr::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            }
+            | Expr::AllOp {
+                left,
+                compare_op,
+                right,
+            } => {
+                let any = matches!(e, Expr::AnyOp { .. });
+                let Some((_, name)) = binary_op_name(compare_op) else {
+                    return self.raw(e);
+                };
+                let l = self.expr(left);
+                let mut r_inner: &Expr = right;
+                while let Expr::Nested(i) = r_inner {
+                    r_inner = i;
+                }
+                if let Expr::Subquery(q) = r_inner {
+                    let kind = if any {
+                        SubLinkKind::Any
+                    } else {
+                        SubLinkKind::All
+                    };
+                    return self.sublink(kind, Some(l), &name, q);
+                }
+                let r = self.expr(right);
+                self.scalar_array_op(&name, any, l, r)
+            }
+            Expr::Exists { subquery, negated } => {
+                let s = self.sublink(SubLinkKind::Exists, None, "", subquery);
+                if *negated {
+                    Node::Bool {
+                        op: BoolOp::Not,
+                        args: vec![s],
+                    }
+                } else {
+                    s
+                }
+            }
+            Expr::Subquery(q) => self.sublink(SubLinkKind::Expr, None, "", q),
+            _ => self.raw(e),
+        }
+    }
+
+    /// Calls Postgres's grammar writes with their own syntax (`AT TIME ZONE`, `EXTRACT`,
+    /// `OVERLAPS`, `POSITION`, `SUBSTRING`, `TRIM`, `OVERLAY`, `CEIL`/`FLOOR`).
+    fn special_syntax_call(&mut self, e: &Expr) -> Node {
+        match e {
             Expr::AtTimeZone {
                 timestamp,
                 time_zone,
@@ -134,27 +221,13 @@ impl Analyzer<'_, '_> {
                 let x = self.expr(expr);
                 self.sql_call(name, vec![x], Syntax::Call, e)
             }
-            Expr::In {
-                expr,
-                target,
-                negated,
-                ..
-            } => match target {
-                InTarget::List(list) => self.in_list(expr, list, *negated),
-                InTarget::Subquery(q) => {
-                    let test = self.expr(expr);
-                    let s = self.sublink(SubLinkKind::Any, Some(test), "=", q);
-                    if *negated {
-                        Node::Bool {
-                            op: BoolOp::Not,
-                            args: vec![s],
-                        }
-                    } else {
-                        s
-                    }
-                }
-                _ => self.raw(e),
-            },
+            _ => self.raw(e),
+        }
+    }
+
+    /// `LIKE`, `ILIKE` (with `ANY`/`ALL` and `ESCAPE`) and `SIMILAR TO`.
+    fn pattern_match(&mut self, e: &Expr) -> Node {
+        match e {
             Expr::Like {
                 negated,
                 expr,
@@ -230,49 +303,6 @@ impl Analyzer<'_, '_> {
                 let p = self.sql_call("similar_to_escape", args, Syntax::Call, e);
                 self.make_op(None, if *negated { "!~" } else { "~" }, Some(l), p)
             }
-            Expr::AnyOp {
-                left,
-                compare_op,
-                right,
-                ..
-            }
-            | Expr::AllOp {
-                left,
-                compare_op,
-                right,
-            } => {
-                let any = matches!(e, Expr::AnyOp { .. });
-                let Some((_, name)) = binary_op_name(compare_op) else {
-                    return self.raw(e);
-                };
-                let l = self.expr(left);
-                let mut r_inner: &Expr = right;
-                while let Expr::Nested(i) = r_inner {
-                    r_inner = i;
-                }
-                if let Expr::Subquery(q) = r_inner {
-                    let kind = if any {
-                        SubLinkKind::Any
-                    } else {
-                        SubLinkKind::All
-                    };
-                    return self.sublink(kind, Some(l), &name, q);
-                }
-                let r = self.expr(right);
-                self.scalar_array_op(&name, any, l, r)
-            }
-            Expr::Exists { subquery, negated } => {
-                let s = self.sublink(SubLinkKind::Exists, None, "", subquery);
-                if *negated {
-                    Node::Bool {
-                        op: BoolOp::Not,
-                        args: vec![s],
-                    }
-                } else {
-                    s
-                }
-            }
-            Expr::Subquery(q) => self.sublink(SubLinkKind::Expr, None, "", q),
             _ => self.raw(e),
         }
     }
