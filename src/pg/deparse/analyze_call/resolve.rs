@@ -83,25 +83,7 @@ impl Analyzer<'_, '_> {
                 "coalesce" => return self.coalesce(args),
                 "row" => return Node::Row { args },
                 "grouping" if !args.is_empty() => {
-                    return Node::Func(Box::new(FuncCall {
-                        func: Func {
-                            schema: String::new(),
-                            name: "grouping".into(),
-                            args: Vec::new(),
-                            ret: Ty::b("int4"),
-                            variadic: None,
-                            ndefaults: 0,
-                            kind: b'f',
-                            opaque: false,
-                        },
-                        args,
-                        ty: Ty::b("int4"),
-                        syntax: Syntax::Grouping,
-                        variadic: false,
-                        star: false,
-                        distinct: false,
-                        agg: None,
-                    }));
+                    return grouping_call(args);
                 }
                 "greatest" | "least" => {
                     let ty = self.common(&args);
@@ -155,50 +137,54 @@ impl Analyzer<'_, '_> {
                 Node::Func(fc)
             }
             Some(other) => other,
-            None => {
-                // Unknown function: keep the call, arguments as analysed.
-                let args = args
-                    .into_iter()
-                    .map(|a| {
-                        if a.is_unknown_literal() {
-                            self.coerce_to_target(
-                                a,
-                                &Ty::b("text"),
-                                &[],
-                                CoercionContext::Implicit,
-                                false,
-                            )
-                        } else {
-                            a
-                        }
-                    })
-                    .collect();
-                Node::Func(Box::new(FuncCall {
-                    func: Func {
-                        schema: schema.unwrap_or_default(),
-                        name,
-                        args: Vec::new(),
-                        ret: Ty::opaque(),
-                        variadic: None,
-                        ndefaults: 0,
-                        kind: b'f',
-                        opaque: true,
-                    },
-                    args,
-                    ty: Ty::opaque(),
-                    syntax: Syntax::Call,
-                    variadic: false,
-                    star,
-                    distinct,
-                    agg: None,
-                }))
-            }
+            None => self.unknown_call(schema, name, args, star, distinct),
         };
         let (node, modelled) = self.attach_agg(node, f);
         if !modelled {
             self.unmodelled.set(true);
         }
         node
+    }
+
+    /// A call of a function the catalog does not have: kept as written, its arguments as
+    /// analysed (unknown literals as `text`).
+    fn unknown_call(
+        &mut self,
+        schema: Option<String>,
+        name: String,
+        args: Vec<Node>,
+        star: bool,
+        distinct: bool,
+    ) -> Node {
+        let args = args
+            .into_iter()
+            .map(|a| {
+                if a.is_unknown_literal() {
+                    self.coerce_to_target(a, &Ty::b("text"), &[], CoercionContext::Implicit, false)
+                } else {
+                    a
+                }
+            })
+            .collect();
+        Node::Func(Box::new(FuncCall {
+            func: Func {
+                schema: schema.unwrap_or_default(),
+                name,
+                args: Vec::new(),
+                ret: Ty::opaque(),
+                variadic: None,
+                ndefaults: 0,
+                kind: b'f',
+                opaque: true,
+            },
+            args,
+            ty: Ty::opaque(),
+            syntax: Syntax::Call,
+            variadic: false,
+            star,
+            distinct,
+            agg: None,
+        }))
     }
 
     pub(super) fn common(&self, args: &[Node]) -> Ty {
@@ -344,4 +330,27 @@ impl Analyzer<'_, '_> {
         }
         Some(self.coerce_type(arg.clone(), &target, CoercionContext::Explicit, true))
     }
+}
+
+/// `GROUPING(…)`: a call of `int4` type Postgres represents with its own node.
+fn grouping_call(args: Vec<Node>) -> Node {
+    Node::Func(Box::new(FuncCall {
+        func: Func {
+            schema: String::new(),
+            name: "grouping".into(),
+            args: Vec::new(),
+            ret: Ty::b("int4"),
+            variadic: None,
+            ndefaults: 0,
+            kind: b'f',
+            opaque: false,
+        },
+        args,
+        ty: Ty::b("int4"),
+        syntax: Syntax::Grouping,
+        variadic: false,
+        star: false,
+        distinct: false,
+        agg: None,
+    }))
 }
