@@ -135,6 +135,152 @@ impl<'a, 'c> Printer<'a, 'c> {
                 self.buf.push_str(".*");
             }
             Node::Func(f) => self.func(f, n),
+            Node::Op { .. }
+            | Node::Bool { .. }
+            | Node::NullTest { .. }
+            | Node::BoolTest { .. }
+            | Node::Distinct { .. }
+            | Node::NullIf { .. }
+            | Node::ScalarArray { .. } => self.operator_expr(n),
+            Node::Array { .. } | Node::Coerce { .. } | Node::Case { .. } => {
+                self.constructor_expr(n, showimplicit)
+            }
+            Node::Coalesce { args, .. } => {
+                self.buf.push_str("COALESCE(");
+                self.list(args, true);
+                self.buf.push(')');
+            }
+            Node::MinMax { greatest, args, .. } => {
+                self.buf
+                    .push_str(if *greatest { "GREATEST(" } else { "LEAST(" });
+                self.list(args, true);
+                self.buf.push(')');
+            }
+            Node::SqlValue { name, typmod, .. } => {
+                self.buf.push_str(name);
+                if let Some(p) = typmod {
+                    self.buf.push_str(&format!("({p})"));
+                }
+            }
+            Node::SubLink(s) => self.sublink(s),
+            Node::Row { args } => {
+                self.buf.push_str("ROW(");
+                self.list(args, true);
+                self.buf.push(')');
+            }
+            Node::FieldSelect { arg, field, .. } => {
+                let parens = !matches!(**arg, Node::Subscript { .. } | Node::FieldSelect { .. });
+                if parens {
+                    self.buf.push('(');
+                }
+                self.expr(arg, true);
+                if parens {
+                    self.buf.push(')');
+                }
+                self.buf.push('.');
+                self.buf.push_str(&quote_ident(field));
+            }
+            Node::Subscript { arg, subs, .. } => {
+                let parens = !matches!(**arg, Node::Var { .. } | Node::FieldSelect { .. });
+                if parens {
+                    self.buf.push('(');
+                }
+                self.expr(arg, showimplicit);
+                if parens {
+                    self.buf.push(')');
+                }
+                for (lo, hi, slice) in subs {
+                    self.buf.push('[');
+                    if *slice {
+                        if let Some(l) = lo {
+                            self.expr(l, false);
+                        }
+                        self.buf.push(':');
+                        if let Some(h) = hi {
+                            self.expr(h, false);
+                        }
+                    } else if let Some(l) = lo {
+                        self.expr(l, false);
+                    }
+                    self.buf.push(']');
+                }
+            }
+            Node::Collate { arg, collation } => {
+                self.open();
+                self.expr_paren(arg, showimplicit, n);
+                self.buf.push_str(" COLLATE ");
+                self.buf.push_str(collation);
+                self.close();
+            }
+            Node::Named { name, arg } => {
+                self.buf.push_str(&quote_ident(name));
+                self.buf.push_str(" => ");
+                self.expr(arg, showimplicit);
+            }
+            Node::Raw { text, .. } => self.buf.push_str(text),
+        }
+    }
+
+    /// `ARRAY[…]`, coercions and casts, `CASE`: from `get_rule_expr`.
+    fn constructor_expr(&mut self, n: &Node, showimplicit: bool) {
+        match n {
+            Node::Array { ty, elems } => {
+                self.buf.push_str("ARRAY[");
+                self.list(elems, true);
+                self.buf.push(']');
+                if elems.is_empty() {
+                    let t = self.format_type(ty, &[]);
+                    self.buf.push_str("::");
+                    self.buf.push_str(&t);
+                }
+            }
+            Node::Coerce {
+                arg,
+                ty,
+                typmod,
+                explicit,
+                kind,
+            } => {
+                if !explicit && !showimplicit {
+                    if *kind == CoerceKind::Domain {
+                        self.expr(arg, false);
+                    } else {
+                        self.expr_paren(arg, false, n);
+                    }
+                } else {
+                    self.coercion(arg, ty, typmod, n);
+                }
+            }
+            Node::Case {
+                arg,
+                whens,
+                default,
+                ..
+            } => {
+                self.keyword("CASE", 0, INDENT_VAR, 0);
+                if let Some(a) = arg {
+                    self.buf.push(' ');
+                    self.expr(a, true);
+                }
+                for (w, r) in whens {
+                    self.keyword("WHEN ", 0, 0, 0);
+                    self.expr(w, false);
+                    self.buf.push_str(" THEN ");
+                    self.expr(r, true);
+                }
+                self.keyword("ELSE ", 0, 0, 0);
+                self.expr(default, true);
+                self.keyword("END", -INDENT_VAR, 0, 0);
+            }
+            // Only called for the nodes above.
+            _ => {}
+        }
+    }
+
+    /// Operators, boolean connectives and tests (`IS NULL`, `IS TRUE`, `IS DISTINCT FROM`,
+    /// `NULLIF`, `op ANY (array)`): the operator part of `get_rule_expr`.
+    fn operator_expr(&mut self, n: &Node) {
+        match n {
             Node::Op { oper, args, .. } => {
                 self.open();
                 if args.len() == 2 {
@@ -218,127 +364,8 @@ impl<'a, 'c> Printer<'a, 'c> {
                 self.buf.push(')');
                 self.close();
             }
-            Node::Array { ty, elems } => {
-                self.buf.push_str("ARRAY[");
-                self.list(elems, true);
-                self.buf.push(']');
-                if elems.is_empty() {
-                    let t = self.format_type(ty, &[]);
-                    self.buf.push_str("::");
-                    self.buf.push_str(&t);
-                }
-            }
-            Node::Coerce {
-                arg,
-                ty,
-                typmod,
-                explicit,
-                kind,
-            } => {
-                if !explicit && !showimplicit {
-                    if *kind == CoerceKind::Domain {
-                        self.expr(arg, false);
-                    } else {
-                        self.expr_paren(arg, false, n);
-                    }
-                } else {
-                    self.coercion(arg, ty, typmod, n);
-                }
-            }
-            Node::Case {
-                arg,
-                whens,
-                default,
-                ..
-            } => {
-                self.keyword("CASE", 0, INDENT_VAR, 0);
-                if let Some(a) = arg {
-                    self.buf.push(' ');
-                    self.expr(a, true);
-                }
-                for (w, r) in whens {
-                    self.keyword("WHEN ", 0, 0, 0);
-                    self.expr(w, false);
-                    self.buf.push_str(" THEN ");
-                    self.expr(r, true);
-                }
-                self.keyword("ELSE ", 0, 0, 0);
-                self.expr(default, true);
-                self.keyword("END", -INDENT_VAR, 0, 0);
-            }
-            Node::Coalesce { args, .. } => {
-                self.buf.push_str("COALESCE(");
-                self.list(args, true);
-                self.buf.push(')');
-            }
-            Node::MinMax { greatest, args, .. } => {
-                self.buf
-                    .push_str(if *greatest { "GREATEST(" } else { "LEAST(" });
-                self.list(args, true);
-                self.buf.push(')');
-            }
-            Node::SqlValue { name, typmod, .. } => {
-                self.buf.push_str(name);
-                if let Some(p) = typmod {
-                    self.buf.push_str(&format!("({p})"));
-                }
-            }
-            Node::SubLink(s) => self.sublink(s),
-            Node::Row { args } => {
-                self.buf.push_str("ROW(");
-                self.list(args, true);
-                self.buf.push(')');
-            }
-            Node::FieldSelect { arg, field, .. } => {
-                let parens = !matches!(**arg, Node::Subscript { .. } | Node::FieldSelect { .. });
-                if parens {
-                    self.buf.push('(');
-                }
-                self.expr(arg, true);
-                if parens {
-                    self.buf.push(')');
-                }
-                self.buf.push('.');
-                self.buf.push_str(&quote_ident(field));
-            }
-            Node::Subscript { arg, subs, .. } => {
-                let parens = !matches!(**arg, Node::Var { .. } | Node::FieldSelect { .. });
-                if parens {
-                    self.buf.push('(');
-                }
-                self.expr(arg, showimplicit);
-                if parens {
-                    self.buf.push(')');
-                }
-                for (lo, hi, slice) in subs {
-                    self.buf.push('[');
-                    if *slice {
-                        if let Some(l) = lo {
-                            self.expr(l, false);
-                        }
-                        self.buf.push(':');
-                        if let Some(h) = hi {
-                            self.expr(h, false);
-                        }
-                    } else if let Some(l) = lo {
-                        self.expr(l, false);
-                    }
-                    self.buf.push(']');
-                }
-            }
-            Node::Collate { arg, collation } => {
-                self.open();
-                self.expr_paren(arg, showimplicit, n);
-                self.buf.push_str(" COLLATE ");
-                self.buf.push_str(collation);
-                self.close();
-            }
-            Node::Named { name, arg } => {
-                self.buf.push_str(&quote_ident(name));
-                self.buf.push_str(" => ");
-                self.expr(arg, showimplicit);
-            }
-            Node::Raw { text, .. } => self.buf.push_str(text),
+            // Only called for the nodes above.
+            _ => {}
         }
     }
 
