@@ -32,9 +32,29 @@ fn install() {
     });
 }
 
-/// Runs `f`; a panic in it is caught and returned as one line (its message and where in
-/// schemagen it happened), with nothing printed.
-pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// A panic caught by [`guarded`]: its first line and where in schemagen it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panic {
+    /// The first line of the panic's message (`panic` when it carried none).
+    pub message: String,
+    /// `file:line` in schemagen's source, when the hook saw it.
+    pub at: Option<String>,
+}
+
+impl std::fmt::Display for Panic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{} (at {at})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Panic {}
+
+/// Runs `f`; a panic in it is caught and returned as a [`Panic`] (one line: its message and
+/// where in schemagen it happened), with nothing printed.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
     install();
     let before = QUIET.with(|q| q.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
@@ -45,10 +65,9 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".to_string());
-        let message = message.lines().next().unwrap_or("").to_string();
-        match WHERE.with(|w| w.borrow_mut().take()) {
-            Some(at) => format!("{message} (at {at})"),
-            None => message,
+        Panic {
+            message: message.lines().next().unwrap_or("").to_string(),
+            at: WHERE.with(|w| w.borrow_mut().take()),
         }
     })
 }
@@ -62,7 +81,7 @@ mod tests {
         let v: Vec<u8> = Vec::new();
         let i = v.len() + 3;
         let r = guarded(|| v[i]);
-        let e = r.unwrap_err();
+        let e = r.unwrap_err().to_string();
         assert!(e.contains("index out of bounds"), "{e}");
         assert!(e.contains("src/panics.rs"), "{e}");
         assert!(!e.contains('\n'));

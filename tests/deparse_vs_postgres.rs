@@ -481,7 +481,9 @@ fn ours(case: &Case, cat: &Catalog, funcs: &[FunctionSig]) -> Result<Option<Stri
             .try_with_sql(s)
             .and_then(|mut p| p.parse_data_type())
             .map_err(|e| format!("sqlparser type: {e}"))
-            .and_then(|dt| schemagen::pg::types::resolve_type(&dt, cat, &path))
+            .and_then(|dt| {
+                schemagen::pg::types::resolve_type(&dt, cat, &path).map_err(String::from)
+            })
     };
     Ok(match case.kind.as_str() {
         "default" => stored_default(&expr, &parse_type(&case.extra)?, &ctx),

@@ -202,8 +202,45 @@ fn foreign_keys(schema: &str, t: &Table, out: &mut Vec<String>) {
 /// exists. Functions are written from `routines` (by schema and name), else as stubs.
 pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let schemas = || catalog.schemas.values();
-    for s in schemas() {
+    schemas_and_types(catalog, &mut out);
+    for s in catalog.schemas.values() {
+        for seq in s.sequences.values().filter(|q| !is_identity_sequence(s, q)) {
+            out.push(format!(
+                "CREATE SEQUENCE {} AS {} {}",
+                qn(&s.name, &seq.name),
+                seq.data_type,
+                sequence_options(seq)
+            ));
+        }
+    }
+    let mut constraints = Vec::new();
+    let mut fks = Vec::new();
+    let mut after = Vec::new();
+    tables(catalog, &mut out, &mut constraints, &mut fks, &mut after);
+    for s in catalog.schemas.values() {
+        for seq in s.sequences.values().filter(|q| !is_identity_sequence(s, q)) {
+            if let Some((t, c)) = &seq.owned_by {
+                after.push(format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{}",
+                    qn(&s.name, &seq.name),
+                    qn(&s.name, t),
+                    q(c)
+                ));
+            }
+        }
+    }
+    // After the tables: a `LANGUAGE sql` body is checked when it is created.
+    out.extend(routine_statements(catalog, routines));
+    out.extend(constraints);
+    out.extend(after);
+    out.extend(fks);
+    views_and_comments(catalog, &mut out);
+    out
+}
+
+/// Schemas, extensions, enum and composite types, domains.
+fn schemas_and_types(catalog: &Catalog, out: &mut Vec<String>) {
+    for s in catalog.schemas.values() {
         if s.name != "public" {
             out.push(format!("CREATE SCHEMA IF NOT EXISTS {}", q(&s.name)));
         }
@@ -217,7 +254,7 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
             ));
         }
     }
-    for s in schemas() {
+    for s in catalog.schemas.values() {
         for e in s.enums.values() {
             let labels: Vec<String> = e.values.iter().map(|v| lit(v)).collect();
             out.push(format!(
@@ -256,42 +293,43 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
             out.push(st);
         }
     }
-    // The sequence of an identity column is made with it.
-    let identity_of = |schema: &crate::catalog::Schema, seq: &crate::catalog::Sequence| {
-        seq.owned_by.as_ref().is_some_and(|(t, c)| {
-            schema
-                .tables
-                .get(t)
-                .and_then(|t| t.columns.iter().find(|x| &x.name == c))
-                .is_some_and(|x| x.identity.is_some())
-        })
-    };
-    // (`AS type` is the column's own type for an identity sequence: PostgreSQL refuses it.)
-    let options = |seq: &crate::catalog::Sequence| {
-        format!(
-            "START {} INCREMENT {} MINVALUE {} MAXVALUE {} CACHE {}{}",
-            seq.start,
-            seq.increment,
-            seq.min_value,
-            seq.max_value,
-            seq.cache,
-            if seq.cycle { " CYCLE" } else { "" }
-        )
-    };
-    for s in schemas() {
-        for seq in s.sequences.values().filter(|q| !identity_of(s, q)) {
-            out.push(format!(
-                "CREATE SEQUENCE {} AS {} {}",
-                qn(&s.name, &seq.name),
-                seq.data_type,
-                options(seq)
-            ));
-        }
-    }
-    let mut constraints = Vec::new();
-    let mut fks = Vec::new();
-    let mut after = Vec::new();
-    for s in schemas() {
+}
+
+/// Whether `seq` is the sequence of an identity column (made with the column).
+fn is_identity_sequence(schema: &crate::catalog::Schema, seq: &crate::catalog::Sequence) -> bool {
+    seq.owned_by.as_ref().is_some_and(|(t, c)| {
+        schema
+            .tables
+            .get(t)
+            .and_then(|t| t.columns.iter().find(|x| &x.name == c))
+            .is_some_and(|x| x.identity.is_some())
+    })
+}
+
+/// The options of `CREATE SEQUENCE` (`AS type` is the column's own type for an identity
+/// sequence: PostgreSQL refuses it).
+fn sequence_options(seq: &crate::catalog::Sequence) -> String {
+    format!(
+        "START {} INCREMENT {} MINVALUE {} MAXVALUE {} CACHE {}{}",
+        seq.start,
+        seq.increment,
+        seq.min_value,
+        seq.max_value,
+        seq.cache,
+        if seq.cycle { " CYCLE" } else { "" }
+    )
+}
+
+/// Tables with their columns, comments and indexes (into `out`); their constraints, foreign
+/// keys and what must come after all tables go to the other lists.
+fn tables(
+    catalog: &Catalog,
+    out: &mut Vec<String>,
+    constraints: &mut Vec<String>,
+    fks: &mut Vec<String>,
+    after: &mut Vec<String>,
+) {
+    for s in catalog.schemas.values() {
         for t in s.tables.values() {
             let cols: Vec<String> = t
                 .columns
@@ -304,7 +342,11 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
                                 q.owned_by.as_ref() == Some(&(t.name.clone(), c.name.clone()))
                             })
                             .map(|q| {
-                                format!("SEQUENCE NAME {} {}", qn(&s.name, &q.name), options(q))
+                                format!(
+                                    "SEQUENCE NAME {} {}",
+                                    qn(&s.name, &q.name),
+                                    sequence_options(q)
+                                )
                             })
                     });
                     format!("    {}", column(c, seq))
@@ -324,7 +366,7 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
                 let _ = write!(st, " PARTITION BY {p}");
             }
             out.push(st);
-            table_constraints(&s.name, t, &mut constraints);
+            table_constraints(&s.name, t, constraints);
             for i in &t.indexes {
                 after.push(index(&s.name, &t.name, i));
                 if let Some(c) = &i.comment {
@@ -335,7 +377,7 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
                     ));
                 }
             }
-            foreign_keys(&s.name, t, &mut fks);
+            foreign_keys(&s.name, t, fks);
             if t.rls_enabled {
                 after.push(format!(
                     "ALTER TABLE {} ENABLE ROW LEVEL SECURITY",
@@ -399,20 +441,12 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
             }
         }
     }
-    for s in schemas() {
-        for seq in s.sequences.values().filter(|q| !identity_of(s, q)) {
-            if let Some((t, c)) = &seq.owned_by {
-                after.push(format!(
-                    "ALTER SEQUENCE {} OWNED BY {}.{}",
-                    qn(&s.name, &seq.name),
-                    qn(&s.name, t),
-                    q(c)
-                ));
-            }
-        }
-    }
+}
+
+/// `CREATE FUNCTION` for the routines of every schema (with their bodies when known).
+fn routine_statements(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
     let mut routines_sql = Vec::new();
-    for s in schemas() {
+    for s in catalog.schemas.values() {
         for f in &s.functions {
             let r = routines.iter().find(|r| r.schema == s.name && r.name == *f);
             routines_sql.push(match r {
@@ -438,12 +472,12 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
             });
         }
     }
-    // After the tables: a `LANGUAGE sql` body is checked when it is created.
-    out.extend(routines_sql);
-    out.extend(constraints);
-    out.extend(after);
-    out.extend(fks);
-    for s in schemas() {
+    routines_sql
+}
+
+/// Views with their indexes and comments, then comments on enums and schemas.
+fn views_and_comments(catalog: &Catalog, out: &mut Vec<String>) {
+    for s in catalog.schemas.values() {
         for v in s.views.values() {
             let mut st = format!(
                 "CREATE {}VIEW {}",
@@ -480,5 +514,4 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
             out.push(format!("COMMENT ON SCHEMA {} IS {}", q(&s.name), lit(c)));
         }
     }
-    out
 }

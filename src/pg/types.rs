@@ -1,5 +1,8 @@
 //! sqlparser's `DataType` → the [`SqlType`] Postgres would store.
 
+#[cfg(test)]
+mod tests;
+
 use sqlparser::ast::{
     ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, TimezoneInfo,
     TypeModifier,
@@ -7,6 +10,44 @@ use sqlparser::ast::{
 
 use crate::catalog::{Catalog, SqlType};
 use crate::pg::builtin::{extension_type_schema, is_builtin_type};
+
+/// Why a written type does not resolve, classed as Postgres classes the error; the message is
+/// Postgres's own wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeError {
+    /// The type does not exist (`type "x" does not exist`, SQLSTATE 42704).
+    Undefined(String),
+    /// A modifier out of range or not a number (`NUMERIC precision 0 must be between 1 and
+    /// 1000`, SQLSTATE 22023).
+    InvalidModifier(String),
+    /// A spelling Postgres's grammar rejects (`syntax error at or near ","`, SQLSTATE 42601).
+    Syntax(String),
+}
+
+impl TypeError {
+    /// The message, as Postgres words it.
+    pub fn message(&self) -> &str {
+        match self {
+            TypeError::Undefined(m) | TypeError::InvalidModifier(m) | TypeError::Syntax(m) => m,
+        }
+    }
+}
+
+impl std::fmt::Display for TypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+impl From<TypeError> for String {
+    fn from(e: TypeError) -> String {
+        match e {
+            TypeError::Undefined(m) | TypeError::InvalidModifier(m) | TypeError::Syntax(m) => m,
+        }
+    }
+}
 
 /// Resolves a written type to the stored type (`varchar(255)` → `varchar` with `[255]`,
 /// `int` → `int4`, `timestamptz` → `timestamptz`, `my_enum` → the enum's schema and name).
@@ -19,13 +60,13 @@ use crate::pg::builtin::{extension_type_schema, is_builtin_type};
 /// non-numeric type modifiers (PostGIS `geometry(Point, 4326)`) are not kept.
 ///
 /// # Errors
-/// A message when the type does not exist (Postgres: `type "x" does not exist`), or when its
+/// A [`TypeError`] when the type does not exist (Postgres: `type "x" does not exist`), or when its
 /// modifiers are invalid.
 pub fn resolve_type(
     dt: &DataType,
     catalog: &Catalog,
     search_path: &[String],
-) -> Result<SqlType, String> {
+) -> Result<SqlType, TypeError> {
     let b = |name: &str| Ok(SqlType::builtin(name));
     let with = |name: &str, mods: Vec<i64>| Ok(SqlType::builtin(name).with_modifiers(mods));
     match dt {
@@ -36,7 +77,9 @@ pub fn resolve_type(
                 | ArrayElemTypeDef::AngleBracket(t)
                 | ArrayElemTypeDef::Parenthesis(t)
                 | ArrayElemTypeDef::ParenthesisNotNull(t) => t,
-                ArrayElemTypeDef::None => return Err("array element type missing".into()),
+                ArrayElemTypeDef::None => {
+                    return Err(TypeError::Syntax("array element type missing".into()))
+                }
             };
             let t = resolve_type(inner, catalog, search_path)?;
             let dims = t.array_dims + 1;
@@ -50,15 +93,17 @@ pub fn resolve_type(
         DataType::Float8 | DataType::DoublePrecision => b("float8"),
         DataType::Float(info) => match info {
             ExactNumberInfo::None => b("float8"),
-            ExactNumberInfo::Precision(p) if *p < 1 => {
-                Err("precision for type float must be at least 1 bit".into())
-            }
+            ExactNumberInfo::Precision(p) if *p < 1 => Err(TypeError::InvalidModifier(
+                "precision for type float must be at least 1 bit".into(),
+            )),
             ExactNumberInfo::Precision(p) if *p <= 24 => b("float4"),
             ExactNumberInfo::Precision(p) if *p <= 53 => b("float8"),
-            ExactNumberInfo::Precision(_) => {
-                Err("precision for type float must be less than 54 bits".into())
+            ExactNumberInfo::Precision(_) => Err(TypeError::InvalidModifier(
+                "precision for type float must be less than 54 bits".into(),
+            )),
+            ExactNumberInfo::PrecisionAndScale(..) => {
+                Err(TypeError::Syntax("syntax error at or near \",\"".into()))
             }
-            ExactNumberInfo::PrecisionAndScale(..) => Err("syntax error at or near \",\"".into()),
         },
         DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => match info {
             ExactNumberInfo::None => b("numeric"),
@@ -114,34 +159,38 @@ pub fn resolve_type(
         DataType::GeometricType(kind) => b(&kind.to_string()),
         DataType::Custom(name, mods) => resolve_named(name, mods, catalog, search_path),
         // Spellings sqlparser accepts for other dialects; Postgres rejects them.
-        other => Err(format!(
+        other => Err(TypeError::Undefined(format!(
             "type \"{}\" does not exist",
             other.to_string().to_lowercase()
-        )),
+        ))),
     }
 }
 
-fn check_numeric(p: i64, s: i64) -> Result<(), String> {
+fn check_numeric(p: i64, s: i64) -> Result<(), TypeError> {
     if !(1..=1000).contains(&p) {
-        return Err(format!("NUMERIC precision {p} must be between 1 and 1000"));
+        return Err(TypeError::InvalidModifier(format!(
+            "NUMERIC precision {p} must be between 1 and 1000"
+        )));
     }
     if !(-1000..=1000).contains(&s) {
-        return Err(format!("NUMERIC scale {s} must be between -1000 and 1000"));
+        return Err(TypeError::InvalidModifier(format!(
+            "NUMERIC scale {s} must be between -1000 and 1000"
+        )));
     }
     Ok(())
 }
 
-fn char_len(l: &CharacterLength, what: &str) -> Result<i64, String> {
+fn char_len(l: &CharacterLength, what: &str) -> Result<i64, TypeError> {
     match l {
         CharacterLength::IntegerLength { length, .. } if *length >= 1 => Ok(*length as i64),
-        CharacterLength::IntegerLength { .. } => {
-            Err(format!("length for type {what} must be at least 1"))
-        }
-        CharacterLength::Max => Err("syntax error at or near \"MAX\"".into()),
+        CharacterLength::IntegerLength { .. } => Err(TypeError::InvalidModifier(format!(
+            "length for type {what} must be at least 1"
+        ))),
+        CharacterLength::Max => Err(TypeError::Syntax("syntax error at or near \"MAX\"".into())),
     }
 }
 
-fn precision(p: Option<u64>, _name: &str) -> Result<Vec<i64>, String> {
+fn precision(p: Option<u64>, _name: &str) -> Result<Vec<i64>, TypeError> {
     Ok(match p {
         None => Vec::new(),
         // Postgres reduces larger precisions to 6 with a warning.
@@ -163,15 +212,14 @@ fn resolve_named(
     mods: &[TypeModifier],
     catalog: &Catalog,
     search_path: &[String],
-) -> Result<SqlType, String> {
+) -> Result<SqlType, TypeError> {
     let parts: Vec<String> = name.0.iter().map(fold).collect();
     let mut modifiers = Vec::new();
     for m in mods {
         match m {
-            TypeModifier::Number(n, _) => modifiers.push(
-                n.parse::<i64>()
-                    .map_err(|_| format!("invalid type modifier \"{n}\""))?,
-            ),
+            TypeModifier::Number(n, _) => modifiers.push(n.parse::<i64>().map_err(|_| {
+                TypeError::InvalidModifier(format!("invalid type modifier \"{n}\""))
+            })?),
             // Non-numeric modifiers (PostGIS `geometry(Point, 4326)`) are not modelled.
             TypeModifier::Identifier(_) | TypeModifier::String(_) => {}
         }
@@ -179,7 +227,7 @@ fn resolve_named(
     let (schema, tname) = match parts.as_slice() {
         [n] => (None, n.clone()),
         [.., s, n] => (Some(s.clone()), n.clone()),
-        [] => return Err("empty type name".into()),
+        [] => return Err(TypeError::Syntax("empty type name".into())),
     };
     // Postgres's own spellings that sqlparser leaves as custom names.
     if schema.is_none() || schema.as_deref() == Some("pg_catalog") {
@@ -228,7 +276,9 @@ fn resolve_named(
                 Some(s) => format!("{s}.{tname}"),
                 None => tname,
             };
-            Err(format!("type \"{shown}\" does not exist"))
+            Err(TypeError::Undefined(format!(
+                "type \"{shown}\" does not exist"
+            )))
         }
     }
 }
@@ -285,182 +335,5 @@ pub fn serial_kind(dt: &DataType) -> Option<&'static str> {
         "bigserial" | "serial8" => Some("int8"),
         "smallserial" | "serial2" => Some("int2"),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::{Domain, EnumType, Extension, Schema};
-    use sqlparser::dialect::PostgreSqlDialect;
-    use sqlparser::parser::Parser;
-
-    fn parse(t: &str) -> DataType {
-        Parser::new(&PostgreSqlDialect {})
-            .try_with_sql(t)
-            .unwrap()
-            .parse_data_type()
-            .unwrap()
-    }
-
-    fn catalog() -> Catalog {
-        let mut c = Catalog::default();
-        let mut public = Schema::new("public");
-        public.enums.insert(
-            "status".into(),
-            EnumType {
-                name: "status".into(),
-                values: vec!["a".into()],
-                comment: None,
-            },
-        );
-        public.enums.insert(
-            "Role".into(),
-            EnumType {
-                name: "Role".into(),
-                values: vec!["x".into()],
-                comment: None,
-            },
-        );
-        public.domains.insert(
-            "email".into(),
-            Domain {
-                name: "email".into(),
-                base: SqlType::builtin("text"),
-                not_null: false,
-                default: None,
-                checks: Vec::new(),
-            },
-        );
-        c.schemas.insert("public".into(), public);
-        let mut auth = Schema::new("auth");
-        auth.enums.insert(
-            "aal_level".into(),
-            EnumType {
-                name: "aal_level".into(),
-                values: vec!["aal1".into()],
-                comment: None,
-            },
-        );
-        c.schemas.insert("auth".into(), auth);
-        c.schemas
-            .insert("extensions".into(), Schema::new("extensions"));
-        for e in ["citext", "vector"] {
-            c.extensions.insert(
-                e.into(),
-                Extension {
-                    name: e.into(),
-                    schema: "extensions".into(),
-                },
-            );
-        }
-        c
-    }
-
-    #[test]
-    fn builtin_spellings() {
-        let c = catalog();
-        let path = vec!["public".to_string(), "extensions".to_string()];
-        let cases = [
-            ("int", "integer"),
-            ("integer", "integer"),
-            ("int4", "integer"),
-            ("int2", "smallint"),
-            ("smallint", "smallint"),
-            ("int8", "bigint"),
-            ("bigint", "bigint"),
-            ("real", "real"),
-            ("float4", "real"),
-            ("float", "double precision"),
-            ("float8", "double precision"),
-            ("double precision", "double precision"),
-            ("float(24)", "real"),
-            ("float(25)", "double precision"),
-            ("numeric", "numeric"),
-            ("decimal(10,2)", "numeric(10,2)"),
-            ("numeric(10)", "numeric(10,0)"),
-            ("varchar", "character varying"),
-            ("varchar(255)", "character varying(255)"),
-            ("character varying(20)", "character varying(20)"),
-            ("char", "character(1)"),
-            ("character(3)", "character(3)"),
-            ("text", "text"),
-            ("bool", "boolean"),
-            ("boolean", "boolean"),
-            ("uuid", "uuid"),
-            ("json", "json"),
-            ("jsonb", "jsonb"),
-            ("bytea", "bytea"),
-            ("date", "date"),
-            ("time", "time without time zone"),
-            ("timetz", "time with time zone"),
-            ("time(3) with time zone", "time(3) with time zone"),
-            ("timestamp", "timestamp without time zone"),
-            ("timestamptz", "timestamp with time zone"),
-            ("timestamp(3) with time zone", "timestamp(3) with time zone"),
-            ("timestamp without time zone", "timestamp without time zone"),
-            ("interval", "interval"),
-            ("inet", "inet"),
-            ("cidr", "cidr"),
-            ("macaddr", "macaddr"),
-            ("bit(3)", "bit(3)"),
-            ("varbit", "bit varying"),
-            ("money", "money"),
-            ("xml", "xml"),
-            ("tsvector", "tsvector"),
-            ("oid", "oid"),
-            ("\"char\"", "\"char\""),
-            ("name", "name"),
-            ("point", "point"),
-            ("text[]", "text[]"),
-            ("int[][]", "integer[][]"),
-            ("integer ARRAY", "integer[]"),
-            ("varchar(10)[]", "character varying(10)[]"),
-        ];
-        for (src, want) in cases {
-            let t = resolve_type(&parse(src), &c, &path).unwrap_or_else(|e| panic!("{src}: {e}"));
-            assert_eq!(t.format(true), want, "{src}");
-        }
-    }
-
-    #[test]
-    fn user_and_extension_types() {
-        let c = catalog();
-        let path = vec!["public".to_string(), "extensions".to_string()];
-        let t = resolve_type(&parse("status"), &c, &path).unwrap();
-        assert_eq!((t.schema.as_str(), t.name.as_str()), ("public", "status"));
-        let t = resolve_type(&parse("\"Role\"[]"), &c, &path).unwrap();
-        assert_eq!((t.name.as_str(), t.array_dims), ("Role", 1));
-        assert!(resolve_type(&parse("role"), &c, &path).is_err());
-        let t = resolve_type(&parse("auth.aal_level"), &c, &path).unwrap();
-        assert_eq!(t.schema, "auth");
-        assert_eq!(
-            resolve_type(&parse("aal_level"), &c, &path).unwrap_err(),
-            "type \"aal_level\" does not exist"
-        );
-        let t = resolve_type(&parse("citext"), &c, &path).unwrap();
-        assert_eq!(
-            (t.schema.as_str(), t.name.as_str()),
-            ("extensions", "citext")
-        );
-        let t = resolve_type(&parse("vector(1536)"), &c, &path).unwrap();
-        assert_eq!(t.modifiers, vec![1536]);
-        assert!(resolve_type(&parse("hstore"), &c, &path).is_err());
-        assert!(resolve_type(&parse("citext"), &c, &["public".to_string()]).is_err());
-        let t = resolve_type(&parse("email"), &c, &path).unwrap();
-        assert_eq!(t.name, "email");
-        assert!(resolve_type(&parse("datetime"), &c, &path).is_err());
-    }
-
-    #[test]
-    fn serials() {
-        assert_eq!(serial_kind(&parse("serial")), Some("int4"));
-        assert_eq!(serial_kind(&parse("SERIAL4")), Some("int4"));
-        assert_eq!(serial_kind(&parse("bigserial")), Some("int8"));
-        assert_eq!(serial_kind(&parse("serial8")), Some("int8"));
-        assert_eq!(serial_kind(&parse("smallserial")), Some("int2"));
-        assert_eq!(serial_kind(&parse("pg_catalog.serial2")), Some("int2"));
-        assert_eq!(serial_kind(&parse("int")), None);
-        assert_eq!(serial_kind(&parse("public.serial")), None);
     }
 }

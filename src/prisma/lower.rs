@@ -64,6 +64,27 @@ use crate::psl::resolved::Previous;
 use defaults::DefaultSpec;
 use types::Scalar;
 
+/// An attribute or type Prisma's validator rejects too (a `@db.*` type that does not belong to
+/// its scalar, a `@default` that does not fit its field); reported at the attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AttributeError {
+    message: String,
+}
+
+impl AttributeError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        AttributeError {
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for AttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Options of [`lower`].
 #[derive(Debug, Clone)]
 pub struct LowerOptions<'a> {
@@ -403,7 +424,7 @@ impl<'a> Lowering<'a> {
                     let fallback = types::column_type(&scalar, None, f.ty.arity, &resolve)
                         .unwrap_or_else(|_| SqlType::builtin("text"));
                     let span = native.map_or(&f.span, |a| &a.span).clone();
-                    self.error(e, &span);
+                    self.error(e.to_string(), &span);
                     fallback
                 }
             };
@@ -427,7 +448,7 @@ impl<'a> Lowering<'a> {
                             span,
                         ));
                     }
-                    Err(e) => self.error(e, &attr.span),
+                    Err(e) => self.error(e.to_string(), &attr.span),
                 }
             }
             col.ty = ty;

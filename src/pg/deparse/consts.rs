@@ -2,8 +2,13 @@
 //! `Const` of that type stores and prints it (`'t'` on boolean → `true`, `'{"b":1,"a":2}'` on
 //! jsonb → `{"a": 2, "b": 1}`, `'2 weeks'` on interval → `14 days`).
 
+mod arrays;
+#[cfg(test)]
+mod tests;
+
 use super::typesys::Ty;
 use super::ExprContext;
+use arrays::normalize_array;
 
 mod datetime;
 mod json;
@@ -279,155 +284,6 @@ fn normalize_bytea(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Parses an array literal and prints it as `array_out` does, elements normalised.
-fn normalize_array(ctx: &ExprContext<'_>, text: &str, elem: &Ty) -> Option<String> {
-    let t = text.trim();
-    // Skip explicit dimensions (`[1:2]={…}`).
-    let t = match t.find('=') {
-        Some(i) if t.starts_with('[') => t[i + 1..].trim(),
-        _ => t,
-    };
-    let mut p = ArrayParser {
-        s: t.as_bytes(),
-        i: 0,
-    };
-    let v = p.parse()?;
-    p.skip_ws();
-    if p.i != p.s.len() {
-        return None;
-    }
-    let mut out = String::new();
-    write_array(ctx, &v, elem, &mut out)?;
-    Some(out)
-}
-
-enum ArrayVal {
-    List(Vec<ArrayVal>),
-    Item(Option<String>),
-}
-
-struct ArrayParser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl ArrayParser<'_> {
-    fn skip_ws(&mut self) {
-        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
-            self.i += 1;
-        }
-    }
-
-    fn parse(&mut self) -> Option<ArrayVal> {
-        self.skip_ws();
-        if self.s.get(self.i) != Some(&b'{') {
-            return None;
-        }
-        self.i += 1;
-        let mut items = Vec::new();
-        self.skip_ws();
-        if self.s.get(self.i) == Some(&b'}') {
-            self.i += 1;
-            return Some(ArrayVal::List(items));
-        }
-        loop {
-            self.skip_ws();
-            match self.s.get(self.i)? {
-                b'{' => items.push(self.parse()?),
-                b'"' => {
-                    self.i += 1;
-                    let mut buf = Vec::new();
-                    loop {
-                        match *self.s.get(self.i)? {
-                            b'\\' => {
-                                buf.push(*self.s.get(self.i + 1)?);
-                                self.i += 2;
-                            }
-                            b'"' => {
-                                self.i += 1;
-                                break;
-                            }
-                            c => {
-                                buf.push(c);
-                                self.i += 1;
-                            }
-                        }
-                    }
-                    items.push(ArrayVal::Item(Some(String::from_utf8(buf).ok()?)));
-                }
-                _ => {
-                    let mut buf = Vec::new();
-                    while let Some(&c) = self.s.get(self.i) {
-                        if c == b',' || c == b'}' {
-                            break;
-                        }
-                        if c == b'\\' {
-                            buf.push(*self.s.get(self.i + 1)?);
-                            self.i += 2;
-                            continue;
-                        }
-                        buf.push(c);
-                        self.i += 1;
-                    }
-                    let raw = String::from_utf8(buf).ok()?;
-                    let raw = raw.trim_end().to_string();
-                    if raw.eq_ignore_ascii_case("null") {
-                        items.push(ArrayVal::Item(None));
-                    } else {
-                        items.push(ArrayVal::Item(Some(raw)));
-                    }
-                }
-            }
-            self.skip_ws();
-            match self.s.get(self.i)? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(ArrayVal::List(items));
-                }
-                _ => return None,
-            }
-        }
-    }
-}
-
-fn write_array(ctx: &ExprContext<'_>, v: &ArrayVal, elem: &Ty, out: &mut String) -> Option<()> {
-    match v {
-        ArrayVal::List(items) => {
-            out.push('{');
-            for (i, it) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(if elem.is("box") { ';' } else { ',' });
-                }
-                write_array(ctx, it, elem, out)?;
-            }
-            out.push('}');
-        }
-        ArrayVal::Item(None) => out.push_str("NULL"),
-        ArrayVal::Item(Some(s)) => {
-            let s = normalize(ctx, s, elem)?;
-            let needs_quote = s.is_empty()
-                || s.eq_ignore_ascii_case("null")
-                || s.bytes().any(|b| {
-                    matches!(b, b'{' | b'}' | b',' | b'"' | b'\\') || b.is_ascii_whitespace()
-                });
-            if needs_quote {
-                out.push('"');
-                for c in s.chars() {
-                    if c == '"' || c == '\\' {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out.push('"');
-            } else {
-                out.push_str(&s);
-            }
-        }
-    }
-    Some(())
-}
-
 /// `inet_out`: the mask is dropped when it covers the whole address.
 fn normalize_inet(text: &str) -> String {
     let t = text.trim();
@@ -503,49 +359,4 @@ pub(crate) fn quote_const(value: &str) -> String {
     }
     s.push('\'');
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numerics() {
-        for (i, o) in [
-            ("1e5", "100000"),
-            (".5", "0.5"),
-            ("1.50", "1.50"),
-            ("0.00", "0.00"),
-            ("1.5e2", "150"),
-            ("1.5e-2", "0.015"),
-            ("-0.0", "0.0"),
-            ("007", "7"),
-            ("12.345e1", "123.45"),
-        ] {
-            assert_eq!(normalize_numeric(i).as_deref(), Some(o), "{i}");
-        }
-    }
-
-    #[test]
-    fn floats() {
-        assert_eq!(normalize_float("1.5", false).unwrap(), "1.5");
-        assert_eq!(normalize_float("100", false).unwrap(), "100");
-        assert_eq!(normalize_float("1e20", false).unwrap(), "1e+20");
-        assert_eq!(normalize_float("0.0001", false).unwrap(), "0.0001");
-        assert_eq!(normalize_float("0.00001", false).unwrap(), "1e-05");
-        assert_eq!(normalize_float("0.1", true).unwrap(), "0.1");
-    }
-
-    #[test]
-    fn bools_and_uuids() {
-        assert_eq!(parse_bool(" TRUE "), Some(true));
-        assert_eq!(parse_bool("of"), Some(false));
-        assert_eq!(parse_bool("o"), None);
-        assert_eq!(
-            normalize_uuid("{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}").unwrap(),
-            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
-        );
-        assert_eq!(normalize_bytea("\\xDEAD").unwrap(), "\\xdead");
-        assert_eq!(normalize_bytea("ab").unwrap(), "\\x6162");
-    }
 }

@@ -125,6 +125,57 @@ fn walk(e: &Expr, out: &mut Vec<String>) {
             walk(low, out);
             walk(high, out);
         }
+        Expr::Like { .. }
+        | Expr::ILike { .. }
+        | Expr::SimilarTo { .. }
+        | Expr::Substring { .. }
+        | Expr::Trim { .. }
+        | Expr::Overlay { .. } => walk_string_ops(e, out),
+        Expr::Function(f) => {
+            if let FunctionArguments::List(l) = &f.args {
+                for a in &l.args {
+                    let arg = match a {
+                        FunctionArg::Unnamed(a)
+                        | FunctionArg::Named { arg: a, .. }
+                        | FunctionArg::ExprNamed { arg: a, .. } => a,
+                    };
+                    if let FunctionArgExpr::Expr(x) = arg {
+                        walk(x, out);
+                    }
+                }
+            }
+            if let Some(x) = &f.filter {
+                walk(x, out);
+            }
+        }
+        Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            if let Some(x) = operand {
+                walk(x, out);
+            }
+            for c in conditions {
+                walk(&c.condition, out);
+                walk(&c.result, out);
+            }
+            if let Some(x) = else_result {
+                walk(x, out);
+            }
+        }
+        Expr::Tuple(items) => items.iter().for_each(|x| walk(x, out)),
+        Expr::Array(a) => a.elem.iter().for_each(|x| walk(x, out)),
+        Expr::Interval(i) => walk(&i.value, out),
+        _ => {}
+    }
+}
+
+/// [`walk`] for pattern matching (`LIKE`, `ILIKE`, `SIMILAR TO`) and the string functions SQL
+/// writes with their own syntax (`SUBSTRING`, `TRIM`, `OVERLAY`).
+fn walk_string_ops(e: &Expr, out: &mut Vec<String>) {
+    match e {
         Expr::Like {
             expr,
             pattern,
@@ -181,43 +232,7 @@ fn walk(e: &Expr, out: &mut Vec<String>) {
                 walk(x, out);
             }
         }
-        Expr::Function(f) => {
-            if let FunctionArguments::List(l) = &f.args {
-                for a in &l.args {
-                    let arg = match a {
-                        FunctionArg::Unnamed(a)
-                        | FunctionArg::Named { arg: a, .. }
-                        | FunctionArg::ExprNamed { arg: a, .. } => a,
-                    };
-                    if let FunctionArgExpr::Expr(x) = arg {
-                        walk(x, out);
-                    }
-                }
-            }
-            if let Some(x) = &f.filter {
-                walk(x, out);
-            }
-        }
-        Expr::Case {
-            operand,
-            conditions,
-            else_result,
-            ..
-        } => {
-            if let Some(x) = operand {
-                walk(x, out);
-            }
-            for c in conditions {
-                walk(&c.condition, out);
-                walk(&c.result, out);
-            }
-            if let Some(x) = else_result {
-                walk(x, out);
-            }
-        }
-        Expr::Tuple(items) => items.iter().for_each(|x| walk(x, out)),
-        Expr::Array(a) => a.elem.iter().for_each(|x| walk(x, out)),
-        Expr::Interval(i) => walk(&i.value, out),
+        // Only called for the expressions above.
         _ => {}
     }
 }

@@ -1,11 +1,15 @@
 //! A view's query: its output columns as `DefineVirtualRelation` stores them and its text as
 //! `pg_get_viewdef` prints it.
 
-use sqlparser::ast::{Query as SqlQuery, SelectItem, SetExpr};
+mod fallback;
+mod visit;
+
+use fallback::{fallback, query_has_raw};
+use sqlparser::ast::Query as SqlQuery;
+use visit::visit_mut;
 
 use super::analyze::Analyzer;
-use super::colname::figure_colname;
-use super::node::{Node, WindowRef};
+use super::node::Node;
 use super::print::Printer;
 use super::query::{FromItem, Query};
 use super::typesys::Ty;
@@ -284,74 +288,6 @@ fn print_view(q: &Query, names: &[String], ctx: &ExprContext<'_>) -> String {
     p.buf
 }
 
-/// Calls `node` on every expression and `from` on every FROM item of `q` and of the queries
-/// nested in it.
-fn visit_mut(q: &mut Query, node: &mut dyn FnMut(&mut Node), from: &mut dyn FnMut(&mut FromItem)) {
-    for c in &mut q.ctes {
-        visit_mut(&mut c.query, node, from);
-    }
-    if let Some(op) = &mut q.set_op {
-        visit_mut(&mut op.left, node, from);
-        visit_mut(&mut op.right, node, from);
-    }
-    for f in &mut q.from {
-        visit_from_mut(f, node, from);
-    }
-    let mut roots: Vec<&mut Node> = Vec::new();
-    roots.extend(q.distinct.iter_mut().flatten());
-    roots.extend(q.targets.iter_mut().map(|(n, _)| n));
-    roots.extend(q.filter.iter_mut());
-    roots.extend(q.group_by.iter_mut());
-    roots.extend(q.grouping.iter_mut().flat_map(|g| g.nodes_mut()));
-    roots.extend(q.having.iter_mut());
-    roots.extend(q.order_by.iter_mut().map(|(n, _, _)| n));
-    roots.extend(q.limit.iter_mut());
-    roots.extend(q.offset.iter_mut());
-    roots.extend(q.values.iter_mut().flatten().flatten());
-    for (_, w) in &mut q.windows {
-        roots.extend(w.nodes_mut());
-    }
-    for r in roots {
-        visit_node_mut(r, node, from);
-    }
-}
-
-fn visit_from_mut(
-    f: &mut FromItem,
-    node: &mut dyn FnMut(&mut Node),
-    from: &mut dyn FnMut(&mut FromItem),
-) {
-    from(f);
-    match f {
-        FromItem::Join {
-            left, right, on, ..
-        } => {
-            visit_from_mut(left, node, from);
-            visit_from_mut(right, node, from);
-            if let Some(on) = on {
-                visit_node_mut(on, node, from);
-            }
-        }
-        FromItem::Subquery { query, .. } => visit_mut(query, node, from),
-        FromItem::Function { call, .. } => visit_node_mut(call, node, from),
-        FromItem::Rel { .. } | FromItem::Cte { .. } => {}
-    }
-}
-
-fn visit_node_mut(
-    n: &mut Node,
-    node: &mut dyn FnMut(&mut Node),
-    from: &mut dyn FnMut(&mut FromItem),
-) {
-    node(n);
-    if let Node::SubLink(s) = n {
-        visit_mut(&mut s.query, node, from);
-    }
-    for c in n.children_mut() {
-        visit_node_mut(c, node, from);
-    }
-}
-
 /// The output columns and definition of a view over `query`; `column_names` is the column
 /// list written after the view's name (it renames the first columns).
 pub fn view_query(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> ViewQuery {
@@ -398,108 +334,4 @@ fn analyse(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> 
         out.analysed = Some(AnalysedView { query: q });
     }
     out
-}
-
-/// The columns guessed from the select list alone: names as written, `text` types.
-fn fallback(query: &SqlQuery, column_names: &[String], ctx: &ExprContext<'_>) -> ViewQuery {
-    let mut body = query.body.as_ref();
-    loop {
-        match body {
-            SetExpr::SetOperation { left, .. } => body = left,
-            SetExpr::Query(q) => body = q.body.as_ref(),
-            _ => break,
-        }
-    }
-    let mut out = ViewQuery::default();
-    let SetExpr::Select(sel) = body else {
-        return out;
-    };
-    let fold = |id: &sqlparser::ast::Ident| {
-        if id.quote_style.is_some() {
-            id.value.clone()
-        } else {
-            id.value.to_lowercase()
-        }
-    };
-    for (i, item) in sel.projection.iter().enumerate() {
-        let name = match item {
-            SelectItem::UnnamedExpr(e) => {
-                figure_colname(e, ctx).unwrap_or_else(|| "?column?".into())
-            }
-            SelectItem::ExprWithAlias { alias, .. } => fold(alias),
-            // `*` cannot be expanded without knowing the FROM items.
-            _ => return ViewQuery::default(),
-        };
-        let name = truncate_identifier(column_names.get(i).unwrap_or(&name));
-        out.untyped.push(name.clone());
-        out.columns.push(Column {
-            name,
-            ty: SqlType::builtin("text"),
-            ..Default::default()
-        });
-    }
-    out
-}
-
-/// Whether an analysed query holds an expression kept as written.
-fn query_has_raw(q: &Query) -> bool {
-    if q.raw.is_some()
-        || q.values.iter().flatten().flatten().any(node_has_raw)
-        || q.ctes.iter().any(|c| query_has_raw(&c.query))
-        || q.set_op
-            .as_ref()
-            .is_some_and(|op| query_has_raw(&op.left) || query_has_raw(&op.right))
-        || q.from.iter().any(from_has_raw)
-    {
-        return true;
-    }
-    let mut nodes: Vec<&Node> = Vec::new();
-    nodes.extend(q.distinct.iter().flatten());
-    nodes.extend(q.targets.iter().map(|(n, _)| n));
-    nodes.extend(q.filter.iter());
-    nodes.extend(q.group_by.iter());
-    nodes.extend(q.grouping.iter().flat_map(|g| g.nodes()));
-    nodes.extend(q.having.iter());
-    if q.set_op.is_none() {
-        nodes.extend(q.order_by.iter().map(|(n, _, _)| n));
-    }
-    nodes.extend(q.limit.iter());
-    nodes.extend(q.offset.iter());
-    for (_, w) in &q.windows {
-        nodes.extend(w.partition.iter());
-        nodes.extend(w.order.iter().map(|(n, _, _)| n));
-    }
-    nodes.into_iter().any(node_has_raw)
-}
-
-fn from_has_raw(f: &FromItem) -> bool {
-    match f {
-        FromItem::Rel { .. } | FromItem::Cte { .. } => false,
-        FromItem::Join {
-            left, right, on, ..
-        } => from_has_raw(left) || from_has_raw(right) || on.as_deref().is_some_and(node_has_raw),
-        FromItem::Subquery { query, .. } => query_has_raw(query),
-        FromItem::Function { call, .. } => node_has_raw(call),
-    }
-}
-
-fn node_has_raw(n: &Node) -> bool {
-    let mut found = false;
-    n.walk(&mut |x| match x {
-        Node::Raw { .. } => found = true,
-        Node::SubLink(s) => found |= query_has_raw(&s.query),
-        Node::Func(f) => {
-            if let Some(agg) = &f.agg {
-                found |= agg.order.iter().any(|(n, _, _)| node_has_raw(n))
-                    || agg.filter.as_ref().is_some_and(node_has_raw);
-                if let Some(WindowRef::Spec(w)) = &agg.over {
-                    found |= w.partition.iter().any(node_has_raw)
-                        || w.order.iter().any(|(n, _, _)| node_has_raw(n));
-                }
-            }
-        }
-        Node::Var { ty, .. } if ty.is_opaque() => found = true,
-        _ => {}
-    });
-    found
 }

@@ -23,6 +23,7 @@
 use crate::psl::ast::{Argument, Attribute, Expr};
 
 use super::types::Scalar;
+use super::AttributeError;
 
 /// What a column's `@default` asks of the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,19 +52,19 @@ pub(crate) fn default_spec(
     list: bool,
     ty_sql: &str,
     enum_values: EnumValues<'_>,
-) -> Result<DefaultSpec, String> {
+) -> Result<DefaultSpec, AttributeError> {
     let Some(value) = attr.argument_or_positional("value") else {
-        return Err("`@default` needs a value".into());
+        return Err(AttributeError::new("`@default` needs a value"));
     };
     if let Expr::Function(name, args) = value {
         return function_default(name, args, scalar);
     }
     if list {
         let Expr::Array(items) = value else {
-            return Err(format!(
+            return Err(AttributeError::new(format!(
                 "the default of a list field must be a list, not `{}`",
                 value.to_psl()
-            ));
+            )));
         };
         let values: Vec<String> = items
             .iter()
@@ -87,30 +88,36 @@ pub(crate) fn default_spec(
     literal(value, scalar, enum_values).map(DefaultSpec::Sql)
 }
 
-fn function_default(name: &str, args: &[Argument], scalar: &Scalar) -> Result<DefaultSpec, String> {
+fn function_default(
+    name: &str,
+    args: &[Argument],
+    scalar: &Scalar,
+) -> Result<DefaultSpec, AttributeError> {
     match name {
         "autoincrement" => match scalar {
             Scalar::Builtin("Int" | "BigInt") => Ok(DefaultSpec::Autoincrement),
-            _ => Err("`autoincrement()` needs an `Int` or `BigInt` field".into()),
+            _ => Err(AttributeError::new(
+                "`autoincrement()` needs an `Int` or `BigInt` field",
+            )),
         },
         "now" => match scalar {
             Scalar::Builtin("DateTime") => Ok(DefaultSpec::Sql("now()".into())),
-            _ => Err("`now()` needs a `DateTime` field".into()),
+            _ => Err(AttributeError::new("`now()` needs a `DateTime` field")),
         },
         "dbgenerated" => match args.first().map(|a| &a.value) {
             None => Ok(DefaultSpec::None),
             Some(Expr::Str(s)) if s.trim_matches('\0').is_empty() => Ok(DefaultSpec::None),
             Some(Expr::Str(s)) => Ok(DefaultSpec::Sql(s.clone())),
-            Some(other) => Err(format!(
+            Some(other) => Err(AttributeError::new(format!(
                 "`dbgenerated` takes a string, not `{}`",
                 other.to_psl()
-            )),
+            ))),
         },
         // Filled in by Prisma Client, not by the database.
         "uuid" | "cuid" | "nanoid" | "ulid" => Ok(DefaultSpec::None),
-        other => Err(format!(
+        other => Err(AttributeError::new(format!(
             "`{other}()` is not a default function of PostgreSQL schemas"
-        )),
+        ))),
     }
 }
 
@@ -132,20 +139,30 @@ fn element(sql: &str) -> String {
 }
 
 /// One literal value as SQL.
-fn literal(value: &Expr, scalar: &Scalar, enum_values: EnumValues<'_>) -> Result<String, String> {
+fn literal(
+    value: &Expr,
+    scalar: &Scalar,
+    enum_values: EnumValues<'_>,
+) -> Result<String, AttributeError> {
     let mismatch = || {
         let ty = match scalar {
             Scalar::Builtin(s) => (*s).to_string(),
             Scalar::Enum { name, .. } => format!("enum `{name}`"),
             Scalar::Unsupported(t) => format!("Unsupported(\"{t}\")"),
         };
-        Err(format!("`{}` is not a value of {ty}", value.to_psl()))
+        Err(AttributeError::new(format!(
+            "`{}` is not a value of {ty}",
+            value.to_psl()
+        )))
     };
     match (scalar, value) {
         (Scalar::Builtin("String" | "Json" | "DateTime"), Expr::Str(s)) => Ok(quote(s)),
         (Scalar::Builtin("Bytes"), Expr::Str(s)) => match base64_decode(s) {
             Some(bytes) => Ok(quote(&format!("\\x{}", hex(&bytes)))),
-            None => Err(format!("`{}` is not base64", value.to_psl())),
+            None => Err(AttributeError::new(format!(
+                "`{}` is not base64",
+                value.to_psl()
+            ))),
         },
         (Scalar::Builtin("Int" | "BigInt"), Expr::Number(n)) if !n.contains('.') => Ok(n.clone()),
         (Scalar::Builtin("Float" | "Decimal"), Expr::Number(n)) => Ok(n.clone()),
@@ -160,7 +177,9 @@ fn literal(value: &Expr, scalar: &Scalar, enum_values: EnumValues<'_>) -> Result
                 .map(|(_, db)| db);
             match db {
                 Some(db) => Ok(quote(db)),
-                None => Err(format!("`{p}` is not a value of the enum")),
+                None => Err(AttributeError::new(format!(
+                    "`{p}` is not a value of the enum"
+                ))),
             }
         }
         _ => mismatch(),
@@ -188,7 +207,7 @@ mod tests {
     use crate::prisma::parse::parse_schema;
 
     /// The `@default` of the first field of `model M { f <ty> @default(…) }`.
-    fn spec(ty: &str, default: &str, scalar: Scalar) -> Result<DefaultSpec, String> {
+    fn spec(ty: &str, default: &str, scalar: Scalar) -> Result<DefaultSpec, AttributeError> {
         let text = format!("model M {{\n  f {ty} @default({default})\n}}\n");
         let (ast, errors) = parse_schema(&text);
         assert!(errors.is_empty(), "{errors:?}");
@@ -200,7 +219,7 @@ mod tests {
         default_spec(attr, &scalar, ty.ends_with("[]"), "text[]", &values)
     }
 
-    fn sql(s: &str) -> Result<DefaultSpec, String> {
+    fn sql(s: &str) -> Result<DefaultSpec, AttributeError> {
         Ok(DefaultSpec::Sql(s.into()))
     }
 

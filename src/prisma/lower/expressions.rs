@@ -5,7 +5,8 @@
 //! search path is qualified).
 
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
 
 use crate::catalog::{choose_relation_name, Column, Sequence};
 use crate::diagnostics::{Diagnostic, Span};
@@ -14,16 +15,34 @@ use crate::pg::deparse::{deparse_bool, serial_default, stored_default, ExprConte
 use super::defaults::DefaultSpec;
 use super::Lowering;
 
+/// Why a default or predicate written for the database is not one SQL expression.
+#[derive(Debug)]
+enum ExprError {
+    /// sqlparser's error (tokenizer or parser).
+    Parse(ParserError),
+    /// More text after the expression: the token it begins with.
+    Trailing(Token),
+}
+
+impl std::fmt::Display for ExprError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExprError::Parse(e) => write!(f, "{e}"),
+            ExprError::Trailing(t) => write!(f, "unexpected `{t}` after the expression"),
+        }
+    }
+}
+
 /// Parses one SQL expression (all of `text`).
-fn parse_expr(text: &str) -> Result<sqlparser::ast::Expr, String> {
+fn parse_expr(text: &str) -> Result<sqlparser::ast::Expr, ExprError> {
     let dialect = PostgreSqlDialect {};
     let mut p = Parser::new(&dialect)
         .try_with_sql(text)
-        .map_err(|e| e.to_string())?;
-    let e = p.parse_expr().map_err(|e| e.to_string())?;
+        .map_err(ExprError::Parse)?;
+    let e = p.parse_expr().map_err(ExprError::Parse)?;
     match p.peek_token().token {
-        sqlparser::tokenizer::Token::EOF => Ok(e),
-        t => Err(format!("unexpected `{t}` after the expression")),
+        Token::EOF => Ok(e),
+        t => Err(ExprError::Trailing(t)),
     }
 }
 

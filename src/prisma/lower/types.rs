@@ -12,6 +12,8 @@ use crate::catalog::{Catalog, SqlType};
 use crate::pg::types::resolve_type;
 use crate::psl::ast::{Arity, Attribute, Expr, Field};
 
+use super::AttributeError;
+
 /// What a field's type names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Scalar {
@@ -44,7 +46,7 @@ pub(crate) fn column_type(
     native: Option<&Attribute>,
     arity: Arity,
     resolve: &dyn Fn(&str) -> SqlType,
-) -> Result<SqlType, String> {
+) -> Result<SqlType, AttributeError> {
     let dims = u32::from(arity == Arity::List);
     let ty = match scalar {
         Scalar::Enum { schema, name } => SqlType::in_schema(schema, name),
@@ -77,18 +79,18 @@ fn default_native(scalar: &str) -> SqlType {
 }
 
 /// The integer arguments of `@db.X(…)`.
-fn int_args(attr: &Attribute) -> Result<Vec<i64>, String> {
+fn int_args(attr: &Attribute) -> Result<Vec<i64>, AttributeError> {
     attr.arguments
         .iter()
         .map(|a| match &a.value {
-            Expr::Number(n) => n
-                .parse::<i64>()
-                .map_err(|_| format!("`@{}`: `{n}` is not an integer", attr.name)),
-            other => Err(format!(
+            Expr::Number(n) => n.parse::<i64>().map_err(|_| {
+                AttributeError::new(format!("`@{}`: `{n}` is not an integer", attr.name))
+            }),
+            other => Err(AttributeError::new(format!(
                 "`@{}`: expected a number, found `{}`",
                 attr.name,
                 other.to_psl()
-            )),
+            ))),
         })
         .collect()
 }
@@ -97,27 +99,27 @@ fn native_type(
     scalar: &str,
     attr: &Attribute,
     resolve: &dyn Fn(&str) -> SqlType,
-) -> Result<SqlType, String> {
+) -> Result<SqlType, AttributeError> {
     let name = attr.name.strip_prefix("db.").unwrap_or(&attr.name);
     let args = int_args(attr)?;
     let b = SqlType::builtin;
-    let at_most = |n: usize| -> Result<(), String> {
+    let at_most = |n: usize| -> Result<(), AttributeError> {
         if args.len() > n {
-            Err(format!(
+            Err(AttributeError::new(format!(
                 "`@{}` takes at most {n} argument{}",
                 attr.name,
                 if n == 1 { "" } else { "s" }
-            ))
+            )))
         } else {
             Ok(())
         }
     };
-    let with_args = |n: &str, max: usize| -> Result<SqlType, String> {
+    let with_args = |n: &str, max: usize| -> Result<SqlType, AttributeError> {
         at_most(max)?;
         Ok(b(n).with_modifiers(args.clone()))
     };
     // Time types: Postgres reduces a precision above 6 to 6.
-    let time = |n: &str| -> Result<SqlType, String> {
+    let time = |n: &str| -> Result<SqlType, AttributeError> {
         at_most(1)?;
         Ok(b(n).with_modifiers(args.iter().map(|p| (*p).min(6)).collect()))
     };
@@ -167,9 +169,9 @@ fn native_type(
         ("Json", "JsonB") => with_args("jsonb", 0)?,
         ("Bytes", "ByteA") => with_args("bytea", 0)?,
         _ => {
-            return Err(format!(
+            return Err(AttributeError::new(format!(
                 "native type `{name}` is not a PostgreSQL type of `{scalar}`"
-            ))
+            )))
         }
     };
     Ok(ty)

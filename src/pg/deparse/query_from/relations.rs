@@ -1,0 +1,283 @@
+//! FROM items that name a relation or call a function: their columns and aliases.
+
+use crate::catalog::quote_ident;
+use crate::pg::deparse::analyze::{Analyzer, Rte};
+use crate::pg::deparse::node::Node;
+use crate::pg::deparse::query::{FromItem, OutColumn, Unsupported};
+use crate::pg::deparse::typesys::Ty;
+use crate::pg::types::resolve_type;
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgumentList, FunctionArguments, ObjectName, TableAlias,
+};
+
+impl Analyzer<'_, '_> {
+    /// A table, view or `WITH` query reference.
+    pub(super) fn relation(
+        &mut self,
+        name: &ObjectName,
+        alias: Option<&TableAlias>,
+    ) -> Result<FromItem, Unsupported> {
+        let parts = self.name_parts(name);
+        let relname = parts.last().cloned().unwrap_or_default();
+        let lookup = alias
+            .map(|a| self.ident(&a.name))
+            .unwrap_or_else(|| relname.clone());
+        if parts.len() == 1 {
+            let cte = self
+                .ctes
+                .iter()
+                .rev()
+                .find_map(|level| level.iter().find(|c| c.name == relname))
+                .cloned();
+            if let Some(cte) = cte {
+                let refname = self.next_name(&lookup);
+                let mut columns = cte.columns.clone();
+                let col_aliases = match alias {
+                    Some(a) => self.apply_aliases(&mut columns, a)?,
+                    None => Vec::new(),
+                };
+                let collations: Vec<(String, Option<String>)> = columns
+                    .iter()
+                    .map(|c| c.0.clone())
+                    .zip(cte.collations.iter().cloned())
+                    .collect();
+                self.remember_collations(&refname, &collations);
+                self.push_rte(Rte::new(&refname, &lookup, columns));
+                return Ok(FromItem::Cte {
+                    name: relname,
+                    refname,
+                    aliased: alias.is_some(),
+                    col_aliases,
+                });
+            }
+        }
+        let (schema, relname) = self
+            .ctx
+            .resolve_relation(&parts)
+            .unwrap_or_else(|| ("public".into(), relname));
+        let refname = self.next_name(&lookup);
+        let mut columns: Vec<OutColumn> = Vec::new();
+        let mut collations: Vec<Option<String>> = Vec::new();
+        let mut known = false;
+        if let Some(s) = self.ctx.catalog.schemas.get(&schema) {
+            let cols = s
+                .tables
+                .get(&relname)
+                .map(|t| &t.columns)
+                .or_else(|| s.views.get(&relname).map(|v| &v.columns));
+            if let Some(cols) = cols {
+                known = true;
+                columns = cols
+                    .iter()
+                    .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
+                    .collect();
+                collations = cols.iter().map(|c| c.collation.clone()).collect();
+            }
+        }
+        if !known {
+            self.unmodelled.set(true);
+        }
+        let mut col_aliases = Vec::new();
+        if let Some(a) = alias {
+            if known {
+                let real: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
+                self.apply_aliases(&mut columns, a)?;
+                // Printed only when a name differs from the column's own.
+                if columns.iter().zip(&real).any(|(c, r)| c.0 != *r) {
+                    col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
+                }
+            } else if !a.columns.is_empty() {
+                return Err(Unsupported);
+            }
+        }
+        let named: Vec<(String, Option<String>)> = columns
+            .iter()
+            .map(|c| c.0.clone())
+            .zip(collations)
+            .collect();
+        self.remember_collations(&refname, &named);
+        self.push_rte(Rte {
+            known,
+            rowtype: known.then(|| Ty {
+                schema: schema.clone(),
+                name: relname.clone(),
+                array: false,
+            }),
+            ..Rte::new(&refname, &lookup, columns)
+        });
+        Ok(FromItem::Rel {
+            schema,
+            name: relname,
+            refname,
+            aliased: alias.is_some(),
+            col_aliases,
+        })
+    }
+
+    /// A function in FROM: `unnest(a) x`, `generate_series(1, 3) g(n)`,
+    /// `jsonb_to_recordset(j) AS r(a int, b text)`.
+    pub(super) fn function_item(
+        &mut self,
+        name: &ObjectName,
+        args: &[FunctionArg],
+        lateral: bool,
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+    ) -> Result<FromItem, Unsupported> {
+        let fname = self.name_parts(name).pop().unwrap_or_default();
+        let wanted = alias.map(|a| self.ident(&a.name)).unwrap_or(fname.clone());
+        let refname = self.next_name(&wanted);
+        let call = Expr::Function(Function {
+            name: name.clone(),
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args: FunctionArguments::List(FunctionArgumentList {
+                duplicate_treatment: None,
+                args: args.to_vec(),
+                clauses: Vec::new(),
+            }),
+            filter: None,
+            null_treatment: None,
+            over: None,
+            within_group: Vec::new(),
+        });
+        let node = self.expr(&call);
+        let (columns, scalar, col_aliases) =
+            match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
+                Ok(c) => c,
+                Err(Unsupported) => {
+                    // Columns unknown (a function returning a row type): references to them
+                    // are left untyped, the rest of the query is still analysed.
+                    self.unmodelled.set(true);
+                    let lateral = lateral || node.contains_vars();
+                    self.push_rte(Rte {
+                        known: false,
+                        ..Rte::new(&refname, &wanted, Vec::new())
+                    });
+                    return Ok(FromItem::Function {
+                        call: Box::new(node),
+                        refname,
+                        lateral,
+                        ordinality,
+                        col_aliases: Vec::new(),
+                    });
+                }
+            };
+        let lateral = lateral || node.contains_vars();
+        self.push_rte(Rte {
+            scalar,
+            ..Rte::new(&refname, &wanted, columns)
+        });
+        Ok(FromItem::Function {
+            call: Box::new(node),
+            refname,
+            lateral,
+            ordinality,
+            col_aliases,
+        })
+    }
+
+    /// The columns of a function in FROM: its column definition list, its OUT parameters, or
+    /// its single scalar result (named after the alias, else the function); whether it is
+    /// scalar; the column list to print.
+    pub(super) fn function_columns(
+        &self,
+        node: &Node,
+        fname: &str,
+        wanted: &str,
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+    ) -> Result<(Vec<OutColumn>, bool, Vec<String>), Unsupported> {
+        let Node::Func(f) = &node else {
+            return Err(Unsupported);
+        };
+        if f.func.opaque {
+            return Err(Unsupported);
+        }
+        let coldefs = alias.is_some_and(|a| a.columns.iter().any(|c| c.data_type.is_some()));
+        let mut scalar = false;
+        let mut columns: Vec<OutColumn> = Vec::new();
+        let mut col_aliases = Vec::new();
+        if coldefs {
+            let a = alias.ok_or(Unsupported)?;
+            for c in &a.columns {
+                let dt = c.data_type.as_ref().ok_or(Unsupported)?;
+                let t = resolve_type(dt, self.ctx.catalog, self.ctx.search_path)
+                    .map_err(|_| Unsupported)?;
+                let name = self.ident(&c.name);
+                col_aliases.push(format!(
+                    "{} {}",
+                    quote_ident(&name),
+                    crate::pg::deparse::print::Printer::new(self.ctx, false)
+                        .format_type(&Ty::from_sql(&t), &t.modifiers)
+                ));
+                columns.push((name, Ty::from_sql(&t), t.modifiers.clone()));
+            }
+        } else {
+            // The columns a user function declares (`RETURNS TABLE`, OUT parameters).
+            let declared = self
+                .ctx
+                .sigs_named(&f.func.schema, &f.func.name)
+                .into_iter()
+                .find(|s| {
+                    s.args.len() == f.func.args.len()
+                        && s.args
+                            .iter()
+                            .zip(&f.func.args)
+                            .all(|(a, b)| Ty::from_sql(a) == *b)
+                })
+                .map(|s| {
+                    s.out_columns
+                        .iter()
+                        .map(|(n, t)| (n.clone(), Ty::from_sql(t), t.modifiers.clone()))
+                        .collect::<Vec<OutColumn>>()
+                })
+                .filter(|c| !c.is_empty());
+            columns = match declared.clone().or_else(|| out_columns(fname, &f.ty)) {
+                Some(cols) => cols,
+                None => {
+                    let ty = f.ty.clone();
+                    let known_scalar = !ty.is_opaque()
+                        && !ty.is("record")
+                        && !matches!(
+                            self.ctx.type_info(&ty).kind,
+                            crate::pg::deparse::typesys::TyKind::Composite
+                        );
+                    if !known_scalar {
+                        return Err(Unsupported);
+                    }
+                    scalar = true;
+                    vec![(wanted.to_string(), ty, Vec::new())]
+                }
+            };
+            if columns.len() == 1 && (declared.is_some() || out_columns(fname, &f.ty).is_some()) {
+                scalar = true;
+            }
+            if ordinality {
+                columns.push(("ordinality".into(), Ty::b("int8"), Vec::new()));
+                scalar = false;
+            }
+            if let Some(a) = alias {
+                self.apply_aliases(&mut columns, a)?;
+            }
+            // A function's column list is always printed.
+            col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
+        }
+        Ok((columns, scalar, col_aliases))
+    }
+}
+
+/// The output columns of built-in set-returning functions with OUT parameters.
+pub(super) fn out_columns(name: &str, ret: &Ty) -> Option<Vec<OutColumn>> {
+    let col = |n: &str, t: &str| (n.to_string(), Ty::b(t), Vec::new());
+    Some(match name {
+        "jsonb_each" => vec![col("key", "text"), col("value", "jsonb")],
+        "json_each" => vec![col("key", "text"), col("value", "json")],
+        "jsonb_each_text" | "json_each_text" => vec![col("key", "text"), col("value", "text")],
+        "jsonb_array_elements"
+        | "json_array_elements"
+        | "jsonb_array_elements_text"
+        | "json_array_elements_text" => vec![("value".into(), ret.clone(), Vec::new())],
+        _ => return None,
+    })
+}
