@@ -239,6 +239,11 @@ impl AnalysedExpr {
         self.query = a.query;
         changed
     }
+
+    /// The tables and views the expression's sub-selects read (not its own table).
+    pub fn relations(&self) -> Vec<(String, String)> {
+        relations(&self.query)
+    }
 }
 
 /// A boolean expression of a table as `pg_get_expr` prints it, and its analysed tree when

@@ -20,8 +20,64 @@ pub(crate) struct PolicyTrees {
     pub with_check: Option<AnalysedExpr>,
 }
 
-/// Trees by `(schema, table, policy)`.
-pub(crate) type PolicyTreeMap = HashMap<(String, String, String), PolicyTrees>;
+/// A policy's key: `(schema, table, policy)`.
+type Key = (String, String, String);
+
+/// Trees by `(schema, table, policy)`, with an index of the policies each relation may concern
+/// (so a rename visits those, not every policy of the history).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PolicyTreeMap {
+    trees: HashMap<Key, PolicyTrees>,
+    /// For each relation `(schema, name)`, the keys of policies on it or whose trees read it: a
+    /// superset (entries are added, and dropped only when a rename visits them; a key no longer
+    /// in `trees` is skipped).
+    by_relation: HashMap<(String, String), Vec<Key>>,
+    /// Keys whose trees were handed out for change (`ALTER POLICY`): indexed again before the
+    /// next rename.
+    dirty: Vec<Key>,
+}
+
+impl PolicyTreeMap {
+    fn insert(&mut self, key: Key, t: PolicyTrees) {
+        self.index(&key, &t);
+        self.trees.insert(key, t);
+    }
+
+    /// Adds `key` to the entries of its table and of every relation its trees read.
+    fn index(&mut self, key: &Key, t: &PolicyTrees) {
+        let mut rels = vec![(key.0.clone(), key.1.clone())];
+        for tree in [&t.using, &t.with_check].into_iter().flatten() {
+            for r in tree.relations() {
+                if !rels.contains(&r) {
+                    rels.push(r);
+                }
+            }
+        }
+        for r in rels {
+            let keys = self.by_relation.entry(r).or_default();
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+    }
+
+    /// The keys of the policies that may concern relation `schema.name`, in a fixed order.
+    fn concerning(&mut self, schema: &str, name: &str) -> Vec<Key> {
+        for key in std::mem::take(&mut self.dirty) {
+            if let Some(t) = self.trees.remove(&key) {
+                self.insert(key, t);
+            }
+        }
+        let mut keys = self
+            .by_relation
+            .remove(&(schema.to_string(), name.to_string()))
+            .unwrap_or_default();
+        keys.retain(|k| self.trees.contains_key(k));
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
 
 /// What was renamed or moved.
 enum Change<'a> {
@@ -53,17 +109,19 @@ impl Replayer {
         table: &str,
         name: &str,
     ) -> &mut PolicyTrees {
-        self.policy_trees
-            .entry((schema.to_string(), table.to_string(), name.to_string()))
-            .or_default()
+        let key = (schema.to_string(), table.to_string(), name.to_string());
+        let map = &mut self.policy_trees;
+        map.dirty.push(key.clone());
+        map.trees.entry(key).or_default()
     }
 
     /// `ALTER POLICY old ON schema.table RENAME TO new`.
     pub(crate) fn policy_renamed(&mut self, schema: &str, table: &str, old: &str, new: &str) {
-        if let Some(t) =
-            self.policy_trees
-                .remove(&(schema.to_string(), table.to_string(), old.to_string()))
-        {
+        if let Some(t) = self.policy_trees.trees.remove(&(
+            schema.to_string(),
+            table.to_string(),
+            old.to_string(),
+        )) {
             self.remember_policy(schema, table, new, t);
         }
     }
@@ -84,13 +142,20 @@ impl Replayer {
     }
 
     fn policies_follow(&mut self, change: Change<'_>) {
-        if self.policy_trees.is_empty() {
+        if self.policy_trees.trees.is_empty() {
             return;
         }
+        let (schema, rel) = match change {
+            Change::Relation(schema, old, _) => (schema, old),
+            Change::Moved(from, name, _) => (from, name),
+            Change::Column(schema, rel, ..) => (schema, rel),
+        };
+        // Only the policies on that relation or reading it can change; their index entries are
+        // made again from what their trees read after the change.
+        let keys = self.policy_trees.concerning(schema, rel);
         let mut changed = Vec::new();
-        let keys: Vec<(String, String, String)> = self.policy_trees.keys().cloned().collect();
         for key in keys {
-            let Some(mut trees) = self.policy_trees.remove(&key) else {
+            let Some(mut trees) = self.policy_trees.trees.remove(&key) else {
                 continue;
             };
             let (s, t, p) = &key;
@@ -139,14 +204,14 @@ impl Replayer {
     fn reprint_policy(&mut self, key: &(String, String, String)) {
         let (s, t, p) = key;
         let Some(table) = self.catalog.schemas.get(s).and_then(|x| x.tables.get(t)) else {
-            self.policy_trees.remove(key);
+            self.policy_trees.trees.remove(key);
             return;
         };
         if !table.policies.iter().any(|x| &x.name == p) {
-            self.policy_trees.remove(key);
+            self.policy_trees.trees.remove(key);
             return;
         }
-        let Some(trees) = self.policy_trees.get(key) else {
+        let Some(trees) = self.policy_trees.trees.get(key) else {
             return;
         };
         let ctx = self.table_ctx(s, t, &table.columns);
