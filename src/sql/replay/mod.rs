@@ -377,6 +377,53 @@ pub struct Replayer {
     pub(crate) generation: u64,
     /// Provenance compares the whole catalog after every statement (a test's reference).
     exhaustive: bool,
+    /// `SCHEMAGEN_SLOW_STATEMENTS=N`: the N slowest statements, printed to stderr by
+    /// [`Replayer::finish`] (a profiling aid).
+    slow: Option<SlowLog>,
+}
+
+/// The slowest statements replayed so far (see `Replayer::slow`).
+#[derive(Debug, Clone)]
+struct SlowLog {
+    keep: usize,
+    /// Microseconds, `file:line:col`, the statement's first line; slowest first.
+    worst: Vec<(u128, String, String)>,
+}
+
+impl SlowLog {
+    fn from_env() -> Option<SlowLog> {
+        let keep = std::env::var("SCHEMAGEN_SLOW_STATEMENTS")
+            .ok()?
+            .parse::<usize>()
+            .ok()?;
+        (keep > 0).then(|| SlowLog {
+            keep,
+            worst: Vec::new(),
+        })
+    }
+
+    fn record(&mut self, micros: u128, stmt: Stmt<'_>) {
+        if self.worst.len() == self.keep && self.worst.last().is_some_and(|w| w.0 >= micros) {
+            return;
+        }
+        let (line, col) = stmt.source.line_col(stmt.raw.span.start);
+        let at = format!("{}:{line}:{col}", stmt.source.path.display());
+        let i = self.worst.partition_point(|w| w.0 >= micros);
+        self.worst.insert(i, (micros, at, stmt.head()));
+        self.worst.truncate(self.keep);
+    }
+
+    fn print(&self) {
+        let total: u128 = self.worst.iter().map(|w| w.0).sum();
+        eprintln!(
+            "slowest {} statements ({:.1} ms together):",
+            self.worst.len(),
+            total as f64 / 1e3
+        );
+        for (micros, at, head) in &self.worst {
+            eprintln!("{:>10.3} ms  {at}  {head}", *micros as f64 / 1e3);
+        }
+    }
 }
 
 impl Replayer {
@@ -409,6 +456,7 @@ impl Replayer {
             before: None,
             generation: 0,
             exhaustive: false,
+            slow: SlowLog::from_env(),
         }
     }
 
@@ -527,6 +575,7 @@ impl Replayer {
                 lexed: &lexed,
                 raw,
             };
+            let started = self.slow.is_some().then(std::time::Instant::now);
             // A bug in schemagen must not take the run down: report it at the statement, in one
             // line (the panic hook stays quiet inside `guarded`).
             let result = crate::panics::guarded(|| self.run_parsed(stmt, kind, ahead, diags))
@@ -536,6 +585,9 @@ impl Replayer {
                         format!("internal error in schemagen (please report it): {why}"),
                     ))
                 });
+            if let (Some(slow), Some(t)) = (self.slow.as_mut(), started) {
+                slow.record(t.elapsed().as_micros(), stmt);
+            }
             let passed_over = matches!(result, Ok(Outcome::PassedOver));
             self.report(stmt, result, diags);
             if !passed_over {
@@ -609,6 +661,9 @@ impl Replayer {
 
     /// The resulting catalog, with lists sorted as Postgres reports them.
     pub fn finish(mut self) -> Catalog {
+        if let Some(slow) = &self.slow {
+            slow.print();
+        }
         self.catalog.sort();
         self.catalog
     }

@@ -5,7 +5,7 @@
 //! the relations and columns the sub-selects read, on this table or any other. The catalog's
 //! text is printed again from the tree after each such rename.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::Replayer;
 use crate::pg::deparse::AnalysedExpr;
@@ -31,7 +31,7 @@ pub(crate) struct PolicyTreeMap {
     /// For each relation `(schema, name)`, the keys of policies on it or whose trees read it: a
     /// superset (entries are added, and dropped only when a rename visits them; a key no longer
     /// in `trees` is skipped).
-    by_relation: HashMap<(String, String), Vec<Key>>,
+    by_relation: HashMap<(String, String), BTreeSet<Key>>,
     /// Keys whose trees were handed out for change (`ALTER POLICY`): indexed again before the
     /// next rename.
     dirty: Vec<Key>,
@@ -56,7 +56,7 @@ impl PolicyTreeMap {
         for r in rels {
             let keys = self.by_relation.entry(r).or_default();
             if !keys.contains(key) {
-                keys.push(key.clone());
+                keys.insert(key.clone());
             }
         }
     }
@@ -68,14 +68,13 @@ impl PolicyTreeMap {
                 self.insert(key, t);
             }
         }
-        let mut keys = self
+        let keys = self
             .by_relation
             .remove(&(schema.to_string(), name.to_string()))
             .unwrap_or_default();
-        keys.retain(|k| self.trees.contains_key(k));
-        keys.sort();
-        keys.dedup();
-        keys
+        keys.into_iter()
+            .filter(|k| self.trees.contains_key(k))
+            .collect()
     }
 }
 

@@ -459,7 +459,7 @@ impl TypeFacts {
 }
 
 /// `information_schema.columns.data_type` for a type.
-pub(crate) fn info_data_type(c: &Catalog, ty: &SqlType) -> String {
+pub(crate) fn info_data_type(c: &Catalog, ty: &SqlType) -> std::borrow::Cow<'static, str> {
     if ty.is_array() {
         return "ARRAY".into();
     }
@@ -479,11 +479,27 @@ pub(crate) fn info_data_type(c: &Catalog, ty: &SqlType) -> String {
         "timestamptz" => "timestamp with time zone".into(),
         "time" => "time without time zone".into(),
         "timetz" => "time with time zone".into(),
+        // What `SqlType::format` prints for these without modifiers, without building a type.
+        "int2" => "smallint".into(),
+        "int4" => "integer".into(),
+        "int8" => "bigint".into(),
+        "float4" => "real".into(),
+        "float8" => "double precision".into(),
+        "bool" => "boolean".into(),
+        "varchar" => "character varying".into(),
+        "text" => "text".into(),
+        "uuid" => "uuid".into(),
+        "jsonb" => "jsonb".into(),
+        "json" => "json".into(),
+        "numeric" => "numeric".into(),
         _ => SqlType {
+            schema: ty.schema.clone(),
+            name: ty.name.clone(),
             modifiers: Vec::new(),
-            ..ty.clone()
+            array_dims: ty.array_dims,
         }
-        .format(false),
+        .format(false)
+        .into(),
     }
 }
 
