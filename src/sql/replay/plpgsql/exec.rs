@@ -264,8 +264,17 @@ impl<'a> Exec<'a> {
                     | Kind::Null
                     | Kind::Assign { .. }
             );
-        let snapshot =
-            (!atomic).then(|| (r.catalog.clone(), r.tracked.clone(), r.search_path.clone()));
+        // The catalog and what replay keeps beside it (tracked objects, views' and policies'
+        // analysed trees, which renames update).
+        let snapshot = (!atomic).then(|| {
+            (
+                r.catalog.clone(),
+                r.tracked.clone(),
+                r.search_path.clone(),
+                r.views.clone(),
+                r.policy_trees.clone(),
+            )
+        });
         let mut local = Diagnostics::new();
         match self.exec_list(r, stmts, &mut local) {
             Err(Stop::Pg(e, span)) => {
@@ -276,7 +285,7 @@ impl<'a> Exec<'a> {
                     diags.extend(local);
                     return Err(Stop::Pg(e, span));
                 };
-                if let Some((catalog, tracked, path)) = snapshot {
+                if let Some((catalog, tracked, path, views, policy_trees)) = snapshot {
                     r.generation += 1;
                     let (depth, bytes) = (r.tracked.do_depth, r.tracked.do_bytes);
                     r.catalog = catalog;
@@ -284,6 +293,8 @@ impl<'a> Exec<'a> {
                     r.tracked.do_depth = depth;
                     r.tracked.do_bytes = bytes;
                     r.search_path = path;
+                    r.views = views;
+                    r.policy_trees = policy_trees;
                 }
                 self.scope.push(None);
                 self.scope.declare(
