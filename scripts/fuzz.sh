@@ -45,9 +45,9 @@ set +e +o pipefail
 RUSTC_BOOTSTRAP=1 cargo fuzz run --release --debug-assertions \
   --sanitizer "${FUZZ_SANITIZER:-none}" "$target" "$corpus" -- \
   -dict="$dict" -max_total_time="$seconds" -max_len=16384 -timeout=30 -rss_limit_mb=4096 \
-  -print_final_stats=1 "$@" 2>&1 | tee "$log" | grep -E '^#[0-9]+.*(pulse|DONE)|ERROR|panicked|SUMMARY|artifact'
+  -print_final_stats=1 "$@" 2>&1 | tee "$log" | grep -a -E '^#[0-9]+.*(pulse|DONE)|ERROR|panicked|SUMMARY|artifact'
 status=${PIPESTATUS[0]}
 set -e -o pipefail
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+execs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -a -o "[0-9]*$" | tail -1)
 echo "$target: ${execs:-?} executions in ${seconds}s, exit $status"
 exit "$status"

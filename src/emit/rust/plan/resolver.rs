@@ -256,7 +256,7 @@ impl<'a> Resolver<'a> {
             return if module == from {
                 (quote!(#id), None)
             } else {
-                (quote!(crate::emit::rust::#module::#id), None)
+                (quote!(super::#module::#id), None)
             };
         }
         let is_user_type = self
