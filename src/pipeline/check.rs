@@ -215,13 +215,7 @@ pub fn check_database(
     let live = crate::db::read_catalog(&mut client)?;
     let (replayed, _) = super::replay_dir_with_provenance(migrations, sources, diags)?;
     super::stop_on_errors(diags)?;
-    let local: Vec<String> = (0..sources.len())
-        .filter_map(|i| {
-            let path = &sources.get(crate::diagnostics::FileId(i)).path;
-            let name = path.file_name()?.to_str()?;
-            crate::sql::source::parse_migration_name(name).map(|(v, _)| v.to_string())
-        })
-        .collect();
+    let local = super::sql_from_prisma::versions_read(sources);
     let has_history = recorded.is_some();
     let recorded = recorded.unwrap_or_default();
     let unknown: Vec<String> = recorded

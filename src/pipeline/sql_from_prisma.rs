@@ -175,14 +175,7 @@ pub fn sql_from_prisma(
     let history = super::replay_dir(&settings.migrations, sources, diags)?;
     super::stop_on_errors(diags)?;
     // The versions of the files replay read (their names follow the Supabase CLI's rule).
-    let mut existing: Vec<String> = (0..sources.len())
-        .filter_map(|i| {
-            let path = &sources.get(FileId(i)).path;
-            let name = path.file_name()?.to_str()?;
-            parse_migration_name(name).map(|(v, _)| v.to_string())
-        })
-        .collect();
-    existing.sort();
+    let existing = versions_read(sources);
     let files = sources.len();
     // One file, or a folder of `.prisma` files.
     let schema = crate::prisma::files::SchemaFiles::load(&settings.schema)?.ok_or_else(|| {
@@ -437,4 +430,18 @@ fn same_default(c: &Catalog, ty: &SqlType, a: &str, b: &str) -> bool {
         (None, None) => true,
         _ => false,
     }
+}
+
+/// The versions of the migration files in `sources` (their names follow the Supabase CLI's
+/// rule), sorted.
+pub(crate) fn versions_read(sources: &Sources) -> Vec<String> {
+    let mut versions: Vec<String> = (0..sources.len())
+        .filter_map(|i| {
+            let path = &sources.get(FileId(i)).path;
+            let name = path.file_name()?.to_str()?;
+            parse_migration_name(name).map(|(v, _)| v.to_string())
+        })
+        .collect();
+    versions.sort();
+    versions
 }
