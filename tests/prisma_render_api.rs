@@ -229,3 +229,40 @@ fn names_never_become_schema_text_and_the_output_reads_back() {
     let second = render_schema(&catalog, Some(text), &opts).expect("reads its own output");
     assert_eq!(second.text, first.text);
 }
+
+/// Found by fuzzing (scripts/fuzz.sh prisma_roundtrip): documentation holding a carriage return
+/// (a `/* */` comment of the previous schema) is written as several `///`
+/// lines, since Prisma's grammar ends a line at `\r`; and a previous block without a name
+/// (`model  {`, read because `db pull` writes it) lends its table no name, so relation fields
+/// pointing at it get a type. Each output reads back to itself.
+#[test]
+fn fuzz_found_documentation_with_carriage_returns_and_nameless_previous_models_read_back() {
+    let catalog = replay_sql(
+        "create table a (id int primary key);\n\
+         create table b (id int primary key, a_id int references a (id));\n",
+    );
+    let head = "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n}\n\n";
+    let previous = [
+        // A block comment with a carriage return documents the model.
+        format!("{head}/* one\rtwo */\nmodel a {{\n  id Int @id\n}}\n"),
+        // A nameless previous model mapped to `a`.
+        format!("{head}model  {{\n  id Int @id\n\n  @@map(\"a\")\n}}\n"),
+    ];
+    let opts = PrismaOptions::default();
+    for prev in &previous {
+        let first = render_schema(&catalog, Some(prev), &opts).expect("renders");
+        let text = &first.text;
+        assert!(!text.contains('\r'), "a raw carriage return in:\n{text}");
+        let (_, errors) = schemagen::prisma::parse::parse_schema(text);
+        assert!(errors.is_empty(), "{errors:?}\n{text}");
+        assert!(text.contains("model a {\n"), "{text}");
+        let second = render_schema(&catalog, Some(text), &opts).expect("reads its own output");
+        assert_eq!(second.text, first.text);
+    }
+    let first = render_schema(&catalog, Some(&previous[0]), &opts).expect("renders");
+    assert!(
+        first.text.contains("/// one\n/// two\nmodel a {"),
+        "{}",
+        first.text
+    );
+}

@@ -81,6 +81,13 @@ fn doc_line(d: &str) -> String {
     }
 }
 
+/// The `///` lines of one documentation line. A carriage return inside it (a database comment,
+/// a `/* */` comment of the previous schema) would end the comment when the file is read again
+/// (Prisma's grammar takes `\r` for a line break), so it starts a new `///` line instead.
+fn doc_lines(d: &str) -> impl Iterator<Item = String> + '_ {
+    d.split("\r\n").flat_map(|p| p.split('\r')).map(doc_line)
+}
+
 /// A `// ` comment line holding generated text (a commented-out field, enum value or model):
 /// ASCII control characters are escaped as in a string literal (`\n`, `\t`, `\u0001`), so
 /// that a name with a line break cannot end the comment and turn the rest into schema text.
@@ -173,10 +180,10 @@ fn is_identifier(name: &str) -> bool {
 /// The engine's own text of a block reformat cannot parse (a name sanitised to nothing): the
 /// grammar's catch-all keeps it as written, unindented, attributes in the renderer's order.
 fn raw_block_lines(b: &Block) -> Vec<String> {
-    let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
+    let mut out: Vec<String> = b.docs.iter().flat_map(|d| doc_lines(d)).collect();
     out.push(format!("{} {} {{", b.kind.keyword(), b.name));
     for l in &b.lines {
-        out.extend(l.docs.iter().map(|d| doc_line(d)));
+        out.extend(l.docs.iter().flat_map(|d| doc_lines(d)));
         out.push(if l.commented_out {
             comment_line(&plain_line(l))
         } else {
@@ -192,7 +199,7 @@ fn block_lines(b: &Block) -> Vec<String> {
     if !is_identifier(&b.name) {
         return raw_block_lines(b);
     }
-    let mut out: Vec<String> = b.docs.iter().map(|d| doc_line(d)).collect();
+    let mut out: Vec<String> = b.docs.iter().flat_map(|d| doc_lines(d)).collect();
     let kw = b.kind.keyword();
     if b.commented_out {
         out.push(comment_line(&format!("{kw} {} {{", b.name)));
@@ -210,7 +217,7 @@ fn block_lines(b: &Block) -> Vec<String> {
     let mut rows: Vec<Row> = Vec::new();
     for l in &b.lines {
         for d in &l.docs {
-            rows.push(Row::Comment(doc_line(d)));
+            rows.extend(doc_lines(d).map(Row::Comment));
         }
         if l.commented_out {
             rows.push(Row::Comment(comment_line(&plain_line(l))));
@@ -265,7 +272,7 @@ fn block_lines(b: &Block) -> Vec<String> {
 }
 
 fn config_lines(c: &ConfigBlock) -> Vec<String> {
-    let mut out: Vec<String> = c.docs.iter().map(|d| doc_line(d)).collect();
+    let mut out: Vec<String> = c.docs.iter().flat_map(|d| doc_lines(d)).collect();
     out.push(format!("{} {} {{", c.keyword, c.name));
     let rows: Vec<Row> = c
         .lines

@@ -9,9 +9,10 @@ use super::plan::{doc_text, has_db, FieldPlan, Insert, Plan, Relation, StructPla
 use super::typemap::Backend;
 use crate::catalog::quote_ident;
 
-/// `#[doc]` attributes, one per line.
+/// `#[doc]` attributes, one per line (a carriage return alone also ends a line: rustc refuses a
+/// bare CR in a doc comment).
 pub(super) fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
+    let lines = text.lines().flat_map(|l| l.split('\r')).map(|l| {
         if l.is_empty() {
             String::new()
         } else {

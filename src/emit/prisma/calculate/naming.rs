@@ -15,21 +15,27 @@ impl<'a> Calc<'a> {
                 continue;
             }
             names.push(match self.existing_models.get(&ti) {
-                Some(&mi) => self.prev.models[mi].name.clone(),
-                None => names::sanitize(&t.name),
+                Some(&mi) if !self.prev.models[mi].name.is_empty() => {
+                    self.prev.models[mi].name.clone()
+                }
+                _ => names::sanitize(&t.name),
             });
         }
         for (ei, e) in self.db.enums.iter().enumerate() {
             names.push(match self.existing_enums.get(&ei) {
-                Some(&pi) => self.prev.enums[pi].name.clone(),
-                None => names::sanitize(&e.name),
+                Some(&pi) if !self.prev.enums[pi].name.is_empty() => {
+                    self.prev.enums[pi].name.clone()
+                }
+                _ => names::sanitize(&e.name),
             });
         }
         if self.opts.views {
             for (vi, v) in self.db.views.iter().enumerate() {
                 names.push(match self.existing_views.get(&vi) {
-                    Some(&mi) => self.prev.models[mi].name.clone(),
-                    None => names::sanitize(&v.name),
+                    Some(&mi) if !self.prev.models[mi].name.is_empty() => {
+                        self.prev.models[mi].name.clone()
+                    }
+                    _ => names::sanitize(&v.name),
                 });
             }
         }
@@ -75,8 +81,14 @@ impl<'a> Calc<'a> {
     }
 
     pub(crate) fn table_name(&self, t: usize) -> PName {
-        if let Some(&mi) = self.existing_models.get(&t) {
-            let m = &self.prev.models[mi];
+        // A previous block without a name (`model  {`, what `db pull` writes for a name that
+        // sanitises to nothing) gives no name: the database's is taken, as for a new table.
+        if let Some(m) = self
+            .existing_models
+            .get(&t)
+            .map(|&mi| &self.prev.models[mi])
+            .filter(|m| !m.name.is_empty())
+        {
             return PName {
                 name: m.name.clone(),
                 mapped: m.mapped.clone(),
@@ -124,8 +136,12 @@ impl<'a> Calc<'a> {
     }
 
     pub(crate) fn view_name(&self, v: usize) -> PName {
-        if let Some(&mi) = self.existing_views.get(&v) {
-            let m = &self.prev.models[mi];
+        if let Some(m) = self
+            .existing_views
+            .get(&v)
+            .map(|&mi| &self.prev.models[mi])
+            .filter(|m| !m.name.is_empty())
+        {
             return PName {
                 name: m.name.clone(),
                 mapped: m.mapped.clone(),
@@ -144,8 +160,12 @@ impl<'a> Calc<'a> {
     }
 
     pub(crate) fn enum_name(&self, e: usize) -> PName {
-        if let Some(&pi) = self.existing_enums.get(&e) {
-            let pe = &self.prev.enums[pi];
+        if let Some(pe) = self
+            .existing_enums
+            .get(&e)
+            .map(|&pi| &self.prev.enums[pi])
+            .filter(|pe| !pe.name.is_empty())
+        {
             return PName {
                 name: pe.name.clone(),
                 mapped: pe.mapped.clone(),
