@@ -147,7 +147,40 @@ pub fn from_prisma_migrations(
     // The history alone must replay cleanly: errors found later are the converted files'.
     let history = super::replay_dir(&settings.migrations, sources, diags)?;
     super::stop_on_errors(diags)?;
-    let existing: Vec<(String, FileId)> = (0..sources.len())
+    let existing = supabase_migrations(sources);
+    let (mut folders, pending) = sort_out(settings, history, &existing, sources, diags)?;
+
+    let mut run = Converting {
+        settings,
+        replayer: Replayer::new(crate::sql::supabase::base_catalog()),
+        outputs: Outputs::new(),
+        converted_before: Vec::new(),
+        latest_history: existing
+            .iter()
+            .filter_map(|(n, _)| parse_migration_name(n).map(|(v, _)| v.to_string()))
+            .max(),
+    };
+    for entry in apply_order(&existing, &pending) {
+        match entry {
+            Entry::History(id) => run.history_file(id, sources, diags),
+            Entry::Converted(k) => {
+                let p = &pending[k];
+                if let Some(outcome) = run.convert(p, sources, diags) {
+                    folders[p.folder].outcome = outcome;
+                }
+            }
+        }
+    }
+    super::stop_on_errors(diags)?;
+    Ok(ConvertedMigrations {
+        outputs: run.outputs,
+        folders,
+    })
+}
+
+/// The Supabase migration files of the history (name, file).
+fn supabase_migrations(sources: &Sources) -> Vec<(String, FileId)> {
+    (0..sources.len())
         .filter_map(|i| {
             let name = sources
                 .get(FileId(i))
@@ -158,8 +191,19 @@ pub fn from_prisma_migrations(
             parse_migration_name(&name)?;
             Some((name, FileId(i)))
         })
-        .collect();
+        .collect()
+}
 
+/// Reads every Prisma migration folder and sorts them out: converted already (by checksum or
+/// content), a baseline the history holds already, or to convert. A version taken by another
+/// Supabase file stops the run, every clash named.
+fn sort_out(
+    settings: &FromPrismaMigrations,
+    history: crate::catalog::Catalog,
+    existing: &[(String, FileId)],
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<(Vec<Folder>, Vec<Pending>)> {
     let listed = list_prisma_folders(&settings.prisma_migrations, diags)?;
     let mut folders = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
@@ -244,12 +288,18 @@ pub fn from_prisma_migrations(
     if !clashes.is_empty() {
         return Err(Error::Config(clashes.join("\n")));
     }
+    Ok((folders, pending))
+}
 
-    // History and converted files in the order the Supabase CLI applies them.
-    enum Entry {
-        History(FileId),
-        Converted(usize),
-    }
+/// A file of the combined history: a Supabase migration, or the converted folder `pending[k]`.
+#[derive(Clone, Copy)]
+enum Entry {
+    History(FileId),
+    Converted(usize),
+}
+
+/// History and converted files in the order the Supabase CLI applies them (version, then name).
+fn apply_order(existing: &[(String, FileId)], pending: &[Pending]) -> Vec<Entry> {
     let mut order: Vec<(String, String, Entry)> = existing
         .iter()
         .map(|(n, id)| {
@@ -266,129 +316,135 @@ pub fn from_prisma_migrations(
         order.push((p.version.clone(), n, Entry::Converted(k)));
     }
     order.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let latest_history = existing
-        .iter()
-        .filter_map(|(n, _)| parse_migration_name(n).map(|(v, _)| v.to_string()))
-        .max();
+    order.into_iter().map(|(_, _, e)| e).collect()
+}
 
-    let mut replayer = Replayer::new(crate::sql::supabase::base_catalog());
-    let mut outputs = Outputs::new();
-    let mut converted_before: Vec<PathBuf> = Vec::new();
-    for (_, _, entry) in &order {
-        match entry {
-            Entry::History(id) => {
-                let mut local = Diagnostics::new();
-                replayer.replay_file(sources, *id, &mut local);
-                for mut d in local.into_iter().filter(|d| d.severity == Severity::Error) {
-                    d.help = Some(format!(
-                        "this file replays cleanly without the converted Prisma migrations sorted before it: {}",
-                        converted_before
-                            .iter()
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    diags.push(d);
-                }
-            }
-            Entry::Converted(k) => {
-                let p = &pending[*k];
-                let mut probe = replayer.clone();
-                let mut local = Diagnostics::new();
-                probe.replay_file(sources, p.file, &mut local);
-                let source = sources.get(p.file);
-                let lexed = match lex(source, 0, source.text.len()) {
-                    Ok(l) => l,
-                    Err(_) => {
-                        // The replay reported where the file cannot be split.
-                        diags.extend(local);
-                        continue;
-                    }
-                };
-                let statements = split(p.file, &lexed, &mut Diagnostics::new());
-                let (conflicts, others) = conflicts_of(&local, &statements, p.file);
-                let mut guarded = Vec::new();
-                let mut unguarded = false;
-                for (s, d) in &conflicts {
-                    let g = if settings.idempotent {
-                        rewrite::guard(&source.text, &lexed, &statements[*s])
-                    } else {
-                        None
-                    };
-                    match g {
-                        Some(g) => guarded.push((*s, g)),
-                        None if settings.idempotent => {
-                            unguarded = true;
-                            diags.push(
-                                Diagnostic::error(
-                                    format!(
-                                        "conflicts with what an earlier migration created, and has no guarded form: {}",
-                                        d.message
-                                    ),
-                                    d.span,
-                                )
-                                .with_help("edit the Prisma migration (or the history) so that they agree"),
-                            )
-                        }
-                        None => {
-                            unguarded = true;
-                            diags.push(
-                                Diagnostic::error(
-                                    format!(
-                                        "conflicts with what an earlier migration created: {}",
-                                        d.message
-                                    ),
-                                    d.span,
-                                )
-                                .with_help(
-                                    "pass --idempotent to rewrite the conflicting statements guarded (IF NOT EXISTS, DO blocks)",
-                                ),
-                            )
-                        }
-                    }
-                }
-                if unguarded {
-                    // Go on with the file as Postgres would leave it, to report the rest.
-                    replayer = probe;
-                    diags.extend(others);
-                    converted_before.push(p.source.clone());
-                    continue;
-                }
-                let (body, transaction_statements) =
-                    converted_text(&source.text, &lexed, &statements, &guarded);
-                let header = header(
-                    &p.source,
-                    &p.checksum,
-                    guarded.len(),
-                    transaction_statements,
-                );
-                let text = format!("{header}\n{body}");
-                let id = sources.add(p.target.clone(), text.clone());
-                // The file as written, replayed: what is left is a real error.
-                let mut after = Diagnostics::new();
-                replayer.replay_file(sources, id, &mut after);
-                diags.extend(after);
-                if latest_history.as_ref().is_some_and(|l| *l > p.version) {
-                    diags.push(Diagnostic::warning(
-                        format!(
-                            "{}: version {} is older than the latest Supabase migration ({}): `supabase db reset` applies it before that one, and `supabase db push` refuses it without --include-all",
-                            p.target.display(),
-                            p.version,
-                            latest_history.as_deref().unwrap_or("")
-                        ),
-                        None,
-                    ));
-                }
-                folders[p.folder].outcome = FolderOutcome::Converted {
-                    path: p.target.clone(),
-                    guarded: guarded.len(),
-                    transaction_statements,
-                };
-                outputs.insert(p.target.clone(), text);
-                converted_before.push(p.source.clone());
-            }
+/// The combined history replayed in order while the converted files are written.
+struct Converting<'s> {
+    settings: &'s FromPrismaMigrations,
+    replayer: Replayer,
+    outputs: Outputs,
+    /// The Prisma folders converted so far (named when a later history file fails).
+    converted_before: Vec<PathBuf>,
+    latest_history: Option<String>,
+}
+
+impl Converting<'_> {
+    /// A Supabase file: its errors are the converted files' doing (it replayed cleanly alone).
+    fn history_file(&mut self, id: FileId, sources: &Sources, diags: &mut Diagnostics) {
+        let mut local = Diagnostics::new();
+        self.replayer.replay_file(sources, id, &mut local);
+        for mut d in local.into_iter().filter(|d| d.severity == Severity::Error) {
+            d.help = Some(format!(
+                "this file replays cleanly without the converted Prisma migrations sorted before it: {}",
+                self.converted_before
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            diags.push(d);
         }
     }
-    super::stop_on_errors(diags)?;
-    Ok(ConvertedMigrations { outputs, folders })
+
+    /// Converts one folder: statements that conflict with the history are guarded
+    /// (`--idempotent`) or reported; the file as written is replayed. None when it is not
+    /// written.
+    fn convert(
+        &mut self,
+        p: &Pending,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> Option<FolderOutcome> {
+        let mut probe = self.replayer.clone();
+        let mut local = Diagnostics::new();
+        probe.replay_file(sources, p.file, &mut local);
+        let source = sources.get(p.file);
+        let Ok(lexed) = lex(source, 0, source.text.len()) else {
+            // The replay reported where the file cannot be split.
+            diags.extend(local);
+            return None;
+        };
+        let statements = split(p.file, &lexed, &mut Diagnostics::new());
+        let (conflicts, others) = conflicts_of(&local, &statements, p.file);
+        let mut guarded = Vec::new();
+        let mut unguarded = false;
+        for (s, d) in &conflicts {
+            let g = if self.settings.idempotent {
+                rewrite::guard(&source.text, &lexed, &statements[*s])
+            } else {
+                None
+            };
+            match g {
+                Some(g) => guarded.push((*s, g)),
+                None => {
+                    unguarded = true;
+                    diags.push(unguarded_conflict(d, self.settings.idempotent));
+                }
+            }
+        }
+        if unguarded {
+            // Go on with the file as Postgres would leave it, to report the rest.
+            self.replayer = probe;
+            diags.extend(others);
+            self.converted_before.push(p.source.clone());
+            return None;
+        }
+        let (body, transaction_statements) =
+            converted_text(&source.text, &lexed, &statements, &guarded);
+        let header = header(
+            &p.source,
+            &p.checksum,
+            guarded.len(),
+            transaction_statements,
+        );
+        let text = format!("{header}\n{body}");
+        let id = sources.add(p.target.clone(), text.clone());
+        // The file as written, replayed: what is left is a real error.
+        let mut after = Diagnostics::new();
+        self.replayer.replay_file(sources, id, &mut after);
+        diags.extend(after);
+        if let Some(latest) = self.latest_history.as_ref().filter(|l| **l > p.version) {
+            diags.push(Diagnostic::warning(
+                format!(
+                    "{}: version {} is older than the latest Supabase migration ({latest}): `supabase db reset` applies it before that one, and `supabase db push` refuses it without --include-all",
+                    p.target.display(),
+                    p.version,
+                ),
+                None,
+            ));
+        }
+        self.outputs.insert(p.target.clone(), text);
+        self.converted_before.push(p.source.clone());
+        Some(FolderOutcome::Converted {
+            path: p.target.clone(),
+            guarded: guarded.len(),
+            transaction_statements,
+        })
+    }
+}
+
+/// The error for a statement that conflicts with the history and is not guarded.
+fn unguarded_conflict(d: &Diagnostic, idempotent: bool) -> Diagnostic {
+    if idempotent {
+        Diagnostic::error(
+            format!(
+                "conflicts with what an earlier migration created, and has no guarded form: {}",
+                d.message
+            ),
+            d.span,
+        )
+        .with_help("edit the Prisma migration (or the history) so that they agree")
+    } else {
+        Diagnostic::error(
+            format!(
+                "conflicts with what an earlier migration created: {}",
+                d.message
+            ),
+            d.span,
+        )
+        .with_help(
+            "pass --idempotent to rewrite the conflicting statements guarded (IF NOT EXISTS, DO blocks)",
+        )
+    }
 }

@@ -234,7 +234,7 @@ pub fn verify(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<Verification> {
-    super::check_migrations_folder(&settings.migrations)?;
+    super::replay::check_migrations_folder(&settings.migrations)?;
     let mut listing = Diagnostics::new();
     sql::source::list_migrations(&settings.migrations, &mut listing)?;
     if listing.has_errors() {
