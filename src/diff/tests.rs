@@ -33,6 +33,7 @@ fn scope() -> Scope {
     Scope {
         schemas: vec!["public".into()],
         relation_mode_prisma: false,
+        partial_indexes: true,
     }
 }
 

@@ -16,6 +16,10 @@ pub(crate) struct Scope {
     pub schemas: Vec<String>,
     /// `relationMode = "prisma"`: no foreign keys on either side.
     pub relation_mode_prisma: bool,
+    /// The `partialIndexes` preview feature is on: an index's `where:` is part of the schema.
+    /// Without it (Prisma 5/6, or a Prisma 7 project that has not turned it on) `db pull` leaves
+    /// partial indexes out, so they are out of the diff too.
+    pub partial_indexes: bool,
 }
 
 /// One side of a diff.
@@ -210,6 +214,7 @@ fn table(
         if i.keys
             .iter()
             .any(|k| matches!(k.target, IndexTarget::Expression(_)))
+            || (i.predicate.is_some() && !scope.partial_indexes)
         {
             continue;
         }
@@ -276,10 +281,11 @@ fn table(
 
 /// An implicit many-to-many join table made by Prisma before version 5 is keyed by a unique
 /// index `_{name}_AB_unique` where Prisma now creates the primary key `_{name}_AB_pkey`; db pull
-/// shows both the same way, so the index stands for the key.
+/// shows both the same way, so the index stands for the key. Its index on `B` is named as
+/// Prisma names it.
 fn join_table_key(name: &str, t: &mut PTable) {
     let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-    if !name.starts_with('_') || names != ["A", "B"] || t.primary_key.is_some() {
+    if !name.starts_with('_') || names != ["A", "B"] {
         return;
     }
     let ab = |i: &PIndex| {
@@ -287,9 +293,20 @@ fn join_table_key(name: &str, t: &mut PTable) {
             && i.predicate.is_none()
             && i.keys.iter().map(|k| k.0.as_str()).collect::<Vec<_>>() == ["A", "B"]
     };
-    if let Some(pos) = t.indexes.iter().position(ab) {
-        t.indexes.remove(pos);
-        t.primary_key = Some((format!("{name}_AB_pkey"), vec!["A".into(), "B".into()]));
+    if t.primary_key.is_none() {
+        if let Some(pos) = t.indexes.iter().position(ab) {
+            t.indexes.remove(pos);
+            t.primary_key = Some((format!("{name}_AB_pkey"), vec!["A".into(), "B".into()]));
+        }
+    }
+    // The index on `B` has a name Prisma's schema cannot show (`db pull` leaves the join table
+    // implicit): a history's `_{name}_B_idx` (what `CREATE INDEX ON … ("B")` is called) is the
+    // `_{name}_B_index` Prisma creates.
+    for i in &mut t.indexes {
+        let plain = !i.unique && i.predicate.is_none() && i.method == "btree";
+        if plain && i.keys.len() == 1 && i.keys[0].0 == "B" && !i.keys[0].1 {
+            i.name = format!("{name}_B_index");
+        }
     }
 }
 

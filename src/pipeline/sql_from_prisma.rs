@@ -207,6 +207,7 @@ pub fn sql_from_prisma(
     let scope = Scope {
         schemas,
         relation_mode_prisma: prev.relation_mode_prisma(),
+        partial_indexes: prev.has_preview_feature("partialIndexes"),
     };
     let renames = parse_renames(&settings.renames)?;
     let up = diff::diff(
