@@ -1,0 +1,186 @@
+//! `DROP` of tables, indexes, sequences, types and schemas, with `CASCADE`'s dependents.
+
+use sqlparser::ast::{ObjectName, ObjectType};
+
+use crate::diagnostics::Diagnostics;
+use crate::sql::replay::table::depends_error;
+use crate::sql::replay::{split_name, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
+
+impl Replayer {
+    /// `DROP TABLE|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|SCHEMA`.
+    pub(crate) fn drop(
+        &mut self,
+        object: ObjectType,
+        names: &[ObjectName],
+        if_exists: bool,
+        cascade: bool,
+        _diags: &mut Diagnostics,
+        _stmt: Stmt<'_>,
+    ) -> R<Outcome> {
+        for name in names {
+            let (schema, n) = split_name(name);
+            let found = match object {
+                ObjectType::Table => {
+                    self.find_in_path(schema.as_deref(), &|s| s.tables.contains_key(&n))
+                }
+                ObjectType::View => self.find_in_path(schema.as_deref(), &|s| {
+                    s.views.get(&n).is_some_and(|v| !v.materialized)
+                }),
+                ObjectType::MaterializedView => self.find_in_path(schema.as_deref(), &|s| {
+                    s.views.get(&n).is_some_and(|v| v.materialized)
+                }),
+                ObjectType::Index => {
+                    self.find_in_path(schema.as_deref(), &|s| s.index_owner(&n).is_some())
+                }
+                ObjectType::Sequence => {
+                    self.find_in_path(schema.as_deref(), &|s| s.sequences.contains_key(&n))
+                }
+                ObjectType::Type => self.find_in_path(schema.as_deref(), &|s| {
+                    s.enums.contains_key(&n)
+                        || s.composites.contains_key(&n)
+                        || s.domains.contains_key(&n)
+                }),
+                ObjectType::Schema => self.catalog.schemas.contains_key(&n).then(|| n.clone()),
+                _ => return Ok(Outcome::PassedOver),
+            };
+            let Some(s) = found else {
+                if if_exists {
+                    continue;
+                }
+                let what = match object {
+                    ObjectType::Table | ObjectType::Sequence | ObjectType::Index => "relation",
+                    ObjectType::View => "view",
+                    ObjectType::MaterializedView => "materialized view",
+                    ObjectType::Type => "type",
+                    _ => "schema",
+                };
+                return Err(ReplayError::new(
+                    if matches!(object, ObjectType::Type | ObjectType::Schema) {
+                        SqlState::UndefinedObject
+                    } else {
+                        SqlState::UndefinedTable
+                    },
+                    format!("{what} \"{n}\" does not exist"),
+                ));
+            };
+            match object {
+                ObjectType::Table => self.drop_table(&s, &n, cascade)?,
+                ObjectType::View | ObjectType::MaterializedView => {
+                    self.catalog
+                        .schemas
+                        .get_mut(&s)
+                        .expect("schema")
+                        .views
+                        .remove(&n);
+                }
+                ObjectType::Index => self.drop_index(&s, &n)?,
+                ObjectType::Sequence => self.drop_sequence(&s, &n, cascade)?,
+                ObjectType::Type => self.drop_type(&s, &n, cascade)?,
+                ObjectType::Schema => self.drop_schema(&n, cascade)?,
+                _ => {}
+            }
+        }
+        self.prune_views();
+        Ok(Outcome::Understood)
+    }
+
+    fn drop_table(&mut self, schema: &str, table: &str, cascade: bool) -> R<()> {
+        let deps = self.fks_referencing(schema, table, None);
+        self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
+        self.tracked.data.dropped(schema, table);
+        let s = self.catalog.schemas.get_mut(schema).expect("schema");
+        s.tables.remove(table);
+        s.sequences
+            .retain(|_, q| q.owned_by.as_ref().is_none_or(|(t, _)| t != table));
+        Ok(())
+    }
+
+    fn drop_index(&mut self, schema: &str, name: &str) -> R<()> {
+        let s = self.catalog.schemas.get_mut(schema).expect("schema");
+        for t in s.tables.values_mut() {
+            if t.primary_key.as_ref().is_some_and(|p| p.name == name)
+                || t.uniques.iter().any(|u| u.name == name)
+            {
+                return Err(ReplayError::new(
+                    SqlState::DependentObjects,
+                    format!(
+                        "cannot drop index {name} because constraint {name} on table {} requires it",
+                        t.name
+                    ),
+                ));
+            }
+            t.indexes.retain(|i| i.name != name);
+        }
+        for v in s.views.values_mut() {
+            v.indexes.retain(|i| i.name != name);
+        }
+        Ok(())
+    }
+
+    fn drop_sequence(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
+        let pat = format!(
+            "nextval({}::regclass)",
+            crate::sql::quote_literal(&self.regclass_text(schema, name))
+        );
+        let users = self.columns_where(&|c| c.default.as_deref().is_some_and(|d| d.contains(&pat)));
+        if let (Some((_, t, c)), false) = (users.first(), cascade) {
+            return Err(depends_error(
+                &format!("sequence {name}"),
+                &format!("default value for column {c} of table {t}"),
+            ));
+        }
+        for (s, t, c) in users {
+            self.column_mut(&s, &t, &c).default = None;
+        }
+        self.catalog
+            .schemas
+            .get_mut(schema)
+            .expect("schema")
+            .sequences
+            .remove(name);
+        Ok(())
+    }
+
+    fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
+        let users = self.columns_where(&|c| c.ty.schema == schema && c.ty.name == name);
+        if let (Some((_, t, c)), false) = (users.first(), cascade) {
+            return Err(depends_error(
+                &format!("type {name}"),
+                &format!("column {c} of table {t}"),
+            ));
+        }
+        for (s, t, c) in users {
+            self.table_mut(&s, &t).columns.retain(|x| x.name != c);
+        }
+        let s = self.catalog.schemas.get_mut(schema).expect("schema");
+        s.enums.remove(name);
+        s.composites.remove(name);
+        s.domains.remove(name);
+        Ok(())
+    }
+
+    fn drop_schema(&mut self, name: &str, cascade: bool) -> R<()> {
+        let s = &self.catalog.schemas[name];
+        let empty = s.tables.is_empty()
+            && s.views.is_empty()
+            && s.enums.is_empty()
+            && s.sequences.is_empty()
+            && s.composites.is_empty()
+            && s.domains.is_empty()
+            && s.functions.is_empty();
+        if !empty && !cascade {
+            return Err(ReplayError::new(
+                SqlState::DependentObjects,
+                format!("cannot drop schema {name} because other objects depend on it"),
+            ));
+        }
+        let tables: Vec<String> = s.tables.keys().cloned().collect();
+        for t in tables {
+            self.drop_table(name, &t, true)?;
+        }
+        self.catalog.schemas.remove(name);
+        self.tracked.routines.schema_gone(name);
+        self.catalog.extensions.retain(|_, e| e.schema != name);
+        Ok(())
+    }
+}
