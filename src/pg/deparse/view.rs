@@ -83,6 +83,12 @@ impl AnalysedView {
         changed
     }
 
+    /// Whether the query reads column `col` of `schema.rel` (PostgreSQL then records that the
+    /// view depends on the column: dropping it, or changing its type, is refused).
+    pub fn reads_column(&self, schema: &str, rel: &str, col: &str) -> bool {
+        self.clone().rename_column(schema, rel, col, col)
+    }
+
     /// `ALTER TABLE|VIEW name SET SCHEMA to` on a relation the query reads; whether it reads
     /// it.
     pub fn move_relation(&mut self, schema: &str, name: &str, to: &str) -> bool {
@@ -165,6 +171,11 @@ impl AnalysedExpr {
             Some(n) => super::print::print_expr(ctx, n, false),
             None => String::new(),
         }
+    }
+
+    /// Whether the expression reads column `col` of `schema.rel`; `own` is its table.
+    pub fn reads_column(&self, schema: &str, rel: &str, col: &str, own: (&str, &str)) -> bool {
+        self.clone().rename_column(schema, rel, col, col, own)
     }
 
     /// Column `old` of `schema.rel` renamed to `new`; `own` is the expression's table. Whether

@@ -363,6 +363,7 @@ impl Replayer {
                 self.column_mut(schema, table, col).default = None;
             }
             AlterColumnOperation::SetDataType { data_type, .. } => {
+                self.column_type_can_change(schema, table, col)?;
                 let ty = if let Some(int) = serial_kind(data_type) {
                     SqlType::builtin(int)
                 } else {

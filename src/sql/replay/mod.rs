@@ -12,6 +12,7 @@
 mod alter_actions;
 mod alter_table;
 mod create_table;
+mod dependents;
 mod forms;
 pub(crate) mod guard;
 mod objects;

@@ -21,7 +21,7 @@ pub(crate) struct PolicyTrees {
 }
 
 /// A policy's key: `(schema, table, policy)`.
-type Key = (String, String, String);
+pub(crate) type Key = (String, String, String);
 
 /// Trees by `(schema, table, policy)`, with an index of the policies each relation may concern
 /// (so a rename visits those, not every policy of the history).
@@ -112,6 +112,58 @@ impl Replayer {
         let map = &mut self.policy_trees;
         map.dirty.push(key.clone());
         map.trees.entry(key).or_default()
+    }
+
+    /// The policies `(schema, table, name)` whose modelled expressions read column `col` of
+    /// `schema.rel` (on that table, or in a sub-select), in a fixed order.
+    pub(crate) fn policies_reading_column(&self, schema: &str, rel: &str, col: &str) -> Vec<Key> {
+        let mut out: Vec<Key> = self
+            .policy_trees
+            .trees
+            .iter()
+            .filter(|((s, t, _), trees)| {
+                [&trees.using, &trees.with_check]
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e.reads_column(schema, rel, col, (s.as_str(), t.as_str())))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The policies on other tables than `schema.rel` whose sub-selects read it.
+    pub(crate) fn policies_reading_relation(&self, schema: &str, rel: &str) -> Vec<Key> {
+        let target = (schema.to_string(), rel.to_string());
+        let mut out: Vec<Key> = self
+            .policy_trees
+            .trees
+            .iter()
+            .filter(|((s, t, _), trees)| {
+                (s, t) != (&target.0, &target.1)
+                    && [&trees.using, &trees.with_check]
+                        .into_iter()
+                        .flatten()
+                        .any(|e| e.relations().contains(&target))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Forgets a policy dropped with what it read (`CASCADE`).
+    pub(crate) fn drop_policy_cascaded(&mut self, key: &Key) {
+        self.policy_trees.trees.remove(key);
+        if let Some(t) = self
+            .catalog
+            .schemas
+            .get_mut(&key.0)
+            .and_then(|s| s.tables.get_mut(&key.1))
+        {
+            t.policies.retain(|p| p.name != key.2);
+        }
     }
 
     /// `ALTER POLICY old ON schema.table RENAME TO new`.

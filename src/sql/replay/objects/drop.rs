@@ -17,6 +17,17 @@ impl Replayer {
         _diags: &mut Diagnostics,
         _stmt: Stmt<'_>,
     ) -> R<Outcome> {
+        // The relations this statement drops: a view reading one of them is no obstacle.
+        let dropping: Vec<(String, String)> = names
+            .iter()
+            .filter_map(|name| {
+                let (schema, n) = split_name(name);
+                let s = self.find_in_path(schema.as_deref(), &|s| {
+                    s.tables.contains_key(&n) || s.views.contains_key(&n)
+                })?;
+                Some((s, n))
+            })
+            .collect();
         for name in names {
             let (schema, n) = split_name(name);
             let found = match object {
@@ -63,6 +74,15 @@ impl Replayer {
                     format!("{what} \"{n}\" does not exist"),
                 ));
             };
+            let kind = match object {
+                ObjectType::Table => Some("table"),
+                ObjectType::View => Some("view"),
+                ObjectType::MaterializedView => Some("materialized view"),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.drop_relation_dependents(kind, &s, &n, &dropping, cascade)?;
+            }
             match object {
                 ObjectType::Table => self.drop_table(&s, &n, cascade)?,
                 ObjectType::View | ObjectType::MaterializedView => {

@@ -120,6 +120,7 @@ impl Replayer {
             dependents,
             cascade,
         )?;
+        self.drop_column_dependents(schema, table, col, cascade)?;
         let t = self.table_mut(schema, table);
         t.columns.retain(|c| c.name != col);
         let uses = |cols: &[String]| cols.iter().any(|c| c == col);
