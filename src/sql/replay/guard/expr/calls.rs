@@ -5,13 +5,11 @@ use sqlparser::ast::{
 };
 
 use crate::sql::replay::guard::errors::{Fail, Res};
-use crate::sql::replay::guard::funcs::{self};
+use crate::sql::replay::guard::funcs;
 use crate::sql::replay::guard::query::CQuery;
 use crate::sql::replay::name_parts;
 
-use super::CAgg;
-use super::CExpr;
-use super::Compiler;
+use super::{CAgg, CExpr, Compiler};
 
 impl<'c, 'a> Compiler<'c, 'a> {
     /// A built-in call by name (or why it cannot be evaluated).

@@ -10,11 +10,7 @@ use crate::sql::replay::guard::cast::Ty;
 use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::V;
 
-use super::b;
-use super::CExpr;
-use super::Cmp;
-use super::Compiler;
-use super::Op;
+use super::{b, CExpr, Cmp, Compiler, Op};
 
 impl<'c, 'a> Compiler<'c, 'a> {
     /// Compiles an expression.

@@ -9,11 +9,7 @@ use crate::sql::replay::guard::query::{CQuery, CSelect, Source, SrcKind};
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::guard::vtab::Keys;
 
-use super::collect;
-use super::hkey;
-use super::outer_stack;
-use super::sub_env;
-use super::KeyedSink;
+use super::{collect, hkey, outer_stack, sub_env, KeyedSink};
 
 fn all_true<'e>(conds: &'e [CExpr], env: &Env<'_, 'e>) -> Res<bool> {
     for c in conds {
