@@ -6,8 +6,7 @@ use crate::diagnostics::{Diagnostics, FileId, SourceFile, Span};
 use crate::sql::parse::{parse_statement, ParseError, Parsed, RECURSION_LIMIT};
 use crate::sql::split::{is_trivia, lex, split, Lexed, RawStatement};
 
-use super::word_of;
-use super::Stmt;
+use super::{word_of, Stmt};
 
 /// Parses a statement's tokens; exactly one statement is expected.
 /// A file tokenized, split into statements and, where that needs no catalog, parsed: the part

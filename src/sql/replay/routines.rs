@@ -5,15 +5,7 @@ use sqlparser::tokenizer::Token;
 
 use crate::sql::parse::{ParseError, Parsed};
 
-use super::fold;
-use super::syntax_error;
-use super::word_of;
-use super::Outcome;
-use super::ReplayError;
-use super::Replayer;
-use super::SqlState;
-use super::Stmt;
-use super::R;
+use super::{fold, syntax_error, word_of, Outcome, ReplayError, Replayer, SqlState, Stmt, R};
 
 impl Replayer {
     /// `CREATE/ALTER/DROP FUNCTION|PROCEDURE`: the name is recorded (it matters for how

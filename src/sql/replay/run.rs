@@ -8,21 +8,11 @@ use crate::sql::parse::{
     parse_statement, Extras, Parsed, DEEP_RECURSION_LIMIT, DEEP_STACK, RECURSION_LIMIT,
 };
 
-use super::prepare::kind;
-use super::prepare::object_kind;
-use super::prepare::Ahead;
-use super::prepare::Kind;
-use super::split_name;
-use super::syntax_error;
-use super::token_span_at;
-use super::word_of;
-use super::Outcome;
-use super::ReplayError;
-use super::Replayer;
-use super::SqlState;
-use super::Stmt;
-use super::DEFAULT_SEARCH_PATH;
-use super::R;
+use super::prepare::{kind, object_kind, Ahead, Kind};
+use super::{
+    split_name, syntax_error, token_span_at, word_of, Outcome, ReplayError, Replayer, SqlState,
+    Stmt, DEFAULT_SEARCH_PATH, R,
+};
 
 impl Replayer {
     /// Runs one statement; errors are Postgres's, the outcome says whether it was understood.

@@ -7,18 +7,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Sources, Span};
 use crate::sql::parse::Extras;
 use crate::sql::split::lex;
 
-use super::prepare::kind;
-use super::prepare::prepare;
-use super::prepare::Kind;
-use super::prepare::Prepared;
-use super::Outcome;
-use super::ReplayError;
-use super::ReplayStats;
-use super::Replayer;
-use super::SqlState;
-use super::Stmt;
-use super::DEFAULT_SEARCH_PATH;
-use super::R;
+use super::prepare::{kind, prepare, Kind, Prepared};
+use super::{Outcome, ReplayError, ReplayStats, Replayer, SqlState, Stmt, DEFAULT_SEARCH_PATH, R};
 
 /// The names in a statement (words folded, quoted identifiers as written, both cut to 63 bytes as
 /// PostgreSQL cuts them; for a `DO` block, those

@@ -7,9 +7,7 @@ use crate::catalog::{
 use crate::pg::deparse::deparse_bool;
 use crate::sql::replay::{fold, ReplayError, Replayer, SqlState, R};
 
-use super::constraints::dedupe_keys;
-use super::constraints::deferrable;
-use super::constraints::PendingConstraint;
+use super::constraints::{dedupe_keys, deferrable, PendingConstraint};
 use super::referenced_columns;
 
 impl Replayer {

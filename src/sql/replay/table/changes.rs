@@ -3,8 +3,7 @@
 use crate::catalog::IndexTarget;
 use crate::sql::replay::{ReplayError, Replayer, SqlState, R};
 
-use super::add::constraint_count;
-use super::add::same_set;
+use super::add::{constraint_count, same_set};
 use super::depends_error;
 
 impl Replayer {

@@ -10,10 +10,7 @@ use crate::pg::deparse::{deparse_generated, serial_default, stored_default};
 use crate::pg::types::{resolve_type, serial_kind};
 use crate::sql::replay::{fold, ReplayError, Replayer, SqlState, R};
 
-use super::constraints::deferrable;
-use super::constraints::fk_action;
-use super::constraints::match_type;
-use super::constraints::PendingConstraint;
+use super::constraints::{deferrable, fk_action, match_type, PendingConstraint};
 
 /// Postgres's defaults for a sequence of a given integer type.
 pub(crate) fn default_sequence(name: &str, int_type: &str) -> Sequence {

@@ -2,10 +2,7 @@
 
 use crate::sql::replay::guard::expr::{CExpr, Cmp};
 
-use super::Body;
-use super::CQuery;
-use super::Source;
-use super::SrcKind;
+use super::{Body, CQuery, Source, SrcKind};
 
 pub(super) fn split_and(e: CExpr, out: &mut Vec<CExpr>) {
     match e {

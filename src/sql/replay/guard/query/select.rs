@@ -10,16 +10,10 @@ use crate::sql::replay::guard::expr::{CExpr, Cmp, Compiler, Level, SrcCols};
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::{fold, name_parts};
 
-use super::conjuncts::place_conjuncts;
-use super::conjuncts::split_and;
-use super::set::column_name;
-use super::set::output_key;
-use super::set::set_direction;
+use super::conjuncts::{place_conjuncts, split_and};
+use super::set::{column_name, output_key, set_direction};
 use super::sources::add_source;
-use super::CSelect;
-use super::Grouping;
-use super::OrderKey;
-use super::Source;
+use super::{CSelect, Grouping, OrderKey, Source};
 
 type Compiled = (CSelect, Vec<String>, Vec<OrderKey>);
 

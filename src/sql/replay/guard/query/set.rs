@@ -9,14 +9,8 @@ use crate::sql::replay::guard::expr::{CExpr, Compiler};
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::{fold, name_parts};
 
-use super::compile_query;
 use super::select::compile_select;
-use super::Body;
-use super::CQuery;
-use super::CSelect;
-use super::OrderKey;
-use super::Source;
-use super::SrcKind;
+use super::{compile_query, Body, CQuery, CSelect, OrderKey, Source, SrcKind};
 
 pub(super) fn compile_query_here(c: &mut Compiler<'_, '_>, q: &Query) -> Res<CQuery> {
     if q.with.is_some() {

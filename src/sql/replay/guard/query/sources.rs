@@ -5,11 +5,10 @@ use sqlparser::ast::{FunctionArg, FunctionArgExpr, TableFactor};
 use crate::catalog::Schema;
 use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::expr::{CExpr, Compiler, SrcCols};
-use crate::sql::replay::guard::vtab::{self};
+use crate::sql::replay::guard::vtab;
 use crate::sql::replay::{fold, name_parts};
 
-use super::Source;
-use super::SrcKind;
+use super::{Source, SrcKind};
 
 pub(super) fn add_source(
     c: &mut Compiler<'_, '_>,

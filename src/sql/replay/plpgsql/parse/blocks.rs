@@ -5,8 +5,7 @@ use sqlparser::tokenizer::Token;
 use crate::sql::replay::plpgsql::ast::{Decl, Handler, Kind, SId, Target};
 use crate::sql::replay::word_of;
 
-use super::PResult;
-use super::Parser;
+use super::{PResult, Parser};
 
 impl<'a> Parser<'a> {
     /// `[DECLARE …] BEGIN … [EXCEPTION …] END [label]` (the label was read by the caller).

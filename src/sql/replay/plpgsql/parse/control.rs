@@ -8,9 +8,7 @@ use crate::sql::replay::plpgsql::ast::{Kind, Rows, SId, Src, Target};
 use crate::sql::replay::word_of;
 use crate::sql::split::{lex, Lexed};
 
-use super::PResult;
-use super::Parser;
-use super::SyntaxError;
+use super::{PResult, Parser, SyntaxError};
 
 impl<'a> Parser<'a> {
     pub(super) fn if_stmt(&mut self, start: usize) -> PResult<SId> {

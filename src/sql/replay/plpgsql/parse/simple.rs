@@ -5,8 +5,7 @@ use sqlparser::tokenizer::Token;
 use crate::sql::replay::plpgsql::ast::{Into, Kind, Level, SId};
 use crate::sql::replay::word_of;
 
-use super::PResult;
-use super::Parser;
+use super::{PResult, Parser};
 
 impl<'a> Parser<'a> {
     pub(super) fn raise(&mut self, start: usize) -> PResult<SId> {

@@ -10,9 +10,7 @@ use crate::sql::replay::guard::vtab::{
 };
 use crate::sql::replay::guard::Ctx;
 
-use super::rel_filter;
-use super::role;
-use super::PG;
+use super::{rel_filter, role, PG};
 
 pub(super) static PG_CLASS: VTable = VTable {
     schema: PG,

@@ -5,8 +5,7 @@ use crate::sql::replay::guard::value::{Obj, V};
 use crate::sql::replay::guard::vtab::{oid, rel, schemas, t, tables, Keys, Out, VTable};
 use crate::sql::replay::guard::Ctx;
 
-use super::role;
-use super::PG;
+use super::{role, PG};
 
 fn role_names() -> impl Iterator<Item = &'static str> {
     std::iter::once("postgres").chain(

@@ -7,8 +7,7 @@ use crate::sql::replay::guard::value::{Obj, Reg, V};
 use crate::sql::replay::guard::vtab::{ns, oid, rel, schemas, t, tables, Keys, Out, VTable};
 use crate::sql::replay::guard::Ctx;
 
-use super::role;
-use super::PG;
+use super::{role, PG};
 
 fn polcmd(command: &str) -> &'static str {
     match command {

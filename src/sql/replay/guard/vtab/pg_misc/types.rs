@@ -7,8 +7,7 @@ use crate::sql::replay::guard::value::{Obj, V};
 use crate::sql::replay::guard::vtab::{ns, oid, rel, schemas, t, tables, Keys, Out, VTable};
 use crate::sql::replay::guard::Ctx;
 
-use super::role;
-use super::PG;
+use super::{role, PG};
 
 pub(super) static PG_NAMESPACE: VTable = VTable {
     schema: PG,
