@@ -169,6 +169,14 @@ impl Fail {
     pub(crate) fn unknown(message: impl Into<String>) -> Fail {
         Fail::Unknown(message.into())
     }
+
+    /// The same failure as one that cannot be evaluated offline, its message kept.
+    pub(crate) fn offline(self) -> Fail {
+        match self {
+            Fail::Pg(e) => Fail::Unknown(e.message),
+            unknown => unknown,
+        }
+    }
 }
 
 /// A malformed literal (`parse_array_text`'s error): PostgreSQL's `invalid_text_representation`.

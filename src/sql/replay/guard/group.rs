@@ -348,7 +348,7 @@ pub(crate) fn series<'e>(
                 if !out(&[v])? {
                     break;
                 }
-                t = datetime::ts_add(t, step).map_err(Fail::unknown)?;
+                t = datetime::ts_add(t, step).map_err(Fail::offline)?;
             }
             Ok(())
         }

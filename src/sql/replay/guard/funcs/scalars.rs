@@ -55,8 +55,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         )))
                     }
                 };
-                let r = datetime::trunc(&field, t)
-                    .map_err(|m| Fail::pg("invalid_parameter_value", m))?;
+                let r = datetime::trunc(&field, t)?;
                 Ok(if kind == 0 { V::Ts(r) } else { V::Tstz(r) })
             })
         },
@@ -73,9 +72,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         )))
                     }
                 };
-                datetime::extract(&field, t)
-                    .map(V::Float)
-                    .map_err(|m| Fail::pg("invalid_parameter_value", m))
+                datetime::extract(&field, t).map(V::Float)
             })
         },
         "to_char" => |cx, a| {
@@ -88,9 +85,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         return Err(Fail::unknown(format!("to_char() of {}", other.type_name())))
                     }
                 };
-                datetime::to_char(t, &fmt)
-                    .map(V::text)
-                    .map_err(Fail::unknown)
+                datetime::to_char(t, &fmt).map(V::text)
             })
         },
         "make_date" => |_, a| {
