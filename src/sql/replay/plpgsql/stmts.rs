@@ -7,7 +7,7 @@ use super::ast::{Into, Kind, Level, SId, Src};
 use super::exec::{Exec, Flow, Stop, X};
 use super::scope::Val;
 use crate::diagnostics::{Diagnostics, SourceFile};
-use crate::sql::replay::guard::errors::{condition_of, sqlstate, Fail, PgError};
+use crate::sql::replay::guard::errors::{condition_of, sqlstate, Fail, PgError, Res};
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::guard::Ctx;
 use crate::sql::replay::{word_of, ReplayError, Replayer, Stmt};
@@ -118,7 +118,7 @@ impl<'a> Exec<'a> {
                     let v = self.diagnostic_item(*stacked, item);
                     match v {
                         Ok(v) => self.assign(r, t, v, id)?,
-                        Err(m) => self.scope.forget(t.var(), &m),
+                        Err(f) => self.scope.forget(t.var(), f.message()),
                     }
                 }
                 Ok(Flow::Next)
@@ -131,10 +131,12 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn diagnostic_item(&self, stacked: bool, item: &str) -> Result<V<'static>, String> {
+    fn diagnostic_item(&self, stacked: bool, item: &str) -> Res<V<'static>> {
         if stacked {
             let Some(e) = self.handling.last() else {
-                return Err("GET STACKED DIAGNOSTICS outside an exception handler".into());
+                return Err(Fail::unknown(
+                    "GET STACKED DIAGNOSTICS outside an exception handler",
+                ));
             };
             return Ok(match item {
                 "returned_sqlstate" => V::text(e.sqlstate()),
@@ -144,10 +146,10 @@ impl<'a> Exec<'a> {
         }
         match item {
             "pg_context" => Ok(V::text("PL/pgSQL function inline_code_block")),
-            _ => Err(format!(
+            _ => Err(Fail::unknown(format!(
                 "GET DIAGNOSTICS {}: the row count is not known",
                 item.to_uppercase()
-            )),
+            ))),
         }
     }
 
