@@ -28,47 +28,8 @@ impl Lexer<'_> {
                 self.advance_to(self.i + n);
                 Token::Whitespace(Whitespace::Newline)
             }
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                let mut j = self.i + 1;
-                while j < self.bytes.len()
-                    && (self.bytes[j].is_ascii_alphanumeric()
-                        || self.bytes[j] == b'_'
-                        || self.bytes[j] == b'$')
-                {
-                    j += 1;
-                }
-                // A non-ASCII letter continues the identifier; a quote right after a word may
-                // make it a prefixed literal (E'…', B'…', N'…', X'…').
-                if matches!(self.bytes.get(j), Some(&c) if c >= 0x80 || c == b'\'' || c == b'"') {
-                    return None;
-                }
-                let word = &self.text[self.i..j];
-                // `COPY … FROM stdin` makes the tokenizer read the data lines.
-                if word.eq_ignore_ascii_case("stdin") {
-                    return None;
-                }
-                self.skip(j - self.i);
-                Token::Word(Word {
-                    value: word.to_string(),
-                    quote_style: None,
-                    keyword: keyword(word),
-                })
-            }
-            b'0'..=b'9' => {
-                let mut j = self.i + 1;
-                while j < self.bytes.len() && self.bytes[j].is_ascii_digit() {
-                    j += 1;
-                }
-                if matches!(self.bytes.get(j), Some(&c) if c.is_ascii_alphanumeric()
-                    || matches!(c, b'_' | b'.' | b'$' | b'\'' | b'"')
-                    || c >= 0x80)
-                {
-                    return None;
-                }
-                let digits = self.text[self.i..j].to_string();
-                self.skip(j - self.i);
-                Token::Number(digits, false)
-            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.word()?,
+            b'0'..=b'9' => self.number()?,
             b'.' => {
                 if matches!(self.peek(1), Some(c) if c.is_ascii_digit() || c == b'_') {
                     return None;
@@ -95,48 +56,12 @@ impl Lexer<'_> {
                 _ => self.one(Token::Colon),
             },
             b'-' => match self.peek(1) {
-                Some(b'-') => {
-                    let start = self.i + 2;
-                    let mut j = start;
-                    while j < self.bytes.len() && self.bytes[j] != b'\n' && self.bytes[j] != b'\r' {
-                        j += 1;
-                    }
-                    let comment = self.text[start..j].to_string();
-                    self.advance_to(j);
-                    Token::Whitespace(Whitespace::SingleLineComment {
-                        comment,
-                        prefix: "--".to_owned(),
-                    })
-                }
+                Some(b'-') => self.line_comment(),
                 Some(c) if op_char(c) => return None,
                 _ => self.one(Token::Minus),
             },
             b'/' => match self.peek(1) {
-                Some(b'*') => {
-                    let start = self.i + 2;
-                    let mut k = start;
-                    let mut depth = 1;
-                    loop {
-                        if k >= self.bytes.len() {
-                            return None;
-                        }
-                        if self.bytes[k] == b'/' && self.bytes.get(k + 1) == Some(&b'*') {
-                            depth += 1;
-                            k += 2;
-                        } else if self.bytes[k] == b'*' && self.bytes.get(k + 1) == Some(&b'/') {
-                            depth -= 1;
-                            k += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else {
-                            k += 1;
-                        }
-                    }
-                    let comment = self.text[start..k - 2].to_string();
-                    self.advance_to(k);
-                    Token::Whitespace(Whitespace::MultiLineComment(comment))
-                }
+                Some(b'*') => self.block_comment()?,
                 _ => self.one(Token::Div),
             },
             b'<' => match (self.peek(1), self.peek(2)) {
@@ -163,51 +88,124 @@ impl Lexer<'_> {
                 (Some(b'|'), _) => self.two(Token::StringConcat),
                 _ => return None,
             },
-            b'\'' => {
-                let mut value = String::new();
-                let mut k = self.i + 1;
-                loop {
-                    let rest = self.bytes.get(k..)?;
-                    let q = rest.iter().position(|&c| c == b'\'')?;
-                    value.push_str(&self.text[k..k + q]);
-                    k += q;
-                    if self.bytes.get(k + 1) == Some(&b'\'') {
-                        value.push('\'');
-                        k += 2;
-                    } else {
-                        k += 1;
-                        break;
-                    }
-                }
-                self.advance_to(k);
-                Token::SingleQuotedString(value)
-            }
-            b'"' => {
-                let mut value = String::new();
-                let mut k = self.i + 1;
-                loop {
-                    let rest = self.bytes.get(k..)?;
-                    let q = rest.iter().position(|&c| c == b'"')?;
-                    value.push_str(&self.text[k..k + q]);
-                    k += q;
-                    if self.bytes.get(k + 1) == Some(&b'"') {
-                        value.push('"');
-                        k += 2;
-                    } else {
-                        k += 1;
-                        break;
-                    }
-                }
-                self.advance_to(k);
-                Token::Word(Word {
-                    value,
-                    quote_style: Some('"'),
-                    keyword: Keyword::NoKeyword,
-                })
-            }
+            b'\'' => Token::SingleQuotedString(self.quoted(b'\'')?),
+            b'"' => Token::Word(Word {
+                value: self.quoted(b'"')?,
+                quote_style: Some('"'),
+                keyword: Keyword::NoKeyword,
+            }),
             b'$' => self.dollar()?,
             _ => return None,
         })
+    }
+
+    /// A bare word (keyword or identifier).
+    fn word(&mut self) -> Option<Token> {
+        let mut j = self.i + 1;
+        while j < self.bytes.len()
+            && (self.bytes[j].is_ascii_alphanumeric()
+                || self.bytes[j] == b'_'
+                || self.bytes[j] == b'$')
+        {
+            j += 1;
+        }
+        // A non-ASCII letter continues the identifier; a quote right after a word may
+        // make it a prefixed literal (E'…', B'…', N'…', X'…').
+        if matches!(self.bytes.get(j), Some(&c) if c >= 0x80 || c == b'\'' || c == b'"') {
+            return None;
+        }
+        let word = &self.text[self.i..j];
+        // `COPY … FROM stdin` makes the tokenizer read the data lines.
+        if word.eq_ignore_ascii_case("stdin") {
+            return None;
+        }
+        self.skip(j - self.i);
+        Some(Token::Word(Word {
+            value: word.to_string(),
+            quote_style: None,
+            keyword: keyword(word),
+        }))
+    }
+
+    /// An integer (anything else a number may be is left to sqlparser).
+    fn number(&mut self) -> Option<Token> {
+        let mut j = self.i + 1;
+        while j < self.bytes.len() && self.bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        if matches!(self.bytes.get(j), Some(&c) if c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'.' | b'$' | b'\'' | b'"')
+            || c >= 0x80)
+        {
+            return None;
+        }
+        let digits = self.text[self.i..j].to_string();
+        self.skip(j - self.i);
+        Some(Token::Number(digits, false))
+    }
+
+    /// A `--` comment, to the end of the line.
+    fn line_comment(&mut self) -> Token {
+        let start = self.i + 2;
+        let mut j = start;
+        while j < self.bytes.len() && self.bytes[j] != b'\n' && self.bytes[j] != b'\r' {
+            j += 1;
+        }
+        let comment = self.text[start..j].to_string();
+        self.advance_to(j);
+        Token::Whitespace(Whitespace::SingleLineComment {
+            comment,
+            prefix: "--".to_owned(),
+        })
+    }
+
+    /// A `/* … */` comment (nested ones included); `None` when it is not closed.
+    fn block_comment(&mut self) -> Option<Token> {
+        let start = self.i + 2;
+        let mut k = start;
+        let mut depth = 1;
+        loop {
+            if k >= self.bytes.len() {
+                return None;
+            }
+            if self.bytes[k] == b'/' && self.bytes.get(k + 1) == Some(&b'*') {
+                depth += 1;
+                k += 2;
+            } else if self.bytes[k] == b'*' && self.bytes.get(k + 1) == Some(&b'/') {
+                depth -= 1;
+                k += 2;
+                if depth == 0 {
+                    break;
+                }
+            } else {
+                k += 1;
+            }
+        }
+        let comment = self.text[start..k - 2].to_string();
+        self.advance_to(k);
+        Some(Token::Whitespace(Whitespace::MultiLineComment(comment)))
+    }
+
+    /// The value of a string or quoted identifier opened by `quote` (doubled quotes stand for
+    /// one); `None` when it is not closed.
+    fn quoted(&mut self, quote: u8) -> Option<String> {
+        let mut value = String::new();
+        let mut k = self.i + 1;
+        loop {
+            let rest = self.bytes.get(k..)?;
+            let q = rest.iter().position(|&c| c == quote)?;
+            value.push_str(&self.text[k..k + q]);
+            k += q;
+            if self.bytes.get(k + 1) == Some(&quote) {
+                value.push(quote as char);
+                k += 2;
+            } else {
+                k += 1;
+                break;
+            }
+        }
+        self.advance_to(k);
+        Some(value)
     }
 
     fn one(&mut self, t: Token) -> Token {
