@@ -1,4 +1,5 @@
-//! Reading one token: words, quoted identifiers, strings, numbers, comments, punctuation, operators and dollar-quoted bodies (or `None` where the fast path stops).
+//! Reading one token: words, quoted identifiers, strings, numbers, comments, punctuation, operators
+//! and dollar-quoted bodies (or `None` where the fast path stops).
 
 use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::Keyword;

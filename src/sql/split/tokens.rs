@@ -1,4 +1,5 @@
-//! String constants continued on the next line (merged as PostgreSQL's scanner merges them), and sqlparser's line/column locations turned into byte offsets.
+//! String constants continued on the next line (merged as PostgreSQL's scanner merges them), and
+//! sqlparser's line/column locations turned into byte offsets.
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Span as TokSpan, Token, TokenWithSpan, Tokenizer, Whitespace};

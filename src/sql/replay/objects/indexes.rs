@@ -213,7 +213,7 @@ fn index_keys(
                 }
                 IndexTarget::Column(n)
             }
-            None => IndexTarget::Expression(deparse_index_key(&c.column.expr, &ctx)),
+            None => IndexTarget::Expression(deparse_index_key(&c.column.expr, ctx)),
         };
         col_names.push(match &target {
             IndexTarget::Column(n) => n.clone(),

@@ -1,4 +1,5 @@
-//! Adding constraints to a table: naming them as PostgreSQL does, the index a key builds or uses, duplicates dropped.
+//! Adding constraints to a table: naming them as PostgreSQL does, the index a key builds or uses,
+//! duplicates dropped.
 
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint,

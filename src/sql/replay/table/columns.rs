@@ -1,4 +1,5 @@
-//! Columns from their definitions: types, defaults, identity and serial sequences, generated columns, and the `regclass` text of sequence defaults.
+//! Columns from their definitions: types, defaults, identity and serial sequences, generated
+//! columns, and the `regclass` text of sequence defaults.
 
 use sqlparser::ast::{
     ColumnDef, ColumnOption, DataType, Expr, GeneratedAs, NullsDistinctOption, SequenceOptions,

@@ -1,4 +1,5 @@
-//! Comparing values (with implicit conversion of untyped literals) and the binary operators: arithmetic, date/interval arithmetic, concatenation, array operators.
+//! Comparing values (with implicit conversion of untyped literals) and the binary operators:
+//! arithmetic, date/interval arithmetic, concatenation, array operators.
 
 use std::cmp::Ordering;
 

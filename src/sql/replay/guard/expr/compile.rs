@@ -1,4 +1,5 @@
-//! Compiling expressions: every form of sqlparser's `Expr` the guards meet, binary operators, literals.
+//! Compiling expressions: every form of sqlparser's `Expr` the guards meet, binary operators,
+//! literals.
 
 use sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, InTarget, Subscript, TrimWhereField,

@@ -1,4 +1,5 @@
-//! Conditional (`coalesce`, `nullif`), date and time (`now`, `date_trunc`, `to_char`, `make_date`…) and numeric (`abs`, `round`, `mod`…) built-ins.
+//! Conditional (`coalesce`, `nullif`), date and time (`now`, `date_trunc`, `to_char`, `make_date`…)
+//! and numeric (`abs`, `round`, `mod`…) built-ins.
 
 use crate::sql::replay::guard::datetime::{self, USECS_PER_DAY};
 use crate::sql::replay::guard::errors::{Fail, Res};

@@ -1,4 +1,5 @@
-//! One `SELECT`: its FROM items joined left-deep, its projection (`*` expanded), `WHERE`, grouping, `DISTINCT`.
+//! One `SELECT`: its FROM items joined left-deep, its projection (`*` expanded), `WHERE`, grouping,
+//! `DISTINCT`.
 
 use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, JoinConstraint, JoinOperator, OrderByExpr, Select, SelectItem,

@@ -1,4 +1,5 @@
-//! FROM items: virtual catalog tables, the user's tables, `VALUES`, subqueries, `unnest`, `generate_series`.
+//! FROM items: virtual catalog tables, the user's tables, `VALUES`, subqueries, `unnest`,
+//! `generate_series`.
 
 use sqlparser::ast::{FunctionArg, FunctionArgExpr, TableFactor};
 

@@ -1,4 +1,5 @@
-//! `pg_constraint`: primary keys, uniques, foreign keys, checks, exclusions and not-null constraints.
+//! `pg_constraint`: primary keys, uniques, foreign keys, checks, exclusions and not-null
+//! constraints.
 
 use std::borrow::Cow;
 
