@@ -53,194 +53,20 @@ fn tokens(lexed: &Lexed, raw: &RawStatement) -> Vec<Tok> {
 /// already.
 pub fn guard(text: &str, lexed: &Lexed, raw: &RawStatement) -> Option<String> {
     let t = tokens(lexed, raw);
-    let w = |i: usize| t.get(i).map(|x| x.word.as_str()).unwrap_or("");
-    // Where to insert `what` before token `i`, when there is one.
-    let start = |i: usize, what: &'static str| t.get(i).map(|x| (x.start, what));
+    let w = |i: usize| word(&t, i);
     let stmt = &text[raw.span.start..raw.span.end];
     let base = raw.span.start;
-    let mut inserts: Vec<(usize, &'static str)> = Vec::new();
-    let ine = "IF NOT EXISTS ";
-    let ie = "IF EXISTS ";
-    match w(0) {
-        "CREATE" => {
-            let mut i = 1;
-            if w(i) == "OR" {
-                // CREATE OR REPLACE: replaces already.
-                return None;
-            }
-            if w(i) == "UNIQUE" {
-                i += 1;
-            }
-            if w(i) == "INDEX" {
-                i += 1;
-                if w(i) == "CONCURRENTLY" {
-                    i += 1;
-                }
-                if w(i) == "IF" || w(i) == "ON" || i >= t.len() {
-                    return None;
-                }
-                if w(i - 1) == "CONCURRENTLY" {
-                    // Not in a `DO` block: CONCURRENTLY cannot run inside a transaction.
-                    inserts.push((t[i].start, ine));
-                } else {
-                    // PostgreSQL resolves the keys' operator classes before it looks at the
-                    // name: `IF NOT EXISTS` still fails where the existing index has an operator
-                    // class the statement lacks (pgvector's `hnsw (embedding vector_ip_ops)`
-                    // against Prisma's plain `("embedding")`). Look the name up first.
-                    let name =
-                        &text[t[i].start..t[i + 1..].first().map_or(raw.span.end, |x| x.start)];
-                    let on = (i + 1..t.len()).find(|&k| w(k) == "ON")?;
-                    let mut k = on + 1;
-                    if w(k) == "ONLY" {
-                        k += 1;
-                    }
-                    let mut parts = vec![k];
-                    while matches!(t.get(k + 1).map(|x| &x.token), Some(Token::Period)) {
-                        k += 2;
-                        parts.push(k);
-                    }
-                    let qualified = if parts.len() >= 2 {
-                        let s = t.get(parts[parts.len() - 2])?;
-                        let e = t.get(parts[parts.len() - 2] + 1)?;
-                        format!("{}.{}", text[s.start..e.start].trim(), name.trim())
-                    } else {
-                        name.trim().to_string()
-                    };
-                    return Some(if_missing(
-                        stmt,
-                        &format!(
-                            "to_regclass({}) IS NULL",
-                            crate::sql::quote_literal(&qualified)
-                        ),
-                    ));
-                }
-            } else {
-                if matches!(w(i), "GLOBAL" | "LOCAL") {
-                    i += 1;
-                }
-                if matches!(
-                    w(i),
-                    "TEMP" | "TEMPORARY" | "UNLOGGED" | "FOREIGN" | "MATERIALIZED"
-                ) {
-                    i += 1;
-                }
-                match w(i) {
-                    "TABLE" | "SEQUENCE" | "EXTENSION" => {
-                        i += 1;
-                        if w(i) == "IF" || i >= t.len() {
-                            return None;
-                        }
-                        inserts.push((t[i].start, ine));
-                    }
-                    "VIEW" if w(i - 1) == "MATERIALIZED" => {
-                        i += 1;
-                        if w(i) == "IF" || i >= t.len() {
-                            return None;
-                        }
-                        inserts.push((t[i].start, ine));
-                    }
-                    "SCHEMA" => {
-                        i += 1;
-                        if w(i) == "IF" || w(i) == "AUTHORIZATION" || i >= t.len() {
-                            return None;
-                        }
-                        inserts.push((t[i].start, ine));
-                    }
-                    "TYPE" | "DOMAIN" => return Some(in_do_block(stmt, "duplicate_object")),
-                    _ => return None,
-                }
-            }
-        }
-        "DROP" => {
-            let mut i = 1;
-            if matches!(w(i), "MATERIALIZED" | "FOREIGN") {
-                i += 1;
-            }
-            match w(i) {
-                "TABLE" | "INDEX" | "TYPE" | "DOMAIN" | "SEQUENCE" | "SCHEMA" | "VIEW"
-                | "EXTENSION" => {
-                    i += 1;
-                    if w(i) == "CONCURRENTLY" {
-                        i += 1;
-                    }
-                    if w(i) == "IF" || i >= t.len() {
-                        return None;
-                    }
-                    inserts.push((t[i].start, ie));
-                }
-                _ => return None,
-            }
-        }
-        "ALTER" if w(1) == "TYPE" => {
-            let at = (2..t.len()).find(|&i| w(i) == "ADD" && w(i + 1) == "VALUE")?;
-            if w(at + 2) == "IF" || at + 2 >= t.len() {
-                return None;
-            }
-            inserts.push((t[at + 2].start, ine));
-        }
-        "ALTER" if w(1) == "TABLE" => {
-            let mut i = 2;
-            if w(i) == "IF" {
-                i += 2;
-            }
-            if w(i) == "ONLY" {
-                i += 1;
-            }
-            // The name: words and dots.
-            i += 1;
-            while matches!(t.get(i).map(|x| &x.token), Some(Token::Period)) {
-                i += 2;
-            }
-            if w(i) == "*" {
-                i += 1;
-            }
-            // Actions at depth 0, separated by commas.
-            let mut actions: Vec<usize> = vec![i];
-            let mut depth = 0i32;
-            for (k, x) in t.iter().enumerate().skip(i) {
-                match x.token {
-                    Token::LParen | Token::LBracket => depth += 1,
-                    Token::RParen | Token::RBracket => depth -= 1,
-                    Token::Comma if depth == 0 => actions.push(k + 1),
-                    _ => {}
-                }
-            }
-            let mut constraint = false;
-            for &a in &actions {
-                match (w(a), w(a + 1)) {
-                    (
-                        "ADD",
-                        "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "FOREIGN" | "CHECK" | "EXCLUDE",
-                    ) => constraint = true,
-                    ("ADD", "COLUMN") if w(a + 2) != "IF" => inserts.extend(start(a + 2, ine)),
-                    ("ADD", "COLUMN" | "IF") => {}
-                    ("ADD", _) => inserts.extend(start(a + 1, ine)),
-                    ("DROP", "COLUMN" | "CONSTRAINT") if w(a + 2) != "IF" => {
-                        inserts.extend(start(a + 2, ie))
-                    }
-                    ("DROP", "COLUMN" | "CONSTRAINT" | "IF") => {}
-                    // `DROP name`: a column (`DROP DEFAULT` and the like belong to `ALTER
-                    // COLUMN` actions).
-                    ("DROP", _)
-                        if matches!(t.get(a + 1).map(|x| &x.token), Some(Token::Word(_))) =>
-                    {
-                        inserts.extend(start(a + 1, ie))
-                    }
-                    _ => {}
-                }
-            }
-            if constraint {
-                if actions.len() == 1 {
-                    return Some(in_do_block(stmt, "duplicate_object OR duplicate_table"));
-                }
-                // A constraint among other actions cannot be guarded on its own.
-                if inserts.is_empty() {
-                    return None;
-                }
-            }
-        }
+    let guarded = match w(0) {
+        "CREATE" => guard_create(text, raw, &t)?,
+        "DROP" => guard_drop(&t)?,
+        "ALTER" if w(1) == "TYPE" => guard_alter_type(&t)?,
+        "ALTER" if w(1) == "TABLE" => guard_alter_table(&t, stmt)?,
         _ => return None,
-    }
+    };
+    let inserts = match guarded {
+        Guard::Text(s) => return Some(s),
+        Guard::Inserts(v) => v,
+    };
     if inserts.is_empty() {
         return None;
     }
@@ -253,6 +79,222 @@ pub fn guard(text: &str, lexed: &Lexed, raw: &RawStatement) -> Option<String> {
     }
     out.push_str(&text[at..raw.span.end]);
     Some(out)
+}
+
+/// How a statement is guarded: a new text, or keywords inserted before tokens.
+enum Guard {
+    Text(String),
+    Inserts(Vec<(usize, &'static str)>),
+}
+
+/// The upper-case bare word of token `i`, or `""`.
+fn word(t: &[Tok], i: usize) -> &str {
+    t.get(i).map(|x| x.word.as_str()).unwrap_or("")
+}
+
+/// `CREATE [UNIQUE] INDEX`, `CREATE … TABLE|SEQUENCE|EXTENSION|MATERIALIZED VIEW|SCHEMA`,
+/// `CREATE TYPE|DOMAIN`.
+fn guard_create(text: &str, raw: &RawStatement, t: &[Tok]) -> Option<Guard> {
+    let w = |i: usize| word(t, i);
+    let stmt = &text[raw.span.start..raw.span.end];
+    let mut inserts: Vec<(usize, &'static str)> = Vec::new();
+    let ine = "IF NOT EXISTS ";
+    let mut i = 1;
+    if w(i) == "OR" {
+        // CREATE OR REPLACE: replaces already.
+        return None;
+    }
+    if w(i) == "UNIQUE" {
+        i += 1;
+    }
+    if w(i) == "INDEX" {
+        i += 1;
+        if w(i) == "CONCURRENTLY" {
+            i += 1;
+        }
+        if w(i) == "IF" || w(i) == "ON" || i >= t.len() {
+            return None;
+        }
+        if w(i - 1) == "CONCURRENTLY" {
+            // Not in a `DO` block: CONCURRENTLY cannot run inside a transaction.
+            inserts.push((t[i].start, ine));
+        } else {
+            // PostgreSQL resolves the keys' operator classes before it looks at the
+            // name: `IF NOT EXISTS` still fails where the existing index has an operator
+            // class the statement lacks (pgvector's `hnsw (embedding vector_ip_ops)`
+            // against Prisma's plain `("embedding")`). Look the name up first.
+            let name = &text[t[i].start..t[i + 1..].first().map_or(raw.span.end, |x| x.start)];
+            let on = (i + 1..t.len()).find(|&k| w(k) == "ON")?;
+            let mut k = on + 1;
+            if w(k) == "ONLY" {
+                k += 1;
+            }
+            let mut parts = vec![k];
+            while matches!(t.get(k + 1).map(|x| &x.token), Some(Token::Period)) {
+                k += 2;
+                parts.push(k);
+            }
+            let qualified = if parts.len() >= 2 {
+                let s = t.get(parts[parts.len() - 2])?;
+                let e = t.get(parts[parts.len() - 2] + 1)?;
+                format!("{}.{}", text[s.start..e.start].trim(), name.trim())
+            } else {
+                name.trim().to_string()
+            };
+            return Some(Guard::Text(if_missing(
+                stmt,
+                &format!(
+                    "to_regclass({}) IS NULL",
+                    crate::sql::quote_literal(&qualified)
+                ),
+            )));
+        }
+    } else {
+        if matches!(w(i), "GLOBAL" | "LOCAL") {
+            i += 1;
+        }
+        if matches!(
+            w(i),
+            "TEMP" | "TEMPORARY" | "UNLOGGED" | "FOREIGN" | "MATERIALIZED"
+        ) {
+            i += 1;
+        }
+        match w(i) {
+            "TABLE" | "SEQUENCE" | "EXTENSION" => {
+                i += 1;
+                if w(i) == "IF" || i >= t.len() {
+                    return None;
+                }
+                inserts.push((t[i].start, ine));
+            }
+            "VIEW" if w(i - 1) == "MATERIALIZED" => {
+                i += 1;
+                if w(i) == "IF" || i >= t.len() {
+                    return None;
+                }
+                inserts.push((t[i].start, ine));
+            }
+            "SCHEMA" => {
+                i += 1;
+                if w(i) == "IF" || w(i) == "AUTHORIZATION" || i >= t.len() {
+                    return None;
+                }
+                inserts.push((t[i].start, ine));
+            }
+            "TYPE" | "DOMAIN" => return Some(Guard::Text(in_do_block(stmt, "duplicate_object"))),
+            _ => return None,
+        }
+    }
+    Some(Guard::Inserts(inserts))
+}
+
+/// `DROP TABLE|INDEX|TYPE|DOMAIN|SEQUENCE|SCHEMA|VIEW|EXTENSION` (and `MATERIALIZED VIEW`,
+/// `FOREIGN TABLE`).
+fn guard_drop(t: &[Tok]) -> Option<Guard> {
+    let w = |i: usize| word(t, i);
+    let mut inserts: Vec<(usize, &'static str)> = Vec::new();
+    let ie = "IF EXISTS ";
+    let mut i = 1;
+    if matches!(w(i), "MATERIALIZED" | "FOREIGN") {
+        i += 1;
+    }
+    match w(i) {
+        "TABLE" | "INDEX" | "TYPE" | "DOMAIN" | "SEQUENCE" | "SCHEMA" | "VIEW" | "EXTENSION" => {
+            i += 1;
+            if w(i) == "CONCURRENTLY" {
+                i += 1;
+            }
+            if w(i) == "IF" || i >= t.len() {
+                return None;
+            }
+            inserts.push((t[i].start, ie));
+        }
+        _ => return None,
+    }
+    Some(Guard::Inserts(inserts))
+}
+
+/// `ALTER TYPE … ADD VALUE`.
+fn guard_alter_type(t: &[Tok]) -> Option<Guard> {
+    let w = |i: usize| word(t, i);
+    let mut inserts: Vec<(usize, &'static str)> = Vec::new();
+    let ine = "IF NOT EXISTS ";
+    let at = (2..t.len()).find(|&i| w(i) == "ADD" && w(i + 1) == "VALUE")?;
+    if w(at + 2) == "IF" || at + 2 >= t.len() {
+        return None;
+    }
+    inserts.push((t[at + 2].start, ine));
+    Some(Guard::Inserts(inserts))
+}
+
+/// `ALTER TABLE … ADD|DROP …`: each action guarded, or a lone `ADD CONSTRAINT` in a `DO` block.
+fn guard_alter_table(t: &[Tok], stmt: &str) -> Option<Guard> {
+    let w = |i: usize| word(t, i);
+    // Where to insert `what` before token `i`, when there is one.
+    let start = |i: usize, what: &'static str| t.get(i).map(|x| (x.start, what));
+    let mut inserts: Vec<(usize, &'static str)> = Vec::new();
+    let ine = "IF NOT EXISTS ";
+    let ie = "IF EXISTS ";
+    let mut i = 2;
+    if w(i) == "IF" {
+        i += 2;
+    }
+    if w(i) == "ONLY" {
+        i += 1;
+    }
+    // The name: words and dots.
+    i += 1;
+    while matches!(t.get(i).map(|x| &x.token), Some(Token::Period)) {
+        i += 2;
+    }
+    if w(i) == "*" {
+        i += 1;
+    }
+    // Actions at depth 0, separated by commas.
+    let mut actions: Vec<usize> = vec![i];
+    let mut depth = 0i32;
+    for (k, x) in t.iter().enumerate().skip(i) {
+        match x.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth -= 1,
+            Token::Comma if depth == 0 => actions.push(k + 1),
+            _ => {}
+        }
+    }
+    let mut constraint = false;
+    for &a in &actions {
+        match (w(a), w(a + 1)) {
+            ("ADD", "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "FOREIGN" | "CHECK" | "EXCLUDE") => {
+                constraint = true
+            }
+            ("ADD", "COLUMN") if w(a + 2) != "IF" => inserts.extend(start(a + 2, ine)),
+            ("ADD", "COLUMN" | "IF") => {}
+            ("ADD", _) => inserts.extend(start(a + 1, ine)),
+            ("DROP", "COLUMN" | "CONSTRAINT") if w(a + 2) != "IF" => {
+                inserts.extend(start(a + 2, ie))
+            }
+            ("DROP", "COLUMN" | "CONSTRAINT" | "IF") => {}
+            // `DROP name`: a column (`DROP DEFAULT` and the like belong to `ALTER
+            // COLUMN` actions).
+            ("DROP", _) if matches!(t.get(a + 1).map(|x| &x.token), Some(Token::Word(_))) => {
+                inserts.extend(start(a + 1, ie))
+            }
+            _ => {}
+        }
+    }
+    if constraint {
+        if actions.len() == 1 {
+            return Some(Guard::Text(in_do_block(
+                stmt,
+                "duplicate_object OR duplicate_table",
+            )));
+        }
+        // A constraint among other actions cannot be guarded on its own.
+        if inserts.is_empty() {
+            return None;
+        }
+    }
+    Some(Guard::Inserts(inserts))
 }
 
 /// A `DO` block tag that `stmt` does not hold.

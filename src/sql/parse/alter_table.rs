@@ -261,7 +261,12 @@ fn alter_column(p: &mut Parser, column: Ident) -> Result<AlterTableAction, Parse
         p.expect_token(&Token::RParen)?;
         return Ok(AlterTableAction::ColumnStorage { column });
     }
-    // Identity: `{SET GENERATED {ALWAYS|BY DEFAULT} | SET sequence_option | RESTART …} …`.
+    alter_identity(p, column)
+}
+
+/// `ALTER [COLUMN] column` identity actions: `SET GENERATED {ALWAYS|BY DEFAULT}`, `SET
+/// sequence_option`, `RESTART …`, one after another.
+fn alter_identity(p: &mut Parser, column: Ident) -> Result<AlterTableAction, ParserError> {
     let mut generated = None;
     let mut options = SequenceClauses::default();
     let mut any = false;

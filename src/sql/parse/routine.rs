@@ -163,16 +163,24 @@ pub fn check(tokens: &[TokenWithSpan]) -> Result<(), RoutineError> {
     }
     i += 1;
 
-    // The parameters.
-    if !matches!(sig.get(i).map(|t| &t.token), Some(Token::LParen)) {
+    let Some(i) = parameters(&sig, i)? else {
         return Ok(());
+    };
+    options(&sig, i, &routine)
+}
+
+/// Checks the parameter list that starts at `sig[i]`; the index after it, or `None` when there
+/// is none to check (no `(`, or unbalanced: sqlparser's error is the one to give).
+fn parameters(sig: &[&TokenWithSpan], mut i: usize) -> Result<Option<usize>, RoutineError> {
+    if !matches!(sig.get(i).map(|t| &t.token), Some(Token::LParen)) {
+        return Ok(None);
     }
     let mut depth = 0usize;
     let mut arg: Vec<&TokenWithSpan> = Vec::new();
     loop {
         let Some(t) = sig.get(i) else {
             // Unbalanced: sqlparser's error is the one to give; the replay reads leniently.
-            return Ok(());
+            return Ok(None);
         };
         i += 1;
         match t.token {
@@ -198,8 +206,13 @@ pub fn check(tokens: &[TokenWithSpan]) -> Result<(), RoutineError> {
         }
         arg.push(t);
     }
+    Ok(Some(i))
+}
 
-    // The options and the body.
+/// Checks the options and the body from `sig[i]` on: `AS` and `LANGUAGE` given once, a body
+/// (`AS`, `RETURN`, `BEGIN ATOMIC … END`) and, with `AS`, a language.
+fn options(sig: &[&TokenWithSpan], mut i: usize, routine: &str) -> Result<(), RoutineError> {
+    let word = |i: usize| sig.get(i).and_then(|t| bare(&t.token)).unwrap_or_default();
     let (mut as_at, mut language_at, mut body) = (None::<usize>, None::<usize>, false);
     let mut depth = 0usize;
     while i < sig.len() {

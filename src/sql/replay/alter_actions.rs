@@ -9,7 +9,7 @@ use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Ident};
 use super::forms::alter_sequence_options;
 use super::{fold, name_parts, split_name, ReplayError, Replayer, SqlState, R};
 use crate::catalog::{Deferrable, Identity};
-use crate::sql::parse::ast::AlterTableAction;
+use crate::sql::parse::ast::{AlterTableAction, SequenceClauses};
 
 impl Replayer {
     /// One action sqlparser does not represent; returns the table's new name after a rename
@@ -53,93 +53,14 @@ impl Replayer {
                 column,
                 always,
                 options,
-            } => {
-                let col = fold(column);
-                self.require_column(schema, table, &col)?;
-                let c = self.catalog.schemas[schema].tables[table]
-                    .column(&col)
-                    .expect("column");
-                if !c.not_null {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!(
-                            "column \"{col}\" of relation \"{table}\" must be declared NOT NULL \
-                             before identity can be added"
-                        ),
-                    ));
-                }
-                if c.default.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!(
-                            "column \"{col}\" of relation \"{table}\" already has a default value"
-                        ),
-                    ));
-                }
-                let op = AlterColumnOperation::AddGenerated {
-                    generated_as: Some(if *always {
-                        sqlparser::ast::GeneratedAs::Always
-                    } else {
-                        sqlparser::ast::GeneratedAs::ByDefault
-                    }),
-                    sequence_options: Some(options.options.clone()),
-                };
-                self.alter_table_op(
-                    schema,
-                    table,
-                    &AlterTableOperation::AlterColumn {
-                        column_name: column.clone(),
-                        op,
-                    },
-                )?;
-                if let Some(name) = &options.sequence_name {
-                    let new = name_parts(name).pop().unwrap_or_default();
-                    self.rename_identity_sequence(schema, table, &col, &new)?;
-                }
-            }
+            } => self.add_identity(schema, table, column, *always, options)?,
             AlterTableAction::AlterIdentity {
                 column,
                 generated,
                 options,
-            } => {
-                let col = fold(column);
-                let seq = self.identity_sequence(schema, table, &col)?;
-                if let Some(always) = generated {
-                    self.column_mut(schema, table, &col).identity = Some(if *always {
-                        Identity::Always
-                    } else {
-                        Identity::ByDefault
-                    });
-                }
-                let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                let mut q = s.sequences[&seq].clone();
-                alter_sequence_options(&mut q, options)?;
-                s.sequences.insert(seq.clone(), q);
-                if let Some(name) = &options.sequence_name {
-                    let new = name_parts(name).pop().unwrap_or_default();
-                    self.rename_identity_sequence(schema, table, &col, &new)?;
-                }
-            }
+            } => self.alter_identity(schema, table, column, *generated, options)?,
             AlterTableAction::DropIdentity { column, if_exists } => {
-                let col = fold(column);
-                self.require_column(schema, table, &col)?;
-                let is_identity = self.catalog.schemas[schema].tables[table]
-                    .column(&col)
-                    .is_some_and(|c| c.identity.is_some());
-                if !is_identity {
-                    if *if_exists {
-                        return Ok(None);
-                    }
-                    return Err(not_identity(&col, table));
-                }
-                let seq = self.identity_sequence(schema, table, &col)?;
-                self.catalog
-                    .schemas
-                    .get_mut(schema)
-                    .expect("schema")
-                    .sequences
-                    .remove(&seq);
-                self.column_mut(schema, table, &col).identity = None;
+                self.drop_identity(schema, table, column, *if_exists)?
             }
             AlterTableAction::DropExpression { column, if_exists } => {
                 let col = fold(column);
@@ -194,6 +115,117 @@ impl Replayer {
             AlterTableAction::NotOf | AlterTableAction::NoOp => {}
         }
         Ok(None)
+    }
+
+    /// `ALTER c ADD GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(options)]`.
+    fn add_identity(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column: &Ident,
+        always: bool,
+        options: &SequenceClauses,
+    ) -> R<()> {
+        let col = fold(column);
+        self.require_column(schema, table, &col)?;
+        let c = self.catalog.schemas[schema].tables[table]
+            .column(&col)
+            .expect("column");
+        if !c.not_null {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!(
+                    "column \"{col}\" of relation \"{table}\" must be declared NOT NULL \
+                 before identity can be added"
+                ),
+            ));
+        }
+        if c.default.is_some() {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!("column \"{col}\" of relation \"{table}\" already has a default value"),
+            ));
+        }
+        let op = AlterColumnOperation::AddGenerated {
+            generated_as: Some(if always {
+                sqlparser::ast::GeneratedAs::Always
+            } else {
+                sqlparser::ast::GeneratedAs::ByDefault
+            }),
+            sequence_options: Some(options.options.clone()),
+        };
+        self.alter_table_op(
+            schema,
+            table,
+            &AlterTableOperation::AlterColumn {
+                column_name: column.clone(),
+                op,
+            },
+        )?;
+        if let Some(name) = &options.sequence_name {
+            let new = name_parts(name).pop().unwrap_or_default();
+            self.rename_identity_sequence(schema, table, &col, &new)?;
+        }
+        Ok(())
+    }
+
+    /// `ALTER c SET GENERATED …` and identity sequence options.
+    fn alter_identity(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column: &Ident,
+        generated: Option<bool>,
+        options: &SequenceClauses,
+    ) -> R<()> {
+        let col = fold(column);
+        let seq = self.identity_sequence(schema, table, &col)?;
+        if let Some(always) = generated {
+            self.column_mut(schema, table, &col).identity = Some(if always {
+                Identity::Always
+            } else {
+                Identity::ByDefault
+            });
+        }
+        let s = self.catalog.schemas.get_mut(schema).expect("schema");
+        let mut q = s.sequences[&seq].clone();
+        alter_sequence_options(&mut q, options)?;
+        s.sequences.insert(seq.clone(), q);
+        if let Some(name) = &options.sequence_name {
+            let new = name_parts(name).pop().unwrap_or_default();
+            self.rename_identity_sequence(schema, table, &col, &new)?;
+        }
+        Ok(())
+    }
+
+    /// `ALTER c DROP IDENTITY [IF EXISTS]`.
+    fn drop_identity(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column: &Ident,
+        if_exists: bool,
+    ) -> R<()> {
+        let col = fold(column);
+        self.require_column(schema, table, &col)?;
+        let is_identity = self.catalog.schemas[schema].tables[table]
+            .column(&col)
+            .is_some_and(|c| c.identity.is_some());
+        if !is_identity {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(not_identity(&col, table));
+        }
+        let seq = self.identity_sequence(schema, table, &col)?;
+        self.catalog
+            .schemas
+            .get_mut(schema)
+            .expect("schema")
+            .sequences
+            .remove(&seq);
+        self.column_mut(schema, table, &col).identity = None;
+        Ok(())
     }
 
     fn require_column(&self, schema: &str, table: &str, col: &str) -> R<()> {

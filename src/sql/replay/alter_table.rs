@@ -119,44 +119,7 @@ impl Replayer {
                 if_not_exists,
                 column_def,
                 ..
-            } => {
-                let n = fold(&column_def.name);
-                if self.catalog.schemas[schema].tables[table]
-                    .column(&n)
-                    .is_some()
-                {
-                    if *if_not_exists {
-                        return Ok(None);
-                    }
-                    return Err(ReplayError::new(
-                        SqlState::DuplicateColumn,
-                        format!("column \"{n}\" of relation \"{table}\" already exists"),
-                    ));
-                }
-                let (col, cons, seq) = {
-                    let existing = &self.catalog.schemas[schema].tables[table].columns;
-                    self.column_from_def(schema, table, column_def, existing)?
-                };
-                let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                let seq_name = seq.as_ref().map(|q| q.name.clone());
-                if let Some(seq) = seq {
-                    s.sequences.insert(seq.name.clone(), seq);
-                }
-                let t = s.tables.get_mut(table).expect("table");
-                let before = (!cons.is_empty()).then(|| t.clone());
-                t.columns.push(col);
-                if let Err(e) = self.add_constraints(schema, table, cons) {
-                    // Atomic on its own: the new column goes with its failed constraints.
-                    let s = self.catalog.schemas.get_mut(schema).expect("schema");
-                    if let Some(before) = before {
-                        s.tables.insert(table.to_string(), before);
-                    }
-                    if let Some(q) = seq_name {
-                        s.sequences.remove(&q);
-                    }
-                    return Err(e);
-                }
-            }
+            } => self.add_column(schema, table, *if_not_exists, column_def)?,
             AlterTableOperation::AddConstraint {
                 constraint,
                 not_valid,
@@ -189,25 +152,7 @@ impl Replayer {
                 if_exists,
                 drop_behavior,
                 ..
-            } => {
-                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                for c in column_names {
-                    let n = fold(c);
-                    if self.catalog.schemas[schema].tables[table]
-                        .column(&n)
-                        .is_none()
-                    {
-                        if *if_exists {
-                            continue;
-                        }
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{n}\" of relation \"{table}\" does not exist"),
-                        ));
-                    }
-                    self.drop_column(schema, table, &n, cascade)?;
-                }
-            }
+            } => self.drop_columns(schema, table, column_names, *if_exists, drop_behavior)?,
             AlterTableOperation::RenameColumn {
                 old_column_name,
                 new_column_name,
@@ -248,23 +193,7 @@ impl Replayer {
                 self.table_mut(schema, table).rls_forced = false
             }
             AlterTableOperation::ValidateConstraint { name } => {
-                let n = fold(name);
-                let t = self.table_mut(schema, table);
-                let mut found = false;
-                for fk in t.foreign_keys.iter_mut().filter(|f| f.name == n) {
-                    fk.validated = true;
-                    found = true;
-                }
-                for c in t.checks.iter_mut().filter(|c| c.name == n) {
-                    c.validated = true;
-                    found = true;
-                }
-                if !found && !t.has_constraint(&n) {
-                    return Err(ReplayError::new(
-                        SqlState::UndefinedObject,
-                        format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
-                    ));
-                }
+                self.validate_constraint(schema, table, name)?
             }
             AlterTableOperation::Inherit { parent } => {
                 let (ps, pn) = self.resolve_table(parent)?;
@@ -315,6 +244,109 @@ impl Replayer {
             }
         }
         Ok(None)
+    }
+
+    /// `ADD COLUMN`: the column with its constraints and sequence, all or nothing.
+    fn add_column(
+        &mut self,
+        schema: &str,
+        table: &str,
+        if_not_exists: bool,
+        column_def: &sqlparser::ast::ColumnDef,
+    ) -> R<()> {
+        let n = fold(&column_def.name);
+        if self.catalog.schemas[schema].tables[table]
+            .column(&n)
+            .is_some()
+        {
+            if if_not_exists {
+                return Ok(());
+            }
+            return Err(ReplayError::new(
+                SqlState::DuplicateColumn,
+                format!("column \"{n}\" of relation \"{table}\" already exists"),
+            ));
+        }
+        let (col, cons, seq) = {
+            let existing = &self.catalog.schemas[schema].tables[table].columns;
+            self.column_from_def(schema, table, column_def, existing)?
+        };
+        let s = self.catalog.schemas.get_mut(schema).expect("schema");
+        let seq_name = seq.as_ref().map(|q| q.name.clone());
+        if let Some(seq) = seq {
+            s.sequences.insert(seq.name.clone(), seq);
+        }
+        let t = s.tables.get_mut(table).expect("table");
+        let before = (!cons.is_empty()).then(|| t.clone());
+        t.columns.push(col);
+        if let Err(e) = self.add_constraints(schema, table, cons) {
+            // Atomic on its own: the new column goes with its failed constraints.
+            let s = self.catalog.schemas.get_mut(schema).expect("schema");
+            if let Some(before) = before {
+                s.tables.insert(table.to_string(), before);
+            }
+            if let Some(q) = seq_name {
+                s.sequences.remove(&q);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// `DROP COLUMN [IF EXISTS] a, b [CASCADE]`.
+    fn drop_columns(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column_names: &[sqlparser::ast::Ident],
+        if_exists: bool,
+        drop_behavior: &Option<sqlparser::ast::DropBehavior>,
+    ) -> R<()> {
+        let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+        for c in column_names {
+            let n = fold(c);
+            if self.catalog.schemas[schema].tables[table]
+                .column(&n)
+                .is_none()
+            {
+                if if_exists {
+                    continue;
+                }
+                return Err(ReplayError::new(
+                    SqlState::UndefinedColumn,
+                    format!("column \"{n}\" of relation \"{table}\" does not exist"),
+                ));
+            }
+            self.drop_column(schema, table, &n, cascade)?;
+        }
+        Ok(())
+    }
+
+    /// `VALIDATE CONSTRAINT name`.
+    fn validate_constraint(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: &sqlparser::ast::Ident,
+    ) -> R<()> {
+        let n = fold(name);
+        let t = self.table_mut(schema, table);
+        let mut found = false;
+        for fk in t.foreign_keys.iter_mut().filter(|f| f.name == n) {
+            fk.validated = true;
+            found = true;
+        }
+        for c in t.checks.iter_mut().filter(|c| c.name == n) {
+            c.validated = true;
+            found = true;
+        }
+        if !found && !t.has_constraint(&n) {
+            return Err(ReplayError::new(
+                SqlState::UndefinedObject,
+                format!("constraint \"{n}\" of relation \"{table}\" does not exist"),
+            ));
+        }
+        Ok(())
     }
 
     fn alter_column(

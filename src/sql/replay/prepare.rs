@@ -1,4 +1,5 @@
-//! Preparing a file without the catalog (on another thread): tokens, statements, each statement's kind from its leading keywords, and its syntax tree parsed ahead.
+//! Preparing a file without the catalog (on another thread): tokens, statements, each statement's
+//! kind from its leading keywords, and its syntax tree parsed ahead.
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 

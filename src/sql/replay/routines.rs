@@ -1,4 +1,5 @@
-//! `CREATE`/`ALTER`/`DROP FUNCTION|PROCEDURE|AGGREGATE|ROUTINE`: the names and signatures replay keeps.
+//! `CREATE`/`ALTER`/`DROP FUNCTION|PROCEDURE|AGGREGATE|ROUTINE`: the names and signatures replay
+//! keeps.
 
 use sqlparser::ast::Statement;
 use sqlparser::tokenizer::Token;

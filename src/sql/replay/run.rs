@@ -1,4 +1,5 @@
-//! Running one statement: its kind decides how (passed over, token-level forms, parsed and applied); `SELECT set_config`, `SET`/`RESET search_path`; the dispatch of parsed statements.
+//! Running one statement: its kind decides how (passed over, token-level forms, parsed and
+//! applied); `SELECT set_config`, `SET`/`RESET search_path`; the dispatch of parsed statements.
 
 use sqlparser::ast::Statement;
 use sqlparser::tokenizer::Token;

@@ -1,4 +1,5 @@
-//! A replay session: starting from a base catalog, replaying files and their parts, counting and reporting outcomes, recording provenance, the slow-statement log.
+//! A replay session: starting from a base catalog, replaying files and their parts, counting and
+//! reporting outcomes, recording provenance, the slow-statement log.
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 

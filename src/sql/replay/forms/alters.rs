@@ -1,4 +1,5 @@
-//! `ALTER EXTENSION`, `ALTER INDEX`, `ALTER SEQUENCE` (and the sequence options of identity columns), and statements that only name an object.
+//! `ALTER EXTENSION`, `ALTER INDEX`, `ALTER SEQUENCE` (and the sequence options of identity
+//! columns), and statements that only name an object.
 
 use sqlparser::ast::{Ident, ObjectName, SequenceOptions};
 

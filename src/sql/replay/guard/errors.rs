@@ -169,12 +169,21 @@ impl Fail {
     pub(crate) fn unknown(message: impl Into<String>) -> Fail {
         Fail::Unknown(message.into())
     }
-}
 
-/// A malformed literal (`parse_array_text`'s error): PostgreSQL's `invalid_text_representation`.
-impl From<String> for Fail {
-    fn from(message: String) -> Fail {
-        Fail::pg("invalid_text_representation", message)
+    /// What the failure says.
+    pub(crate) fn message(&self) -> &str {
+        match self {
+            Fail::Pg(e) => &e.message,
+            Fail::Unknown(m) => m,
+        }
+    }
+
+    /// The same failure as one that cannot be evaluated offline, its message kept.
+    pub(crate) fn offline(self) -> Fail {
+        match self {
+            Fail::Pg(e) => Fail::Unknown(e.message),
+            unknown => unknown,
+        }
     }
 }
 

@@ -104,6 +104,71 @@ fn aggregate<'e>(
     rows: &[usize],
 ) -> Res<V<'e>> {
     let cx = env.cx;
+    let vals = aggregate_input(a, env, input, rows)?;
+    let first = |v: &(Vec<V<'e>>, Vec<V<'e>>)| v.0.first().cloned().unwrap_or(V::Null);
+    let non_null: Vec<V<'e>> = vals.iter().map(first).filter(|v| !v.is_null()).collect();
+    Ok(match a.name.as_str() {
+        "count" if a.star => V::Int(vals.len() as i64),
+        "count" => V::Int(non_null.len() as i64),
+        "sum" | "avg" => sum_avg(a, &non_null)?,
+        "min" | "max" => {
+            let mut best: Option<V<'e>> = None;
+            for v in non_null {
+                best = Some(match best {
+                    None => v,
+                    Some(b) => {
+                        let o = cx.compare(&v, &b)?.unwrap_or(std::cmp::Ordering::Equal);
+                        let better = if a.name == "min" {
+                            o == std::cmp::Ordering::Less
+                        } else {
+                            o == std::cmp::Ordering::Greater
+                        };
+                        if better {
+                            v
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            best.unwrap_or(V::Null)
+        }
+        "bool_and" | "every" | "bool_or" => {
+            if non_null.is_empty() {
+                return Ok(V::Null);
+            }
+            let or = a.name == "bool_or";
+            let mut acc = !or;
+            for v in non_null {
+                let t = truth(v)?.unwrap_or(!or);
+                acc = if or { acc || t } else { acc && t };
+            }
+            V::Bool(acc)
+        }
+        "array_agg" => {
+            if vals.is_empty() {
+                return Ok(V::Null);
+            }
+            V::Array(vals.iter().map(first).collect())
+        }
+        "string_agg" => string_agg(cx, &vals)?,
+        other => {
+            return Err(Fail::unknown(format!(
+                "aggregate {other}() is not evaluated"
+            )))
+        }
+    })
+}
+
+/// The argument values and order keys of the rows that pass the FILTER, without duplicates
+/// under DISTINCT, sorted by the aggregate's ORDER BY.
+fn aggregate_input<'e>(
+    a: &'e CAgg,
+    env: &Env<'_, 'e>,
+    input: &[Vec<V<'e>>],
+    rows: &[usize],
+) -> Res<Vec<(Vec<V<'e>>, Vec<V<'e>>)>> {
+    let cx = env.cx;
     // (argument values, order keys) of the rows that pass the FILTER.
     let mut vals: Vec<(Vec<V<'e>>, Vec<V<'e>>)> = Vec::new();
     for &k in rows {
@@ -157,105 +222,60 @@ fn aggregate<'e>(
             return Err(e);
         }
     }
-    let first = |v: &(Vec<V<'e>>, Vec<V<'e>>)| v.0.first().cloned().unwrap_or(V::Null);
-    let non_null: Vec<V<'e>> = vals.iter().map(first).filter(|v| !v.is_null()).collect();
-    Ok(match a.name.as_str() {
-        "count" if a.star => V::Int(vals.len() as i64),
-        "count" => V::Int(non_null.len() as i64),
-        "sum" | "avg" => {
-            if non_null.is_empty() {
-                return Ok(V::Null);
+    Ok(vals)
+}
+
+/// `sum()` (an integer while every value is one and it does not overflow) and `avg()` of the
+/// non-NULL values.
+fn sum_avg<'e>(a: &CAgg, non_null: &[V<'e>]) -> Res<V<'e>> {
+    if non_null.is_empty() {
+        return Ok(V::Null);
+    }
+    let mut int_sum: Option<i64> = Some(0);
+    let mut f = 0.0;
+    for v in non_null {
+        match v {
+            V::Int(i) => {
+                int_sum = int_sum.and_then(|s| s.checked_add(*i));
+                f += *i as f64;
             }
-            let mut int_sum: Option<i64> = Some(0);
-            let mut f = 0.0;
-            for v in &non_null {
-                match v {
-                    V::Int(i) => {
-                        int_sum = int_sum.and_then(|s| s.checked_add(*i));
-                        f += *i as f64;
-                    }
-                    V::Float(x) => {
-                        int_sum = None;
-                        f += x;
-                    }
-                    V::Opaque => return Err(Fail::unknown("a value the history does not give")),
-                    other => return Err(Fail::unknown(format!("sum() of {}", other.type_name()))),
-                }
+            V::Float(x) => {
+                int_sum = None;
+                f += x;
             }
-            if a.name == "avg" {
-                V::Float(f / non_null.len() as f64)
-            } else {
-                int_sum.map(V::Int).unwrap_or(V::Float(f))
-            }
+            V::Opaque => return Err(Fail::unknown("a value the history does not give")),
+            other => return Err(Fail::unknown(format!("sum() of {}", other.type_name()))),
         }
-        "min" | "max" => {
-            let mut best: Option<V<'e>> = None;
-            for v in non_null {
-                best = Some(match best {
-                    None => v,
-                    Some(b) => {
-                        let o = cx.compare(&v, &b)?.unwrap_or(std::cmp::Ordering::Equal);
-                        let better = if a.name == "min" {
-                            o == std::cmp::Ordering::Less
-                        } else {
-                            o == std::cmp::Ordering::Greater
-                        };
-                        if better {
-                            v
-                        } else {
-                            b
-                        }
-                    }
-                });
-            }
-            best.unwrap_or(V::Null)
-        }
-        "bool_and" | "every" | "bool_or" => {
-            if non_null.is_empty() {
-                return Ok(V::Null);
-            }
-            let or = a.name == "bool_or";
-            let mut acc = !or;
-            for v in non_null {
-                let t = truth(v)?.unwrap_or(!or);
-                acc = if or { acc || t } else { acc && t };
-            }
-            V::Bool(acc)
-        }
-        "array_agg" => {
-            if vals.is_empty() {
-                return Ok(V::Null);
-            }
-            V::Array(vals.iter().map(first).collect())
-        }
-        "string_agg" => {
-            let mut out: Option<String> = None;
-            for (args, _) in &vals {
-                let (Some(v), sep) = (args.first(), args.get(1)) else {
-                    continue;
-                };
-                if v.is_null() {
-                    continue;
-                }
-                let text = super::funcs::text(cx, v)?;
-                match &mut out {
-                    None => out = Some(text.into_owned()),
-                    Some(s) => {
-                        if let Some(sep) = sep.filter(|s| !s.is_null()) {
-                            s.push_str(&super::funcs::text(cx, sep)?);
-                        }
-                        s.push_str(&text);
-                    }
-                }
-            }
-            out.map(V::text).unwrap_or(V::Null)
-        }
-        other => {
-            return Err(Fail::unknown(format!(
-                "aggregate {other}() is not evaluated"
-            )))
-        }
+    }
+    Ok(if a.name == "avg" {
+        V::Float(f / non_null.len() as f64)
+    } else {
+        int_sum.map(V::Int).unwrap_or(V::Float(f))
     })
+}
+
+/// `string_agg(value, separator)` over the rows, in order; NULL values are left out.
+fn string_agg<'e>(cx: &Ctx<'_>, vals: &[(Vec<V<'e>>, Vec<V<'e>>)]) -> Res<V<'e>> {
+    let mut out: Option<String> = None;
+    for (args, _) in vals {
+        let (Some(v), sep) = (args.first(), args.get(1)) else {
+            continue;
+        };
+        if v.is_null() {
+            continue;
+        }
+        let text = super::funcs::text(cx, v)?;
+        match &mut out {
+            None => out = Some(text.into_owned()),
+            Some(s) => {
+                if let Some(sep) = sep.filter(|s| !s.is_null()) {
+                    s.push_str(&super::funcs::text(cx, sep)?);
+                }
+                s.push_str(&text);
+            }
+        }
+    }
+    Ok(out.map(V::text).unwrap_or(V::Null))
 }
 
 /// `generate_series(start, stop [, step])` over integers or timestamps.
@@ -348,7 +368,7 @@ pub(crate) fn series<'e>(
                 if !out(&[v])? {
                     break;
                 }
-                t = datetime::ts_add(t, step).map_err(Fail::unknown)?;
+                t = datetime::ts_add(t, step).map_err(Fail::offline)?;
             }
             Ok(())
         }

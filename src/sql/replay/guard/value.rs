@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::datetime::{self, Interval};
+use super::errors::{Fail, Res};
 
 /// How an object id prints (the `reg*` type it has).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -223,19 +224,24 @@ pub(crate) fn array_text(items: &[String], nulls: &[bool]) -> String {
     out
 }
 
+/// A malformed array literal: PostgreSQL's `invalid_text_representation`.
+fn malformed(message: String) -> Fail {
+    Fail::pg("invalid_text_representation", message)
+}
+
 /// Parses array input text (`{a,"b c",NULL}`, one dimension or nested).
-pub(crate) fn parse_array_text(s: &str) -> Result<V<'static>, String> {
+pub(crate) fn parse_array_text(s: &str) -> Res<V<'static>> {
     let chars: Vec<char> = s.trim().chars().collect();
     let mut pos = 0;
     let v = parse_array_level(&chars, &mut pos, 0)?;
     if chars[pos..].iter().any(|c| !c.is_whitespace()) {
-        return Err(format!("malformed array literal: \"{s}\""));
+        return Err(malformed(format!("malformed array literal: \"{s}\"")));
     }
     Ok(v)
 }
 
-fn parse_array_level(c: &[char], pos: &mut usize, depth: usize) -> Result<V<'static>, String> {
-    let bad = || "malformed array literal".to_string();
+fn parse_array_level(c: &[char], pos: &mut usize, depth: usize) -> Res<V<'static>> {
+    let bad = || malformed("malformed array literal".to_string());
     if depth > 6 {
         return Err(bad());
     }

@@ -1,4 +1,5 @@
-//! `CREATE`/`DROP EXTENSION`, and the functions common extensions add (moved by `ALTER EXTENSION … SET SCHEMA`).
+//! `CREATE`/`DROP EXTENSION`, and the functions common extensions add (moved by `ALTER EXTENSION …
+//! SET SCHEMA`).
 
 use sqlparser::ast::{CreateExtension, DropExtension};
 

@@ -26,53 +26,7 @@ impl Replayer {
             None => self.catalog.schemas[&schema].views[&rel].columns.clone(),
         };
         let ctx = self.table_ctx(&schema, &rel, &columns);
-        let mut keys = Vec::new();
-        let mut col_names = Vec::new();
-        for c in &ci.columns {
-            // `key COLLATE c`: the key's collation (`index_elem`'s `opt_collate`).
-            let (key, collation) = match &c.column.expr {
-                sqlparser::ast::Expr::Collate { expr, collation } => (
-                    expr.as_ref(),
-                    Some(name_parts(collation).pop().unwrap_or_default()),
-                ),
-                e => (e, None),
-            };
-            let mut c = c.clone();
-            c.column.expr = key.clone();
-            let c = &c;
-            let target = match index_column_name(c) {
-                Some(n) => {
-                    if !columns.is_empty() && !columns.iter().any(|col| col.name == n) {
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{n}\" does not exist"),
-                        ));
-                    }
-                    IndexTarget::Column(n)
-                }
-                None => IndexTarget::Expression(deparse_index_key(&c.column.expr, &ctx)),
-            };
-            col_names.push(match &target {
-                IndexTarget::Column(n) => n.clone(),
-                IndexTarget::Expression(_) => figure_colname(&c.column.expr)
-                    .map(|(n, _)| n)
-                    .unwrap_or_else(|| "expr".to_string()),
-            });
-            let descending = matches!(
-                c.column.options.sort,
-                Some(sqlparser::ast::OrderBySort::Desc)
-            );
-            keys.push(IndexKey {
-                target,
-                opclass: c
-                    .operator_class
-                    .as_ref()
-                    .map(|o| name_parts(o).pop().unwrap_or_default()),
-                collation,
-                descending,
-                nulls_first: c.column.options.nulls_first.unwrap_or(descending),
-            });
-        }
+        let (mut keys, mut col_names) = index_keys(ci, &columns, &ctx)?;
         let include: Vec<String> = ci.include.iter().map(fold).collect();
         col_names.extend(include.iter().cloned());
         let name = match &ci.name {
@@ -97,17 +51,7 @@ impl Replayer {
                 })
             }
         };
-        let method = match &ci.using {
-            None => "btree".to_string(),
-            Some(IndexType::BTree) => "btree".into(),
-            Some(IndexType::Hash) => "hash".into(),
-            Some(IndexType::GIN) => "gin".into(),
-            Some(IndexType::GiST) => "gist".into(),
-            Some(IndexType::SPGiST) => "spgist".into(),
-            Some(IndexType::BRIN) => "brin".into(),
-            Some(IndexType::Bloom) => "bloom".into(),
-            Some(IndexType::Custom(id)) => fold(id),
-        };
+        let method = index_method(ci.using.as_ref());
         // A default class named explicitly is the same as none (pg_index keeps only the oid).
         for k in &mut keys {
             if k.opclass
@@ -134,24 +78,10 @@ impl Replayer {
                 .tables
                 .get(&rel)
                 .is_some_and(|t| t.partition_by.is_some());
-        let partitions: Vec<(String, String)> = if !partitioned {
-            Vec::new()
+        let partitions = if partitioned {
+            self.partitions_of(&schema, &rel)
         } else {
-            self.catalog
-                .schemas
-                .values()
-                .flat_map(|sc| {
-                    sc.tables
-                        .values()
-                        .filter(|t| {
-                            t.is_partition
-                                && t.inherits
-                                    .iter()
-                                    .any(|p| p.schema == schema && p.name == rel)
-                        })
-                        .map(|t| (sc.name.clone(), t.name.clone()))
-                })
-                .collect()
+            Vec::new()
         };
         for (ps, pt) in partitions {
             self.clone_index_to_partition(&ps, &pt, &index);
@@ -162,6 +92,25 @@ impl Replayer {
             None => s.views.get_mut(&rel).expect("view").indexes.push(index),
         }
         Ok(Outcome::Understood)
+    }
+
+    /// The partitions of `schema.rel`, at any schema.
+    fn partitions_of(&self, schema: &str, rel: &str) -> Vec<(String, String)> {
+        self.catalog
+            .schemas
+            .values()
+            .flat_map(|sc| {
+                sc.tables
+                    .values()
+                    .filter(|t| {
+                        t.is_partition
+                            && t.inherits
+                                .iter()
+                                .any(|p| p.schema == schema && p.name == rel)
+                    })
+                    .map(|t| (sc.name.clone(), t.name.clone()))
+            })
+            .collect()
     }
 
     /// `ALTER INDEX … RENAME TO`.
@@ -231,6 +180,78 @@ pub(in crate::sql::replay) fn dedupe_index_column_names(names: Vec<String>) -> V
         out.push(cur);
     }
     out
+}
+
+/// The keys of `CREATE INDEX` (each a column of `columns`, or an expression printed as
+/// `pg_get_indexdef` prints it) and the names PostgreSQL derives from them for the index name.
+fn index_keys(
+    ci: &CreateIndex,
+    columns: &[crate::catalog::Column],
+    ctx: &crate::pg::deparse::ExprContext<'_>,
+) -> R<(Vec<IndexKey>, Vec<String>)> {
+    let mut keys = Vec::new();
+    let mut col_names = Vec::new();
+    for c in &ci.columns {
+        // `key COLLATE c`: the key's collation (`index_elem`'s `opt_collate`).
+        let (key, collation) = match &c.column.expr {
+            sqlparser::ast::Expr::Collate { expr, collation } => (
+                expr.as_ref(),
+                Some(name_parts(collation).pop().unwrap_or_default()),
+            ),
+            e => (e, None),
+        };
+        let mut c = c.clone();
+        c.column.expr = key.clone();
+        let c = &c;
+        let target = match index_column_name(c) {
+            Some(n) => {
+                if !columns.is_empty() && !columns.iter().any(|col| col.name == n) {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedColumn,
+                        format!("column \"{n}\" does not exist"),
+                    ));
+                }
+                IndexTarget::Column(n)
+            }
+            None => IndexTarget::Expression(deparse_index_key(&c.column.expr, ctx)),
+        };
+        col_names.push(match &target {
+            IndexTarget::Column(n) => n.clone(),
+            IndexTarget::Expression(_) => figure_colname(&c.column.expr)
+                .map(|(n, _)| n)
+                .unwrap_or_else(|| "expr".to_string()),
+        });
+        let descending = matches!(
+            c.column.options.sort,
+            Some(sqlparser::ast::OrderBySort::Desc)
+        );
+        keys.push(IndexKey {
+            target,
+            opclass: c
+                .operator_class
+                .as_ref()
+                .map(|o| name_parts(o).pop().unwrap_or_default()),
+            collation,
+            descending,
+            nulls_first: c.column.options.nulls_first.unwrap_or(descending),
+        });
+    }
+    Ok((keys, col_names))
+}
+
+/// The access method of `USING method` (`btree` when there is none).
+fn index_method(using: Option<&IndexType>) -> String {
+    match using {
+        None => "btree".to_string(),
+        Some(IndexType::BTree) => "btree".into(),
+        Some(IndexType::Hash) => "hash".into(),
+        Some(IndexType::GIN) => "gin".into(),
+        Some(IndexType::GiST) => "gist".into(),
+        Some(IndexType::SPGiST) => "spgist".into(),
+        Some(IndexType::BRIN) => "brin".into(),
+        Some(IndexType::Bloom) => "bloom".into(),
+        Some(IndexType::Custom(id)) => fold(id),
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! search_path strings, and identifier-aware rewriting of stored expression text (renamed columns, the `VALUE` of domain checks).
+//! search_path strings, and identifier-aware rewriting of stored expression text (renamed columns,
+//! the `VALUE` of domain checks).
 
 use sqlparser::ast::{Expr, Query, SelectItem, SetExpr, Value};
 use sqlparser::dialect::PostgreSqlDialect;

@@ -46,245 +46,270 @@ impl Exec<'_> {
                     After::Leave(f) => return Ok(f),
                 }
             },
-            Kind::While {
-                label,
-                cond,
-                body: b,
-            } => loop {
-                match self.condition(r, cond) {
-                    Ok(Some(true)) => {}
-                    Ok(_) => return Ok(Flow::Next),
-                    Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.src_span(cond))),
-                    Err(Fail::Unknown(m)) => {
-                        return self.pass_over(
-                            r,
-                            b,
-                            &format!("WHILE condition: {m}"),
-                            self.src_span(cond),
-                            diags,
-                        )
-                    }
-                }
-                self.tick()?;
-                match after(self.exec_list(r, b, diags)?, label) {
-                    After::Go => {}
-                    After::Break => return Ok(Flow::Next),
-                    After::Leave(f) => return Ok(f),
-                }
-            },
-            Kind::ForInt {
-                label,
-                var,
-                reverse,
-                lower,
-                upper,
-                step,
-                body: b,
-            } => {
-                let int =
-                    |this: &mut Self, r: &Replayer, s: &super::ast::Src, what: &str| -> X<i64> {
-                        match this.value(r, s).and_then(|v| match v {
-                            V::Null => Err(Fail::pg(
-                                "null_value_not_allowed",
-                                format!("{what} of FOR loop cannot be null"),
-                            )),
-                            v => crate::sql::replay::guard::funcs::int(&v),
-                        }) {
-                            Ok(i) => Ok(i),
-                            Err(Fail::Pg(e)) => Err(Stop::Pg(e, this.src_span(s))),
-                            Err(Fail::Unknown(m)) => {
-                                Err(Stop::Unknown(format!("FOR loop bound: {m}")))
-                            }
-                        }
-                    };
-                let lo = match int(self, r, lower, "lower bound") {
-                    Err(Stop::Unknown(m)) => {
-                        return self.pass_over(r, b, &m, self.src_span(lower), diags)
-                    }
-                    other => other?,
-                };
-                let hi = match int(self, r, upper, "upper bound") {
-                    Err(Stop::Unknown(m)) => {
-                        return self.pass_over(r, b, &m, self.src_span(upper), diags)
-                    }
-                    other => other?,
-                };
-                let by = match step {
-                    Some(s) => int(self, r, s, "BY value")?,
-                    None => 1,
-                };
-                if by <= 0 {
-                    return Err(Stop::Pg(
-                        PgError::new(
-                            "invalid_parameter_value",
-                            "BY value of FOR loop must be greater than zero",
-                        ),
-                        self.stmt_span(id),
-                    ));
-                }
-                self.scope.push(None);
-                self.scope
-                    .declare(var, Ty::Int, Val::Known(V::Null), false, false);
-                // `FOR i IN [REVERSE] first..last`: counts from the first expression to the
-                // last, down with REVERSE (`REVERSE 10..1`).
-                let (first, last) = (lo, hi);
-                let mut i = first;
-                let mut ran = false;
-                let result = loop {
-                    let done = if *reverse { i < last } else { i > last };
-                    if done {
-                        break Ok(Flow::Next);
-                    }
-                    if let Err(e) = self.tick() {
-                        break Err(e);
-                    }
-                    ran = true;
-                    if let Some(v) = self.scope.find_mut(var) {
-                        v.value = Val::Known(V::Int(i));
-                    }
-                    match self.exec_list(r, b, diags) {
-                        Err(e) => break Err(e),
-                        Ok(f) => match after(f, label) {
-                            After::Go => {}
-                            After::Break => break Ok(Flow::Next),
-                            After::Leave(f) => break Ok(f),
-                        },
-                    }
-                    i = if *reverse {
-                        i.saturating_sub(by)
-                    } else {
-                        i.saturating_add(by)
-                    };
-                    if (i == i64::MAX && !*reverse) || (i == i64::MIN && *reverse) {
-                        break Ok(Flow::Next);
-                    }
-                };
-                self.scope.pop();
-                self.scope.set_found(Val::Known(V::Bool(ran)));
-                result
-            }
-            Kind::ForRows {
-                label,
-                targets,
-                rows,
-                body: b,
-            } => {
-                let fetched = match rows {
-                    Rows::Query(q) => self.query_rows(r, q, &[]),
-                    Rows::Execute { expr, using } => self.execute_query_rows(r, expr, using),
-                    Rows::Cursor(name) => match self.cursors.get(name).cloned() {
-                        Some(q) => self.query_rows(r, &q, &[]),
-                        None => Err(Fail::pg(
-                            "undefined_object",
-                            format!("cursor \"{name}\" does not exist"),
-                        )),
-                    },
-                };
-                let (columns, data) = match fetched {
-                    Ok(x) => x,
-                    Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.stmt_span(id))),
-                    Err(Fail::Unknown(m)) => {
-                        let at = self.stmt_span(id);
-                        self.scope.set_found(Val::Unknown(m.clone()));
-                        return self.pass_over(r, b, &format!("FOR query: {m}"), at, diags);
-                    }
-                };
-                let ran = !data.is_empty();
-                for row in data {
-                    self.tick()?;
-                    self.assign_row(r, targets, &columns, row, id)?;
-                    match after(self.exec_list(r, b, diags)?, label) {
-                        After::Go => {}
-                        After::Break => break,
-                        After::Leave(f) => {
-                            self.scope.set_found(Val::Known(V::Bool(ran)));
-                            return Ok(f);
-                        }
-                    }
-                }
-                self.scope.set_found(Val::Known(V::Bool(ran)));
-                Ok(Flow::Next)
-            }
-            Kind::Foreach {
-                label,
-                targets,
-                slice,
-                array,
-                body: b,
-            } => {
-                let items = match self.value(r, array) {
-                    Ok(V::Array(items)) => items,
-                    Ok(V::Null) => {
-                        return Err(Stop::Pg(
-                            PgError::new(
-                                "null_value_not_allowed",
-                                "FOREACH expression must not be null",
-                            ),
-                            self.src_span(array),
-                        ))
-                    }
-                    Ok(V::Text(s)) => {
-                        match crate::sql::replay::guard::value::parse_array_text(&s) {
-                            Ok(V::Array(items)) => items,
-                            _ => {
-                                return Err(Stop::Pg(
-                                    PgError::new(
-                                        "datatype_mismatch",
-                                        "FOREACH expression must yield an array",
-                                    ),
-                                    self.src_span(array),
-                                ))
-                            }
-                        }
-                    }
-                    Ok(other) => {
-                        return Err(Stop::Pg(
-                            PgError::new(
-                                "datatype_mismatch",
-                                format!(
-                                    "FOREACH expression must yield an array, not type {}",
-                                    other.type_name()
-                                ),
-                            ),
-                            self.src_span(array),
-                        ))
-                    }
-                    Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.src_span(array))),
-                    Err(Fail::Unknown(m)) => {
-                        return self.pass_over(
-                            r,
-                            b,
-                            &format!("FOREACH array: {m}"),
-                            self.src_span(array),
-                            diags,
-                        )
-                    }
-                };
-                let elements = slices(items, *slice);
-                for el in elements {
-                    self.tick()?;
-                    match targets.as_slice() {
-                        [t] => self.assign(r, t, el, id)?,
-                        many => {
-                            let fields = match el {
-                                V::Record(f) => f.into_iter().map(|(_, v)| v).collect(),
-                                other => vec![other],
-                            };
-                            for (t, v) in many.iter().zip(fields) {
-                                self.assign(r, t, v, id)?;
-                            }
-                        }
-                    }
-                    match after(self.exec_list(r, b, diags)?, label) {
-                        After::Go => {}
-                        After::Break => break,
-                        After::Leave(f) => return Ok(f),
-                    }
-                }
-                Ok(Flow::Next)
-            }
+            Kind::While { .. } => self.exec_while(r, id, diags),
+            Kind::ForInt { .. } => self.exec_for_int(r, id, diags),
+            Kind::ForRows { .. } => self.exec_for_rows(r, id, diags),
+            Kind::Foreach { .. } => self.exec_foreach(r, id, diags),
             _ => Ok(Flow::Next),
         }
+    }
+
+    /// `WHILE cond LOOP … END LOOP`.
+    fn exec_while(&mut self, r: &mut Replayer, id: SId, diags: &mut Diagnostics) -> X<Flow> {
+        let body = self.body;
+        let Kind::While {
+            label,
+            cond,
+            body: b,
+        } = &body.stmts[id].kind
+        else {
+            return Ok(Flow::Next);
+        };
+        loop {
+            match self.condition(r, cond) {
+                Ok(Some(true)) => {}
+                Ok(_) => return Ok(Flow::Next),
+                Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.src_span(cond))),
+                Err(Fail::Unknown(m)) => {
+                    return self.pass_over(
+                        r,
+                        b,
+                        &format!("WHILE condition: {m}"),
+                        self.src_span(cond),
+                        diags,
+                    )
+                }
+            }
+            self.tick()?;
+            match after(self.exec_list(r, b, diags)?, label) {
+                After::Go => {}
+                After::Break => return Ok(Flow::Next),
+                After::Leave(f) => return Ok(f),
+            }
+        }
+    }
+
+    /// `FOR i IN [REVERSE] lo..hi [BY step] LOOP`.
+    fn exec_for_int(&mut self, r: &mut Replayer, id: SId, diags: &mut Diagnostics) -> X<Flow> {
+        let body = self.body;
+        let Kind::ForInt {
+            label,
+            var,
+            reverse,
+            lower,
+            upper,
+            step,
+            body: b,
+        } = &body.stmts[id].kind
+        else {
+            return Ok(Flow::Next);
+        };
+        let int = |this: &mut Self, r: &Replayer, s: &super::ast::Src, what: &str| -> X<i64> {
+            match this.value(r, s).and_then(|v| match v {
+                V::Null => Err(Fail::pg(
+                    "null_value_not_allowed",
+                    format!("{what} of FOR loop cannot be null"),
+                )),
+                v => crate::sql::replay::guard::funcs::int(&v),
+            }) {
+                Ok(i) => Ok(i),
+                Err(Fail::Pg(e)) => Err(Stop::Pg(e, this.src_span(s))),
+                Err(Fail::Unknown(m)) => Err(Stop::Unknown(format!("FOR loop bound: {m}"))),
+            }
+        };
+        let lo = match int(self, r, lower, "lower bound") {
+            Err(Stop::Unknown(m)) => return self.pass_over(r, b, &m, self.src_span(lower), diags),
+            other => other?,
+        };
+        let hi = match int(self, r, upper, "upper bound") {
+            Err(Stop::Unknown(m)) => return self.pass_over(r, b, &m, self.src_span(upper), diags),
+            other => other?,
+        };
+        let by = match step {
+            Some(s) => int(self, r, s, "BY value")?,
+            None => 1,
+        };
+        if by <= 0 {
+            return Err(Stop::Pg(
+                PgError::new(
+                    "invalid_parameter_value",
+                    "BY value of FOR loop must be greater than zero",
+                ),
+                self.stmt_span(id),
+            ));
+        }
+        self.scope.push(None);
+        self.scope
+            .declare(var, Ty::Int, Val::Known(V::Null), false, false);
+        // `FOR i IN [REVERSE] first..last`: counts from the first expression to the
+        // last, down with REVERSE (`REVERSE 10..1`).
+        let (first, last) = (lo, hi);
+        let mut i = first;
+        let mut ran = false;
+        let result = loop {
+            let done = if *reverse { i < last } else { i > last };
+            if done {
+                break Ok(Flow::Next);
+            }
+            if let Err(e) = self.tick() {
+                break Err(e);
+            }
+            ran = true;
+            if let Some(v) = self.scope.find_mut(var) {
+                v.value = Val::Known(V::Int(i));
+            }
+            match self.exec_list(r, b, diags) {
+                Err(e) => break Err(e),
+                Ok(f) => match after(f, label) {
+                    After::Go => {}
+                    After::Break => break Ok(Flow::Next),
+                    After::Leave(f) => break Ok(f),
+                },
+            }
+            i = if *reverse {
+                i.saturating_sub(by)
+            } else {
+                i.saturating_add(by)
+            };
+            if (i == i64::MAX && !*reverse) || (i == i64::MIN && *reverse) {
+                break Ok(Flow::Next);
+            }
+        };
+        self.scope.pop();
+        self.scope.set_found(Val::Known(V::Bool(ran)));
+        result
+    }
+
+    /// `FOR targets IN query | EXECUTE … | cursor LOOP`.
+    fn exec_for_rows(&mut self, r: &mut Replayer, id: SId, diags: &mut Diagnostics) -> X<Flow> {
+        let body = self.body;
+        let Kind::ForRows {
+            label,
+            targets,
+            rows,
+            body: b,
+        } = &body.stmts[id].kind
+        else {
+            return Ok(Flow::Next);
+        };
+        let fetched = match rows {
+            Rows::Query(q) => self.query_rows(r, q, &[]),
+            Rows::Execute { expr, using } => self.execute_query_rows(r, expr, using),
+            Rows::Cursor(name) => match self.cursors.get(name).cloned() {
+                Some(q) => self.query_rows(r, &q, &[]),
+                None => Err(Fail::pg(
+                    "undefined_object",
+                    format!("cursor \"{name}\" does not exist"),
+                )),
+            },
+        };
+        let (columns, data) = match fetched {
+            Ok(x) => x,
+            Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.stmt_span(id))),
+            Err(Fail::Unknown(m)) => {
+                let at = self.stmt_span(id);
+                self.scope.set_found(Val::Unknown(m.clone()));
+                return self.pass_over(r, b, &format!("FOR query: {m}"), at, diags);
+            }
+        };
+        let ran = !data.is_empty();
+        for row in data {
+            self.tick()?;
+            self.assign_row(r, targets, &columns, row, id)?;
+            match after(self.exec_list(r, b, diags)?, label) {
+                After::Go => {}
+                After::Break => break,
+                After::Leave(f) => {
+                    self.scope.set_found(Val::Known(V::Bool(ran)));
+                    return Ok(f);
+                }
+            }
+        }
+        self.scope.set_found(Val::Known(V::Bool(ran)));
+        Ok(Flow::Next)
+    }
+
+    /// `FOREACH targets [SLICE n] IN ARRAY expr LOOP`.
+    fn exec_foreach(&mut self, r: &mut Replayer, id: SId, diags: &mut Diagnostics) -> X<Flow> {
+        let body = self.body;
+        let Kind::Foreach {
+            label,
+            targets,
+            slice,
+            array,
+            body: b,
+        } = &body.stmts[id].kind
+        else {
+            return Ok(Flow::Next);
+        };
+        let items = match self.value(r, array) {
+            Ok(V::Array(items)) => items,
+            Ok(V::Null) => {
+                return Err(Stop::Pg(
+                    PgError::new(
+                        "null_value_not_allowed",
+                        "FOREACH expression must not be null",
+                    ),
+                    self.src_span(array),
+                ))
+            }
+            Ok(V::Text(s)) => match crate::sql::replay::guard::value::parse_array_text(&s) {
+                Ok(V::Array(items)) => items,
+                _ => {
+                    return Err(Stop::Pg(
+                        PgError::new(
+                            "datatype_mismatch",
+                            "FOREACH expression must yield an array",
+                        ),
+                        self.src_span(array),
+                    ))
+                }
+            },
+            Ok(other) => {
+                return Err(Stop::Pg(
+                    PgError::new(
+                        "datatype_mismatch",
+                        format!(
+                            "FOREACH expression must yield an array, not type {}",
+                            other.type_name()
+                        ),
+                    ),
+                    self.src_span(array),
+                ))
+            }
+            Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.src_span(array))),
+            Err(Fail::Unknown(m)) => {
+                return self.pass_over(
+                    r,
+                    b,
+                    &format!("FOREACH array: {m}"),
+                    self.src_span(array),
+                    diags,
+                )
+            }
+        };
+        let elements = slices(items, *slice);
+        for el in elements {
+            self.tick()?;
+            match targets.as_slice() {
+                [t] => self.assign(r, t, el, id)?,
+                many => {
+                    let fields = match el {
+                        V::Record(f) => f.into_iter().map(|(_, v)| v).collect(),
+                        other => vec![other],
+                    };
+                    for (t, v) in many.iter().zip(fields) {
+                        self.assign(r, t, v, id)?;
+                    }
+                }
+            }
+            match after(self.exec_list(r, b, diags)?, label) {
+                After::Go => {}
+                After::Break => break,
+                After::Leave(f) => return Ok(f),
+            }
+        }
+        Ok(Flow::Next)
     }
 
     /// Assigns a fetched row to loop targets: a record, or scalars column by column.

@@ -1,4 +1,5 @@
-//! Adding constraints to a table: naming them as PostgreSQL does, the index a key builds or uses, duplicates dropped.
+//! Adding constraints to a table: naming them as PostgreSQL does, the index a key builds or uses,
+//! duplicates dropped.
 
 use crate::catalog::{
     choose_constraint_name, choose_relation_name, name_addition, CheckConstraint,
@@ -39,40 +40,13 @@ impl Replayer {
     ) -> R<()> {
         let s = &self.catalog.schemas[schema];
         let t = &s.tables[table];
-        let duplicate = |n: &str| {
-            ReplayError::new(
-                SqlState::DuplicateObject,
-                format!("constraint \"{n}\" for relation \"{table}\" already exists"),
-            )
-        };
         match c {
             PendingConstraint::Check {
                 name,
                 expr,
                 no_inherit,
                 not_valid,
-            } => {
-                let cols = referenced_columns(&expr, &t.columns);
-                let name = match name {
-                    Some(n) if t.has_constraint(&n) => return Err(duplicate(&n)),
-                    Some(n) => n,
-                    None => {
-                        let col = (cols.len() == 1).then(|| cols[0].as_str());
-                        choose_constraint_name(table, col, "check", &|n| {
-                            self.constraint_taken(schema, n)
-                        })
-                    }
-                };
-                let expression = deparse_bool(&expr, &self.table_ctx(schema, table, &t.columns));
-                self.remember(&name);
-                let t = self.table_mut(schema, table);
-                t.checks.push(CheckConstraint {
-                    name,
-                    expression,
-                    validated: !not_valid,
-                    no_inherit,
-                });
-            }
+            } => self.add_check(schema, table, name, expr, no_inherit, not_valid)?,
             PendingConstraint::Key {
                 primary,
                 name,
@@ -80,49 +54,16 @@ impl Replayer {
                 include,
                 nulls_not_distinct,
                 deferrable,
-            } => {
-                for c in columns.iter().chain(&include) {
-                    if t.column(c).is_none() {
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{c}\" named in key does not exist"),
-                        ));
-                    }
-                }
-                if primary && t.primary_key.is_some() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!("multiple primary keys for table \"{table}\" are not allowed"),
-                    ));
-                }
-                let taken =
-                    |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
-                let name = match name {
-                    Some(n) if taken(&n) => {
-                        return Err(ReplayError::new(
-                            SqlState::DuplicateTable,
-                            format!("relation \"{n}\" already exists"),
-                        ))
-                    }
-                    Some(n) => n,
-                    None if primary => choose_relation_name(table, None, "pkey", &taken),
-                    None => {
-                        // The index's columns, INCLUDE ones too (`ChooseIndexColumnNames`).
-                        let names = crate::sql::replay::objects::dedupe_index_column_names(
-                            columns.iter().chain(&include).cloned().collect(),
-                        );
-                        choose_relation_name(table, Some(&name_addition(&names)), "key", &taken)
-                    }
-                };
-                let key = UniqueConstraint {
-                    name,
-                    columns,
-                    include,
-                    nulls_not_distinct,
-                    deferrable,
-                };
-                self.attach_key(schema, table, primary, key);
-            }
+            } => self.add_key(
+                schema,
+                table,
+                primary,
+                name,
+                columns,
+                include,
+                nulls_not_distinct,
+                deferrable,
+            )?,
             PendingConstraint::Exclude {
                 name,
                 mut definition,
@@ -153,75 +94,177 @@ impl Replayer {
             }
             PendingConstraint::Foreign {
                 name,
-                mut fk,
+                fk,
                 references,
                 not_valid,
-            } => {
-                for c in &fk.columns {
-                    if t.column(c).is_none() {
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{c}\" referenced in foreign key constraint does not exist"),
-                        ));
-                    }
-                }
-                let (rs, rt) = self.resolve_table(&references)?;
-                let target = &self.catalog.schemas[&rs].tables[&rt];
-                if fk.referenced_columns.is_empty() {
-                    match &target.primary_key {
-                        Some(pk) => fk.referenced_columns = pk.columns.clone(),
-                        None => {
-                            return Err(ReplayError::new(
-                                SqlState::UndefinedObject,
-                                format!("there is no primary key for referenced table \"{rt}\""),
-                            ))
-                        }
-                    }
-                }
-                for c in &fk.referenced_columns {
-                    if target.column(c).is_none() {
-                        return Err(ReplayError::new(
-                            SqlState::UndefinedColumn,
-                            format!("column \"{c}\" referenced in foreign key constraint does not exist"),
-                        ));
-                    }
-                }
-                if fk.columns.len() != fk.referenced_columns.len() {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        "number of referencing and referenced columns for foreign key disagree",
-                    ));
-                }
-                if !has_unique_on(target, &fk.referenced_columns) {
-                    return Err(ReplayError::new(
-                        SqlState::InvalidDefinition,
-                        format!(
-                            "there is no unique constraint matching given keys for referenced table \"{rt}\""
-                        ),
-                    ));
-                }
-                let name = match name {
-                    Some(n) if t.has_constraint(&n) => return Err(duplicate(&n)),
-                    Some(n) => n,
-                    None => {
-                        let add = name_addition(&fk.columns);
-                        choose_constraint_name(table, Some(&add), "fkey", &|n| {
-                            self.constraint_taken(schema, n)
-                        })
-                    }
-                };
-                self.remember(&name);
-                fk.name = name;
-                fk.references = QualifiedName::new(rs, rt);
-                fk.validated = !not_valid;
-                self.table_mut(schema, table).foreign_keys.push(fk);
-            }
+            } => self.add_foreign_key(schema, table, name, fk, references, not_valid)?,
         }
         Ok(())
     }
 }
 
 impl Replayer {
+    /// A CHECK constraint, named `<table>_<column>_check` when it has no name.
+    fn add_check(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: Option<String>,
+        expr: sqlparser::ast::Expr,
+        no_inherit: bool,
+        not_valid: bool,
+    ) -> R<()> {
+        let t = &self.catalog.schemas[schema].tables[table];
+        let cols = referenced_columns(&expr, &t.columns);
+        let name = match name {
+            Some(n) if t.has_constraint(&n) => return Err(duplicate_constraint(&n, table)),
+            Some(n) => n,
+            None => {
+                let col = (cols.len() == 1).then(|| cols[0].as_str());
+                choose_constraint_name(table, col, "check", &|n| self.constraint_taken(schema, n))
+            }
+        };
+        let expression = deparse_bool(&expr, &self.table_ctx(schema, table, &t.columns));
+        self.remember(&name);
+        let t = self.table_mut(schema, table);
+        t.checks.push(CheckConstraint {
+            name,
+            expression,
+            validated: !not_valid,
+            no_inherit,
+        });
+        Ok(())
+    }
+
+    /// A FOREIGN KEY: its columns and the referenced key checked as PostgreSQL checks them.
+    fn add_foreign_key(
+        &mut self,
+        schema: &str,
+        table: &str,
+        name: Option<String>,
+        mut fk: crate::catalog::ForeignKey,
+        references: sqlparser::ast::ObjectName,
+        not_valid: bool,
+    ) -> R<()> {
+        let t = &self.catalog.schemas[schema].tables[table];
+        for c in &fk.columns {
+            if t.column(c).is_none() {
+                return Err(ReplayError::new(
+                    SqlState::UndefinedColumn,
+                    format!("column \"{c}\" referenced in foreign key constraint does not exist"),
+                ));
+            }
+        }
+        let (rs, rt) = self.resolve_table(&references)?;
+        let target = &self.catalog.schemas[&rs].tables[&rt];
+        if fk.referenced_columns.is_empty() {
+            match &target.primary_key {
+                Some(pk) => fk.referenced_columns = pk.columns.clone(),
+                None => {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedObject,
+                        format!("there is no primary key for referenced table \"{rt}\""),
+                    ))
+                }
+            }
+        }
+        for c in &fk.referenced_columns {
+            if target.column(c).is_none() {
+                return Err(ReplayError::new(
+                    SqlState::UndefinedColumn,
+                    format!("column \"{c}\" referenced in foreign key constraint does not exist"),
+                ));
+            }
+        }
+        if fk.columns.len() != fk.referenced_columns.len() {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                "number of referencing and referenced columns for foreign key disagree",
+            ));
+        }
+        if !has_unique_on(target, &fk.referenced_columns) {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!(
+                "there is no unique constraint matching given keys for referenced table \"{rt}\""
+            ),
+            ));
+        }
+        let name = match name {
+            Some(n) if t.has_constraint(&n) => return Err(duplicate_constraint(&n, table)),
+            Some(n) => n,
+            None => {
+                let add = name_addition(&fk.columns);
+                choose_constraint_name(table, Some(&add), "fkey", &|n| {
+                    self.constraint_taken(schema, n)
+                })
+            }
+        };
+        self.remember(&name);
+        fk.name = name;
+        fk.references = QualifiedName::new(rs, rt);
+        fk.validated = !not_valid;
+        self.table_mut(schema, table).foreign_keys.push(fk);
+        Ok(())
+    }
+
+    /// A PRIMARY KEY or UNIQUE constraint (and its index).
+    #[allow(clippy::too_many_arguments)]
+    fn add_key(
+        &mut self,
+        schema: &str,
+        table: &str,
+        primary: bool,
+        name: Option<String>,
+        columns: Vec<String>,
+        include: Vec<String>,
+        nulls_not_distinct: bool,
+        deferrable: crate::catalog::Deferrable,
+    ) -> R<()> {
+        let t = &self.catalog.schemas[schema].tables[table];
+        for c in columns.iter().chain(&include) {
+            if t.column(c).is_none() {
+                return Err(ReplayError::new(
+                    SqlState::UndefinedColumn,
+                    format!("column \"{c}\" named in key does not exist"),
+                ));
+            }
+        }
+        if primary && t.primary_key.is_some() {
+            return Err(ReplayError::new(
+                SqlState::InvalidDefinition,
+                format!("multiple primary keys for table \"{table}\" are not allowed"),
+            ));
+        }
+        let taken = |n: &str| self.relation_taken(schema, n) || self.constraint_taken(schema, n);
+        let name = match name {
+            Some(n) if taken(&n) => {
+                return Err(ReplayError::new(
+                    SqlState::DuplicateTable,
+                    format!("relation \"{n}\" already exists"),
+                ))
+            }
+            Some(n) => n,
+            None if primary => choose_relation_name(table, None, "pkey", &taken),
+            None => {
+                // The index's columns, INCLUDE ones too (`ChooseIndexColumnNames`).
+                let names = crate::sql::replay::objects::dedupe_index_column_names(
+                    columns.iter().chain(&include).cloned().collect(),
+                );
+                choose_relation_name(table, Some(&name_addition(&names)), "key", &taken)
+            }
+        };
+        let key = UniqueConstraint {
+            name,
+            columns,
+            include,
+            nulls_not_distinct,
+            deferrable,
+        };
+        self.attach_key(schema, table, primary, key);
+        Ok(())
+    }
+
     /// `ADD CONSTRAINT … {PRIMARY KEY|UNIQUE} USING INDEX idx`: the index becomes the constraint
     /// (renamed to the constraint's name when one is given).
     pub(in crate::sql::replay) fn constraint_using_index(
@@ -318,4 +361,12 @@ fn has_unique_on(t: &Table, cols: &[String]) -> bool {
                     IndexTarget::Expression(_) => false,
                 })
         })
+}
+
+/// PostgreSQL's error for a constraint name the table has already.
+fn duplicate_constraint(n: &str, table: &str) -> ReplayError {
+    ReplayError::new(
+        SqlState::DuplicateObject,
+        format!("constraint \"{n}\" for relation \"{table}\" already exists"),
+    )
 }

@@ -1,4 +1,5 @@
-//! Dropping and renaming columns and constraints, with the foreign keys and expressions that depend on them.
+//! Dropping and renaming columns and constraints, with the foreign keys and expressions that depend
+//! on them.
 
 use crate::catalog::IndexTarget;
 use crate::sql::replay::{ReplayError, Replayer, SqlState, R};

@@ -1,4 +1,5 @@
-//! Columns from their definitions: types, defaults, identity and serial sequences, generated columns, and the `regclass` text of sequence defaults.
+//! Columns from their definitions: types, defaults, identity and serial sequences, generated
+//! columns, and the `regclass` text of sequence defaults.
 
 use sqlparser::ast::{
     ColumnDef, ColumnOption, DataType, Expr, GeneratedAs, NullsDistinctOption, SequenceOptions,
@@ -193,23 +194,7 @@ impl Replayer {
                     deferrable: deferrable(&u.characteristics),
                 }),
                 ColumnOption::ForeignKey(fk) => {
-                    let fk_def = ForeignKey {
-                        columns: vec![name.clone()],
-                        referenced_columns: fk.referred_columns.iter().map(fold).collect(),
-                        on_delete: fk_action(&fk.on_delete),
-                        on_delete_columns: self
-                            .on_delete_columns(fk, std::slice::from_ref(&name))?,
-                        on_update: fk_action(&fk.on_update),
-                        match_type: match_type(&fk.match_kind),
-                        deferrable: deferrable(&fk.characteristics),
-                        ..Default::default()
-                    };
-                    cons.push(PendingConstraint::Foreign {
-                        name: cname.or_else(|| fk.name.as_ref().map(fold)),
-                        fk: fk_def,
-                        references: fk.foreign_table.clone(),
-                        not_valid: false,
-                    });
+                    cons.push(self.column_foreign_key(fk, &name, cname)?)
                 }
                 ColumnOption::Check(c) => cons.push(PendingConstraint::Check {
                     name: cname.or_else(|| c.name.as_ref().map(fold)),
@@ -238,29 +223,14 @@ impl Replayer {
                         ));
                     }
                     (GeneratedAs::Always | GeneratedAs::ByDefault, None) => {
-                        col.identity = Some(if *generated_as == GeneratedAs::Always {
-                            Identity::Always
-                        } else {
-                            Identity::ByDefault
-                        });
-                        col.not_null = true;
-                        // `SEQUENCE NAME n` among the options names the sequence.
-                        let seq_name = match self.identity_sequence_name(&def.name) {
-                            Some(n) if taken(&n) => {
-                                return Err(ReplayError::new(
-                                    SqlState::DuplicateTable,
-                                    format!("relation \"{n}\" already exists"),
-                                ))
-                            }
-                            Some(n) => n,
-                            None => choose_relation_name(table, Some(&name), "seq", &taken),
-                        };
-                        let mut s = default_sequence(&seq_name, &col.ty.name);
-                        if let Some(opts) = sequence_options {
-                            apply_sequence_options(&mut s, opts);
-                        }
-                        s.owned_by = Some((table.to_string(), name.clone()));
-                        seq = Some(s);
+                        seq = Some(self.identity_column(
+                            schema,
+                            table,
+                            def,
+                            &mut col,
+                            *generated_as,
+                            sequence_options.as_deref(),
+                        )?);
                     }
                     _ => {}
                 },
@@ -278,6 +248,68 @@ impl Replayer {
             col.default = stored_default(&e, &col.ty, &self.table_ctx(schema, table, &cols));
         }
         Ok((col, cons, seq))
+    }
+
+    /// The sequence of an identity column (`GENERATED … AS IDENTITY`), which `col` becomes.
+    fn identity_column(
+        &self,
+        schema: &str,
+        table: &str,
+        def: &ColumnDef,
+        col: &mut Column,
+        generated_as: GeneratedAs,
+        sequence_options: Option<&[SequenceOptions]>,
+    ) -> R<Sequence> {
+        let name = fold(&def.name);
+        let taken = |n: &str| self.relation_taken(schema, n);
+        col.identity = Some(if generated_as == GeneratedAs::Always {
+            Identity::Always
+        } else {
+            Identity::ByDefault
+        });
+        col.not_null = true;
+        // `SEQUENCE NAME n` among the options names the sequence.
+        let seq_name = match self.identity_sequence_name(&def.name) {
+            Some(n) if taken(&n) => {
+                return Err(ReplayError::new(
+                    SqlState::DuplicateTable,
+                    format!("relation \"{n}\" already exists"),
+                ))
+            }
+            Some(n) => n,
+            None => choose_relation_name(table, Some(&name), "seq", &taken),
+        };
+        let mut s = default_sequence(&seq_name, &col.ty.name);
+        if let Some(opts) = sequence_options {
+            apply_sequence_options(&mut s, opts);
+        }
+        s.owned_by = Some((table.to_string(), name.clone()));
+        Ok(s)
+    }
+
+    /// A column's `REFERENCES` clause, as a pending foreign key on that column.
+    fn column_foreign_key(
+        &self,
+        fk: &sqlparser::ast::ForeignKeyConstraint,
+        name: &str,
+        cname: Option<String>,
+    ) -> R<PendingConstraint> {
+        let fk_def = ForeignKey {
+            columns: vec![name.to_string()],
+            referenced_columns: fk.referred_columns.iter().map(fold).collect(),
+            on_delete: fk_action(&fk.on_delete),
+            on_delete_columns: self.on_delete_columns(fk, &[name.to_string()])?,
+            on_update: fk_action(&fk.on_update),
+            match_type: match_type(&fk.match_kind),
+            deferrable: deferrable(&fk.characteristics),
+            ..Default::default()
+        };
+        Ok(PendingConstraint::Foreign {
+            name: cname.or_else(|| fk.name.as_ref().map(fold)),
+            fk: fk_def,
+            references: fk.foreign_table.clone(),
+            not_valid: false,
+        })
     }
 
     /// Resolves a written column type, or Postgres's error.

@@ -1,4 +1,6 @@
-//! Constraints as written (`PendingConstraint`): from table constraints and column options, foreign-key actions and match types, deferrability, exclusion constraints as PostgreSQL prints them.
+//! Constraints as written (`PendingConstraint`): from table constraints and column options,
+//! foreign-key actions and match types, deferrability, exclusion constraints as PostgreSQL prints
+//! them.
 
 use sqlparser::ast::{
     ConstraintCharacteristics, ConstraintReferenceMatchKind, DeferrableInitial, Expr, IndexColumn,

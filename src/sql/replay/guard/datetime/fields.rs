@@ -1,11 +1,13 @@
 //! `date_trunc`, `extract` and `to_char`.
 
-pub(crate) use crate::pg::calendar::{civil_from_days, days_from_civil};
+use crate::pg::calendar::{civil_from_days, days_from_civil};
+
+use crate::sql::replay::guard::errors::{Fail, Res};
 
 use super::{USECS_PER_DAY, USECS_PER_SEC};
 
 /// `date_trunc(field, timestamp)`.
-pub(crate) fn trunc(field: &str, t: i64) -> Result<i64, String> {
+pub(crate) fn trunc(field: &str, t: i64) -> Res<i64> {
     let days = t.div_euclid(USECS_PER_DAY);
     let time = t.rem_euclid(USECS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
@@ -29,15 +31,16 @@ pub(crate) fn trunc(field: &str, t: i64) -> Result<i64, String> {
         "milliseconds" => days * USECS_PER_DAY + time / 1000 * 1000,
         "microseconds" => t,
         other => {
-            return Err(format!(
-                "unit \"{other}\" not recognized for type timestamp"
+            return Err(Fail::pg(
+                "invalid_parameter_value",
+                format!("unit \"{other}\" not recognized for type timestamp"),
             ))
         }
     })
 }
 
 /// `extract(field from timestamp)`.
-pub(crate) fn extract(field: &str, t: i64) -> Result<f64, String> {
+pub(crate) fn extract(field: &str, t: i64) -> Res<f64> {
     let days = t.div_euclid(USECS_PER_DAY);
     let time = t.rem_euclid(USECS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
@@ -58,8 +61,9 @@ pub(crate) fn extract(field: &str, t: i64) -> Result<f64, String> {
         "week" => iso_week(days).1 as f64,
         "isoyear" => iso_week(days).0 as f64,
         other => {
-            return Err(format!(
-                "unit \"{other}\" not recognized for type timestamp"
+            return Err(Fail::pg(
+                "invalid_parameter_value",
+                format!("unit \"{other}\" not recognized for type timestamp"),
             ))
         }
     })
@@ -100,7 +104,7 @@ const DAYS: [&str; 7] = [
 
 /// `to_char(timestamp, format)` for the common patterns (`YYYY`, `MM`, `DD`, `HH24`, `MI`, `SS`,
 /// `Mon`, `Month`, `Day`, `Q`, `IW`, `WW`, `FM` prefix, quoted text).
-pub(crate) fn to_char(t: i64, fmt: &str) -> Result<String, String> {
+pub(crate) fn to_char(t: i64, fmt: &str) -> Res<String> {
     let days = t.div_euclid(USECS_PER_DAY);
     let time = t.rem_euclid(USECS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
@@ -202,7 +206,9 @@ pub(crate) fn to_char(t: i64, fmt: &str) -> Result<String, String> {
         } else {
             let c = rest.chars().next().unwrap_or(' ');
             if c.is_ascii_alphabetic() && !matches!(c, 'T' | 't') {
-                return Err(format!("to_char() pattern at \"{rest}\" is not evaluated"));
+                return Err(Fail::unknown(format!(
+                    "to_char() pattern at \"{rest}\" is not evaluated"
+                )));
             }
             (c.to_string(), c.len_utf8())
         };

@@ -6,6 +6,8 @@ mod parse;
 
 use std::fmt;
 
+use crate::sql::replay::guard::errors::{Fail, Res};
+
 pub(crate) use crate::pg::calendar::{civil_from_days, days_from_civil};
 
 pub(crate) use fields::{extract, to_char, trunc};
@@ -140,7 +142,7 @@ pub(crate) fn ts_text(t: i64) -> String {
 }
 
 /// `timestamp + interval`: months first (clamping the day), then days, then time.
-pub(crate) fn ts_add(t: i64, i: Interval) -> Result<i64, String> {
+pub(crate) fn ts_add(t: i64, i: Interval) -> Res<i64> {
     let mut days = t.div_euclid(USECS_PER_DAY);
     let time = t.rem_euclid(USECS_PER_DAY);
     if i.months != 0 {
@@ -153,7 +155,7 @@ pub(crate) fn ts_add(t: i64, i: Interval) -> Result<i64, String> {
     days.checked_mul(USECS_PER_DAY)
         .and_then(|d| d.checked_add(time))
         .and_then(|x| x.checked_add(i.micros))
-        .ok_or_else(|| "timestamp out of range".to_string())
+        .ok_or_else(|| Fail::pg("datetime_field_overflow", "timestamp out of range"))
 }
 
 /// `timestamp - timestamp` (`timestamp_mi`: days and time, no months).

@@ -1,6 +1,6 @@
 //! Input of dates, timestamps and intervals, as PostgreSQL reads them.
 
-pub(crate) use crate::pg::calendar::days_from_civil;
+use crate::pg::calendar::days_from_civil;
 
 use super::{days_in_month, Interval, USECS_PER_DAY, USECS_PER_SEC};
 

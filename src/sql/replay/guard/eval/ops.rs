@@ -1,4 +1,5 @@
-//! Comparing values (with implicit conversion of untyped literals) and the binary operators: arithmetic, date/interval arithmetic, concatenation, array operators.
+//! Comparing values (with implicit conversion of untyped literals) and the binary operators:
+//! arithmetic, date/interval arithmetic, concatenation, array operators.
 
 use std::cmp::Ordering;
 
@@ -163,19 +164,19 @@ impl Ctx<'_> {
             (Op::Sub, Date(d), Int(n)) => Date(d - n as i32),
             (Op::Sub, Date(x), Date(y)) => Int((x - y) as i64),
             (Op::Add, Date(d), Interval(i)) | (Op::Add, Interval(i), Date(d)) => {
-                Ts(datetime::ts_add(d as i64 * USECS_PER_DAY, i).map_err(range)?)
+                Ts(datetime::ts_add(d as i64 * USECS_PER_DAY, i)?)
             }
             (Op::Sub, Date(d), Interval(i)) => {
-                Ts(datetime::ts_add(d as i64 * USECS_PER_DAY, i.neg()).map_err(range)?)
+                Ts(datetime::ts_add(d as i64 * USECS_PER_DAY, i.neg())?)
             }
             (Op::Add, Ts(t), Interval(i)) | (Op::Add, Interval(i), Ts(t)) => {
-                Ts(datetime::ts_add(t, i).map_err(range)?)
+                Ts(datetime::ts_add(t, i)?)
             }
             (Op::Add, Tstz(t), Interval(i)) | (Op::Add, Interval(i), Tstz(t)) => {
-                Tstz(datetime::ts_add(t, i).map_err(range)?)
+                Tstz(datetime::ts_add(t, i)?)
             }
-            (Op::Sub, Ts(t), Interval(i)) => Ts(datetime::ts_add(t, i.neg()).map_err(range)?),
-            (Op::Sub, Tstz(t), Interval(i)) => Tstz(datetime::ts_add(t, i.neg()).map_err(range)?),
+            (Op::Sub, Ts(t), Interval(i)) => Ts(datetime::ts_add(t, i.neg())?),
+            (Op::Sub, Tstz(t), Interval(i)) => Tstz(datetime::ts_add(t, i.neg())?),
             (Op::Sub, x @ (Ts(_) | Tstz(_) | Date(_)), y @ (Ts(_) | Tstz(_) | Date(_))) => {
                 Interval(datetime::ts_diff(micros(&x), micros(&y)))
             }
@@ -266,10 +267,6 @@ impl Ctx<'_> {
             }
         }))
     }
-}
-
-pub(super) fn range(m: String) -> Fail {
-    Fail::pg("datetime_field_overflow", m)
 }
 
 fn num(v: &V<'_>) -> Res<f64> {

@@ -1,4 +1,5 @@
-//! Compiling expressions: every form of sqlparser's `Expr` the guards meet, binary operators, literals.
+//! Compiling expressions: every form of sqlparser's `Expr` the guards meet, binary operators,
+//! literals.
 
 use sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, InTarget, Subscript, TrimWhereField,
@@ -133,6 +134,14 @@ impl<'c, 'a> Compiler<'c, 'a> {
                 escape_char: None,
                 any: false,
             } => CExpr::Like(b(self.expr(expr)?), b(self.expr(pattern)?), true, *negated),
+            other => self.compound_expr(other)?,
+        })
+    }
+
+    /// The forms of [`Compiler::expr_here`] after the predicates: quantified comparisons, `CASE`,
+    /// subqueries, arrays and rows, function calls, subscripts and field access.
+    fn compound_expr(&mut self, e: &Expr) -> Res<CExpr> {
+        Ok(match e {
             Expr::AnyOp {
                 left,
                 compare_op,
@@ -215,6 +224,15 @@ impl<'c, 'a> Compiler<'c, 'a> {
                 }
                 e
             }
+            other => self.special_expr(other)?,
+        })
+    }
+
+    /// The forms of [`Compiler::compound_expr`] after function calls: the SQL-standard syntax of
+    /// functions (`EXTRACT`, `POSITION`, `SUBSTRING`, `TRIM`, `CEIL`, `FLOOR`), `COLLATE`, `AT TIME
+    /// ZONE`; anything else is not evaluated.
+    fn special_expr(&mut self, e: &Expr) -> Res<CExpr> {
+        Ok(match e {
             Expr::Extract { field, expr, .. } => {
                 let arg = self.expr(expr)?;
                 self.call(

@@ -1,4 +1,5 @@
-//! Conditional (`coalesce`, `nullif`), date and time (`now`, `date_trunc`, `to_char`, `make_date`…) and numeric (`abs`, `round`, `mod`…) built-ins.
+//! Conditional (`coalesce`, `nullif`), date and time (`now`, `date_trunc`, `to_char`, `make_date`…)
+//! and numeric (`abs`, `round`, `mod`…) built-ins.
 
 use crate::sql::replay::guard::datetime::{self, USECS_PER_DAY};
 use crate::sql::replay::guard::errors::{Fail, Res};
@@ -55,8 +56,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         )))
                     }
                 };
-                let r = datetime::trunc(&field, t)
-                    .map_err(|m| Fail::pg("invalid_parameter_value", m))?;
+                let r = datetime::trunc(&field, t)?;
                 Ok(if kind == 0 { V::Ts(r) } else { V::Tstz(r) })
             })
         },
@@ -73,9 +73,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         )))
                     }
                 };
-                datetime::extract(&field, t)
-                    .map(V::Float)
-                    .map_err(|m| Fail::pg("invalid_parameter_value", m))
+                datetime::extract(&field, t).map(V::Float)
             })
         },
         "to_char" => |cx, a| {
@@ -88,9 +86,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         return Err(Fail::unknown(format!("to_char() of {}", other.type_name())))
                     }
                 };
-                datetime::to_char(t, &fmt)
-                    .map(V::text)
-                    .map_err(Fail::unknown)
+                datetime::to_char(t, &fmt).map(V::text)
             })
         },
         "make_date" => |_, a| {

@@ -1,4 +1,6 @@
-//! Built-ins about the catalog and the session: object-id lookups (`to_regclass`…), visibility, `format_type`, the catalog printers (`pg_get_constraintdef`…), `current_schema`, `current_user`, `version`.
+//! Built-ins about the catalog and the session: object-id lookups (`to_regclass`…), visibility,
+//! `format_type`, the catalog printers (`pg_get_constraintdef`…), `current_schema`, `current_user`,
+//! `version`.
 
 use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::{Obj, Reg, V};

@@ -1,4 +1,5 @@
-//! String built-ins: `format`, quoting, `concat`, case, `substr`, `trim`, `split_part`, `regexp_replace`….
+//! String built-ins: `format`, quoting, `concat`, case, `substr`, `trim`, `split_part`,
+//! `regexp_replace`….
 
 use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::V;

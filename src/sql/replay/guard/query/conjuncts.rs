@@ -1,4 +1,5 @@
-//! WHERE and ON split into conjuncts, each placed at the first FROM item that binds all its columns; equality conjuncts become lookup keys.
+//! WHERE and ON split into conjuncts, each placed at the first FROM item that binds all its
+//! columns; equality conjuncts become lookup keys.
 
 use crate::sql::replay::guard::expr::{CExpr, Cmp};
 

@@ -1,4 +1,5 @@
-//! One `SELECT`: its FROM items joined left-deep, its projection (`*` expanded), `WHERE`, grouping, `DISTINCT`.
+//! One `SELECT`: its FROM items joined left-deep, its projection (`*` expanded), `WHERE`, grouping,
+//! `DISTINCT`.
 
 use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, JoinConstraint, JoinOperator, OrderByExpr, Select, SelectItem,
@@ -36,8 +37,83 @@ fn compile_select_in_level(
     let mut sources: Vec<Source> = Vec::new();
     let mut width = 0usize;
     let mut pool: Vec<CExpr> = Vec::new();
+    compile_from(c, sel, &mut sources, &mut width, &mut pool)?;
+    if let Some(w) = &sel.selection {
+        let e = c.expr(w)?;
+        split_and(e, &mut pool);
+    }
+    // Select list, HAVING, GROUP BY.
+    if let Some(level) = c.levels.last_mut() {
+        level.aggs = Some(Vec::new());
+    }
+    let (proj, columns) = compile_projection(c, sel)?;
+    let having = match &sel.having {
+        Some(h) => Some(c.expr(h)?),
+        None => None,
+    };
+    c.levels.last_mut().expect("level").outputs = columns.clone();
+    let mut order = Vec::new();
+    for o in order_by {
+        let mut key = match output_key(&o.expr, &columns)? {
+            Some(k) => k,
+            None => OrderKey {
+                output: None,
+                expr: Some(c.expr(&o.expr)?),
+                desc: false,
+                nulls_first: false,
+            },
+        };
+        set_direction(&mut key, o);
+        order.push(key);
+    }
+    let level = c.levels.last_mut().expect("level");
+    let aggs = level.aggs.take().unwrap_or_default();
+    let group_keys = compile_group_keys(c, sel, &columns)?;
+    let grouping = if !aggs.is_empty() || !group_keys.is_empty() || having.is_some() {
+        Some(Grouping {
+            keys: group_keys,
+            aggs,
+            having,
+        })
+    } else {
+        None
+    };
+    let level = c.levels.last().expect("level");
+    for (s, cols) in sources.iter_mut().zip(&level.sources) {
+        s.used = cols.used;
+    }
+    let (pre, post) = place_conjuncts(pool, &mut sources);
+    let distinct = match &sel.distinct {
+        Some(Distinct::Distinct) => true,
+        Some(Distinct::On(_)) => return Err(Fail::unknown("DISTINCT ON is not evaluated")),
+        _ => false,
+    };
+    Ok((
+        CSelect {
+            sources,
+            width,
+            pre,
+            post,
+            grouping,
+            proj,
+            distinct,
+        },
+        columns,
+        order,
+    ))
+}
+
+/// The FROM items of a `SELECT`, joined left-deep into `sources` (`width`: the row's slots so
+/// far); inner joins' conditions go to `pool`, outer joins' stay with their item.
+fn compile_from(
+    c: &mut Compiler<'_, '_>,
+    sel: &Select,
+    sources: &mut Vec<Source>,
+    width: &mut usize,
+    pool: &mut Vec<CExpr>,
+) -> Res<()> {
     for twj in &sel.from {
-        add_source(c, &twj.relation, false, &mut sources, &mut width)?;
+        add_source(c, &twj.relation, false, sources, width)?;
         for j in &twj.joins {
             let (constraint, left) = match &j.join_operator {
                 JoinOperator::Join(k) | JoinOperator::Inner(k) => (Some(k), false),
@@ -45,56 +121,10 @@ fn compile_select_in_level(
                 JoinOperator::CrossJoin(_) => (None, false),
                 _ => return Err(Fail::unknown("RIGHT/FULL joins are not evaluated")),
             };
-            add_source(c, &j.relation, left, &mut sources, &mut width)?;
+            add_source(c, &j.relation, left, sources, width)?;
             let on = match constraint {
                 Some(JoinConstraint::On(e)) => Some(c.expr(e)?),
-                Some(JoinConstraint::Using(cols)) => {
-                    let i = sources.len() - 1;
-                    let mut conj = Vec::new();
-                    for col in cols {
-                        let name = name_parts(col).pop().unwrap_or_default();
-                        let level = c.levels.last().expect("level");
-                        let right = &level.sources[i];
-                        let r = right.columns.iter().position(|x| *x == name);
-                        let l = level.sources[..i].iter().find_map(|s| {
-                            s.columns
-                                .iter()
-                                .position(|x| *x == name)
-                                .map(|k| s.offset + k)
-                        });
-                        let r_slot = r.map(|r| right.offset + r);
-                        // The columns compared are read: scans compute them and rows copy them.
-                        let level = c.levels.last_mut().expect("level");
-                        for slot in [l, r_slot].into_iter().flatten() {
-                            if let Some(s) = level
-                                .sources
-                                .iter_mut()
-                                .find(|s| slot >= s.offset && slot < s.offset + s.columns.len())
-                            {
-                                if slot - s.offset < 64 {
-                                    s.used |= 1 << (slot - s.offset);
-                                }
-                            }
-                        }
-                        match (l, r_slot) {
-                            (Some(l), Some(r)) => conj.push(CExpr::Cmp(
-                                Cmp::Eq,
-                                Box::new(CExpr::Col(l)),
-                                Box::new(CExpr::Col(r)),
-                            )),
-                            _ => {
-                                return Err(Fail::pg(
-                                    "undefined_column",
-                                    format!(
-                                    "column \"{name}\" specified in USING clause does not exist"
-                                ),
-                                ))
-                            }
-                        }
-                    }
-                    conj.into_iter()
-                        .reduce(|a, b| CExpr::And(Box::new(a), Box::new(b)))
-                }
+                Some(JoinConstraint::Using(cols)) => using_condition(c, cols, sources.len() - 1)?,
                 Some(JoinConstraint::Natural) => {
                     return Err(Fail::unknown("NATURAL joins are not evaluated"))
                 }
@@ -110,19 +140,68 @@ fn compile_select_in_level(
                     split_and(on, &mut conj);
                     sources[last].conds = conj;
                 } else {
-                    split_and(on, &mut pool);
+                    split_and(on, pool);
                 }
             }
         }
     }
-    if let Some(w) = &sel.selection {
-        let e = c.expr(w)?;
-        split_and(e, &mut pool);
+    Ok(())
+}
+
+/// The condition of `JOIN … USING (cols)` with the FROM item `i` (the last one bound): each
+/// column equal to the same-named column of an earlier item.
+fn using_condition(
+    c: &mut Compiler<'_, '_>,
+    cols: &[sqlparser::ast::ObjectName],
+    i: usize,
+) -> Res<Option<CExpr>> {
+    let mut conj = Vec::new();
+    for col in cols {
+        let name = name_parts(col).pop().unwrap_or_default();
+        let level = c.levels.last().expect("level");
+        let right = &level.sources[i];
+        let r = right.columns.iter().position(|x| *x == name);
+        let l = level.sources[..i].iter().find_map(|s| {
+            s.columns
+                .iter()
+                .position(|x| *x == name)
+                .map(|k| s.offset + k)
+        });
+        let r_slot = r.map(|r| right.offset + r);
+        // The columns compared are read: scans compute them and rows copy them.
+        let level = c.levels.last_mut().expect("level");
+        for slot in [l, r_slot].into_iter().flatten() {
+            if let Some(s) = level
+                .sources
+                .iter_mut()
+                .find(|s| slot >= s.offset && slot < s.offset + s.columns.len())
+            {
+                if slot - s.offset < 64 {
+                    s.used |= 1 << (slot - s.offset);
+                }
+            }
+        }
+        match (l, r_slot) {
+            (Some(l), Some(r)) => conj.push(CExpr::Cmp(
+                Cmp::Eq,
+                Box::new(CExpr::Col(l)),
+                Box::new(CExpr::Col(r)),
+            )),
+            _ => {
+                return Err(Fail::pg(
+                    "undefined_column",
+                    format!("column \"{name}\" specified in USING clause does not exist"),
+                ))
+            }
+        }
     }
-    // Select list, HAVING, GROUP BY.
-    if let Some(level) = c.levels.last_mut() {
-        level.aggs = Some(Vec::new());
-    }
+    Ok(conj
+        .into_iter()
+        .reduce(|a, b| CExpr::And(Box::new(a), Box::new(b))))
+}
+
+/// The select list: the compiled expressions and the output column names (`*` expanded).
+fn compile_projection(c: &mut Compiler<'_, '_>, sel: &Select) -> Res<(Vec<CExpr>, Vec<String>)> {
     let mut proj = Vec::new();
     let mut columns = Vec::new();
     for item in &sel.projection {
@@ -165,28 +244,16 @@ fn compile_select_in_level(
             }
         }
     }
-    let having = match &sel.having {
-        Some(h) => Some(c.expr(h)?),
-        None => None,
-    };
-    c.levels.last_mut().expect("level").outputs = columns.clone();
-    let mut order = Vec::new();
-    for o in order_by {
-        let mut key = match output_key(&o.expr, &columns)? {
-            Some(k) => k,
-            None => OrderKey {
-                output: None,
-                expr: Some(c.expr(&o.expr)?),
-                desc: false,
-                nulls_first: false,
-            },
-        };
-        set_direction(&mut key, o);
-        order.push(key);
-    }
-    let level = c.levels.last_mut().expect("level");
-    let aggs = level.aggs.take().unwrap_or_default();
-    let group_keys = match &sel.group_by {
+    Ok((proj, columns))
+}
+
+/// The GROUP BY keys (an output name or position stands for its select-list expression).
+fn compile_group_keys(
+    c: &mut Compiler<'_, '_>,
+    sel: &Select,
+    columns: &[String],
+) -> Res<Vec<CExpr>> {
+    Ok(match &sel.group_by {
         GroupByExpr::Expressions(exprs, _) => {
             let mut keys = Vec::new();
             for e in exprs {
@@ -220,39 +287,7 @@ fn compile_select_in_level(
             keys
         }
         GroupByExpr::All(_) => return Err(Fail::unknown("GROUP BY ALL is not evaluated")),
-    };
-    let grouping = if !aggs.is_empty() || !group_keys.is_empty() || having.is_some() {
-        Some(Grouping {
-            keys: group_keys,
-            aggs,
-            having,
-        })
-    } else {
-        None
-    };
-    let level = c.levels.last().expect("level");
-    for (s, cols) in sources.iter_mut().zip(&level.sources) {
-        s.used = cols.used;
-    }
-    let (pre, post) = place_conjuncts(pool, &mut sources);
-    let distinct = match &sel.distinct {
-        Some(Distinct::Distinct) => true,
-        Some(Distinct::On(_)) => return Err(Fail::unknown("DISTINCT ON is not evaluated")),
-        _ => false,
-    };
-    Ok((
-        CSelect {
-            sources,
-            width,
-            pre,
-            post,
-            grouping,
-            proj,
-            distinct,
-        },
-        columns,
-        order,
-    ))
+    })
 }
 
 /// `*` / `alias.*`: every column of a FROM item (unmodelled catalog columns give values that

@@ -1,4 +1,5 @@
-//! Whole queries: `WITH`, set operations (`UNION`/`INTERSECT`/`EXCEPT`), `ORDER BY`/`LIMIT`/`OFFSET`, and the names of output columns.
+//! Whole queries: `WITH`, set operations (`UNION`/`INTERSECT`/`EXCEPT`), `ORDER
+//! BY`/`LIMIT`/`OFFSET`, and the names of output columns.
 
 use sqlparser::ast::{
     Expr, LimitClause, OrderByExpr, OrderByKind, Query, SetExpr, SetQuantifier, Value,

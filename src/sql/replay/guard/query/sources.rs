@@ -1,4 +1,5 @@
-//! FROM items: virtual catalog tables, the user's tables, `VALUES`, subqueries, `unnest`, `generate_series`.
+//! FROM items: virtual catalog tables, the user's tables, `VALUES`, subqueries, `unnest`,
+//! `generate_series`.
 
 use sqlparser::ast::{FunctionArg, FunctionArgExpr, TableFactor};
 
@@ -20,77 +21,7 @@ pub(super) fn add_source(
     let (kind, alias, columns, modelled, label) = match tf {
         TableFactor::Table {
             name, alias, args, ..
-        } => {
-            let parts = name_parts(name);
-            let table = parts.last().cloned().unwrap_or_default();
-            let schema = (parts.len() > 1).then(|| parts[parts.len() - 2].clone());
-            let alias_name = alias
-                .as_ref()
-                .map(|a| fold(&a.name))
-                .unwrap_or_else(|| table.clone());
-            if let Some(args) = args {
-                let mut exprs = Vec::new();
-                for a in &args.args {
-                    match a {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(c.expr(e)?),
-                        _ => {
-                            return Err(Fail::unknown("table function arguments are not evaluated"))
-                        }
-                    }
-                }
-                let with_ord = matches!(
-                    tf,
-                    TableFactor::Table {
-                        with_ordinality: true,
-                        ..
-                    }
-                );
-                let col_alias: Vec<String> = alias
-                    .as_ref()
-                    .map(|a| a.columns.iter().map(|c| fold(&c.name)).collect())
-                    .unwrap_or_default();
-                let (kind, mut cols) = match table.as_str() {
-                    "unnest" => {
-                        let n = exprs.len();
-                        let mut cols: Vec<String> = if n == 1 {
-                            vec![alias_name.clone()]
-                        } else {
-                            (0..n).map(|_| "unnest".to_string()).collect()
-                        };
-                        if with_ord {
-                            cols.push("ordinality".into());
-                        }
-                        (SrcKind::Unnest(exprs, with_ord), cols)
-                    }
-                    "generate_series" => (SrcKind::Series(exprs), vec![alias_name.clone()]),
-                    other => match c.call(other, exprs)? {
-                        e @ CExpr::Func(..) => (SrcKind::One(e), vec![alias_name.clone()]),
-                        _ => {
-                            return Err(Fail::unknown(format!(
-                                "function {other}() in FROM is not evaluated"
-                            )))
-                        }
-                    },
-                };
-                for (i, a) in col_alias.into_iter().enumerate() {
-                    if i < cols.len() {
-                        cols[i] = a;
-                    }
-                }
-                (kind, alias_name, cols, None, table)
-            } else {
-                let (kind, cols, modelled, label) = relation(c, schema.as_deref(), &table)?;
-                let mut cols = cols;
-                if let Some(a) = alias {
-                    for (i, ac) in a.columns.iter().enumerate() {
-                        if i < cols.len() {
-                            cols[i] = fold(&ac.name);
-                        }
-                    }
-                }
-                (kind, alias_name, cols, modelled, label)
-            }
-        }
+        } => table_item(c, tf, name, alias.as_ref(), args.as_ref())?,
         TableFactor::Derived {
             subquery, alias, ..
         } => {
@@ -117,34 +48,7 @@ pub(super) fn add_source(
             array_exprs,
             with_ordinality,
             ..
-        } => {
-            let exprs = array_exprs
-                .iter()
-                .map(|e| c.expr(e))
-                .collect::<Res<Vec<_>>>()?;
-            let alias_name = alias
-                .as_ref()
-                .map(|a| fold(&a.name))
-                .unwrap_or_else(|| "unnest".into());
-            let mut cols: Vec<String> = vec![alias_name.clone(); exprs.len()];
-            if *with_ordinality {
-                cols.push("ordinality".into());
-            }
-            if let Some(a) = alias {
-                for (i, ac) in a.columns.iter().enumerate() {
-                    if i < cols.len() {
-                        cols[i] = fold(&ac.name);
-                    }
-                }
-            }
-            (
-                SrcKind::Unnest(exprs, *with_ordinality),
-                alias_name,
-                cols,
-                None,
-                "unnest".into(),
-            )
-        }
+        } => unnest_item(c, alias.as_ref(), array_exprs, *with_ordinality)?,
         TableFactor::NestedJoin { .. } => {
             return Err(Fail::unknown("parenthesized joins are not evaluated"))
         }
@@ -177,6 +81,128 @@ pub(super) fn add_source(
     });
     *width += ncols;
     Ok(())
+}
+
+/// A FROM item: its source, alias, column names, the catalog columns it models and its label.
+type Item = (
+    SrcKind,
+    String,
+    Vec<String>,
+    Option<&'static [&'static str]>,
+    String,
+);
+
+/// A named FROM item: a table function (`unnest(…)`, `generate_series(…)`, a scalar function)
+/// or a relation.
+fn table_item(
+    c: &mut Compiler<'_, '_>,
+    tf: &TableFactor,
+    name: &sqlparser::ast::ObjectName,
+    alias: Option<&sqlparser::ast::TableAlias>,
+    args: Option<&sqlparser::ast::TableFunctionArgs>,
+) -> Res<Item> {
+    let parts = name_parts(name);
+    let table = parts.last().cloned().unwrap_or_default();
+    let schema = (parts.len() > 1).then(|| parts[parts.len() - 2].clone());
+    let alias_name = alias
+        .as_ref()
+        .map(|a| fold(&a.name))
+        .unwrap_or_else(|| table.clone());
+    if let Some(args) = args {
+        let mut exprs = Vec::new();
+        for a in &args.args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(c.expr(e)?),
+                _ => return Err(Fail::unknown("table function arguments are not evaluated")),
+            }
+        }
+        let with_ord = matches!(
+            tf,
+            TableFactor::Table {
+                with_ordinality: true,
+                ..
+            }
+        );
+        let col_alias: Vec<String> = alias
+            .as_ref()
+            .map(|a| a.columns.iter().map(|c| fold(&c.name)).collect())
+            .unwrap_or_default();
+        let (kind, mut cols) = match table.as_str() {
+            "unnest" => {
+                let n = exprs.len();
+                let mut cols: Vec<String> = if n == 1 {
+                    vec![alias_name.clone()]
+                } else {
+                    (0..n).map(|_| "unnest".to_string()).collect()
+                };
+                if with_ord {
+                    cols.push("ordinality".into());
+                }
+                (SrcKind::Unnest(exprs, with_ord), cols)
+            }
+            "generate_series" => (SrcKind::Series(exprs), vec![alias_name.clone()]),
+            other => match c.call(other, exprs)? {
+                e @ CExpr::Func(..) => (SrcKind::One(e), vec![alias_name.clone()]),
+                _ => {
+                    return Err(Fail::unknown(format!(
+                        "function {other}() in FROM is not evaluated"
+                    )))
+                }
+            },
+        };
+        for (i, a) in col_alias.into_iter().enumerate() {
+            if i < cols.len() {
+                cols[i] = a;
+            }
+        }
+        Ok((kind, alias_name, cols, None, table))
+    } else {
+        let (kind, cols, modelled, label) = relation(c, schema.as_deref(), &table)?;
+        let mut cols = cols;
+        if let Some(a) = alias {
+            for (i, ac) in a.columns.iter().enumerate() {
+                if i < cols.len() {
+                    cols[i] = fold(&ac.name);
+                }
+            }
+        }
+        Ok((kind, alias_name, cols, modelled, label))
+    }
+}
+
+/// `UNNEST(array, …) [WITH ORDINALITY]`.
+fn unnest_item(
+    c: &mut Compiler<'_, '_>,
+    alias: Option<&sqlparser::ast::TableAlias>,
+    array_exprs: &[sqlparser::ast::Expr],
+    with_ordinality: bool,
+) -> Res<Item> {
+    let exprs = array_exprs
+        .iter()
+        .map(|e| c.expr(e))
+        .collect::<Res<Vec<_>>>()?;
+    let alias_name = alias
+        .as_ref()
+        .map(|a| fold(&a.name))
+        .unwrap_or_else(|| "unnest".into());
+    let mut cols: Vec<String> = vec![alias_name.clone(); exprs.len()];
+    if with_ordinality {
+        cols.push("ordinality".into());
+    }
+    if let Some(a) = alias {
+        for (i, ac) in a.columns.iter().enumerate() {
+            if i < cols.len() {
+                cols[i] = fold(&ac.name);
+            }
+        }
+    }
+    Ok((
+        SrcKind::Unnest(exprs, with_ordinality),
+        alias_name,
+        cols,
+        None,
+        "unnest".into(),
+    ))
 }
 
 /// A relation's source, column names, the catalog columns it models (for messages) and its

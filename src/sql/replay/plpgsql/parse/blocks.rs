@@ -1,4 +1,5 @@
-//! Blocks (`DECLARE … BEGIN … EXCEPTION … END`), declarations, the statement dispatch and assignment targets.
+//! Blocks (`DECLARE … BEGIN … EXCEPTION … END`), declarations, the statement dispatch and
+//! assignment targets.
 
 use sqlparser::tokenizer::Token;
 

@@ -1,4 +1,6 @@
-//! `information_schema` constraint views: `table_constraints`, `key_column_usage`, `constraint_column_usage`, `constraint_table_usage`, `referential_constraints`, `check_constraints`.
+//! `information_schema` constraint views: `table_constraints`, `key_column_usage`,
+//! `constraint_column_usage`, `constraint_table_usage`, `referential_constraints`,
+//! `check_constraints`.
 
 use crate::catalog::Table;
 use crate::sql::replay::guard::errors::Res;

@@ -1,4 +1,5 @@
-//! `pg_constraint`: primary keys, uniques, foreign keys, checks, exclusions and not-null constraints.
+//! `pg_constraint`: primary keys, uniques, foreign keys, checks, exclusions and not-null
+//! constraints.
 
 use std::borrow::Cow;
 
@@ -94,190 +95,210 @@ fn scan_constraint<'a>(cx: &Ctx<'a>, k: &Keys<'_, '_>, out: &mut Out<'_, 'a>) ->
             if only_name.is_some_and(|n| !has_constraint(tb, n)) {
                 continue;
             }
-            let relid = oid(rel(&sc.name, &tb.name));
-            let keys =
-                |cols: &[String]| V::Array(cols.iter().map(|x| V::Int(attnum(tb, x))).collect());
-            let mut emit = |name: &'a str,
-                            kind: &'static str,
-                            d: Deferrable,
-                            validated: bool,
-                            key: V<'a>,
-                            fk: Option<&'a crate::catalog::ForeignKey>,
-                            bin: Option<&'a str>,
-                            index: bool,
-                            no_inherit: bool|
-             -> Res<bool> {
-                if only_name.is_some_and(|n| n != name) {
-                    return Ok(true);
+            for con in table_constraints(tb) {
+                if only_name.is_some_and(|n| n != con.name) {
+                    continue;
                 }
-                let (frel, fkey, upd, del, mt) = match fk {
-                    Some(f) => {
-                        let target = c.table(&f.references.schema, &f.references.name);
-                        let fkey = match target {
-                            Some(rt) => V::Array(
-                                f.referenced_columns
-                                    .iter()
-                                    .map(|x| V::Int(attnum(rt, x)))
-                                    .collect(),
-                            ),
-                            None => V::Opaque,
-                        };
-                        (
-                            oid(rel(&f.references.schema, &f.references.name)),
-                            fkey,
-                            t(fk_action(f.on_update)),
-                            t(fk_action(f.on_delete)),
-                            t(match f.match_type {
-                                crate::catalog::MatchType::Simple => "s",
-                                crate::catalog::MatchType::Full => "f",
-                                crate::catalog::MatchType::Partial => "p",
-                            }),
-                        )
-                    }
-                    None => (oid(Obj::Number(0)), V::Null, t(" "), t(" "), t(" ")),
-                };
-                let row = [
-                    oid(Obj::Con(
-                        Cow::Borrowed(&sc.name),
-                        Cow::Borrowed(&tb.name),
-                        Cow::Borrowed(name),
-                    )),
-                    t(name),
-                    oid(ns(&sc.name)),
-                    t(kind),
-                    V::Bool(d != Deferrable::NotDeferrable),
-                    V::Bool(d == Deferrable::InitiallyDeferred),
-                    V::Bool(validated),
-                    relid.clone(),
-                    oid(Obj::Number(0)),
-                    oid(if index {
-                        rel(&sc.name, name)
-                    } else {
-                        Obj::Number(0)
-                    }),
-                    oid(Obj::Number(0)),
-                    frel,
-                    upd,
-                    del,
-                    mt,
-                    V::Bool(true),
-                    V::Int(0),
-                    V::Bool(no_inherit),
-                    key,
-                    fkey,
-                    V::Opaque,
-                    V::Opaque,
-                    V::Opaque,
-                    V::Opaque,
-                    V::Opaque,
-                    bin.map_or(V::Null, t),
-                ];
-                out(&row)
-            };
-            if let Some(pk) = &tb.primary_key {
-                if !emit(
-                    &pk.name,
-                    "p",
-                    pk.deferrable,
-                    true,
-                    keys(&pk.columns),
-                    None,
-                    None,
-                    true,
-                    false,
-                )? {
-                    return Ok(());
-                }
-            }
-            for u in &tb.uniques {
-                if !emit(
-                    &u.name,
-                    "u",
-                    u.deferrable,
-                    true,
-                    keys(&u.columns),
-                    None,
-                    None,
-                    true,
-                    false,
-                )? {
-                    return Ok(());
-                }
-            }
-            for f in &tb.foreign_keys {
-                if !emit(
-                    &f.name,
-                    "f",
-                    f.deferrable,
-                    f.validated,
-                    keys(&f.columns),
-                    Some(f),
-                    None,
-                    false,
-                    false,
-                )? {
-                    return Ok(());
-                }
-            }
-            for ck in &tb.checks {
-                if !emit(
-                    &ck.name,
-                    "c",
-                    Deferrable::NotDeferrable,
-                    ck.validated,
-                    V::Opaque,
-                    None,
-                    Some(&ck.expression),
-                    false,
-                    ck.no_inherit,
-                )? {
-                    return Ok(());
-                }
-            }
-            for x in &tb.exclusions {
-                if !emit(
-                    &x.name,
-                    "x",
-                    Deferrable::NotDeferrable,
-                    true,
-                    V::Opaque,
-                    None,
-                    None,
-                    true,
-                    false,
-                )? {
+                if !out(&constraint_row(c, sc, tb, con))? {
                     return Ok(());
                 }
             }
         }
-        if only_table.is_none() {
-            for d in sc.domains.values() {
-                for ck in &d.checks {
-                    if only_name.is_some_and(|n| n != ck.name) {
-                        continue;
-                    }
-                    let mut row = vec![V::Opaque; 26];
-                    row[0] = oid(Obj::Con(
-                        Cow::Borrowed(&sc.name),
-                        Cow::Borrowed(&d.name),
-                        Cow::Borrowed(&ck.name),
-                    ));
-                    row[1] = t(&ck.name);
-                    row[2] = oid(ns(&sc.name));
-                    row[3] = t("c");
-                    row[6] = V::Bool(ck.validated);
-                    row[7] = oid(Obj::Number(0));
-                    row[8] = oid(Obj::Type(Cow::Borrowed(&sc.name), Cow::Borrowed(&d.name)));
-                    row[11] = oid(Obj::Number(0));
-                    row[25] = t(&ck.expression);
-                    if !out(&row)? {
-                        return Ok(());
-                    }
-                }
-            }
+        if only_table.is_none() && !domain_checks(sc, only_name, out)? {
+            return Ok(());
         }
     }
     Ok(())
+}
+
+/// One constraint of a table, as `pg_constraint` shows it.
+struct Con<'a> {
+    name: &'a str,
+    kind: &'static str,
+    deferrable: Deferrable,
+    validated: bool,
+    key: V<'a>,
+    fk: Option<&'a crate::catalog::ForeignKey>,
+    bin: Option<&'a str>,
+    index: bool,
+    no_inherit: bool,
+}
+
+/// The constraints of a table: primary key, uniques, foreign keys, checks, exclusions.
+fn table_constraints(tb: &crate::catalog::Table) -> Vec<Con<'_>> {
+    let keys = |cols: &[String]| V::Array(cols.iter().map(|x| V::Int(attnum(tb, x))).collect());
+    let mut cons = Vec::new();
+    if let Some(pk) = &tb.primary_key {
+        cons.push(Con {
+            name: &pk.name,
+            kind: "p",
+            deferrable: pk.deferrable,
+            validated: true,
+            key: keys(&pk.columns),
+            fk: None,
+            bin: None,
+            index: true,
+            no_inherit: false,
+        });
+    }
+    for u in &tb.uniques {
+        cons.push(Con {
+            name: &u.name,
+            kind: "u",
+            deferrable: u.deferrable,
+            validated: true,
+            key: keys(&u.columns),
+            fk: None,
+            bin: None,
+            index: true,
+            no_inherit: false,
+        });
+    }
+    for f in &tb.foreign_keys {
+        cons.push(Con {
+            name: &f.name,
+            kind: "f",
+            deferrable: f.deferrable,
+            validated: f.validated,
+            key: keys(&f.columns),
+            fk: Some(f),
+            bin: None,
+            index: false,
+            no_inherit: false,
+        });
+    }
+    for ck in &tb.checks {
+        cons.push(Con {
+            name: &ck.name,
+            kind: "c",
+            deferrable: Deferrable::NotDeferrable,
+            validated: ck.validated,
+            key: V::Opaque,
+            fk: None,
+            bin: Some(&ck.expression),
+            index: false,
+            no_inherit: ck.no_inherit,
+        });
+    }
+    for x in &tb.exclusions {
+        cons.push(Con {
+            name: &x.name,
+            kind: "x",
+            deferrable: Deferrable::NotDeferrable,
+            validated: true,
+            key: V::Opaque,
+            fk: None,
+            bin: None,
+            index: true,
+            no_inherit: false,
+        });
+    }
+    cons
+}
+
+/// The `pg_constraint` row of a table's constraint.
+fn constraint_row<'a>(
+    c: &'a crate::catalog::Catalog,
+    sc: &'a crate::catalog::Schema,
+    tb: &'a crate::catalog::Table,
+    con: Con<'a>,
+) -> [V<'a>; 26] {
+    let (frel, fkey, upd, del, mt) = match con.fk {
+        Some(f) => {
+            let target = c.table(&f.references.schema, &f.references.name);
+            let fkey = match target {
+                Some(rt) => V::Array(
+                    f.referenced_columns
+                        .iter()
+                        .map(|x| V::Int(attnum(rt, x)))
+                        .collect(),
+                ),
+                None => V::Opaque,
+            };
+            (
+                oid(rel(&f.references.schema, &f.references.name)),
+                fkey,
+                t(fk_action(f.on_update)),
+                t(fk_action(f.on_delete)),
+                t(match f.match_type {
+                    crate::catalog::MatchType::Simple => "s",
+                    crate::catalog::MatchType::Full => "f",
+                    crate::catalog::MatchType::Partial => "p",
+                }),
+            )
+        }
+        None => (oid(Obj::Number(0)), V::Null, t(" "), t(" "), t(" ")),
+    };
+    let (name, d) = (con.name, con.deferrable);
+    [
+        oid(Obj::Con(
+            Cow::Borrowed(&sc.name),
+            Cow::Borrowed(&tb.name),
+            Cow::Borrowed(name),
+        )),
+        t(name),
+        oid(ns(&sc.name)),
+        t(con.kind),
+        V::Bool(d != Deferrable::NotDeferrable),
+        V::Bool(d == Deferrable::InitiallyDeferred),
+        V::Bool(con.validated),
+        oid(rel(&sc.name, &tb.name)),
+        oid(Obj::Number(0)),
+        oid(if con.index {
+            rel(&sc.name, name)
+        } else {
+            Obj::Number(0)
+        }),
+        oid(Obj::Number(0)),
+        frel,
+        upd,
+        del,
+        mt,
+        V::Bool(true),
+        V::Int(0),
+        V::Bool(con.no_inherit),
+        con.key,
+        fkey,
+        V::Opaque,
+        V::Opaque,
+        V::Opaque,
+        V::Opaque,
+        V::Opaque,
+        con.bin.map_or(V::Null, t),
+    ]
+}
+
+/// The rows of a schema's domain checks; `false` when the consumer wants no more.
+fn domain_checks<'a>(
+    sc: &'a crate::catalog::Schema,
+    only_name: Option<&str>,
+    out: &mut Out<'_, 'a>,
+) -> Res<bool> {
+    for d in sc.domains.values() {
+        for ck in &d.checks {
+            if only_name.is_some_and(|n| n != ck.name) {
+                continue;
+            }
+            let mut row = vec![V::Opaque; 26];
+            row[0] = oid(Obj::Con(
+                Cow::Borrowed(&sc.name),
+                Cow::Borrowed(&d.name),
+                Cow::Borrowed(&ck.name),
+            ));
+            row[1] = t(&ck.name);
+            row[2] = oid(ns(&sc.name));
+            row[3] = t("c");
+            row[6] = V::Bool(ck.validated);
+            row[7] = oid(Obj::Number(0));
+            row[8] = oid(Obj::Type(Cow::Borrowed(&sc.name), Cow::Borrowed(&d.name)));
+            row[11] = oid(Obj::Number(0));
+            row[25] = t(&ck.expression);
+            if !out(&row)? {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// Whether a table has a constraint called `name` (the kinds [`scan_constraint`] emits).

@@ -1,4 +1,5 @@
-//! Roles (`pg_roles`, `pg_user`, `pg_authid`), `pg_publication`, `pg_description`, and small fixed catalogs (`pg_event_trigger`, `pg_language`, `pg_am`, `pg_database`).
+//! Roles (`pg_roles`, `pg_user`, `pg_authid`), `pg_publication`, `pg_description`, and small fixed
+//! catalogs (`pg_event_trigger`, `pg_language`, `pg_am`, `pg_database`).
 
 use crate::sql::replay::guard::errors::Res;
 use crate::sql::replay::guard::value::{Obj, V};
