@@ -135,16 +135,30 @@ fn grouped(
 
 const EMPTY_NAMES: &str = "These fields were commented out because their names are currently not supported by Prisma. Please provide valid ones that match [a-zA-Z][a-zA-Z0-9_]* using the `@map` attribute:";
 
-impl fmt::Display for Warnings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let model_field = |(m, fl): &(String, String)| format!("Model: \"{m}\", field: \"{fl}\"");
-        let view_field = |(m, fl): &(String, String)| format!("View: \"{m}\", field: \"{fl}\"");
-        let enum_value = |(e, v): &(String, String)| format!("Enum: \"{e}\", value: \"{v}\"");
-        let model_constraint =
-            |(m, c): &(String, String)| format!("Model: \"{m}\", constraint: \"{c}\"");
-        let object = |(t, n): &(&str, String)| format!("Type: \"{t}\", name: \"{n}\"");
+fn model_field((m, fl): &(String, String)) -> String {
+    format!("Model: \"{m}\", field: \"{fl}\"")
+}
 
-        f.write_str("*** WARNING ***\n")?;
+fn view_field((m, fl): &(String, String)) -> String {
+    format!("View: \"{m}\", field: \"{fl}\"")
+}
+
+fn enum_value((e, v): &(String, String)) -> String {
+    format!("Enum: \"{e}\", value: \"{v}\"")
+}
+
+fn model_constraint((m, c): &(String, String)) -> String {
+    format!("Model: \"{m}\", constraint: \"{c}\"")
+}
+
+fn object((t, n): &(&str, String)) -> String {
+    format!("Type: \"{t}\", name: \"{n}\"")
+}
+
+impl Warnings {
+    /// The groups about names: empty or unsupported names, names and ids taken from the previous
+    /// schema, objects without columns or identifiers (the engine's order).
+    fn fmt_names(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         grouped(
             f,
             EMPTY_NAMES,
@@ -197,6 +211,11 @@ impl fmt::Display for Warnings {
             "These views were enriched with custom compound id names taken from the previous Prisma schema:",
             self.reintrospected_id_names_in_view.iter().map(|m| quoted(m)),
         )?;
+        Ok(())
+    }
+
+    /// The groups about types, maps, relations and the features Prisma does not fully support.
+    fn fmt_support(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         group(
             f,
             "These fields are not supported by Prisma Client, because Prisma currently does not support their types:",
@@ -289,5 +308,13 @@ impl fmt::Display for Warnings {
             self.expression_indexes.iter().map(model_constraint),
         )?;
         Ok(())
+    }
+}
+
+impl fmt::Display for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("*** WARNING ***\n")?;
+        self.fmt_names(f)?;
+        self.fmt_support(f)
     }
 }
