@@ -6,7 +6,7 @@ mod visit;
 
 use fallback::{fallback, query_has_raw};
 use sqlparser::ast::Query as SqlQuery;
-use visit::visit_mut;
+use visit::{visit, visit_mut};
 
 use super::analyze::Analyzer;
 use super::node::Node;
@@ -53,20 +53,7 @@ impl AnalysedView {
     /// `ALTER TABLE|VIEW rel RENAME COLUMN old TO new` on a table or view the query reads;
     /// whether the query reads that column.
     pub fn rename_column(&mut self, schema: &str, rel: &str, old: &str, new: &str) -> bool {
-        let mut refnames = Vec::new();
-        visit_mut(&mut self.query, &mut |_| {}, &mut |f| {
-            if let FromItem::Rel {
-                schema: s,
-                name,
-                refname,
-                ..
-            } = f
-            {
-                if s == schema && name == rel {
-                    refnames.push(refname.clone());
-                }
-            }
-        });
+        let refnames = refnames(&self.query, schema, rel);
         let mut changed = false;
         visit_mut(
             &mut self.query,
@@ -86,7 +73,8 @@ impl AnalysedView {
     /// Whether the query reads column `col` of `schema.rel` (PostgreSQL then records that the
     /// view depends on the column: dropping it, or changing its type, is refused).
     pub fn reads_column(&self, schema: &str, rel: &str, col: &str) -> bool {
-        self.clone().rename_column(schema, rel, col, col)
+        let refnames = refnames(&self.query, schema, rel);
+        !refnames.is_empty() && reads_var(&self.query, col, |r| refnames.iter().any(|n| n == r))
     }
 
     /// `ALTER TABLE|VIEW name SET SCHEMA to` on a relation the query reads; whether it reads
@@ -175,7 +163,11 @@ impl AnalysedExpr {
 
     /// Whether the expression reads column `col` of `schema.rel`; `own` is its table.
     pub fn reads_column(&self, schema: &str, rel: &str, col: &str, own: (&str, &str)) -> bool {
-        self.clone().rename_column(schema, rel, col, col, own)
+        let mut refnames = refnames(&self.query, schema, rel);
+        if own == (schema, rel) {
+            refnames.push(rel.to_string());
+        }
+        !refnames.is_empty() && reads_var(&self.query, col, |r| refnames.iter().any(|n| n == r))
     }
 
     /// Column `old` of `schema.rel` renamed to `new`; `own` is the expression's table. Whether
@@ -255,6 +247,11 @@ impl AnalysedExpr {
     pub fn relations(&self) -> Vec<(String, String)> {
         relations(&self.query)
     }
+
+    /// Whether the expression's sub-selects read relation `schema.rel`.
+    pub fn reads_relation(&self, schema: &str, rel: &str) -> bool {
+        !refnames(&self.query, schema, rel).is_empty()
+    }
 }
 
 /// A boolean expression of a table as `pg_get_expr` prints it, and its analysed tree when
@@ -281,17 +278,49 @@ pub fn analyse_bool(
 
 /// The tables and views a query reads (each once).
 fn relations(q: &Query) -> Vec<(String, String)> {
-    let mut q = q.clone();
     let mut out: Vec<(String, String)> = Vec::new();
-    visit_mut(&mut q, &mut |_| {}, &mut |f| {
+    visit(q, &mut |_| {}, &mut |f| {
         if let FromItem::Rel { schema, name, .. } = f {
-            let r = (schema.clone(), name.clone());
-            if !out.contains(&r) {
-                out.push(r);
+            if !out.iter().any(|(s, n)| s == schema && n == name) {
+                out.push((schema.clone(), name.clone()));
             }
         }
     });
     out
+}
+
+/// The names by which `q` and the queries nested in it refer to relation `schema.rel`.
+fn refnames(q: &Query, schema: &str, rel: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    visit(q, &mut |_| {}, &mut |f| {
+        if let FromItem::Rel {
+            schema: s,
+            name,
+            refname,
+            ..
+        } = f
+        {
+            if s == schema && name == rel {
+                out.push(refname.clone());
+            }
+        }
+    });
+    out
+}
+
+/// Whether `q` reads column `col` of a relation referred to by a name `is_ref` accepts.
+fn reads_var(q: &Query, col: &str, is_ref: impl Fn(&str) -> bool) -> bool {
+    let mut found = false;
+    visit(
+        q,
+        &mut |n| {
+            if let Node::Var { name, rel, .. } = n {
+                found |= name == col && is_ref(rel);
+            }
+        },
+        &mut |_| {},
+    );
+    found
 }
 
 /// `pg_get_viewdef`: the top-level query's outputs named as the view's columns.

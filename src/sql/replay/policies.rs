@@ -61,19 +61,39 @@ impl PolicyTreeMap {
         }
     }
 
-    /// The keys of the policies that may concern relation `schema.name`, in a fixed order.
-    fn concerning(&mut self, schema: &str, name: &str) -> Vec<Key> {
+    /// Indexes again the trees handed out for change.
+    fn reindex_dirty(&mut self) {
         for key in std::mem::take(&mut self.dirty) {
             if let Some(t) = self.trees.remove(&key) {
                 self.insert(key, t);
             }
         }
+    }
+
+    /// The keys of the policies that may concern relation `schema.name`, in a fixed order,
+    /// taken out of the index (the caller indexes them again after changing them).
+    fn concerning(&mut self, schema: &str, name: &str) -> Vec<Key> {
+        self.reindex_dirty();
         let keys = self
             .by_relation
             .remove(&(schema.to_string(), name.to_string()))
             .unwrap_or_default();
         keys.into_iter()
             .filter(|k| self.trees.contains_key(k))
+            .collect()
+    }
+
+    /// The policies that may concern relation `schema.name` with their trees, in a fixed
+    /// order: those the index names and those changed since it was made.
+    fn candidates(&self, schema: &str, name: &str) -> Vec<(&Key, &PolicyTrees)> {
+        let indexed = self
+            .by_relation
+            .get(&(schema.to_string(), name.to_string()))
+            .into_iter()
+            .flatten();
+        let keys: BTreeSet<&Key> = indexed.chain(&self.dirty).collect();
+        keys.into_iter()
+            .filter_map(|k| self.trees.get_key_value(k))
             .collect()
     }
 }
@@ -117,10 +137,9 @@ impl Replayer {
     /// The policies `(schema, table, name)` whose modelled expressions read column `col` of
     /// `schema.rel` (on that table, or in a sub-select), in a fixed order.
     pub(crate) fn policies_reading_column(&self, schema: &str, rel: &str, col: &str) -> Vec<Key> {
-        let mut out: Vec<Key> = self
-            .policy_trees
-            .trees
-            .iter()
+        self.policy_trees
+            .candidates(schema, rel)
+            .into_iter()
             .filter(|((s, t, _), trees)| {
                 [&trees.using, &trees.with_check]
                     .into_iter()
@@ -128,29 +147,23 @@ impl Replayer {
                     .any(|e| e.reads_column(schema, rel, col, (s.as_str(), t.as_str())))
             })
             .map(|(k, _)| k.clone())
-            .collect();
-        out.sort();
-        out
+            .collect()
     }
 
     /// The policies on other tables than `schema.rel` whose sub-selects read it.
     pub(crate) fn policies_reading_relation(&self, schema: &str, rel: &str) -> Vec<Key> {
-        let target = (schema.to_string(), rel.to_string());
-        let mut out: Vec<Key> = self
-            .policy_trees
-            .trees
-            .iter()
+        self.policy_trees
+            .candidates(schema, rel)
+            .into_iter()
             .filter(|((s, t, _), trees)| {
-                (s, t) != (&target.0, &target.1)
+                (s.as_str(), t.as_str()) != (schema, rel)
                     && [&trees.using, &trees.with_check]
                         .into_iter()
                         .flatten()
-                        .any(|e| e.relations().contains(&target))
+                        .any(|e| e.reads_relation(schema, rel))
             })
             .map(|(k, _)| k.clone())
-            .collect();
-        out.sort();
-        out
+            .collect()
     }
 
     /// Forgets a policy dropped with what it read (`CASCADE`).
