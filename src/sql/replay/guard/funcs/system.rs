@@ -32,6 +32,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
         }
         "current_database" | "current_catalog" => |_, _| Ok(V::text("postgres")),
         "version" => |_, _| Ok(V::text("PostgreSQL 15")),
+        "current_setting" => current_setting,
         "gen_random_uuid" | "uuid_generate_v4" | "random" | "nextval" | "txid_current" => {
             |_, _| Ok(V::Opaque)
         }
@@ -68,6 +69,56 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
         _ => return None,
     };
     Some(f)
+}
+
+/// The server settings a history may test (Supabase's PostgreSQL 15 as configured for a
+/// project), by lower-case name.
+const SETTINGS: &[(&str, &str)] = &[
+    ("server_version_num", "150008"),
+    ("server_version", "15.8"),
+    ("timezone", "UTC"),
+    ("datestyle", "ISO, MDY"),
+    ("intervalstyle", "postgres"),
+    ("server_encoding", "UTF8"),
+    ("client_encoding", "UTF8"),
+    ("max_identifier_length", "63"),
+    ("standard_conforming_strings", "on"),
+    ("integer_datetimes", "on"),
+    ("block_size", "8192"),
+];
+
+/// `current_setting(name [, missing_ok])`: the server's version and fixed settings, and the
+/// session's `search_path`; other settings (custom `app.*` ones may have been set by the
+/// session) are not evaluated.
+fn current_setting<'e>(cx: &Ctx<'_>, a: Vec<V<'e>>) -> Res<V<'e>> {
+    strict(a, |a| {
+        let name = match a.first() {
+            Some(V::Text(n)) => n.to_lowercase(),
+            _ => {
+                return Err(Fail::unknown(
+                    "current_setting() of this argument is not evaluated",
+                ))
+            }
+        };
+        if name == "search_path" {
+            let path: Vec<String> =
+                cx.r.search_path
+                    .iter()
+                    .map(|s| crate::catalog::quote_ident(s))
+                    .collect();
+            return Ok(V::text(if path.is_empty() {
+                "\"\"".to_string()
+            } else {
+                path.join(", ")
+            }));
+        }
+        match SETTINGS.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => Ok(V::text(*v)),
+            None => Err(Fail::unknown(format!(
+                "current_setting('{name}') is not evaluated"
+            ))),
+        }
+    })
 }
 
 fn to_reg<'e>(cx: &Ctx<'_>, a: Vec<V<'e>>, reg: Reg) -> Res<V<'e>> {
