@@ -99,3 +99,34 @@ fn a_users_table_named_like_a_catalog_relation_is_the_users_table() {
     );
     assert!(!messages.iter().any(|m| m.contains("public.pg_statistic")));
 }
+
+/// `RAISE` messages as PostgreSQL 15 prints them (each checked with psql): the options of
+/// `USING` are separate (a comma ends one), a missing message is the ERRCODE as written or the
+/// SQLSTATE, and a condition name is not case-folded.
+#[test]
+fn raise_messages_are_postgres_messages() {
+    let (messages, _, _) = replay(
+        "do $$ begin raise exception using message = 'boom2'; end $$;\n\
+         do $$ begin raise exception using errcode = '22012'; end $$;\n\
+         do $$ begin raise exception using errcode = 'Division_By_Zero'; end $$;\n\
+         do $$ begin raise exception using hint = 'h'; end $$;\n\
+         do $$ declare a int := 1; b text := 'x'; begin raise exception 'a=% b=%', a, b using errcode = 'P0002'; end $$;\n\
+         do $$ begin raise exception using message = 'boom3', errcode = '22012'; end $$;",
+    );
+    let said: Vec<&str> = messages
+        .iter()
+        .map(|m| m.rsplit_once(": ").map_or(m.as_str(), |(_, msg)| msg))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "boom2",
+            "22012",
+            "unrecognized exception condition \"Division_By_Zero\"",
+            "P0001",
+            "a=1 b=x",
+            "boom3"
+        ],
+        "{messages:?}"
+    );
+}

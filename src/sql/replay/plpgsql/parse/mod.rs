@@ -149,6 +149,7 @@ impl<'a> Parser<'a> {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => depth -= 1,
                 Token::SemiColon if depth <= 0 && stops.contains(&";") => break,
+                Token::Comma if depth <= 0 && stops.contains(&",") => break,
                 Token::SemiColon if depth <= 0 => {
                     return Err(self.error("syntax error at or near"));
                 }

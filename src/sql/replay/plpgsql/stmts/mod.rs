@@ -220,6 +220,7 @@ impl<'a> Exec<'a> {
                 e.message = c.to_string();
             }
         }
+        let mut errcode = None;
         for (name, v) in options {
             let text = match self.value(r, v) {
                 Ok(v) => Ctx::new(r, &self.scope).out_text(&v),
@@ -227,9 +228,33 @@ impl<'a> Exec<'a> {
             };
             match name.as_str() {
                 "message" => e.message = text,
-                "errcode" => set_cond(&mut e, &text.to_ascii_lowercase()),
+                "errcode" => {
+                    // A SQLSTATE (five digits or upper-case letters) or a condition name, as
+                    // written (PostgreSQL does not fold its case).
+                    if text.len() == 5
+                        && text
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                    {
+                        e.cond = condition_of(&text).unwrap_or("raise_exception");
+                        e.code = Some(text.clone());
+                    } else if let Some(code) = sqlstate(&text) {
+                        e.cond = condition_of(code).unwrap_or("raise_exception");
+                        e.code = None;
+                    } else {
+                        return Ok(PgError::new(
+                            "undefined_object",
+                            format!("unrecognized exception condition \"{text}\""),
+                        ));
+                    }
+                    errcode = Some(text);
+                }
                 _ => {}
             }
+        }
+        // PostgreSQL's message when none is given: the condition as written, else the SQLSTATE.
+        if e.message.is_empty() {
+            e.message = errcode.unwrap_or_else(|| e.sqlstate());
         }
         Ok(e)
     }

@@ -248,13 +248,13 @@ fn scan_constraint_column_usage<'a>(
                 if kind == "CHECK" && !tb.checks.iter().any(|c| c.name == name) {
                     continue;
                 }
-                if kind == "CHECK" {
-                    return Err(crate::sql::replay::guard::Fail::unknown(
-                        "the columns CHECK constraints use (information_schema.constraint_column_usage) are not modelled",
-                    ));
-                }
                 let (ts, tn, used) = match &target {
                     Some((s, n, c)) => (*s, *n, c.clone()),
+                    None if kind == "CHECK" => (
+                        sc.name.as_str(),
+                        tb.name.as_str(),
+                        check_columns(cx, &sc.name, tb, &name)?,
+                    ),
                     None => (sc.name.as_str(), tb.name.as_str(), cols.clone()),
                 };
                 for col in used {
@@ -275,6 +275,34 @@ fn scan_constraint_column_usage<'a>(
         }
     }
     Ok(())
+}
+
+/// The columns of `tb` that its CHECK constraint `name` reads (PostgreSQL lists those it
+/// records in `pg_depend`), in column order.
+fn check_columns<'a>(cx: &Ctx<'_>, schema: &str, tb: &'a Table, name: &str) -> Res<Vec<&'a str>> {
+    let not_modelled = || {
+        crate::sql::replay::guard::Fail::unknown(format!(
+            "the columns CHECK constraint {name} uses (information_schema.constraint_column_usage) are not known"
+        ))
+    };
+    let Some(check) = tb.checks.iter().find(|c| c.name == name) else {
+        return Ok(Vec::new());
+    };
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let expr = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(&check.expression)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|_| not_modelled())?;
+    let ctx = cx.r.expr_ctx(&tb.columns);
+    let (_, analysed) = crate::pg::deparse::analyse_bool(&expr, &ctx);
+    let analysed = analysed.ok_or_else(not_modelled)?;
+    let own = (schema, tb.name.as_str());
+    Ok(tb
+        .columns
+        .iter()
+        .filter(|c| analysed.reads_column(schema, &tb.name, &c.name, own))
+        .map(|c| c.name.as_str())
+        .collect())
 }
 
 pub(super) static CONSTRAINT_TABLE_USAGE: VTable = VTable {
