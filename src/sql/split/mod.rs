@@ -187,14 +187,18 @@ pub fn split(file: FileId, lexed: &Lexed, diags: &mut Diagnostics) -> Vec<RawSta
         let start = i;
         let mut last_sig = i;
         let mut atomic_depth = 0usize;
+        // A `;` inside parentheses does not end the statement either (psql and the Supabase CLI
+        // split the same way): `CREATE RULE … DO ALSO (INSERT …; INSERT …)`.
+        let mut paren_depth = 0usize;
         let routine = starts_routine(toks, start);
         while i < toks.len() {
             let t = &toks[i].token;
-            if matches!(t, Token::EOF) {
-                break;
-            }
-            if atomic_depth == 0 && matches!(t, Token::SemiColon) {
-                break;
+            match t {
+                Token::EOF => break,
+                Token::SemiColon if atomic_depth == 0 && paren_depth == 0 => break,
+                Token::LParen => paren_depth += 1,
+                Token::RParen => paren_depth = paren_depth.saturating_sub(1),
+                _ => {}
             }
             if routine {
                 if let Token::Word(w) = t {
@@ -311,6 +315,18 @@ mod tests {
         let parts = split_text(text);
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert!(parts[0].ends_with("end; end"));
+    }
+
+    #[test]
+    fn semicolons_inside_parentheses_do_not_end_a_statement() {
+        let text = "create rule r as on insert to t do also (insert into l values (1); insert into l values (2)); select 1;";
+        assert_eq!(
+            split_text(text),
+            vec![
+                "create rule r as on insert to t do also (insert into l values (1); insert into l values (2))",
+                "select 1",
+            ]
+        );
     }
 
     #[test]
