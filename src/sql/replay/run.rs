@@ -63,7 +63,7 @@ impl Replayer {
                 self.track_passed_over(stmt);
                 Ok(Outcome::PassedOver)
             }
-            Kind::Select => self.select_statement(stmt),
+            Kind::Select => self.select_statement(stmt, diags),
             Kind::Set => self.set_statement(stmt),
             Kind::ResetSearchPath => {
                 // `RESET search_path` / `RESET ALL`: back to the session's default.
@@ -181,18 +181,31 @@ impl Replayer {
         }
     }
 
-    /// `SELECT …`: only `set_config('search_path', …)` matters.
-    fn select_statement(&mut self, stmt: Stmt<'_>) -> R<Outcome> {
+    /// `SELECT …`: only `set_config('search_path', …)` and `SELECT … INTO new_table` (which is
+    /// `CREATE TABLE new_table AS SELECT …`) matter.
+    fn select_statement(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
         let text = stmt.text().to_ascii_lowercase();
-        if text.contains("set_config") && text.contains("search_path") {
-            if let Ok(Parsed::Sql(ast, _)) = parse_statement(stmt.tokens(), RECURSION_LIMIT) {
-                let Statement::Query(q) = *ast else {
-                    return Ok(Outcome::PassedOver);
-                };
-                if let Some(path) = super::objects::set_config_search_path(&q) {
-                    self.search_path = path;
-                    return Ok(Outcome::Understood);
-                }
+        let sets_path = text.contains("set_config") && text.contains("search_path");
+        if !sets_path && !text.contains("into") {
+            return Ok(Outcome::PassedOver);
+        }
+        let Ok(Parsed::Sql(ast, _)) = parse_statement(stmt.tokens(), RECURSION_LIMIT) else {
+            return Ok(Outcome::PassedOver);
+        };
+        let Statement::Query(q) = *ast else {
+            return Ok(Outcome::PassedOver);
+        };
+        if let Some(ct) = select_into_table(&q) {
+            let outcome = self.create_table(stmt, &ct, diags)?;
+            if outcome == Outcome::Understood {
+                self.track_created_table(&ct.name, true);
+            }
+            return Ok(outcome);
+        }
+        if sets_path {
+            if let Some(path) = super::objects::set_config_search_path(&q) {
+                self.search_path = path;
+                return Ok(Outcome::Understood);
             }
         }
         Ok(Outcome::PassedOver)
@@ -359,4 +372,29 @@ fn statement_kind(s: &Statement) -> String {
         .take(3)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `SELECT … INTO [TEMP | UNLOGGED] [TABLE] name …` as the `CREATE TABLE name AS SELECT …` it
+/// is; `None` for any other query.
+fn select_into_table(q: &sqlparser::ast::Query) -> Option<sqlparser::ast::CreateTable> {
+    use sqlparser::ast::{Expr, ObjectName, SetExpr};
+    let SetExpr::Select(select) = q.body.as_ref() else {
+        return None;
+    };
+    let into = select.into.as_ref()?;
+    let name: ObjectName = match into.targets.as_slice() {
+        [Expr::Identifier(i)] => vec![i.clone()].into(),
+        [Expr::CompoundIdentifier(parts)] => parts.clone().into(),
+        _ => return None,
+    };
+    let mut query = q.clone();
+    if let SetExpr::Select(s) = query.body.as_mut() {
+        s.into = None;
+    }
+    Some(
+        sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder::new(name)
+            .temporary(into.temporary)
+            .query(Some(Box::new(query)))
+            .build(),
+    )
 }
