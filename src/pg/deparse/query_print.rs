@@ -174,6 +174,13 @@ impl Printer<'_, '_> {
             item.indent = self.indent;
             item.varprefix = self.varprefix;
             item.expr(node, true);
+            // `get_variable` at the top of a target list: a whole row carries its type, so that
+            // it is not expanded into its columns.
+            if let Node::WholeRow { ty, .. } = node {
+                let t = item.format_type(ty, &[]);
+                item.buf.push_str("::");
+                item.buf.push_str(&t);
+            }
             let attname = match node {
                 Node::Var { name: col, .. } => Some(col.as_str()),
                 _ if self.colnames_visible => None,

@@ -41,7 +41,18 @@ impl Replayer {
         let mut table = Table::new(&name);
         if let Some(query) = &ct.query {
             match self.query_columns(ct, query, &name, stmt, diags) {
-                Some(columns) => table.columns = columns,
+                Some(columns) => {
+                    if let Some(c) = columns
+                        .iter()
+                        .find(|c| c.ty.schema == "pg_catalog" && c.ty.name == "record")
+                    {
+                        return Err(ReplayError::new(
+                            SqlState::InvalidDefinition,
+                            format!("column \"{}\" has pseudo-type record", c.name),
+                        ));
+                    }
+                    table.columns = columns
+                }
                 None => {
                     return Ok(Outcome::NotUnderstood(format!(
                         "the columns of table \"{name}\" (CREATE TABLE … AS) could not be inferred"
