@@ -42,15 +42,7 @@ impl Replayer {
         if let Some(query) = &ct.query {
             match self.query_columns(ct, query, &name, stmt, diags) {
                 Some(columns) => {
-                    if let Some(c) = columns
-                        .iter()
-                        .find(|c| c.ty.schema == "pg_catalog" && c.ty.name == "record")
-                    {
-                        return Err(ReplayError::new(
-                            SqlState::InvalidDefinition,
-                            format!("column \"{}\" has pseudo-type record", c.name),
-                        ));
-                    }
+                    super::objects::views::storable_columns(&columns)?;
                     table.columns = columns
                 }
                 None => {

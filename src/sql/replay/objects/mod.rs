@@ -9,7 +9,7 @@ mod policies;
 mod schemas;
 mod text;
 mod types;
-mod views;
+pub(crate) mod views;
 
 use sqlparser::ast::{ObjectName, SequenceOptions};
 

@@ -48,16 +48,7 @@ impl Replayer {
         let names: Vec<String> = v.columns.iter().map(|c| fold(&c.name)).collect();
         let old = self.catalog.schemas[&schema].views.get(&n);
         let (definition, columns, state) = self.view_query(&v.query, &names, old, &n, stmt, diags);
-        // `row(…)` and other anonymous records cannot be stored as a column's type.
-        if let Some(c) = columns
-            .iter()
-            .find(|c| c.ty.schema == "pg_catalog" && c.ty.name == "record")
-        {
-            return Err(ReplayError::new(
-                SqlState::InvalidDefinition,
-                format!("column \"{}\" has pseudo-type record", c.name),
-            ));
-        }
+        storable_columns(&columns)?;
         let old = self.catalog.schemas[&schema].views.get(&n);
         let view = View {
             name: n.clone(),
@@ -302,4 +293,19 @@ fn view_options(o: &[SqlOption]) -> Vec<String> {
         })
         .collect();
     out
+}
+
+/// `row(…)` and other anonymous records cannot be stored as a column's type (a view's or
+/// `CREATE TABLE … AS`'s): PostgreSQL refuses the statement.
+pub(crate) fn storable_columns(columns: &[crate::catalog::Column]) -> R<()> {
+    match columns
+        .iter()
+        .find(|c| c.ty.schema == "pg_catalog" && c.ty.name == "record")
+    {
+        Some(c) => Err(ReplayError::new(
+            SqlState::InvalidDefinition,
+            format!("column \"{}\" has pseudo-type record", c.name),
+        )),
+        None => Ok(()),
+    }
 }
