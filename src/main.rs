@@ -28,6 +28,9 @@ mod mi {
 /// resident on a 7 MB history for no measurable speed.
 #[allow(unsafe_code)]
 fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: `mi_option_set` only stores an option value; any value is valid for this option.
     unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 1) }
 }

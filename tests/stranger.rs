@@ -474,3 +474,46 @@ fn the_schema_is_found_where_prisma_finds_it() {
     let text = std::fs::read_to_string(dir.join("db/schema.prisma")).unwrap();
     assert!(text.contains("url       = env(\"DATABASE_URL\")"), "{text}");
 }
+
+/// Found by fuzzing (`scripts/fuzz.sh sql_replay`): `db pull` writes what it cannot make a
+/// valid name as it is (checked with the engine): an enum label in an array default
+/// (`@default([a b])`), and one block, field or enum value per database name even when several
+/// sanitise to the same Prisma name (`model public_my_table` twice, `ok` and `ok @map("_ok")`).
+/// schemagen writes the same, and must read it back on the next run: the second run is a no-op.
+#[test]
+fn fuzz_found_names_that_sanitise_alike_and_labels_in_array_defaults_read_back() {
+    let dir = project();
+    write(
+        &dir.path().join("prisma/schema.prisma"),
+        "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n}\n",
+    );
+    write(
+        &dir.path()
+            .join("supabase/migrations/20240101000000_names.sql"),
+        "create type e as enum ('ok', '_ok', 'a-b', 'a_b', 'a b');\n\
+         create table \"my-table\" (id int primary key, \"a-b\" int, \"a_b\" int,\n\
+           v e[] default array['a b', '_ok']::e[]);\n\
+         create table my_table (id int primary key);\n",
+    );
+    let (code, _, err) = run(schemagen(dir.path()).args(["prisma-from-sql", "--quiet"]));
+    assert_eq!(code, 0, "{err}");
+    let first = std::fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    for line in [
+        "@default([a b, _ok])",
+        "  ok  @map(\"_ok\")",
+        "  a_b Int? @map(\"a-b\")",
+        "  @@map(\"my_table\")",
+    ] {
+        assert!(first.contains(line), "{line:?} not in:\n{first}");
+    }
+    assert_eq!(
+        first.matches("model public_my_table {").count(),
+        2,
+        "{first}"
+    );
+    let (code, _, err) = run(schemagen(dir.path()).args(["prisma-from-sql", "--check", "--quiet"]));
+    assert_eq!(
+        code, 0,
+        "the second run reads the first one's output:\n{err}"
+    );
+}

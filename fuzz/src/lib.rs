@@ -47,6 +47,9 @@ fn replay(text: &str) -> (Catalog, Diagnostics, Sources) {
     let file = sources.add("fuzz.sql", text.to_string());
     let mut diags = Diagnostics::new();
     let mut r = Replayer::new(base().clone());
+    // An endless loop stops after milliseconds instead of seconds (the limits' code paths are
+    // the same), so the fuzzer spends its time on new inputs.
+    r.limit_do_blocks(20_000, 300);
     r.replay_file(&sources, file, &mut diags);
     (r.finish(), diags, sources)
 }
@@ -83,6 +86,13 @@ pub fn sql_replay(data: &[u8]) {
     if let Err(e) = schemagen::prisma::parse(&rendered.text) {
         panic!(
             "schemagen cannot read the schema it wrote: {e}\n{}",
+            rendered.text
+        );
+    }
+    // The next run reads it as the previous schema.
+    if let Err(e) = render_schema(&catalog, Some(&rendered.text), &PrismaOptions::default()) {
+        panic!(
+            "schemagen cannot re-introspect over the schema it wrote: {e}\n{}",
             rendered.text
         );
     }

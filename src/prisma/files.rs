@@ -170,7 +170,10 @@ impl SchemaFiles {
     /// Names defined twice, as Prisma's validator reports them (`file:line:col: error: …`
     /// lines): two blocks of one namespace (models, views, enums and composite types share one;
     /// generators and datasources have their own), two fields of a block, two values of an
-    /// enum. Empty when there are none.
+    /// enum. Empty when there are none. A block with `@@map`, a field or value with `@map` is
+    /// not counted: `db pull` writes one for each database name that sanitises to the same
+    /// Prisma name (`ok` and `ok @map("_ok")`, two `model public_my_table` for `my-table` and
+    /// `my_table`), and schemagen reads back what it wrote.
     fn duplicate_names(&self, ast: &SchemaAst, origin: &[usize], starts: &[usize]) -> String {
         use crate::psl::ast::{Ident, Top};
         let mut out = String::new();
@@ -196,7 +199,14 @@ impl SchemaFiles {
                 Top::Generator(g) => ("generator", &g.name),
                 Top::Datasource(d) => ("datasource", &d.name),
             };
-            if matches!(kind, "generator" | "datasource") {
+            let block_mapped = match top {
+                Top::Model(m) => mapped(&m.attributes),
+                Top::Enum(e) => mapped(&e.attributes),
+                _ => false,
+            };
+            if block_mapped {
+                // Counted with its fields or values only (see above).
+            } else if matches!(kind, "generator" | "datasource") {
                 if configs.insert((kind, &name.name), ()).is_some() {
                     report(i, name, format!("The {kind} \"{}\" cannot be defined because a {kind} with that name already exists.", name.name));
                 }
@@ -207,7 +217,7 @@ impl SchemaFiles {
             match top {
                 Top::Model(m) | Top::CompositeType(m) => {
                     let mut seen = std::collections::HashSet::new();
-                    for f in &m.fields {
+                    for f in m.fields.iter().filter(|f| !mapped(&f.attributes)) {
                         if !seen.insert(f.name.name.as_str()) {
                             let what = if m.is_view { "view" } else { "model" };
                             report(
@@ -223,7 +233,7 @@ impl SchemaFiles {
                 }
                 Top::Enum(e) => {
                     let mut seen = std::collections::HashSet::new();
-                    for v in &e.values {
+                    for v in e.values.iter().filter(|v| !mapped(&v.attributes)) {
                         if !seen.insert(v.name.name.as_str()) {
                             report(
                                 i,
@@ -251,6 +261,11 @@ impl SchemaFiles {
             (false, _) => self.root.clone(),
         }
     }
+}
+
+/// Whether attributes hold `@map`.
+fn mapped(attributes: &[crate::psl::ast::Attribute]) -> bool {
+    attributes.iter().any(|a| a.name == "map")
 }
 
 /// The `.prisma` files under `dir`, recursively: a symbolic link to a file counts as the file

@@ -204,7 +204,21 @@ impl<'a> Parser<'a> {
                             break;
                         }
                     }
-                    items.push(self.expression()?);
+                    let start = self.pos;
+                    let item = match self.expression() {
+                        Ok(item) => item,
+                        // Not a value (`_ok`): read as a name below, if it is words.
+                        Err(e) if !matches!(self.src[start..].chars().next(), Some('"' | '[')) => {
+                            self.pos = start;
+                            if matches!(self.peek(), Some(',' | ']') | None) {
+                                return Err(e);
+                            }
+                            Expr::Path(String::new())
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    self.skip_ws();
+                    items.push(self.words_run_on(start, item)?);
                 }
                 Ok(Expr::Array(items))
             }
@@ -234,6 +248,29 @@ impl<'a> Parser<'a> {
             Some(c) if is_ident_start(c) => self.path_or_call(),
             _ => self.fail("expected a value"),
         }
+    }
+
+    /// An array element followed by more words before `,` or `]`, or that is no value at all:
+    /// `db pull` writes enum labels in array defaults as they are (`@default([a b, _ok])` for
+    /// the labels `a b` and `_ok`), and schemagen must read back what it wrote; the words are
+    /// kept as one name, as written.
+    fn words_run_on(&mut self, start: usize, item: Expr) -> PResult<Expr> {
+        if matches!(self.peek(), None | Some(',') | Some(']')) && self.pos > start {
+            return Ok(item);
+        }
+        while let Some(c) = self.peek() {
+            match c {
+                ',' | ']' => break,
+                '\n' | '\r' | '"' | '[' | '(' | ')' => return self.fail("expected `,` or `]`"),
+                _ => {
+                    self.bump();
+                }
+            }
+        }
+        if self.peek().is_none() {
+            return self.fail("expected `,` or `]`");
+        }
+        Ok(Expr::Path(self.src[start..self.pos].trim_end().to_string()))
     }
 
     pub(super) fn path_or_call(&mut self) -> PResult<Expr> {

@@ -311,6 +311,8 @@ pub struct Replayer {
     /// `SCHEMAGEN_SLOW_STATEMENTS=N`: the N slowest statements, printed to stderr by
     /// [`Replayer::finish`] (a profiling aid).
     slow: Option<SlowLog>,
+    /// How far one `DO` block may run (see [`Replayer::limit_do_blocks`]).
+    pub(crate) do_limits: plpgsql::DoLimits,
 }
 
 impl Replayer {

@@ -84,18 +84,32 @@ impl Replayer {
                 None => return Ok(Outcome::PassedOver),
             },
         };
-        let parsed = matches!(verb, "create" | "drop")
-            .then(parse)
-            .and_then(Result::ok)
-            .and_then(|p| match p {
-                Parsed::Sql(ast, _) => Some(*ast),
-                Parsed::Pg(..) => None,
-            });
+        let procedure = word_of(sig[pos].1) == "procedure";
+        let parsed = if verb == "create" && procedure {
+            // sqlparser reads `CREATE PROCEDURE` as T-SQL's; PostgreSQL's has `CREATE
+            // FUNCTION`'s syntax without `RETURNS`, so it is read as that.
+            let mut tokens = stmt.tokens().to_vec();
+            let at = sig[pos].0;
+            if let Some(t) = tokens.get_mut(at) {
+                t.token = Token::make_keyword("FUNCTION");
+            }
+            crate::sql::parse::parse_statement(&tokens, crate::sql::parse::RECURSION_LIMIT).ok()
+        } else {
+            matches!(verb, "create" | "drop")
+                .then(parse)
+                .and_then(Result::ok)
+        }
+        .and_then(|p| match p {
+            Parsed::Sql(ast, _) => Some(*ast),
+            Parsed::Pg(..) => None,
+        });
         let sig = match &parsed {
-            Some(Statement::CreateFunction(cf)) => self.function_sig(&schema, &name, cf),
+            Some(Statement::CreateFunction(cf)) if !procedure => {
+                self.function_sig(&schema, &name, cf)
+            }
             _ => None,
         };
-        self.track_routine(verb, &schema, &name, parsed.as_ref());
+        self.track_routine(verb, &schema, &name, parsed.as_ref(), procedure);
         if verb == "alter" {
             self.track_routine_alter(stmt, &schema, &name);
         }

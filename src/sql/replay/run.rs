@@ -60,6 +60,9 @@ impl Replayer {
         }
         match kind {
             Kind::PassOver => {
+                if let Some(outcome) = self.call_routine(stmt, diags) {
+                    return outcome;
+                }
                 self.track_passed_over(stmt);
                 Ok(Outcome::PassedOver)
             }
@@ -184,6 +187,17 @@ impl Replayer {
     /// `SELECT …`: only `set_config('search_path', …)` and `SELECT … INTO new_table` (which is
     /// `CREATE TABLE new_table AS SELECT …`) matter.
     fn select_statement(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> R<Outcome> {
+        if self.calls_history_routine(stmt) {
+            if let Ok(Parsed::Sql(ast, _)) = parse_statement(stmt.tokens(), RECURSION_LIMIT) {
+                if let Statement::Query(q) = ast.as_ref() {
+                    if let Some(o) =
+                        crate::sql::replay::plpgsql::select_calls(self, stmt, q, None, diags)
+                    {
+                        return o;
+                    }
+                }
+            }
+        }
         let text = stmt.text().to_ascii_lowercase();
         let sets_path = text.contains("set_config") && text.contains("search_path");
         if !sets_path && !text.contains("into") {
@@ -209,6 +223,35 @@ impl Replayer {
             }
         }
         Ok(Outcome::PassedOver)
+    }
+
+    /// Whether a statement calls (a name before `(`) a routine the history created.
+    fn calls_history_routine(&self, stmt: Stmt<'_>) -> bool {
+        if self.tracked.routines.is_empty() {
+            return false;
+        }
+        stmt.significant().windows(2).any(|w| {
+            matches!(w[1].1, Token::LParen)
+                && matches!(w[0].1, Token::Word(_))
+                && self.tracked.routines.has_name_anywhere(&word_of(w[0].1))
+        })
+    }
+
+    /// `CALL p(…)` of a procedure of the history that can change the schema: run as
+    /// PostgreSQL runs it. `None` for any other statement passed over.
+    fn call_routine(&mut self, stmt: Stmt<'_>, diags: &mut Diagnostics) -> Option<R<Outcome>> {
+        if stmt.words(1).first().map(String::as_str) != Some("call")
+            || !self.calls_history_routine(stmt)
+        {
+            return None;
+        }
+        let Ok(Parsed::Sql(ast, _)) = parse_statement(stmt.tokens(), RECURSION_LIMIT) else {
+            return None;
+        };
+        let Statement::Call(f) = ast.as_ref() else {
+            return None;
+        };
+        crate::sql::replay::plpgsql::call_statement(self, stmt, f, None, diags)
     }
 
     /// `SET search_path …` changes name resolution; other settings are passed over.

@@ -162,7 +162,19 @@ impl Replayer {
             generation: 0,
             exhaustive: false,
             slow: SlowLog::from_env(),
+            do_limits: Default::default(),
         }
+    }
+
+    /// Lowers how many loop iterations and SQL statements one `DO` block may run before it is
+    /// reported as a loop PostgreSQL would not finish (by default 1,000,000 and 20,000). The fuzz
+    /// targets use small limits so that an endless loop costs milliseconds, not seconds.
+    #[doc(hidden)]
+    pub fn limit_do_blocks(&mut self, iterations: usize, statements: usize) {
+        self.do_limits = crate::sql::replay::plpgsql::DoLimits {
+            iterations,
+            statements,
+        };
     }
 
     /// Records from now on, for every object, the statement that created it and the one that

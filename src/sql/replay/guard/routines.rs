@@ -7,8 +7,9 @@
 //! Routines of the base catalog (Supabase's `auth.uid()`…) are known by name only.
 
 use sqlparser::ast::{
-    ArgMode, CreateFunction, CreateFunctionBody, DataType, FunctionBehavior, FunctionReturnType,
-    FunctionSecurity,
+    ArgMode, CreateFunction, CreateFunctionBody, DataType, Expr, FunctionBehavior,
+    FunctionCalledOnNull, FunctionDefinitionSetParam, FunctionReturnType, FunctionSecurity,
+    FunctionSetValue, Value,
 };
 
 use std::collections::{BTreeMap, HashMap};
@@ -36,6 +37,46 @@ pub(crate) struct Routine {
     pub volatility: char,
     /// The body text (`prosrc`).
     pub body: String,
+    /// Default expressions of the input arguments (`None` where there is none).
+    pub defaults: Vec<Option<sqlparser::ast::Expr>>,
+    /// `STRICT` / `RETURNS NULL ON NULL INPUT`: not called when an argument is null.
+    pub strict: bool,
+    /// `SET search_path = …` (`proconfig`): the path the body runs with; `None` runs it with
+    /// the caller's.
+    pub search_path: Option<Vec<String>>,
+}
+
+/// The search path a `SET search_path …` clause of `CREATE FUNCTION` gives the body.
+fn search_path_setting(
+    params: &[FunctionDefinitionSetParam],
+    current_path: &[String],
+) -> Option<Vec<String>> {
+    let p = params.iter().rev().find(|p| {
+        p.name.0.len() == 1
+            && p.name.0[0]
+                .as_ident()
+                .is_some_and(|i| i.value.eq_ignore_ascii_case("search_path"))
+    })?;
+    match &p.value {
+        FunctionSetValue::Default => None,
+        FunctionSetValue::FromCurrent => Some(current_path.to_vec()),
+        FunctionSetValue::Values(values) => {
+            let mut path = Vec::new();
+            for v in values {
+                match v {
+                    Expr::Identifier(i) => path.push(crate::sql::replay::fold(i)),
+                    Expr::Value(v) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
+                            path.extend(crate::sql::replay::objects::parse_search_path_string(s))
+                        }
+                        _ => return None,
+                    },
+                    _ => return None,
+                }
+            }
+            Some(path)
+        }
+    }
 }
 
 /// The routines created by the history, by id (ids grow with creation, so id order is
@@ -49,6 +90,11 @@ pub(crate) struct Routines {
 }
 
 impl Routines {
+    /// Whether the history created no routine.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// All routines, in creation order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Routine> {
         self.list.values()
@@ -151,9 +197,11 @@ impl Routines {
         cf: &CreateFunction,
         procedure: bool,
         resolve: &dyn Fn(&DataType) -> Option<SqlType>,
+        current_path: &[String],
     ) {
         let mut args = Vec::new();
         let mut arg_names = Vec::new();
+        let mut defaults = Vec::new();
         let mut outs = Vec::new();
         for a in cf.args.iter().flatten() {
             let ty = resolve_ret(&a.data_type, resolve);
@@ -173,6 +221,7 @@ impl Routines {
                 ty
             };
             args.push(ty);
+            defaults.push(a.default_expr.clone());
             arg_names.push(
                 a.name
                     .as_ref()
@@ -223,6 +272,12 @@ impl Routines {
                 _ => 'v',
             },
             body,
+            defaults,
+            strict: matches!(
+                cf.called_on_null,
+                Some(FunctionCalledOnNull::Strict | FunctionCalledOnNull::ReturnsNullOnNullInput)
+            ),
+            search_path: search_path_setting(&cf.set_params, current_path),
         };
         if let Some(id) = self.find(schema, name, &routine.args).map(|r| r.id) {
             self.list.insert(id, Routine { id, ..routine });

@@ -395,12 +395,12 @@ impl Replayer {
         schema: &str,
         name: &str,
         parsed: Option<&Statement>,
+        procedure: bool,
     ) {
         match (verb, parsed) {
             ("create", Some(Statement::CreateFunction(cf))) => {
-                self.track_create_function(schema, name, cf, false)
+                self.track_create_function(schema, name, cf, procedure)
             }
-            ("create", Some(Statement::CreateProcedure { .. })) => {}
             ("drop", Some(Statement::DropFunction(df))) => {
                 for d in &df.func_desc {
                     let (s, n) = split_name(&d.name);
@@ -429,7 +429,8 @@ impl Replayer {
     ) {
         let mut routines = std::mem::take(&mut self.tracked.routines);
         let resolve = |dt: &sqlparser::ast::DataType| self.resolve_column_type(dt).ok();
-        routines.create(schema, name, cf, procedure, &resolve);
+        let path = self.effective_search_path();
+        routines.create(schema, name, cf, procedure, &resolve, &path);
         self.tracked.routines = routines;
     }
 }

@@ -16,15 +16,6 @@ use crate::sql::replay::guard::value::V;
 use crate::sql::replay::{Replayer, Stmt};
 use crate::sql::split::Lexed;
 
-/// Loop iterations one `DO` block may run (PostgreSQL would run forever; the history then
-/// never applies).
-pub(crate) const ITERATION_LIMIT: usize = 1_000_000;
-
-/// SQL statements (`EXECUTE`, `PERFORM`, plain SQL) one `DO` block may run: a loop that creates
-/// a table per iteration and never ends would otherwise replay hundreds of thousands of them
-/// before [`ITERATION_LIMIT`] stops it.
-pub(crate) const STATEMENT_LIMIT: usize = 20_000;
-
 /// How a statement list ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -55,8 +46,10 @@ pub(crate) struct Exec<'a> {
     pub report_at: Option<Span>,
     pub scope: Scope,
     pub budget: usize,
-    /// SQL statements this block may still run (see [`STATEMENT_LIMIT`]).
+    /// SQL statements this block may still run (see [`super::DoLimits`]).
     pub statements_left: usize,
+    /// The limits the block started with (for the messages).
+    limits: super::DoLimits,
     /// Parsed queries by source position.
     pub cache: HashMap<(usize, usize, usize), Rc<sqlparser::ast::Query>>,
     /// Compiled queries by source position, with the replayer's generation they were compiled
@@ -76,6 +69,7 @@ impl<'a> Exec<'a> {
         lexed: &'a Lexed,
         body: &'a Body,
         report_at: Option<Span>,
+        limits: super::DoLimits,
     ) -> Self {
         Exec {
             stmt,
@@ -84,8 +78,9 @@ impl<'a> Exec<'a> {
             body,
             report_at,
             scope: Scope::new(),
-            budget: ITERATION_LIMIT,
-            statements_left: STATEMENT_LIMIT,
+            budget: limits.iterations,
+            statements_left: limits.statements,
+            limits,
             cache: HashMap::new(),
             compiled: HashMap::new(),
             handling: Vec::new(),
@@ -446,7 +441,8 @@ impl<'a> Exec<'a> {
     pub(crate) fn count_statement(&mut self) -> X<()> {
         if self.statements_left == 0 {
             return Err(Stop::Unknown(format!(
-                "ran more than {STATEMENT_LIMIT} SQL statements (a loop PostgreSQL would not finish in a migration)"
+                "ran more than {} SQL statements (a loop PostgreSQL would not finish in a migration)",
+                self.limits.statements
             )));
         }
         self.statements_left -= 1;
@@ -457,7 +453,8 @@ impl<'a> Exec<'a> {
     pub(crate) fn tick(&mut self) -> X<()> {
         if self.budget == 0 {
             return Err(Stop::Unknown(format!(
-                "loops ran more than {ITERATION_LIMIT} iterations (PostgreSQL would not finish this block)"
+                "loops ran more than {} iterations (PostgreSQL would not finish this block)",
+                self.limits.iterations
             )));
         }
         self.budget -= 1;

@@ -9,7 +9,7 @@
 //! `EXECUTE`, cursor)/FOREACH (with SLICE) with labels, EXIT/CONTINUE (WHEN), RETURN, RAISE (notices
 //! ignored; an exception stops the block as in PostgreSQL, and the statement is an error),
 //! ASSERT, PERFORM, `EXECUTE … [INTO] [USING]` of SQL built at run time (`format`, `||`,
-//! `quote_ident`…), GET DIAGNOSTICS. Loops stop after `exec::ITERATION_LIMIT` iterations.
+//! `quote_ident`…), GET DIAGNOSTICS. Loops stop after [`DoLimits`] iterations.
 //!
 //! What cannot be evaluated offline (a user-defined function's result, the rows of a table the
 //! history does not fill) makes the values that depend on it unknown; statements guarded by an
@@ -17,6 +17,7 @@
 //! block is reported as not understood, saying why.
 
 pub(crate) mod ast;
+mod calls;
 mod effects;
 mod exec;
 mod loops;
@@ -31,9 +32,31 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::sql::replay::{Outcome, ReplayError, Replayer, SqlState, Stmt, R};
 use crate::sql::split::{lex, Lexed};
 
+pub(crate) use calls::{call_statement, select_calls};
+
 /// `DO` blocks nested inside `EXECUTE`d `DO` blocks deeper than this fail as PostgreSQL's do
 /// ("stack depth limit exceeded" at about 850 levels with the default `max_stack_depth`).
 pub(crate) const MAX_DO_DEPTH: usize = 800;
+
+/// How far one `DO` block may run before it is reported as a loop PostgreSQL would not finish.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DoLimits {
+    /// Loop iterations (PostgreSQL would run forever; the history then never applies).
+    pub iterations: usize,
+    /// SQL statements (`EXECUTE`, `PERFORM`, plain SQL): a loop that creates a table per
+    /// iteration and never ends would otherwise replay hundreds of thousands of them before the
+    /// iteration limit stops it.
+    pub statements: usize,
+}
+
+impl Default for DoLimits {
+    fn default() -> Self {
+        DoLimits {
+            iterations: 1_000_000,
+            statements: 20_000,
+        }
+    }
+}
 
 /// The `DO` body text the `DO` blocks being run may hold together. Each `EXECUTE`d `DO` holds its
 /// own copy of the text it was built from, so nesting grows memory as depth × length; real
@@ -140,7 +163,7 @@ pub(crate) fn run_do(
             DoBody::Quoted(text) => {
                 let tmp = SourceFile::new(stmt.source.path.clone(), text);
                 return match lex(&tmp, 0, tmp.text.len()) {
-                    Ok(l) => run_body(r, stmt, &tmp, &l, Some(stmt.raw.span), diags),
+                    Ok(l) => run_body(r, stmt, &tmp, &l, Some(stmt.raw.span), None, diags),
                     Err((_, m)) => syntax(format!("in the DO body: {m}")),
                 };
             }
@@ -149,7 +172,7 @@ pub(crate) fn run_do(
         },
     };
     match in_file {
-        Ok(lexed) => run_body(r, stmt, stmt.source, &lexed, None, diags),
+        Ok(lexed) => run_body(r, stmt, stmt.source, &lexed, None, None, diags),
         // Where the quote, comment or dollar quote left open starts.
         Err((offset, m)) => {
             let mut e = ReplayError::new(SqlState::SyntaxError, format!("in the DO body: {m}"));
@@ -159,12 +182,26 @@ pub(crate) fn run_do(
     }
 }
 
+/// A routine's body run for a call: its arguments, in a block labelled with its name.
+pub(crate) struct Invocation {
+    /// The routine's name (the label of the block its parameters are declared in).
+    pub name: String,
+    /// `name(types)`, for messages.
+    pub signature: String,
+    /// Parameters: name (empty if unnamed), type, value.
+    pub params: Vec<(String, crate::sql::replay::guard::cast::Ty, scope::Val)>,
+}
+
+/// Runs a plpgsql body: a `DO` block's, or a routine's for `invocation` (a routine's body that
+/// cannot be parsed is not understood, never an error of the migration: PostgreSQL accepted it
+/// when the routine was created).
 fn run_body(
     r: &mut Replayer,
     stmt: Stmt<'_>,
     source: &SourceFile,
     lexed: &Lexed,
     report_at: Option<Span>,
+    invocation: Option<&Invocation>,
     diags: &mut Diagnostics,
 ) -> R<Outcome> {
     if r.tracked.do_depth >= MAX_DO_DEPTH {
@@ -186,8 +223,21 @@ fn run_body(
             ),
         ));
     }
+    let label = match invocation {
+        Some(i) => format!("in {}, called here", i.signature),
+        None => "in this DO block".to_string(),
+    };
     let body = match parse::parse_body(source, lexed) {
         Ok(b) => b,
+        Err(e) if invocation.is_some() => {
+            return Ok(Outcome::NotUnderstood(format!(
+                "the body of {} could not be read: {}",
+                label
+                    .trim_start_matches("in ")
+                    .trim_end_matches(", called here"),
+                e.message
+            )))
+        }
         Err(e) => {
             let at = match report_at {
                 Some(s) => s,
@@ -202,13 +252,29 @@ fn run_body(
                 return Err(ReplayError::new(SqlState::SyntaxError, e.message));
             }
             r.count_error();
-            diags.push(Diagnostic::error(e.message, Some(at)).with_label("in this DO block"));
+            diags.push(Diagnostic::error(e.message, Some(at)).with_label(label));
             return Ok(Outcome::Understood);
         }
     };
     r.tracked.do_depth += 1;
     r.tracked.do_bytes += bytes;
-    let mut ex = exec::Exec::new(stmt, source, lexed, &body, report_at);
+    let mut ex = exec::Exec::new(stmt, source, lexed, &body, report_at, r.do_limits);
+    if let Some(i) = invocation {
+        ex.scope.push(Some(i.name.clone()));
+        for (k, (name, ty, value)) in i.params.iter().enumerate() {
+            ex.scope.declare(
+                &format!("${}", k + 1),
+                ty.clone(),
+                value.clone(),
+                false,
+                false,
+            );
+            if !name.is_empty() {
+                ex.scope
+                    .declare(name, ty.clone(), value.clone(), false, false);
+            }
+        }
+    }
     let result = ex.run(r, diags);
     r.tracked.do_depth -= 1;
     r.tracked.do_bytes -= bytes;
@@ -221,8 +287,7 @@ fn run_body(
                 return Err(ReplayError::new(SqlState::Raised(e.cond), e.message));
             }
             r.count_error();
-            let mut d =
-                Diagnostic::error(e.message.clone(), Some(span)).with_label("in this DO block");
+            let mut d = Diagnostic::error(e.message.clone(), Some(span)).with_label(label);
             if let Some(why) = r.tracked.skipped.explain(&e.message) {
                 d = d.with_help(why);
             }

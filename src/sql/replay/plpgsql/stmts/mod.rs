@@ -259,16 +259,43 @@ impl<'a> Exec<'a> {
         Ok(e)
     }
 
+    /// The end of a call of a routine of the history (`PERFORM f()`, `CALL p()`).
+    pub(crate) fn called(
+        &mut self,
+        id: SId,
+        outcome: crate::sql::replay::R<crate::sql::replay::Outcome>,
+    ) -> X<()> {
+        match outcome {
+            Ok(crate::sql::replay::Outcome::NotUnderstood(m)) => Err(Stop::Unknown(m)),
+            Ok(_) => {
+                self.scope.set_found(Val::Known(V::Bool(true)));
+                Ok(())
+            }
+            Err(e) => Err(Stop::Pg(pg_error(e), self.stmt_span(id))),
+        }
+    }
+
     fn perform(&mut self, r: &mut Replayer, id: SId, q: &Src, diags: &mut Diagnostics) -> X<()> {
         // `PERFORM set_config('search_path', …)` changes name resolution: replay it as a SELECT.
         let text = self.text_of(&q.toks);
         if text.to_ascii_lowercase().contains("set_config") {
             self.run_text(r, id, &format!("SELECT {text}"), None, &[], diags)?;
         }
-        match self
-            .parsed(q, true)
-            .and_then(|query| self.run_query(r, &query, &[]))
+        let query = match self.parsed(q, true) {
+            Ok(query) => query,
+            Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.stmt_span(id))),
+            Err(Fail::Unknown(m)) => {
+                self.scope.set_found(Val::Unknown(format!("PERFORM: {m}")));
+                return Ok(());
+            }
+        };
+        // A routine of the history that can change the schema: run.
+        if let Some(outcome) =
+            super::calls::select_calls(r, self.stmt, &query, Some(&self.scope), diags)
         {
+            return self.called(id, outcome);
+        }
+        match self.run_query(r, &query, &[]) {
             Ok((_, rows)) => self.scope.set_found(Val::Known(V::Bool(!rows.is_empty()))),
             Err(Fail::Pg(e)) => return Err(Stop::Pg(e, self.stmt_span(id))),
             Err(Fail::Unknown(m)) => self.scope.set_found(Val::Unknown(format!("PERFORM: {m}"))),

@@ -64,6 +64,11 @@ impl<'a> Exec<'a> {
                 span,
             )),
             None => {
+                if first == "call" {
+                    if let Some(outcome) = self.call(r, id, diags) {
+                        return self.called(id, outcome);
+                    }
+                }
                 let raw = RawStatement {
                     span: if self.report_at.is_some() {
                         crate::diagnostics::Span::new(self.stmt.file, self.lexed.offsets[st.at.start], self.lexed.offsets[st.at.end.min(self.lexed.tokens.len())])
@@ -167,6 +172,27 @@ impl<'a> Exec<'a> {
         } else {
             r.report(inner, Ok(o), diags);
         }
+    }
+
+    /// `CALL p(…)` of a procedure of the history that can change the schema, its arguments
+    /// evaluated with the block's variables; `None` for any other `CALL`.
+    fn call(
+        &mut self,
+        r: &mut Replayer,
+        id: SId,
+        diags: &mut Diagnostics,
+    ) -> Option<crate::sql::replay::R<crate::sql::replay::Outcome>> {
+        let at = self.body.stmts[id].at.clone();
+        let tokens = self.tokens_of_range(&at);
+        let parsed =
+            crate::sql::parse::parse_statement(&tokens, crate::sql::parse::RECURSION_LIMIT);
+        let Ok(crate::sql::parse::Parsed::Sql(ast, _)) = parsed else {
+            return None;
+        };
+        let sqlparser::ast::Statement::Call(f) = ast.as_ref() else {
+            return None;
+        };
+        crate::sql::replay::plpgsql::call_statement(r, self.stmt, f, Some(&self.scope), diags)
     }
 
     /// Runs SQL text given to `EXECUTE` (problems are reported at the EXECUTE statement).
