@@ -61,7 +61,15 @@ pub(crate) fn binary_op_name(op: &BinaryOperator) -> Option<(Option<String>, Str
         B::Custom(s) => return Some((None, s.clone())),
         B::PGCustomBinaryOperator(parts) => {
             let (op, schema) = parts.split_last()?;
-            return Some((schema.last().map(|s| s.to_lowercase()), op.clone()));
+            // `OPERATOR("extensions".~)` (pg_dump --quote-all-identifiers): the schema part
+            // keeps its quotes in sqlparser's tree.
+            let schema = schema.last().map(|s| {
+                match s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                    Some(quoted) => quoted.replace("\"\"", "\""),
+                    None => s.to_lowercase(),
+                }
+            });
+            return Some((schema, op.clone()));
         }
         _ => return None,
     };

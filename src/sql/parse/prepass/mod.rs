@@ -84,6 +84,14 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
             t.token = Token::SingleQuotedString(value);
         }
     }
+    // `COMMENT ON … IS $$text$$`: a dollar-quoted string constant is a string constant.
+    if w(0) == "comment" {
+        if let Some(t) = sig.last_mut() {
+            if let Token::DollarQuotedString(d) = &t.token {
+                t.token = Token::SingleQuotedString(d.value.clone());
+            }
+        }
+    }
     if w(0) == "drop" && w(1) == "index" && w(2) == "concurrently" {
         drop[2] = true;
     }

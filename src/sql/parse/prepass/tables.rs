@@ -163,6 +163,20 @@ pub(super) fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], ext
                 mark(drop, i..=i + 1);
             }
             "without" if d == 0 && word(sig, i + 1) == "oids" => mark(drop, i..=i + 1),
+            // A table `CHECK` or `FOREIGN KEY` constraint may be `NOT VALID` in CREATE TABLE
+            // too; PostgreSQL ignores it there (the table is empty: the constraint is valid).
+            "not" if d == 1 && word(sig, i + 1) == "valid" => {
+                let start = (1..i).rev().find(|&j| depth[j] == 1 && element_start(sig, &depth, j));
+                if let Some(s) = start {
+                    let kind = match word(sig, s).as_str() {
+                        "constraint" => word(sig, s + 2),
+                        other => other.to_string(),
+                    };
+                    if matches!(kind.as_str(), "check" | "foreign") {
+                        mark(drop, i..=i + 1);
+                    }
+                }
+            }
             "tablespace" if d == 0 && ident_at(sig, i + 1) => mark(drop, i..=i + 1),
             "partition" if d == 0 && word(sig, i + 1) == "by" => {
                 partition_key(sig, drop, i + 2, extras);
