@@ -43,6 +43,13 @@ impl Replayer {
                 AlterTableAction::Sql(op) => self.alter_table_op(&schema, &name, op),
                 other => self.alter_table_action(&schema, &name, other),
             };
+            // Without ONLY, column changes reach the tables that inherit from this one.
+            let result = match result {
+                Ok(renamed) if !at.only => self
+                    .alter_descendants(&schema, &name, action)
+                    .map(|()| renamed),
+                other => other,
+            };
             match result {
                 Ok(Some(new_name)) => name = new_name,
                 Ok(None) => {}
@@ -197,6 +204,37 @@ impl Replayer {
             }
             AlterTableOperation::Inherit { parent } => {
                 let (ps, pn) = self.resolve_table(parent)?;
+                // The child must have every column of the parent, of the same type.
+                let child = &self.catalog.schemas[schema].tables[table];
+                for pc in &self.catalog.schemas[&ps].tables[&pn].columns {
+                    match child.column(&pc.name) {
+                        None => {
+                            return Err(ReplayError::new(
+                                SqlState::Raised("datatype_mismatch"),
+                                format!("child table is missing column \"{}\"", pc.name),
+                            ))
+                        }
+                        Some(cc) if cc.ty != pc.ty => {
+                            return Err(ReplayError::new(
+                                SqlState::Raised("datatype_mismatch"),
+                                format!(
+                                    "child table \"{table}\" has different type for column \"{}\"",
+                                    pc.name
+                                ),
+                            ))
+                        }
+                        Some(cc) if pc.not_null && !cc.not_null => {
+                            return Err(ReplayError::new(
+                                SqlState::Raised("datatype_mismatch"),
+                                format!(
+                                    "column \"{}\" in child table must be marked NOT NULL",
+                                    pc.name
+                                ),
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
                 self.table_mut(schema, table)
                     .inherits
                     .push(QualifiedName::new(ps, pn));

@@ -15,6 +15,7 @@ mod create_table;
 mod dependents;
 mod forms;
 pub(crate) mod guard;
+mod inheritance;
 mod objects;
 mod passed_over;
 pub mod plpgsql;
@@ -313,6 +314,9 @@ pub struct Replayer {
     slow: Option<SlowLog>,
     /// How far one `DO` block may run (see [`Replayer::limit_do_blocks`]).
     pub(crate) do_limits: plpgsql::DoLimits,
+    /// Set when the statement being replayed ran a routine's body (its changes are not named
+    /// in the statement: provenance then compares the whole catalog).
+    pub(crate) ran_routine: bool,
 }
 
 impl Replayer {

@@ -163,6 +163,7 @@ impl Replayer {
             exhaustive: false,
             slow: SlowLog::from_env(),
             do_limits: Default::default(),
+            ran_routine: false,
         }
     }
 
@@ -310,6 +311,7 @@ impl Replayer {
             if !passed_over {
                 self.trace(&path, stmt);
             }
+            self.ran_routine = false;
         }
     }
 
@@ -322,7 +324,7 @@ impl Replayer {
                 line,
                 column,
             };
-            let named = if self.exhaustive {
+            let named = if self.exhaustive || std::mem::take(&mut self.ran_routine) {
                 None
             } else {
                 changes_only_what_it_names(stmt).map(|mut names| {

@@ -166,7 +166,9 @@ pub(super) fn create_table_clauses(sig: &[TokenWithSpan], drop: &mut [bool], ext
             // A table `CHECK` or `FOREIGN KEY` constraint may be `NOT VALID` in CREATE TABLE
             // too; PostgreSQL ignores it there (the table is empty: the constraint is valid).
             "not" if d == 1 && word(sig, i + 1) == "valid" => {
-                let start = (1..i).rev().find(|&j| depth[j] == 1 && element_start(sig, &depth, j));
+                let start = (1..i)
+                    .rev()
+                    .find(|&j| depth[j] == 1 && element_start(sig, &depth, j));
                 if let Some(s) = start {
                     let kind = match word(sig, s).as_str() {
                         "constraint" => word(sig, s + 2),

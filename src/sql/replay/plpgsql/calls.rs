@@ -295,6 +295,7 @@ fn run_calls(
                     )))
                 }
             };
+            r.ran_routine = true;
             let saved = routine
                 .search_path
                 .clone()
