@@ -28,6 +28,7 @@ pub use from_prisma_migrations::{
 pub use prisma_from_sql::{prisma_from_sql, render_schema, PrismaFromSql, PrismaSchema};
 #[cfg(feature = "db")]
 pub(crate) use replay::replay_dir_from;
+pub(crate) use replay::replay_dir_then;
 pub use replay::{replay_dir, replay_dir_with_provenance, replay_dir_with_stats};
 #[cfg(feature = "db")]
 pub use sql_from_prisma::{apply_migration, Applied};

@@ -821,6 +821,68 @@ fn every_destructive_kind_is_refused_without_the_flag() {
     }
 }
 
+/// A step that PostgreSQL would refuse because of an object Prisma does not show (a view or a
+/// policy reading the column, a generated column computed from it) is found by replaying the
+/// new migration on the history: refused with PostgreSQL's message (the one Prisma's engine's
+/// SQL also meets, checked by hand on PostgreSQL 15), nothing written, even with
+/// `--allow-destructive`.
+#[test]
+fn steps_that_fail_on_objects_prisma_does_not_show_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_init.sql"),
+        "create type status as enum ('active', 'closed', 'old');
+         create table acc (id int primary key, st status not null default 'active',
+           note varchar(20), amount numeric(19, 4),
+           cents bigint generated always as ((amount * 100)::bigint) stored);
+         create view open_acc as select id from acc where st = 'active';
+         alter table acc enable row level security;
+         create policy p on acc for select using (note is not null);
+",
+    )
+    .unwrap();
+    let schema = dir.path().join("prisma/schema.prisma");
+    std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+    let s0 = prisma_from_sql(&mig, &schema);
+    type TextEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String, &'a str);
+    let edits: &[TextEdit] = &[
+        (
+            "widen a column a policy reads",
+            &|s: &str| s.replace("@db.VarChar(20)", "@db.VarChar(40)"),
+            "cannot alter type of a column used in a policy definition",
+        ),
+        (
+            "remove an enum value a view compares with",
+            &|s: &str| {
+                s.replace(
+                    "  old
+", "",
+                )
+            },
+            "cannot alter type of a column used by a view or rule",
+        ),
+        (
+            "change the type of a column a generated column reads",
+            &|s: &str| s.replace("@db.Decimal(19, 4)", "@db.Decimal(20, 6)"),
+            "cannot alter type of a column used by a generated column",
+        ),
+    ];
+    for (kind, edit, message) in edits {
+        let s1 = prisma_format(&edit(&s0));
+        assert_ne!(s1, s0, "{kind}: the edit did not apply to\n{s0}");
+        std::fs::write(&schema, &s1).unwrap();
+        let before: Vec<_> = std::fs::read_dir(&mig).unwrap().collect();
+        match generate(&mig, &schema, false, true, 1_900_000_000) {
+            Err(e) => assert!(e.contains(message), "{kind}: {e}"),
+            Ok(m) => panic!("{kind}: not refused: {m:?}"),
+        }
+        let after: Vec<_> = std::fs::read_dir(&mig).unwrap().collect();
+        assert_eq!(before.len(), after.len(), "{kind}: a file was written");
+    }
+}
+
 /// A model no history has, added at the end (with `@@schema("public")` where the datasource
 /// lists schemas).
 fn add_extra_model(text: &str) -> Option<String> {

@@ -67,6 +67,19 @@ pub(crate) fn replay_dir_from(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<Replayed> {
+    replay_dir_then(dir, base, provenance, None, sources, diags)
+}
+
+/// [`replay_dir_from`], then one more file (`path`, `text`) that is not in the folder (a
+/// migration about to be written, checked against the history before it is).
+pub(crate) fn replay_dir_then(
+    dir: &Path,
+    base: Catalog,
+    provenance: bool,
+    then: Option<(std::path::PathBuf, String)>,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Replayed> {
     check_migrations_folder(dir)?;
     let listed = sql::source::list_migrations(dir, diags)?;
     let mut replayer = sql::replay::Replayer::new(base);
@@ -191,6 +204,10 @@ pub(crate) fn replay_dir_from(
     });
     if let Some(e) = failure {
         return Err(e);
+    }
+    if let Some((path, text)) = then {
+        let id = sources.add(path, text);
+        replayer.replay_file(sources, id, diags);
     }
     let (catalog, stats) = replayer.finish_with_stats();
     Ok(Replayed {

@@ -262,6 +262,9 @@ pub fn sql_from_prisma(
     }
     header.push('\n');
     let text = format!("{header}{body}");
+    if may_meet_dependents(&up) {
+        fails_on_history(&settings.migrations, &path, &text, sources, diags)?;
+    }
     let mut outputs = Outputs::new();
     outputs.insert(path.clone(), text.clone());
     if let Some(d) = &down_path {
@@ -366,6 +369,71 @@ fn keep_what_pull_cannot_print(
             }
         }
     }
+}
+
+/// Whether a step can fail on objects of the history that Prisma does not show (a view, a
+/// policy, a generated column or a routine reading a column whose type changes or that is
+/// dropped, an enum recreated or dropped while something uses it).
+fn may_meet_dependents(d: &crate::diff::Diff) -> bool {
+    use crate::diff::{ColumnChange, Step, TableChange};
+    d.steps.iter().any(|p| match &p.step {
+        Step::AlterEnum { recreate, .. } => *recreate,
+        Step::DropEnum { .. } | Step::DropTable { .. } => true,
+        Step::AlterTable { changes, .. } => changes.iter().any(|c| match c {
+            TableChange::DropColumn { .. } => true,
+            TableChange::AlterColumn { changes, .. } => changes.contains(&ColumnChange::SetType),
+            _ => false,
+        }),
+        _ => false,
+    })
+}
+
+/// Replays the history and then `text` (the migration about to be written at `path`): an error
+/// PostgreSQL would raise applying it (`cannot alter type of a column used by a view or rule`)
+/// stops the run before anything is written, reported at the generated statement.
+fn fails_on_history(
+    migrations: &std::path::Path,
+    path: &std::path::Path,
+    text: &str,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    let mut replayed = Sources::new();
+    let mut check = Diagnostics::new();
+    super::replay_dir_then(
+        migrations,
+        crate::sql::supabase::base_catalog(),
+        false,
+        Some((path.to_path_buf(), text.to_string())),
+        &mut replayed,
+        &mut check,
+    )?;
+    let Some(generated) = replayed.len().checked_sub(1).map(FileId) else {
+        return Ok(());
+    };
+    let mut shown = None;
+    let mut failed = false;
+    // PostgreSQL stops at the first error of a migration: the later ones follow from it.
+    if let Some(d) = check.iter().find(|d| {
+        d.severity == crate::diagnostics::Severity::Error
+            && d.span.is_some_and(|s| s.file == generated)
+    }) {
+        {
+            failed = true;
+            let id = *shown.get_or_insert_with(|| sources.add(path, text.to_string()));
+            let mut d = d.clone();
+            if let Some(s) = d.span.as_mut() {
+                s.file = id;
+            }
+            diags.push(d.with_help(
+                "the migration schemagen would write fails on this history (an object Prisma does not show depends on what it changes); nothing was written: change that object in a migration of your own first",
+            ));
+        }
+    }
+    if failed {
+        return super::stop_on_errors(diags);
+    }
+    Ok(())
 }
 
 /// Parses `--rename` values.

@@ -48,6 +48,21 @@ impl Replayer {
                 ),
             ));
         }
+        let t = &self.catalog.schemas[schema].tables[table];
+        if let Some(g) = t.columns.iter().find(|c| {
+            c.name != col
+                && c.generated
+                    .as_deref()
+                    .is_some_and(|e| super::objects::mentions_identifier(e, col, ""))
+        }) {
+            return Err(ReplayError::new(
+                SqlState::FeatureNotSupported,
+                format!(
+                    "cannot alter type of a column used by a generated column (column \"{col}\" is used by generated column \"{}\")",
+                    g.name
+                ),
+            ));
+        }
         Ok(())
     }
 
