@@ -9,7 +9,7 @@
 //! `EXECUTE`, cursor)/FOREACH (with SLICE) with labels, EXIT/CONTINUE (WHEN), RETURN, RAISE (notices
 //! ignored; an exception stops the block as in PostgreSQL, and the statement is an error),
 //! ASSERT, PERFORM, `EXECUTE … [INTO] [USING]` of SQL built at run time (`format`, `||`,
-//! `quote_ident`…), GET DIAGNOSTICS. Loops stop after [`DoLimits`] iterations.
+//! `quote_ident`…), GET DIAGNOSTICS. Loops stop after `DoLimits` iterations.
 //!
 //! What cannot be evaluated offline (a user-defined function's result, the rows of a table the
 //! history does not fill) makes the values that depend on it unknown; statements guarded by an
