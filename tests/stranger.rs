@@ -517,3 +517,36 @@ fn fuzz_found_names_that_sanitise_alike_and_labels_in_array_defaults_read_back()
         "the second run reads the first one's output:\n{err}"
     );
 }
+
+/// Found by fuzzing: a built-in called with fewer arguments than it takes
+/// (`array_length(names)`) indexed past its arguments; the panic was caught and the run went on
+/// with a warning. PostgreSQL refuses the call ("function array_length(text[]) does not exist"):
+/// so does replay, at the call, and nothing is written. Every built-in's arity is checked the
+/// same way (see the unit test `every_builtin_takes_every_argument_count_it_allows`).
+#[test]
+fn fuzz_found_builtin_called_with_too_few_arguments_is_refused_as_postgresql_does() {
+    let dir = project();
+    write(
+        &dir.path().join("prisma/schema.prisma"),
+        "generator client {\n  provider = \"prisma-client\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n}\n",
+    );
+    let before = std::fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    write(
+        &dir.path().join("supabase/migrations/20240101000000_arity.sql"),
+        "create table t (id int primary key);\n\
+         DO $$\nDECLARE names text[] := ARRAY['a'];\nBEGIN\n  IF array_length(names) = 1 THEN\n    CREATE TABLE x (id int);\n  END IF;\nEND $$;\n",
+    );
+    let (code, _, err) = run(schemagen(dir.path()).arg("prisma-from-sql"));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("function array_length() with 1 argument does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("20240101000000_arity.sql:5:6"), "{err}");
+    assert!(
+        !err.contains("internal error") && !err.contains("panicked"),
+        "{err}"
+    );
+    let after = std::fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    assert_eq!(before, after);
+}

@@ -14,10 +14,28 @@ use super::{CAgg, CExpr, Compiler};
 impl<'c, 'a> Compiler<'c, 'a> {
     /// A built-in call by name (or why it cannot be evaluated).
     pub(crate) fn call(&mut self, name: &str, args: Vec<CExpr>) -> Res<CExpr> {
-        Ok(match funcs::lookup(name) {
-            Some(f) => CExpr::Func(f, args),
-            None => CExpr::Unknown(format!("function {name}() is not evaluated")),
-        })
+        let Some(((min, max), f)) = funcs::lookup(name) else {
+            return Ok(CExpr::Unknown(format!(
+                "function {name}() is not evaluated"
+            )));
+        };
+        let n = args.len();
+        if n >= usize::from(min) && (max == funcs::ANY || n <= usize::from(max)) {
+            return Ok(CExpr::Func(f, args));
+        }
+        if self.cx.tracked().routines.has_name_anywhere(name) {
+            // An overload the history defines, with this number of arguments.
+            return Ok(CExpr::Unknown(format!(
+                "the user-defined function {name}() is not evaluated"
+            )));
+        }
+        Err(Fail::pg(
+            "undefined_function",
+            format!(
+                "function {name}() with {n} argument{} does not exist",
+                if n == 1 { "" } else { "s" }
+            ),
+        ))
     }
 
     pub(super) fn function(&mut self, f: &sqlparser::ast::Function) -> Res<CExpr> {

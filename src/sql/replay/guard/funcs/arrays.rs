@@ -3,12 +3,12 @@
 use crate::sql::replay::guard::errors::Fail;
 use crate::sql::replay::guard::value::V;
 
-use super::{int, strict, text, Builtin};
+use super::{int, strict, text, Arity, Builtin};
 
 /// Array built-ins by name.
-pub(super) fn lookup(name: &str) -> Option<Builtin> {
-    let f: Builtin = match name {
-        "array_length" => |_, a| {
+pub(super) fn lookup(name: &str) -> Option<(Arity, Builtin)> {
+    let f: (Arity, Builtin) = match name {
+        "array_length" => ((2, 2), |_, a| {
             strict(a, |a| {
                 let dim = int(&a[1])?;
                 Ok(match (&a[0], dim) {
@@ -20,8 +20,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                     _ => V::Null,
                 })
             })
-        },
-        "array_upper" => |_, a| {
+        }),
+        "array_upper" => ((2, 2), |_, a| {
             strict(a, |a| {
                 Ok(match &a[0] {
                     V::Array(items) if !items.is_empty() && int(&a[1])? == 1 => {
@@ -30,24 +30,24 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                     _ => V::Null,
                 })
             })
-        },
-        "array_lower" => |_, a| {
+        }),
+        "array_lower" => ((2, 2), |_, a| {
             strict(a, |a| {
                 Ok(match &a[0] {
                     V::Array(items) if !items.is_empty() && int(&a[1])? == 1 => V::Int(1),
                     _ => V::Null,
                 })
             })
-        },
-        "cardinality" => |_, a| {
+        }),
+        "cardinality" => ((1, 1), |_, a| {
             strict(a, |a| {
                 Ok(match &a[0] {
                     V::Array(items) => V::Int(flat_len(items) as i64),
                     _ => V::Null,
                 })
             })
-        },
-        "array_append" => |_, mut a| {
+        }),
+        "array_append" => ((2, 2), |_, mut a| {
             let x = a.pop().unwrap_or(V::Null);
             Ok(match a.pop() {
                 Some(V::Array(mut items)) => {
@@ -56,8 +56,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
                 _ => V::Array(vec![x]),
             })
-        },
-        "array_prepend" => |_, mut a| {
+        }),
+        "array_prepend" => ((2, 2), |_, mut a| {
             let arr = a.pop().unwrap_or(V::Null);
             let x = a.pop().unwrap_or(V::Null);
             Ok(match arr {
@@ -67,8 +67,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
                 _ => V::Array(vec![x]),
             })
-        },
-        "array_cat" => |_, a| {
+        }),
+        "array_cat" => ((2, 2), |_, a| {
             let mut out = Vec::new();
             for v in a {
                 if let V::Array(items) = v {
@@ -76,8 +76,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
             }
             Ok(V::Array(out))
-        },
-        "array_remove" => |cx, mut a| {
+        }),
+        "array_remove" => ((2, 2), |cx, mut a| {
             let x = a.pop().unwrap_or(V::Null);
             match a.pop() {
                 Some(V::Array(items)) => {
@@ -96,8 +96,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
                 _ => Ok(V::Null),
             }
-        },
-        "array_position" => |cx, a| {
+        }),
+        "array_position" => ((2, 3), |cx, a| {
             if let [V::Array(items), x, ..] = a.as_slice() {
                 for (i, v) in items.iter().enumerate() {
                     if cx.equal(v, x)? == Some(true) {
@@ -106,8 +106,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
             }
             Ok(V::Null)
-        },
-        "array_to_string" => |cx, a| {
+        }),
+        "array_to_string" => ((2, 3), |cx, a| {
             if a.len() < 2 || a[0].is_null() || a[1].is_null() {
                 return Ok(V::Null);
             }
@@ -126,8 +126,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 v => parts.push(cx.out_text(v)),
             });
             Ok(V::text(parts.join(&sep)))
-        },
-        "string_to_array" => |cx, a| {
+        }),
+        "string_to_array" => ((2, 3), |cx, a| {
             strict(a, |a| {
                 let (s, d) = (text(cx, &a[0])?, text(cx, &a[1])?);
                 if s.is_empty() {
@@ -139,7 +139,7 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         .collect(),
                 ))
             })
-        },
+        }),
         _ => return None,
     };
     Some(f)

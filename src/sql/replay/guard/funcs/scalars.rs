@@ -5,13 +5,15 @@ use crate::sql::replay::guard::datetime::{self, USECS_PER_DAY};
 use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::V;
 
-use super::{int, strict, text, Builtin};
+use super::{int, strict, text, Arity, Builtin, ANY};
 
 /// Conditional, date/time and numeric built-ins by name.
-pub(super) fn lookup(name: &str) -> Option<Builtin> {
-    let f: Builtin = match name {
-        "coalesce" => |_, a| Ok(a.into_iter().find(|v| !v.is_null()).unwrap_or(V::Null)),
-        "nullif" => |cx, mut a| {
+pub(super) fn lookup(name: &str) -> Option<(Arity, Builtin)> {
+    let f: (Arity, Builtin) = match name {
+        "coalesce" => ((1, ANY), |_, a| {
+            Ok(a.into_iter().find(|v| !v.is_null()).unwrap_or(V::Null))
+        }),
+        "nullif" => ((2, 2), |cx, mut a| {
             if a.len() != 2 {
                 return Err(Fail::unknown("nullif() needs two arguments"));
             }
@@ -22,16 +24,19 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
             } else {
                 x
             })
-        },
-        "greatest" | "least" => |_, _| Err(Fail::unknown("greatest()/least() are not evaluated")),
-        "now"
-        | "current_timestamp"
-        | "transaction_timestamp"
-        | "statement_timestamp"
-        | "clock_timestamp" => |cx, _| Ok(V::Tstz(cx.now)),
-        "localtimestamp" => |cx, _| Ok(V::Ts(cx.now)),
-        "current_date" => |cx, _| Ok(V::Date(cx.now.div_euclid(USECS_PER_DAY) as i32)),
-        "date_trunc" => |cx, a| {
+        }),
+        "greatest" | "least" => ((1, ANY), |_, _| {
+            Err(Fail::unknown("greatest()/least() are not evaluated"))
+        }),
+        "now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" => {
+            ((0, 0), |cx, _| Ok(V::Tstz(cx.now)))
+        }
+        "current_timestamp" => ((0, 1), |cx, _| Ok(V::Tstz(cx.now))),
+        "localtimestamp" => ((0, 1), |cx, _| Ok(V::Ts(cx.now))),
+        "current_date" => ((0, 0), |cx, _| {
+            Ok(V::Date(cx.now.div_euclid(USECS_PER_DAY) as i32))
+        }),
+        "date_trunc" => ((2, 3), |cx, a| {
             strict(a, |mut a| {
                 let field = text(cx, &a[0])?.into_owned();
                 let (t, kind) = match a.remove(1) {
@@ -59,8 +64,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 let r = datetime::trunc(&field, t)?;
                 Ok(if kind == 0 { V::Ts(r) } else { V::Tstz(r) })
             })
-        },
-        "date_part" => |cx, a| {
+        }),
+        "date_part" => ((2, 2), |cx, a| {
             strict(a, |a| {
                 let field = text(cx, &a[0])?.into_owned();
                 let t = match &a[1] {
@@ -75,8 +80,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 };
                 datetime::extract(&field, t).map(V::Float)
             })
-        },
-        "to_char" => |cx, a| {
+        }),
+        "to_char" => ((2, 2), |cx, a| {
             strict(a, |a| {
                 let fmt = text(cx, &a[1])?;
                 let t = match &a[0] {
@@ -88,8 +93,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 };
                 datetime::to_char(t, &fmt).map(V::text)
             })
-        },
-        "make_date" => |_, a| {
+        }),
+        "make_date" => ((3, 3), |_, a| {
             strict(a, |a| {
                 let (y, m, d) = (int(&a[0])?, int(&a[1])?, int(&a[2])?);
                 if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
@@ -102,19 +107,19 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                     datetime::days_from_civil(y, m as u32, d as u32) as i32
                 ))
             })
-        },
-        "abs" => |_, a| {
+        }),
+        "abs" => ((1, 1), |_, a| {
             strict(a, |a| match &a[0] {
                 V::Int(i) => Ok(V::Int(i.abs())),
                 V::Float(f) => Ok(V::Float(f.abs())),
                 other => Err(Fail::unknown(format!("abs() of {}", other.type_name()))),
             })
-        },
-        "ceil" | "ceiling" => |_, a| num1(a, f64::ceil),
-        "floor" => |_, a| num1(a, f64::floor),
-        "round" => |_, a| num1(a, f64::round),
-        "trunc" => |_, a| num1(a, f64::trunc),
-        "mod" => |_, a| {
+        }),
+        "ceil" | "ceiling" => ((1, 1), |_, a| num1(a, f64::ceil)),
+        "floor" => ((1, 1), |_, a| num1(a, f64::floor)),
+        "round" => ((1, 2), |_, a| num1(a, f64::round)),
+        "trunc" => ((1, 2), |_, a| num1(a, f64::trunc)),
+        "mod" => ((2, 2), |_, a| {
             strict(a, |a| {
                 let (x, y) = (int(&a[0])?, int(&a[1])?);
                 if y == 0 {
@@ -122,13 +127,18 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 }
                 Ok(V::Int(x % y))
             })
-        },
+        }),
         _ => return None,
     };
     Some(f)
 }
 
 fn num1<'e>(a: Vec<V<'e>>, f: fn(f64) -> f64) -> Res<V<'e>> {
+    if a.len() > 1 {
+        return Err(Fail::unknown(
+            "rounding to a number of decimal places is not evaluated",
+        ));
+    }
     strict(a, |a| match &a[0] {
         V::Int(i) => Ok(V::Int(*i)),
         V::Float(x) => Ok(V::Float(f(*x))),

@@ -6,18 +6,18 @@ use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::{Obj, Reg, V};
 use crate::sql::replay::guard::Ctx;
 
-use super::{strict, Builtin};
+use super::{strict, Arity, Builtin};
 
 /// Catalog and session built-ins by name.
-pub(super) fn lookup(name: &str) -> Option<Builtin> {
-    let f: Builtin = match name {
-        "to_regclass" => |cx, a| to_reg(cx, a, Reg::Class),
-        "to_regtype" => |cx, a| to_reg(cx, a, Reg::Type),
-        "to_regproc" => |cx, a| to_reg(cx, a, Reg::Proc),
-        "to_regprocedure" => |cx, a| to_reg(cx, a, Reg::Procedure),
-        "to_regnamespace" => |cx, a| to_reg(cx, a, Reg::Namespace),
-        "to_regrole" => |cx, a| to_reg(cx, a, Reg::Role),
-        "current_schema" => |cx, _| {
+pub(super) fn lookup(name: &str) -> Option<(Arity, Builtin)> {
+    let f: (Arity, Builtin) = match name {
+        "to_regclass" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Class)),
+        "to_regtype" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Type)),
+        "to_regproc" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Proc)),
+        "to_regprocedure" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Procedure)),
+        "to_regnamespace" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Namespace)),
+        "to_regrole" => ((1, 1), |cx, a| to_reg(cx, a, Reg::Role)),
+        "current_schema" => ((0, 0), |cx, _| {
             Ok(cx
                 .r
                 .effective_path()
@@ -25,36 +25,44 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 .next()
                 .map(V::text)
                 .unwrap_or(V::Null))
-        },
-        "current_schemas" => |cx, _| Ok(V::Array(cx.path().into_iter().map(V::text).collect())),
-        "current_user" | "session_user" | "current_role" | "user" | "pg_get_userbyid" => {
-            |_, _| Ok(V::text("postgres"))
+        }),
+        "current_schemas" => ((1, 1), |cx, _| {
+            Ok(V::Array(cx.path().into_iter().map(V::text).collect()))
+        }),
+        "current_user" | "session_user" | "current_role" | "user" => {
+            ((0, 0), |_, _| Ok(V::text("postgres")))
         }
-        "current_database" | "current_catalog" => |_, _| Ok(V::text("postgres")),
-        "version" => |_, _| Ok(V::text("PostgreSQL 15")),
-        "current_setting" => current_setting,
-        "gen_random_uuid" | "uuid_generate_v4" | "random" | "nextval" | "txid_current" => {
-            |_, _| Ok(V::Opaque)
+        "pg_get_userbyid" => ((1, 1), |_, _| Ok(V::text("postgres"))),
+        "current_database" | "current_catalog" => ((0, 0), |_, _| Ok(V::text("postgres"))),
+        "version" => ((0, 0), |_, _| Ok(V::text("PostgreSQL 15"))),
+        "current_setting" => ((1, 2), current_setting),
+        "gen_random_uuid" | "uuid_generate_v4" | "random" | "txid_current" => {
+            ((0, 0), |_, _| Ok(V::Opaque))
         }
-        "pg_typeof" => |_, _| Err(Fail::unknown("pg_typeof() is not evaluated")),
-        "pg_table_is_visible" | "pg_type_is_visible" | "pg_function_is_visible" => |cx, a| {
-            strict(a, |a| match &a[0] {
-                V::Oid(reg, o) => {
-                    let t = cx.reg_text(*reg, o);
-                    Ok(V::Bool(
-                        !t.contains('.') || (t.starts_with('"') && !t.contains("\".")),
-                    ))
-                }
-                _ => Ok(V::Bool(false)),
+        "nextval" => ((1, 1), |_, _| Ok(V::Opaque)),
+        "pg_typeof" => ((1, 1), |_, _| {
+            Err(Fail::unknown("pg_typeof() is not evaluated"))
+        }),
+        "pg_table_is_visible" | "pg_type_is_visible" | "pg_function_is_visible" => {
+            ((1, 1), |cx, a| {
+                strict(a, |a| match &a[0] {
+                    V::Oid(reg, o) => {
+                        let t = cx.reg_text(*reg, o);
+                        Ok(V::Bool(
+                            !t.contains('.') || (t.starts_with('"') && !t.contains("\".")),
+                        ))
+                    }
+                    _ => Ok(V::Bool(false)),
+                })
             })
-        },
-        "format_type" => |cx, a| match a.first() {
+        }
+        "format_type" => ((2, 2), |cx, a| match a.first() {
             Some(V::Oid(_, Obj::Type(s, n))) => Ok(V::text(
                 cx.type_text(&crate::sql::replay::guard::names::type_from_obj(s, n)),
             )),
             Some(V::Null) | None => Ok(V::Null),
             _ => Err(Fail::unknown("format_type() of this id is not evaluated")),
-        },
+        }),
         "pg_get_constraintdef"
         | "pg_get_indexdef"
         | "pg_get_functiondef"

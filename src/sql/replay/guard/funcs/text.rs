@@ -5,37 +5,39 @@ use crate::sql::replay::guard::errors::{Fail, Res};
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::guard::Ctx;
 
-use super::{int, strict, text, Builtin};
+use super::{int, strict, text, Arity, Builtin, ANY};
 
 /// String built-ins by name.
-pub(super) fn lookup(name: &str) -> Option<Builtin> {
-    let f: Builtin = match name {
-        "format" => format,
-        "quote_ident" => |cx, a| text1(cx, a, crate::sql::quote_ident),
-        "quote_literal" => |cx, a| text1(cx, a, crate::sql::quote_literal),
-        "quote_nullable" => |cx, a| match a.first() {
+pub(super) fn lookup(name: &str) -> Option<(Arity, Builtin)> {
+    let f: (Arity, Builtin) = match name {
+        "format" => ((1, ANY), format),
+        "quote_ident" => ((1, 1), |cx, a| text1(cx, a, crate::sql::quote_ident)),
+        "quote_literal" => ((1, 1), |cx, a| text1(cx, a, crate::sql::quote_literal)),
+        "quote_nullable" => ((1, 1), |cx, a| match a.first() {
             Some(V::Null) | None => Ok(V::text("NULL")),
             _ => text1(cx, a, crate::sql::quote_literal),
-        },
-        "concat" => |cx, a| concat(cx, a, None),
-        "concat_ws" => |cx, mut a| {
+        }),
+        "concat" => ((1, ANY), |cx, a| concat(cx, a, None)),
+        "concat_ws" => ((2, ANY), |cx, mut a| {
             if a.is_empty() || a[0].is_null() {
                 return Ok(V::Null);
             }
             let sep = cx.out_text(&a.remove(0));
             concat(cx, a, Some(&sep))
-        },
-        "lower" => |cx, a| text1(cx, a, |s| s.to_lowercase()),
-        "upper" => |cx, a| text1(cx, a, |s| s.to_uppercase()),
-        "initcap" => |cx, a| text1(cx, a, initcap),
-        "reverse" => |cx, a| text1(cx, a, |s| s.chars().rev().collect()),
-        "md5" => |_, _| Ok(V::Opaque),
-        "length" | "char_length" | "character_length" => {
+        }),
+        "lower" => ((1, 1), |cx, a| text1(cx, a, |s| s.to_lowercase())),
+        "upper" => ((1, 1), |cx, a| text1(cx, a, |s| s.to_uppercase())),
+        "initcap" => ((1, 1), |cx, a| text1(cx, a, initcap)),
+        "reverse" => ((1, 1), |cx, a| text1(cx, a, |s| s.chars().rev().collect())),
+        "md5" => ((1, 1), |_, _| Ok(V::Opaque)),
+        "length" | "char_length" | "character_length" => ((1, 1), {
             |cx, a| strict(a, |a| Ok(V::Int(text(cx, &a[0])?.chars().count() as i64)))
-        }
-        "octet_length" => |cx, a| strict(a, |a| Ok(V::Int(text(cx, &a[0])?.len() as i64))),
-        "substr" | "substring" => substr,
-        "strpos" => |cx, a| {
+        }),
+        "octet_length" => ((1, 1), |cx, a| {
+            strict(a, |a| Ok(V::Int(text(cx, &a[0])?.len() as i64)))
+        }),
+        "substr" | "substring" => ((2, 3), substr),
+        "strpos" => ((2, 2), |cx, a| {
             strict(a, |a| {
                 let (h, n) = (text(cx, &a[0])?, text(cx, &a[1])?);
                 Ok(V::Int(
@@ -43,8 +45,8 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                         .map_or(0, |i| h[..i].chars().count() as i64 + 1),
                 ))
             })
-        },
-        "replace" => |cx, a| {
+        }),
+        "replace" => ((3, 3), |cx, a| {
             strict(a, |a| {
                 let (s, f, t) = (text(cx, &a[0])?, text(cx, &a[1])?, text(cx, &a[2])?);
                 Ok(V::text(if f.is_empty() {
@@ -53,13 +55,17 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                     s.replace(f.as_ref(), &t)
                 }))
             })
-        },
-        "left" | "right" => |_, _| Err(Fail::unknown("left()/right() are not evaluated")),
-        "btrim" | "trim" => |cx, a| trim(cx, a, true, true),
-        "ltrim" => |cx, a| trim(cx, a, true, false),
-        "rtrim" => |cx, a| trim(cx, a, false, true),
-        "lpad" | "rpad" => |_, _| Err(Fail::unknown("lpad()/rpad() are not evaluated")),
-        "split_part" => |cx, a| {
+        }),
+        "left" | "right" => ((2, 2), |_, _| {
+            Err(Fail::unknown("left()/right() are not evaluated"))
+        }),
+        "btrim" | "trim" => ((1, 2), |cx, a| trim(cx, a, true, true)),
+        "ltrim" => ((1, 2), |cx, a| trim(cx, a, true, false)),
+        "rtrim" => ((1, 2), |cx, a| trim(cx, a, false, true)),
+        "lpad" | "rpad" => ((2, 3), |_, _| {
+            Err(Fail::unknown("lpad()/rpad() are not evaluated"))
+        }),
+        "split_part" => ((3, 3), |cx, a| {
             strict(a, |a| {
                 let (s, d) = (text(cx, &a[0])?, text(cx, &a[1])?);
                 let n = int(&a[2])?;
@@ -71,22 +77,22 @@ pub(super) fn lookup(name: &str) -> Option<Builtin> {
                 let i = if n > 0 { n - 1 } else { parts.len() as i64 + n };
                 Ok(V::text(parts.get(i as usize).map_or("", |p| p).to_string()))
             })
-        },
-        "repeat" => |cx, a| {
+        }),
+        "repeat" => ((2, 2), |cx, a| {
             strict(a, |a| {
                 Ok(V::text(
                     text(cx, &a[0])?.repeat(int(&a[1])?.clamp(0, 100_000) as usize),
                 ))
             })
-        },
-        "starts_with" => |cx, a| {
+        }),
+        "starts_with" => ((2, 2), |cx, a| {
             strict(a, |a| {
                 Ok(V::Bool(
                     text(cx, &a[0])?.starts_with(text(cx, &a[1])?.as_ref()),
                 ))
             })
-        },
-        "regexp_replace" => regexp_replace,
+        }),
+        "regexp_replace" => ((3, 6), regexp_replace),
         _ => return None,
     };
     Some(f)
@@ -183,7 +189,12 @@ fn regexp_replace<'e>(cx: &Ctx<'_>, a: Vec<V<'e>>) -> Res<V<'e>> {
         let pat = text(cx, &a[1])?;
         let rep = text(cx, &a[2])?;
         let flags = match a.get(3) {
-            Some(f) => text(cx, f)?.into_owned(),
+            Some(V::Text(f)) if a.len() == 4 => f.to_string(),
+            Some(_) => {
+                return Err(Fail::unknown(
+                    "regexp_replace() with a start position is not evaluated",
+                ))
+            }
             None => String::new(),
         };
         let re = regex_of(&pat, flags.contains('i'))?;

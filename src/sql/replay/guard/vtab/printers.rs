@@ -5,23 +5,26 @@
 use crate::catalog::{Deferrable, IndexTarget, Table};
 use crate::sql::quote_ident;
 use crate::sql::replay::guard::errors::{Fail, Res};
-use crate::sql::replay::guard::funcs::{text, Builtin};
+use crate::sql::replay::guard::funcs::{text, Arity, Builtin};
 use crate::sql::replay::guard::value::{Obj, V};
 use crate::sql::replay::guard::Ctx;
 
-pub(crate) fn lookup(name: &str) -> Option<Builtin> {
-    let f: Builtin = match name {
-        "pg_get_constraintdef" => |cx, a| match a.first() {
+pub(crate) fn lookup(name: &str) -> Option<(Arity, Builtin)> {
+    let f: (Arity, Builtin) = match name {
+        "pg_get_constraintdef" => ((1, 2), |cx, a| match a.first() {
             Some(V::Oid(_, Obj::Con(s, t, n))) => {
                 Ok(constraint_def(cx, s, t, n).map_or(V::Null, V::text))
             }
             _ => Ok(V::Null),
-        },
-        "pg_get_indexdef" => |cx, a| match a.first() {
+        }),
+        "pg_get_indexdef" => ((1, 3), |cx, a| match a.first() {
+            _ if a.len() == 3 && !matches!(a[1], V::Int(0)) => Err(Fail::unknown(
+                "pg_get_indexdef() of one index column is not evaluated",
+            )),
             Some(V::Oid(_, Obj::Rel(s, n))) => Ok(index_def(cx, s, n).map_or(V::Null, V::text)),
             _ => Ok(V::Null),
-        },
-        "pg_get_viewdef" => |cx, a| {
+        }),
+        "pg_get_viewdef" => ((1, 2), |cx, a| {
             let target = match a.first() {
                 Some(V::Oid(_, Obj::Rel(s, n))) => Some((s.to_string(), n.to_string())),
                 Some(V::Text(s)) => match cx.lookup_rel(s) {
@@ -33,8 +36,8 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
             Ok(target
                 .and_then(|(s, n)| cx.catalog().schemas.get(&s)?.views.get(&n))
                 .map_or(V::Null, |v| V::text(v.definition.clone())))
-        },
-        "pg_get_functiondef" => |cx, a| {
+        }),
+        "pg_get_functiondef" => ((1, 1), |cx, a| {
             proc_text(cx, a, |cx, r| {
                 let args = signature(cx, r);
                 let ret = r.ret.as_ref().map(|t| cx.type_text(t)).unwrap_or_default();
@@ -61,10 +64,10 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
                 s.push_str(&format!("AS $function${}$function$\n", r.body));
                 s
             })
-        },
-        "pg_get_function_identity_arguments" => |cx, a| proc_text(cx, a, signature),
-        "pg_get_function_arguments" => |cx, a| proc_text(cx, a, signature),
-        "pg_get_function_result" => |cx, a| {
+        }),
+        "pg_get_function_identity_arguments" => ((1, 1), |cx, a| proc_text(cx, a, signature)),
+        "pg_get_function_arguments" => ((1, 1), |cx, a| proc_text(cx, a, signature)),
+        "pg_get_function_result" => ((1, 1), |cx, a| {
             proc_text(cx, a, |cx, r| {
                 let ret = r.ret.as_ref().map(|t| cx.type_text(t)).unwrap_or_default();
                 if r.retset {
@@ -73,8 +76,8 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
                     ret
                 }
             })
-        },
-        "obj_description" => |cx, a| match a.first() {
+        }),
+        "obj_description" => ((1, 2), |cx, a| match a.first() {
             Some(V::Oid(_, Obj::Rel(s, n))) => {
                 let sc = cx.catalog().schemas.get(s.as_ref());
                 let c = sc.and_then(|sc| {
@@ -95,8 +98,8 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
             _ => Err(Fail::unknown(
                 "obj_description() of this object is not evaluated",
             )),
-        },
-        "col_description" => |cx, a| match (a.first(), a.get(1)) {
+        }),
+        "col_description" => ((2, 2), |cx, a| match (a.first(), a.get(1)) {
             (Some(V::Oid(_, Obj::Rel(s, n))), Some(V::Int(k))) => Ok(cx
                 .catalog()
                 .table(s, n)
@@ -104,8 +107,8 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
                 .and_then(|c| c.comment.clone())
                 .map_or(V::Null, V::text)),
             _ => Ok(V::Null),
-        },
-        "pg_get_serial_sequence" => |cx, a| {
+        }),
+        "pg_get_serial_sequence" => ((2, 2), |cx, a| {
             if a.len() < 2 || a.iter().any(V::is_null) {
                 return Ok(V::Null);
             }
@@ -126,9 +129,9 @@ pub(crate) fn lookup(name: &str) -> Option<Builtin> {
             Ok(seq.map_or(V::Null, |q| {
                 V::text(format!("{}.{}", quote_ident(&s), quote_ident(&q.name)))
             }))
-        },
+        }),
         // `adbin`, `conbin`, `polqual` hold the expression's text here.
-        "pg_get_expr" => |_, a| Ok(a.into_iter().next().unwrap_or(V::Null)),
+        "pg_get_expr" => ((2, 3), |_, a| Ok(a.into_iter().next().unwrap_or(V::Null))),
         _ => return None,
     };
     Some(f)
