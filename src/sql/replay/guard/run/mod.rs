@@ -319,18 +319,10 @@ pub(crate) fn query_rows(
     let mut comp = crate::sql::replay::guard::expr::Compiler::new(cx);
     let cq = comp.subquery(q)?;
     let env = crate::sql::replay::guard::eval::Env::new(cx);
-    let mut rows = Vec::new();
-    rows_of(&cq, &env, &mut rows)?;
-    Ok((cq.columns.clone(), rows))
-}
-
-fn rows_of(
-    cq: &crate::sql::replay::guard::query::CQuery,
-    env: &crate::sql::replay::guard::eval::Env<'_, '_>,
-    out: &mut Vec<Vec<V<'static>>>,
-) -> Res<()> {
-    rows(cq, env, &mut |row| {
+    let mut out = Vec::new();
+    rows(&cq, &env, &mut |row| {
         out.push(row.into_iter().map(V::into_owned).collect());
         Ok(true)
-    })
+    })?;
+    Ok((cq.columns.clone(), out))
 }
