@@ -14,8 +14,6 @@ use super::{effects, parse, run_body, Invocation};
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::sql::replay::guard::cast::Ty;
 use crate::sql::replay::guard::errors::{Fail, Res};
-use crate::sql::replay::guard::eval::Env;
-use crate::sql::replay::guard::expr::Compiler;
 use crate::sql::replay::guard::routines::Routine;
 use crate::sql::replay::guard::value::V;
 use crate::sql::replay::guard::{Ctx, Vars};
@@ -213,16 +211,7 @@ fn argument_rows(
                 .map_err(|e| Fail::Unknown(format!("the arguments could not be read: {e}")))?
         }
     };
-    let cx = Ctx::new(r, vars);
-    let mut comp = Compiler::new(&cx);
-    let cq = comp.subquery(&query)?;
-    let env = Env::new(&cx);
-    let mut rows = Vec::new();
-    crate::sql::replay::guard::run::rows(&cq, &env, &mut |row| {
-        rows.push(row.into_iter().map(V::into_owned).collect());
-        Ok(true)
-    })?;
-    Ok(rows)
+    crate::sql::replay::guard::run::query_rows(&Ctx::new(r, vars), &query).map(|(_, rows)| rows)
 }
 
 /// Runs each call for each row of argument values.
@@ -253,12 +242,7 @@ fn run_calls(
                         let cx = Ctx::new(r, &NoVars);
                         match cx.cast(v, &ty) {
                             Ok(v) => Val::Known(v.into_owned()),
-                            Err(Fail::Pg(e)) => {
-                                return Err(crate::sql::replay::ReplayError::new(
-                                    crate::sql::replay::SqlState::Raised(e.cond),
-                                    e.message,
-                                ))
-                            }
+                            Err(Fail::Pg(e)) => return Err(raised(e)),
                             Err(Fail::Unknown(m)) => Val::Unknown(m),
                         }
                     }
@@ -342,14 +326,12 @@ fn default_value(r: &Replayer, routine: &Routine, k: usize, ty: &Ty) -> Val {
     };
     let cx = Ctx::new(r, &NoVars);
     let one = || -> Res<V<'static>> {
-        let mut comp = Compiler::new(&cx);
-        let cq = comp.subquery(&q)?;
-        let env = Env::new(&cx);
-        let mut out = V::Null;
-        crate::sql::replay::guard::run::rows(&cq, &env, &mut |row| {
-            out = row.into_iter().next().map(V::into_owned).unwrap_or(V::Null);
-            Ok(false)
-        })?;
+        let (_, rows) = crate::sql::replay::guard::run::query_rows(&cx, &q)?;
+        let out = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or(V::Null);
         Ok(cx.cast(out, ty)?.into_owned())
     };
     match one() {
@@ -386,21 +368,15 @@ pub(crate) fn select_calls(
     let plain = matches!(q.body.as_ref(), SetExpr::Select(s) if s.from.is_empty() && s.selection.is_none())
         && q.limit_clause.is_none()
         && q.order_by.is_none();
-    let rows = match argument_rows(r, vars, (!plain).then_some(q), &calls) {
-        Ok(rows) => rows,
-        Err(Fail::Pg(e)) => {
-            return Some(Err(crate::sql::replay::ReplayError::new(
-                crate::sql::replay::SqlState::Raised(e.cond),
-                e.message,
-            )))
-        }
-        Err(Fail::Unknown(m)) => {
-            return Some(Ok(Outcome::NotUnderstood(format!(
-                "the arguments of a routine it calls are not known: {m}"
-            ))))
-        }
-    };
-    Some(run_calls(r, stmt, &calls, rows, diags))
+    evaluate_and_run(
+        r,
+        stmt,
+        vars,
+        (!plain).then_some(q),
+        &calls,
+        "a routine it calls",
+        diags,
+    )
 }
 
 /// `CALL p(…)` of a procedure of the history; `None` when replay does not run it.
@@ -413,20 +389,29 @@ pub(crate) fn call_statement(
 ) -> Option<R<Outcome>> {
     let vars = vars.unwrap_or(&NoVars);
     let call = resolve(r, f, true)?;
-    let calls = [call];
-    let rows = match argument_rows(r, vars, None, &calls) {
-        Ok(rows) => rows,
-        Err(Fail::Pg(e)) => {
-            return Some(Err(crate::sql::replay::ReplayError::new(
-                crate::sql::replay::SqlState::Raised(e.cond),
-                e.message,
-            )))
-        }
-        Err(Fail::Unknown(m)) => {
-            return Some(Ok(Outcome::NotUnderstood(format!(
-                "the arguments of the procedure are not known: {m}"
-            ))))
-        }
-    };
-    Some(run_calls(r, stmt, &calls, rows, diags))
+    evaluate_and_run(r, stmt, vars, None, &[call], "the procedure", diags)
+}
+
+/// Evaluates the arguments of `calls` (for each row of `q`, else once) and runs them.
+fn evaluate_and_run(
+    r: &mut Replayer,
+    stmt: Stmt<'_>,
+    vars: &dyn Vars,
+    q: Option<&Query>,
+    calls: &[Call<'_>],
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<R<Outcome>> {
+    Some(match argument_rows(r, vars, q, calls) {
+        Ok(rows) => run_calls(r, stmt, calls, rows, diags),
+        Err(Fail::Pg(e)) => Err(raised(e)),
+        Err(Fail::Unknown(m)) => Ok(Outcome::NotUnderstood(format!(
+            "the arguments of {what} are not known: {m}"
+        ))),
+    })
+}
+
+/// A PostgreSQL error raised while evaluating, as the statement's error.
+fn raised(e: crate::sql::replay::guard::errors::PgError) -> crate::sql::replay::ReplayError {
+    crate::sql::replay::ReplayError::new(crate::sql::replay::SqlState::Raised(e.cond), e.message)
 }

@@ -118,15 +118,7 @@ impl Exec<'_> {
             params,
             ..Ctx::new(r, &self.scope)
         };
-        let mut comp = Compiler::new(&cx);
-        let cq = comp.subquery(q)?;
-        let env = Env::new(&cx);
-        let mut rows = Vec::new();
-        crate::sql::replay::guard::run::rows(&cq, &env, &mut |row| {
-            rows.push(row.into_iter().map(V::into_owned).collect());
-            Ok(true)
-        })?;
-        Ok((cq.columns.clone(), rows))
+        crate::sql::replay::guard::run::query_rows(&cx, q)
     }
 
     /// An expression's value.

@@ -310,3 +310,19 @@ pub(crate) fn column_values<'e>(q: &'e CQuery, env: &Env<'_, 'e>) -> Res<Vec<V<'
     })?;
     Ok(out)
 }
+
+/// Compiles and runs a query: its column names and its rows, owned.
+pub(crate) fn query_rows(
+    cx: &crate::sql::replay::guard::Ctx<'_>,
+    q: &sqlparser::ast::Query,
+) -> Res<(Vec<String>, Vec<Vec<V<'static>>>)> {
+    let mut comp = crate::sql::replay::guard::expr::Compiler::new(cx);
+    let cq = comp.subquery(q)?;
+    let env = crate::sql::replay::guard::eval::Env::new(cx);
+    let mut out = Vec::new();
+    rows(&cq, &env, &mut |row| {
+        out.push(row.into_iter().map(V::into_owned).collect());
+        Ok(true)
+    })?;
+    Ok((cq.columns.clone(), out))
+}
