@@ -27,7 +27,8 @@ pub(crate) type Key = (String, String, String);
 /// (so a rename visits those, not every policy of the history).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PolicyTreeMap {
-    trees: HashMap<Key, PolicyTrees>,
+    /// Boxed: a tree is large (kilobytes), and the map moves its values when it grows.
+    trees: HashMap<Key, Box<PolicyTrees>>,
     /// For each relation `(schema, name)`, the keys of policies on it or whose trees read it: a
     /// superset (entries are added, and dropped only when a rename visits them; a key no longer
     /// in `trees` is skipped).
@@ -38,7 +39,7 @@ pub(crate) struct PolicyTreeMap {
 }
 
 impl PolicyTreeMap {
-    fn insert(&mut self, key: Key, t: PolicyTrees) {
+    fn insert(&mut self, key: Key, t: Box<PolicyTrees>) {
         self.index(&key, &t);
         self.trees.insert(key, t);
     }
@@ -94,6 +95,7 @@ impl PolicyTreeMap {
         let keys: BTreeSet<&Key> = indexed.chain(&self.dirty).collect();
         keys.into_iter()
             .filter_map(|k| self.trees.get_key_value(k))
+            .map(|(k, t)| (k, &**t))
             .collect()
     }
 }
@@ -117,8 +119,10 @@ impl Replayer {
         name: &str,
         t: PolicyTrees,
     ) {
-        self.policy_trees
-            .insert((schema.to_string(), table.to_string(), name.to_string()), t);
+        self.policy_trees.insert(
+            (schema.to_string(), table.to_string(), name.to_string()),
+            Box::new(t),
+        );
     }
 
     /// The trees of a policy, to update (`ALTER POLICY`).
@@ -186,7 +190,7 @@ impl Replayer {
             table.to_string(),
             old.to_string(),
         )) {
-            self.remember_policy(schema, table, new, t);
+            self.remember_policy(schema, table, new, *t);
         }
     }
 
