@@ -56,10 +56,37 @@ impl Lexer<'_> {
                 Some(b'=') => self.two(Token::Assignment),
                 _ => self.one(Token::Colon),
             },
-            b'-' => match self.peek(1) {
-                Some(b'-') => self.line_comment(),
-                Some(c) if op_char(c) => return None,
+            b'-' => match (self.peek(1), self.peek(2), self.peek(3)) {
+                (Some(b'-'), _, _) => self.line_comment(),
+                (Some(b'>'), Some(b'>'), Some(c)) if op_char(c) => return None,
+                (Some(b'>'), Some(b'>'), _) => self.n(3, Token::LongArrow),
+                (Some(b'>'), Some(c), _) if op_char(c) => return None,
+                (Some(b'>'), _, _) => self.two(Token::Arrow),
+                (Some(c), _, _) if op_char(c) => return None,
                 _ => self.one(Token::Minus),
+            },
+            // JSON, array and pattern operators: only where sqlparser's PostgreSQL dialect reads
+            // no longer (custom) operator; anything else is left to it.
+            b'#' => match (self.peek(1), self.peek(2), self.peek(3)) {
+                (Some(b'>'), Some(b'>'), Some(c)) if op_char(c) => return None,
+                (Some(b'>'), Some(b'>'), _) => self.n(3, Token::HashLongArrow),
+                (Some(b'>'), Some(c), _) if op_char(c) => return None,
+                (Some(b'>'), _, _) => self.two(Token::HashArrow),
+                _ => return None,
+            },
+            b'@' => match self.peek(1) {
+                Some(b'>') => self.two(Token::AtArrow),
+                _ => return None,
+            },
+            b'~' => match (self.peek(1), self.peek(2)) {
+                (Some(b'*'), Some(c)) if op_char(c) => return None,
+                (Some(b'*'), _) => self.two(Token::TildeAsterisk),
+                (Some(c), _) if op_char(c) => return None,
+                _ => self.one(Token::Tilde),
+            },
+            b'%' => match self.peek(1) {
+                Some(c) if op_char(c) => return None,
+                _ => self.one(Token::Mod),
             },
             b'/' => match self.peek(1) {
                 Some(b'*') => self.block_comment()?,
@@ -71,6 +98,8 @@ impl Lexer<'_> {
                 (Some(b'='), _) => self.two(Token::LtEq),
                 (Some(b'>'), Some(c)) if op_char(c) => return None,
                 (Some(b'>'), _) => self.two(Token::Neq),
+                (Some(b'@'), Some(c)) if op_char(c) => return None,
+                (Some(b'@'), _) => self.two(Token::ArrowAt),
                 (Some(c), _) if op_char(c) || c == b'|' || c == b'^' => return None,
                 _ => self.one(Token::Lt),
             },
@@ -80,8 +109,11 @@ impl Lexer<'_> {
                 (Some(c), _) if op_char(c) || c == b'^' => return None,
                 _ => self.one(Token::Gt),
             },
-            b'!' => match self.peek(1) {
-                Some(b'=') => self.two(Token::Neq),
+            b'!' => match (self.peek(1), self.peek(2)) {
+                (Some(b'='), _) => self.two(Token::Neq),
+                (Some(b'~'), Some(b'*')) => self.n(3, Token::ExclamationMarkTildeAsterisk),
+                (Some(b'~'), Some(b'~')) => return None,
+                (Some(b'~'), _) => self.two(Token::ExclamationMarkTilde),
                 _ => return None,
             },
             b'|' => match (self.peek(1), self.peek(2)) {
@@ -128,11 +160,24 @@ impl Lexer<'_> {
         }))
     }
 
-    /// An integer (anything else a number may be is left to sqlparser).
+    /// An integer or a decimal `digits.digits` (anything else a number may be is left to
+    /// sqlparser).
     fn number(&mut self) -> Option<Token> {
-        let mut j = self.i + 1;
-        while j < self.bytes.len() && self.bytes[j].is_ascii_digit() {
-            j += 1;
+        // Right after a period, sqlparser may read a field index.
+        if self.i > 0 && self.bytes[self.i - 1] == b'.' {
+            return None;
+        }
+        let digits = |mut j: usize| {
+            while j < self.bytes.len() && self.bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            j
+        };
+        let mut j = digits(self.i + 1);
+        if self.bytes.get(j) == Some(&b'.')
+            && matches!(self.bytes.get(j + 1), Some(c) if c.is_ascii_digit())
+        {
+            j = digits(j + 1);
         }
         if matches!(self.bytes.get(j), Some(&c) if c.is_ascii_alphanumeric()
             || matches!(c, b'_' | b'.' | b'$' | b'\'' | b'"')
@@ -216,6 +261,11 @@ impl Lexer<'_> {
 
     fn two(&mut self, t: Token) -> Token {
         self.skip(2);
+        t
+    }
+
+    fn n(&mut self, n: usize, t: Token) -> Token {
+        self.skip(n);
         t
     }
 

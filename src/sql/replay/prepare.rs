@@ -9,7 +9,6 @@ use crate::sql::split::{is_trivia, lex, split, Lexed, RawStatement};
 
 use super::{word_of, Stmt};
 
-/// Parses a statement's tokens; exactly one statement is expected.
 /// A file tokenized, split into statements and, where that needs no catalog, parsed: the part
 /// of replay that does not depend on earlier files, so it can run ahead on another thread.
 pub struct Prepared {
@@ -76,18 +75,46 @@ pub fn prepare_parts(source: &SourceFile, file: FileId, emit: &mut dyn FnMut(Pre
     };
     let ends = cuts.iter().copied().chain([source.text.len()]);
     let starts = std::iter::once(0).chain(cuts.iter().copied());
-    for (a, b) in starts.zip(ends) {
+    let parts: Vec<(usize, usize)> = starts.zip(ends).collect();
+    let one = |(a, b): (usize, usize)| {
         let mut notes = Diagnostics::new();
         let lexed = lex(source, a, b - a).map(|lexed| {
             let statements = split(file, &lexed, &mut notes);
             let parsed = ahead(source, file, &lexed, &statements);
             (lexed, statements, parsed)
         });
-        let failed = lexed.is_err();
-        if !emit(Prepared { lexed, notes }) || failed {
-            return;
+        Prepared { lexed, notes }
+    };
+    // Parts are independent: a second thread prepares every other one, so a long baseline is
+    // not left to one core while replay waits for it. Parts are handed on in order.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(1);
+        let odd: Vec<(usize, usize)> = parts.iter().copied().skip(1).step_by(2).collect();
+        let helper = std::thread::Builder::new()
+            .name("schemagen-prepare".into())
+            .spawn_scoped(s, move || {
+                for part in odd {
+                    if tx.send(one(part)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .is_ok();
+        for (k, part) in parts.iter().copied().enumerate() {
+            let prepared = if k % 2 == 1 && helper {
+                match rx.recv() {
+                    Ok(p) => p,
+                    Err(_) => return,
+                }
+            } else {
+                one(part)
+            };
+            let failed = prepared.lexed.is_err();
+            if !emit(prepared) || failed {
+                return;
+            }
         }
-    }
+    });
 }
 
 /// What can be done for each statement without the catalog: its kind, and its syntax tree or
