@@ -202,12 +202,55 @@ fn sqlparser(tokens: Vec<TokenWithSpan>, limit: usize) -> Result<Statement, Pars
         .parse_statements()
         .map_err(ParseError::from_parser)?;
     match stmts.len() {
-        1 => Ok(stmts.remove(0)),
+        1 => {
+            let mut s = stmts.remove(0);
+            let _ = sqlparser::ast::VisitMut::visit(&mut s, &mut TableQueries);
+            Ok(s)
+        }
         n => Err(ParseError {
             message: format!("expected one statement, found {n}"),
             location: end,
             too_deep: false,
         }),
+    }
+}
+
+/// Rewrites every `TABLE name` query (and set-operation branch) into `SELECT * FROM name`,
+/// which PostgreSQL's grammar makes of it, so that every reader of queries sees one form.
+struct TableQueries;
+
+impl sqlparser::ast::VisitorMut for TableQueries {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, q: &mut sqlparser::ast::Query) -> std::ops::ControlFlow<()> {
+        table_to_select(&mut q.body);
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+fn table_to_select(e: &mut sqlparser::ast::SetExpr) {
+    use sqlparser::ast::SetExpr;
+    match e {
+        SetExpr::Table(t) => {
+            let Some(name) = &t.table_name else {
+                return;
+            };
+            let relation = match &t.schema_name {
+                Some(s) => format!("{s}.{name}"),
+                None => name.to_string(),
+            };
+            let select = Parser::new(&DIALECT)
+                .try_with_sql(&format!("SELECT * FROM {relation}"))
+                .and_then(|mut p| p.parse_query());
+            if let Ok(q) = select {
+                *e = *q.body;
+            }
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            table_to_select(left);
+            table_to_select(right);
+        }
+        _ => {}
     }
 }
 

@@ -107,8 +107,59 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
     }
     if create_table {
         extras.typed_table = typed_table(sig);
+        ctas_column_names(sig)?;
     }
     Ok(extras)
+}
+
+/// `CREATE TABLE name (a, b) AS query`: the list names the query's columns (sqlparser wants a
+/// type after each name). Each name is given a placeholder type, which the replay does not
+/// read: the query gives the types. A list with anything else (a type) before `AS query` is
+/// PostgreSQL's syntax error at the `AS`.
+fn ctas_column_names(sig: &mut Vec<TokenWithSpan>) -> Result<(), ParseError> {
+    let Some(t) = (0..sig.len().min(6)).find(|&i| word(sig, i) == "table") else {
+        return Ok(());
+    };
+    let mut i = t + 1;
+    if word(sig, i) == "if" && word(sig, i + 1) == "not" && word(sig, i + 2) == "exists" {
+        i += 3;
+    }
+    let Some((_, open)) = qualified_name(sig, i) else {
+        return Ok(());
+    };
+    if !is(sig, open, &Token::LParen) {
+        return Ok(());
+    }
+    let Some(close) = closing(sig, open) else {
+        return Ok(());
+    };
+    let depth = depths(sig);
+    let Some(query_at) = (close + 1..sig.len()).find(|&k| depth[k] == 0 && word(sig, k) == "as")
+    else {
+        return Ok(());
+    };
+    // Only names, comma-separated: `(a, "B", c)`.
+    let names: Vec<usize> = (open + 1..close).step_by(2).collect();
+    let well_formed = !names.is_empty()
+        && names
+            .iter()
+            .all(|&k| matches!(sig[k].token, Token::Word(_)))
+        && (open + 2..close)
+            .step_by(2)
+            .all(|k| is(sig, k, &Token::Comma))
+        && (close - open) % 2 == 0;
+    if !well_formed {
+        return Err(ParseError {
+            message: "syntax error at or near \"AS\"".into(),
+            location: Some(sig[query_at].span.start),
+            too_deep: false,
+        });
+    }
+    for &k in names.iter().rev() {
+        let span = sig[k].span;
+        sig.insert(k + 1, TokenWithSpan::new(Token::make_keyword("TEXT"), span));
+    }
+    Ok(())
 }
 
 /// `CREATE TABLE name OF type [(elements)] …` is read as `CREATE TABLE name PARTITION OF type
