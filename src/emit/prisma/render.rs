@@ -177,6 +177,83 @@ fn is_identifier(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// Whether psl's parser reads the argument of an `@default([…])` list (the only attribute the
+/// engine writes from raw database text: enum labels): each element must be a number, a path
+/// (`a`, `a.b`, `a-b`, `pré`) or a call of one (`f(…)`). Checked against psl's reformatter.
+fn attribute_parses(a: &str) -> bool {
+    let Some(list) = a
+        .strip_prefix("@default([")
+        .and_then(|r| r.strip_suffix("])"))
+    else {
+        return true;
+    };
+    elements(list).is_some_and(|els| els.into_iter().all(psl_value))
+}
+
+/// The elements of a list's text, split at the `, ` between them (not inside a string
+/// constant); `None` when a string is not closed.
+fn elements(list: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in list.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' && list[i..].starts_with(", ") {
+            out.push(&list[start..i]);
+            start = i + 2;
+        }
+    }
+    if in_string {
+        return None;
+    }
+    if !list.is_empty() {
+        out.push(&list[start..]);
+    }
+    Some(out)
+}
+
+/// A number, a path or a call, as psl's grammar reads an array element.
+fn psl_value(v: &str) -> bool {
+    let number = |t: &str| {
+        let t = t.strip_prefix('-').unwrap_or(t);
+        let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
+        [int, frac]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let segment = |s: &str, first: bool| {
+        let mut cs = s.chars();
+        match cs.next() {
+            None => !first,
+            Some(c) if first && !c.is_alphabetic() => false,
+            Some(c) if !c.is_alphanumeric() => false,
+            _ => cs.all(|c| c.is_alphanumeric() || c == '_' || c == '-'),
+        }
+    };
+    let path = |p: &str| p.split('.').enumerate().all(|(i, s)| segment(s, i == 0));
+    let string = |t: &str| t.len() >= 2 && t.starts_with('"') && t.ends_with('"');
+    if number(v) || path(v) || string(v) {
+        return true;
+    }
+    // A call: `path(args)`, the arguments values themselves.
+    let Some((callee, rest)) = v.split_once('(') else {
+        return false;
+    };
+    let Some(args) = rest.strip_suffix(')') else {
+        return false;
+    };
+    path(callee) && (args.trim().is_empty() || args.split(',').all(|a| psl_value(a.trim())))
+}
+
 /// The engine's own text of a block reformat cannot parse (a name sanitised to nothing): the
 /// grammar's catch-all keeps it as written, unindented, attributes in the renderer's order.
 fn raw_block_lines(b: &Block) -> Vec<String> {
@@ -224,6 +301,10 @@ fn block_lines(b: &Block) -> Vec<String> {
         } else if l.name.is_empty() {
             // A field whose name sanitised to nothing (a relation to a table named `ä`): psl's
             // reformatter cannot parse the line and copies it, trimmed, outside the table.
+            rows.push(Row::Verbatim(plain_line(l).trim_start().to_string()));
+        } else if !l.attributes.iter().all(|a| attribute_parses(a)) {
+            // An enum-array default whose labels are not values in the grammar (`[a b]`,
+            // `[_x]`): the engine writes them so, and reformat copies the line as it is.
             rows.push(Row::Verbatim(plain_line(l).trim_start().to_string()));
         } else if is_enum {
             rows.push(Row::Cols(vec![l.name.clone(), l.attributes.concat()]));
@@ -319,4 +400,31 @@ pub fn render(dm: &Datamodel) -> Result<String, tera::Error> {
     tera.add_raw_template("schema.prisma.tera", TEMPLATE)?;
     let ctx = tera::Context::from_serialize(view(dm))?;
     tera.render("schema.prisma.tera", &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    /// What psl's reformatter aligns (a value) and what it copies as it is, found with
+    /// `oracle/validate.mjs --format` on one field per label.
+    #[test]
+    fn array_elements_psl_reads() {
+        for ok in [
+            "ok", "a-b", "a.b", "pré", "ÄÖ", "1", "12", "-1", "a_b", "A", "x1", "é", "1.5", "a.1",
+            "a..b", "a-", "a(b)", "true", "null", "a.", "a-.b", "a_", "a1-2", "ab()", "Ä-1",
+            "a(1)", "a(b,c)", "ab.cd.ef", "a.b-c", "ß",
+        ] {
+            assert!(super::psl_value(ok), "{ok}");
+        }
+        for bad in [
+            "a b", "1a", "_x", "a$b", "a\\b", "-a", "a/b", "a:b", "a#b", "a'b", "a\"b", "a]b",
+            "(a)", "a b c", "a(b c)", "a()x", "a.-b", "a·b", "a–b", "x y",
+        ] {
+            assert!(!super::psl_value(bad), "{bad}");
+        }
+        assert!(!super::attribute_parses("@default([ok, a b])"));
+        assert!(super::attribute_parses("@default([ok, a-b])"));
+        assert!(super::attribute_parses("@map(\"a b\")"));
+        assert!(super::attribute_parses("@default([\"a, b\", \"c\\\"d\"])"));
+        assert!(super::attribute_parses("@default([])"));
+    }
 }
