@@ -21,7 +21,7 @@ pub use constraints::{
     CheckConstraint, Deferrable, ExclusionConstraint, FkAction, ForeignKey, Index, IndexKey,
     IndexTarget, MatchType, PrimaryKey, QualifiedName, UniqueConstraint,
 };
-pub use objects::{CompositeType, Domain, EnumType, Extension, Policy, Sequence, View};
+pub use objects::{CompositeType, Domain, EnumType, Extension, Policy, RangeType, Sequence, View};
 
 use std::collections::BTreeMap;
 
@@ -72,6 +72,14 @@ pub struct Schema {
     /// Domains by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<String, Domain>,
+    /// Range types (`CREATE TYPE r AS RANGE (…)`) by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ranges: BTreeMap<String, RangeType>,
+    /// Multirange types by name, each with the range type it belongs to (PostgreSQL creates one
+    /// with every range type, in the range's schema unless `MULTIRANGE_TYPE_NAME` names another;
+    /// it stays where it is when the range moves).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub multiranges: BTreeMap<String, QualifiedName>,
     /// Names of functions and procedures defined in the schema (overloads collapse).
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub functions: std::collections::BTreeSet<String>,
@@ -248,6 +256,8 @@ impl Schema {
         self.enums.contains_key(name)
             || self.domains.contains_key(name)
             || self.composites.contains_key(name)
+            || self.ranges.contains_key(name)
+            || self.multiranges.contains_key(name)
             || self.tables.contains_key(name)
             || self.views.contains_key(name)
     }

@@ -95,6 +95,16 @@ pub struct CompositeType {
     pub attributes: Vec<(String, SqlType)>,
 }
 
+/// A range type (`CREATE TYPE r AS RANGE (SUBTYPE = …)`); its multirange type is in
+/// [`crate::catalog::Schema::multiranges`] of the schema it was created in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeType {
+    /// Type name.
+    pub name: String,
+    /// The element type of the range (`rngsubtype`).
+    pub subtype: SqlType,
+}
+
 /// A domain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {

@@ -123,13 +123,15 @@ fn drop_unprinted_definitions(live: &mut Catalog, replayed: &mut Catalog) -> (us
 }
 
 /// The collections of a schema compared object by object, by their JSON field names.
-const COLLECTIONS: [&str; 6] = [
+const COLLECTIONS: [&str; 8] = [
     "tables",
     "enums",
     "views",
     "sequences",
     "domains",
     "composites",
+    "ranges",
+    "multiranges",
 ];
 
 /// Compares every table (and enum, view, sequence, domain, composite type) of the schemas `keep`

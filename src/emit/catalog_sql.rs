@@ -86,7 +86,8 @@ pub fn render(catalog: &Catalog, routines: &[Routine]) -> Vec<String> {
     out
 }
 
-/// Schemas, extensions, enum and composite types, domains.
+/// Schemas, extensions, enum and composite types, domains, range types (with their multirange
+/// types).
 fn schemas_and_types(catalog: &Catalog, out: &mut Vec<String>) {
     for s in catalog.schemas.values() {
         if s.name != "public" {
@@ -138,6 +139,24 @@ fn schemas_and_types(catalog: &Catalog, out: &mut Vec<String>) {
             for c in &d.checks {
                 let _ = write!(st, " CONSTRAINT {} CHECK ({})", q(&c.name), c.expression);
             }
+            out.push(st);
+        }
+        for r in s.ranges.values() {
+            let mut st = format!(
+                "CREATE TYPE {} AS RANGE (SUBTYPE = {}",
+                qn(&s.name, &r.name),
+                r.subtype.format(true)
+            );
+            let multirange = catalog.schemas.values().find_map(|ms| {
+                ms.multiranges
+                    .iter()
+                    .find(|(_, of)| of.schema == s.name && of.name == r.name)
+                    .map(|(m, _)| qn(&ms.name, m))
+            });
+            if let Some(m) = multirange {
+                let _ = write!(st, ", MULTIRANGE_TYPE_NAME = {m}");
+            }
+            st.push(')');
             out.push(st);
         }
     }

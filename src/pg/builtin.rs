@@ -30,6 +30,35 @@ pub(crate) fn is_builtin_type(name: &str) -> bool {
     types().contains_key(name)
 }
 
+/// Whether the built-in (`pg_catalog`) type `name` has an array type (`_name`): every one but the
+/// pseudo-types and the few internal types PostgreSQL 15 gives none.
+pub(crate) fn builtin_has_array(name: &str) -> bool {
+    const NO_ARRAY: &[&str] = &[
+        "pg_brin_bloom_summary",
+        "pg_brin_minmax_multi_summary",
+        "pg_dependencies",
+        "pg_mcv_list",
+        "pg_ndistinct",
+        "pg_node_tree",
+    ];
+    is_builtin_type(name) && !NO_ARRAY.contains(&name) && !is_pseudo_type(name)
+}
+
+/// Whether `name` is a built-in pseudo-type (`typtype = 'p'`).
+fn is_pseudo_type(name: &str) -> bool {
+    static P: OnceLock<Vec<&'static str>> = OnceLock::new();
+    P.get_or_init(|| {
+        pg_data::TYPES
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('|').collect();
+                (f.len() == 4 && f[3] == "p").then_some(f[0])
+            })
+            .collect()
+    })
+    .contains(&name)
+}
+
 /// Category and preferred flag of a built-in type.
 pub(crate) fn builtin_category(name: &str) -> Option<(u8, bool)> {
     types().get(name).copied()

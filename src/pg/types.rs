@@ -82,6 +82,15 @@ pub fn resolve_type(
                 }
             };
             let t = resolve_type(inner, catalog, search_path)?;
+            if let (DataType::Custom(name, _), true) = (inner.as_ref(), t.is_array()) {
+                // An array type's own name (`_text`) is an array already, and PostgreSQL looks
+                // `_text[]` up as the array of that array, which no type is.
+                let parts: Vec<String> = name.0.iter().map(fold).collect();
+                return Err(TypeError::Undefined(format!(
+                    "type \"{}[]\" does not exist",
+                    parts.join(".")
+                )));
+            }
             let dims = t.array_dims + 1;
             Ok(t.with_array_dims(dims))
         }
@@ -251,25 +260,31 @@ fn resolve_named(
             }
         }
     }
-    let found = match &schema {
-        Some(s) => {
-            if type_in_schema(catalog, s, &tname) {
-                Some(s.clone())
-            } else {
-                None
-            }
+    // Each schema is searched in turn for a type of that name: its own name first, then the
+    // name of an array type (`_text`, `_my_enum`: PostgreSQL's `typname` of the array of `text`,
+    // `my_enum`), as a type literally called `_foo` in that schema takes that name from the array
+    // of `foo`.
+    let in_schema = |s: &str| -> Option<(String, bool)> {
+        if type_in_schema(catalog, s, &tname) {
+            return Some((s.to_string(), false));
         }
+        let elem = tname.strip_prefix('_')?;
+        array_in_schema(catalog, s, elem).then(|| (s.to_string(), true))
+    };
+    let found = match &schema {
+        Some(s) => in_schema(s),
         None => effective_path(search_path)
             .into_iter()
-            .find(|s| type_in_schema(catalog, s, &tname)),
+            .find_map(|s| in_schema(&s)),
     };
     match found {
-        Some(s) => {
-            let mut t = SqlType::in_schema(&s, &tname).with_modifiers(modifiers);
-            if tname == "numeric" && s == "pg_catalog" && t.modifiers.len() == 1 {
+        Some((s, is_array)) => {
+            let elem = if is_array { &tname[1..] } else { &tname[..] };
+            let mut t = SqlType::in_schema(&s, elem).with_modifiers(modifiers);
+            if elem == "numeric" && s == "pg_catalog" && t.modifiers.len() == 1 {
                 t.modifiers.push(0);
             }
-            Ok(t)
+            Ok(t.with_array_dims(u32::from(is_array)))
         }
         None => {
             let shown = match &schema {
@@ -281,6 +296,19 @@ fn resolve_named(
             )))
         }
     }
+}
+
+/// Whether the type `elem` of `schema` has an array type called `_elem` there: built-in types
+/// but the pseudo-types, and every enum, domain, composite, range, table and view (row types);
+/// not when a type of that schema is itself called `_elem`, which takes the name.
+fn array_in_schema(catalog: &Catalog, schema: &str, elem: &str) -> bool {
+    if elem.is_empty() || elem.len() >= crate::catalog::NAMEDATALEN - 1 {
+        return false;
+    }
+    if schema == "pg_catalog" {
+        return crate::pg::builtin::builtin_has_array(elem);
+    }
+    type_in_schema(catalog, schema, elem)
 }
 
 fn effective_path(path: &[String]) -> Vec<String> {

@@ -147,6 +147,7 @@ impl Reader<'_, '_> {
         self.read_sequences()?;
         self.read_enums()?;
         self.read_domains()?;
+        self.read_ranges()?;
         self.read_functions()?;
         Ok(())
     }

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::{CheckConstraint, Domain, EnumType, Policy, Sequence};
+use crate::catalog::{
+    CheckConstraint, Domain, EnumType, Policy, QualifiedName, RangeType, Sequence,
+};
 use crate::error::Result;
 
 use super::constraints::check_expression;
@@ -110,6 +112,41 @@ impl Reader<'_, '_> {
                 comment: row.try_get("comment")?,
             };
             self.schema_mut(&schema).enums.insert(e.name.clone(), e);
+        }
+        Ok(())
+    }
+
+    /// Range types with their subtype, and the multirange types that go with them.
+    pub(super) fn read_ranges(&mut self) -> Result<()> {
+        let sql = format!(
+            "SELECT n.nspname::text AS schema, t.typname::text AS name,
+                    mn.nspname::text AS mschema, m.typname::text AS mname,
+                    {}
+             FROM pg_range r
+             JOIN pg_type t ON t.oid = r.rngtypid
+             JOIN pg_namespace n ON n.oid = t.typnamespace
+             JOIN pg_type m ON m.oid = r.rngmultitypid
+             JOIN pg_namespace mn ON mn.oid = m.typnamespace
+             {}
+             WHERE {USER_SCHEMA} AND {}",
+            type_columns("r.rngsubtype", "-1", "0"),
+            type_join("r.rngsubtype"),
+            not_in_extension("pg_type", "t.oid")
+        );
+        for row in self.tx.query(&sql, &[])? {
+            let schema: String = row.try_get("schema")?;
+            let range = RangeType {
+                name: row.try_get("name")?,
+                subtype: sql_type(&row)?,
+            };
+            let mschema: String = row.try_get("mschema")?;
+            let mname: String = row.try_get("mname")?;
+            self.schema_mut(&mschema)
+                .multiranges
+                .insert(mname, QualifiedName::new(&schema, &range.name));
+            self.schema_mut(&schema)
+                .ranges
+                .insert(range.name.clone(), range);
         }
         Ok(())
     }

@@ -171,3 +171,59 @@ fn serials() {
     assert_eq!(serial_kind(&parse("int")), None);
     assert_eq!(serial_kind(&parse("public.serial")), None);
 }
+
+/// An array type's own `pg_type` name (`_text`) is that array; PostgreSQL 15 gave these
+/// `format_type` texts and errors for the same spellings.
+#[test]
+fn array_type_names() {
+    let mut c = catalog();
+    let path = vec!["public".to_string(), "extensions".to_string()];
+    let cases = [
+        ("_text", "text[]"),
+        ("_int4", "integer[]"),
+        ("pg_catalog._jsonb", "jsonb[]"),
+        ("\"_int4\"", "integer[]"),
+        ("_varchar(10)", "character varying(10)[]"),
+        ("_numeric(5,2)", "numeric(5,2)[]"),
+        ("_bpchar(3)", "character(3)[]"),
+        ("_status", "public.status[]"),
+        ("public._status", "public.status[]"),
+        ("_email", "public.email[]"),
+        ("_citext", "extensions.citext[]"),
+    ];
+    for (src, want) in cases {
+        let t = resolve_type(&parse(src), &c, &path).unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert_eq!(t.format(true), want, "{src}");
+    }
+    for (src, err) in [
+        ("_text[]", "type \"_text[]\" does not exist"),
+        ("__int4", "type \"__int4\" does not exist"),
+        ("_status", "type \"_status\" does not exist"),
+        ("auth._status", "type \"auth._status\" does not exist"),
+    ] {
+        let path = if src == "_status" {
+            vec!["auth".to_string()]
+        } else {
+            path.clone()
+        };
+        assert_eq!(
+            resolve_type(&parse(src), &c, &path).unwrap_err(),
+            TypeError::Undefined(err.into()),
+            "{src}"
+        );
+    }
+    // A type of that very name takes it from the array.
+    let public = c.schemas.get_mut("public").unwrap();
+    public.enums.insert(
+        "_status".into(),
+        EnumType {
+            name: "_status".into(),
+            values: vec!["y".into()],
+            comment: None,
+        },
+    );
+    let t = resolve_type(&parse("_status"), &c, &path).unwrap();
+    assert_eq!(t.format(true), "public._status");
+    let t = resolve_type(&parse("_status[]"), &c, &path).unwrap();
+    assert_eq!(t.format(true), "public._status[]");
+}

@@ -60,6 +60,9 @@ fn set_schema_impl(
     let en = src.enums.remove(&n);
     let comp = src.composites.remove(&n);
     let dom = src.domains.remove(&n);
+    // A range type moves without its multirange type, and a multirange type without its range.
+    let range = src.ranges.remove(&n);
+    let multirange = src.multiranges.remove(&n);
     // Sequences owned by a moved table move with it.
     let owned: Vec<String> = if table.is_some() {
         src.sequences
@@ -75,7 +78,9 @@ fn set_schema_impl(
         .filter_map(|k| src.sequences.remove(&k))
         .collect();
     let dst = r.catalog.schemas.get_mut(&target).expect("schema");
-    let is_type = en.is_some() || comp.is_some() || dom.is_some();
+    let is_type =
+        en.is_some() || comp.is_some() || dom.is_some() || range.is_some() || multirange.is_some();
+    let moved_range = range.is_some();
     let moved_table = table.is_some();
     let moved_relation = moved_table || view.is_some();
     if let Some(t) = table {
@@ -100,6 +105,21 @@ fn set_schema_impl(
     if let Some(d) = dom {
         dst.domains.insert(n.clone(), d);
     }
+    if let Some(rt) = range {
+        dst.ranges.insert(n.clone(), rt);
+    }
+    if let Some(m) = multirange {
+        dst.multiranges.insert(n.clone(), m);
+    }
+    if moved_range {
+        for s in r.catalog.schemas.values_mut() {
+            for m in s.multiranges.values_mut() {
+                if m.schema == from && m.name == n {
+                    m.schema = target.clone();
+                }
+            }
+        }
+    }
     for s in r.catalog.schemas.values_mut() {
         for t in s.tables.values_mut() {
             if moved_table {
@@ -116,6 +136,20 @@ fn set_schema_impl(
                     }
                 }
             }
+        }
+        if is_type {
+            // Domains, composite attributes and ranges over the type follow it.
+            let follow = |ty: &mut crate::catalog::SqlType| {
+                if ty.schema == from && ty.name == n {
+                    ty.schema = target.clone();
+                }
+            };
+            s.domains.values_mut().for_each(|d| follow(&mut d.base));
+            s.composites
+                .values_mut()
+                .flat_map(|c| c.attributes.iter_mut())
+                .for_each(|(_, ty)| follow(ty));
+            s.ranges.values_mut().for_each(|rt| follow(&mut rt.subtype));
         }
     }
     if moved_relation {

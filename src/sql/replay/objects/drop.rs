@@ -50,6 +50,8 @@ impl Replayer {
                     s.enums.contains_key(&n)
                         || s.composites.contains_key(&n)
                         || s.domains.contains_key(&n)
+                        || s.ranges.contains_key(&n)
+                        || s.multiranges.contains_key(&n)
                 }),
                 ObjectType::Schema => self.catalog.schemas.contains_key(&n).then(|| n.clone()),
                 _ => return Ok(Outcome::PassedOver),
@@ -162,7 +164,36 @@ impl Replayer {
     }
 
     fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
-        let users = self.columns_where(&|c| c.ty.schema == schema && c.ty.name == name);
+        if let Some(range) = self.catalog.schemas[schema].multiranges.get(name) {
+            // A multirange type goes with its range type only.
+            let shown = if self.type_visible(&range.schema, &range.name) {
+                range.name.clone()
+            } else {
+                format!("{}.{}", range.schema, range.name)
+            };
+            return Err(ReplayError::new(
+                SqlState::DependentObjects,
+                format!("cannot drop type {name} because type {shown} requires it"),
+            ));
+        }
+        // A range type takes its multirange type with it.
+        let multirange: Option<(String, String)> = self
+            .catalog
+            .schemas
+            .iter()
+            .find_map(|(sn, sc)| {
+                sc.multiranges
+                    .iter()
+                    .find(|(_, r)| r.schema == schema && r.name == name)
+                    .map(|(m, _)| (sn.clone(), m.clone()))
+            })
+            .filter(|_| self.catalog.schemas[schema].ranges.contains_key(name));
+        let users = self.columns_where(&|c| {
+            (c.ty.schema == schema && c.ty.name == name)
+                || multirange
+                    .as_ref()
+                    .is_some_and(|(ms, mn)| c.ty.schema == *ms && c.ty.name == *mn)
+        });
         if let (Some((_, t, c)), false) = (users.first(), cascade) {
             return Err(depends_error(
                 &format!("type {name}"),
@@ -176,6 +207,12 @@ impl Replayer {
         s.enums.remove(name);
         s.composites.remove(name);
         s.domains.remove(name);
+        s.ranges.remove(name);
+        if let Some((ms, mn)) = multirange {
+            if let Some(sc) = self.catalog.schemas.get_mut(&ms) {
+                sc.multiranges.remove(&mn);
+            }
+        }
         Ok(())
     }
 
@@ -187,6 +224,8 @@ impl Replayer {
             && s.sequences.is_empty()
             && s.composites.is_empty()
             && s.domains.is_empty()
+            && s.ranges.is_empty()
+            && s.multiranges.is_empty()
             && s.functions.is_empty();
         if !empty && !cascade {
             return Err(ReplayError::new(
@@ -194,9 +233,30 @@ impl Replayer {
                 format!("cannot drop schema {name} because other objects depend on it"),
             ));
         }
+        // Range types go with their multirange types, wherever those are.
+        let mut ranges: Vec<(String, String)> = s
+            .ranges
+            .keys()
+            .map(|r| (name.to_string(), r.clone()))
+            .collect();
+        ranges.extend(
+            s.multiranges
+                .values()
+                .map(|r| (r.schema.clone(), r.name.clone())),
+        );
         let tables: Vec<String> = s.tables.keys().cloned().collect();
         for t in tables {
             self.drop_table(name, &t, true)?;
+        }
+        for (rs, rn) in ranges {
+            if self
+                .catalog
+                .schemas
+                .get(&rs)
+                .is_some_and(|sc| sc.ranges.contains_key(&rn))
+            {
+                self.drop_type(&rs, &rn, true)?;
+            }
         }
         self.catalog.schemas.remove(name);
         self.tracked.routines.schema_gone(name);

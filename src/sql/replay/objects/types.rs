@@ -2,10 +2,10 @@
 
 use sqlparser::ast::{
     AlterType, AlterTypeAddValuePosition, AlterTypeOperation, CreateDomain, DropDomain, Expr,
-    Ident, ObjectName, UserDefinedTypeRepresentation,
+    Ident, ObjectName, UserDefinedTypeRangeOption, UserDefinedTypeRepresentation,
 };
 
-use crate::catalog::{CompositeType, Domain, EnumType};
+use crate::catalog::{CompositeType, Domain, EnumType, QualifiedName, RangeType};
 use crate::pg::deparse::{deparse_bool, stored_default};
 use crate::sql::replay::{fold, split_name, Outcome, ReplayError, Replayer, SqlState, R};
 
@@ -17,6 +17,12 @@ impl Replayer {
         let (schema, n) = split_name(name);
         self.find_in_path(schema.as_deref(), &|s| s.has_type(&n))
             .map(|s| (s, n))
+    }
+
+    /// Whether the type `schema.name` is the one its bare name finds on the search path (how
+    /// PostgreSQL decides to print it unqualified).
+    pub(crate) fn type_visible(&self, schema: &str, name: &str) -> bool {
+        self.find_in_path(None, &|s| s.has_type(name)).as_deref() == Some(schema)
     }
 
     /// `CREATE TYPE`.
@@ -92,10 +98,91 @@ impl Replayer {
                     );
                 Ok(Outcome::Understood)
             }
+            Some(UserDefinedTypeRepresentation::Range { options }) => {
+                self.create_range(&schema, n, options)
+            }
             _ => Ok(Outcome::NotUnderstood(
-                "only enum and composite types are modelled (range and base types are not)".into(),
+                "only enum, composite and range types are modelled (base and shell types are not)"
+                    .into(),
             )),
         }
+    }
+
+    /// `CREATE TYPE n AS RANGE (…)`: the range type and the multirange type PostgreSQL makes
+    /// with it (`MULTIRANGE_TYPE_NAME`, else the name with `range` made `multirange`, else with
+    /// `_multirange` added).
+    fn create_range(
+        &mut self,
+        schema: &str,
+        n: String,
+        options: &[UserDefinedTypeRangeOption],
+    ) -> R<Outcome> {
+        let mut subtype = None;
+        let mut multirange = None;
+        let mut seen: Vec<&'static str> = Vec::new();
+        for o in options {
+            let attr = match o {
+                UserDefinedTypeRangeOption::Subtype(_) => "subtype",
+                UserDefinedTypeRangeOption::SubtypeOpClass(_) => "subtype_opclass",
+                UserDefinedTypeRangeOption::Collation(_) => "collation",
+                UserDefinedTypeRangeOption::Canonical(_) => "canonical",
+                UserDefinedTypeRangeOption::SubtypeDiff(_) => "subtype_diff",
+                UserDefinedTypeRangeOption::MultirangeTypeName(_) => "multirange_type_name",
+            };
+            if seen.contains(&attr) {
+                return Err(ReplayError::new(
+                    SqlState::SyntaxError,
+                    "conflicting or redundant options".to_string(),
+                ));
+            }
+            seen.push(attr);
+            match o {
+                UserDefinedTypeRangeOption::Subtype(dt) => subtype = Some(dt),
+                UserDefinedTypeRangeOption::MultirangeTypeName(m) => multirange = Some(m),
+                // A canonical function takes the range type, so it needs a shell type first,
+                // which is not modelled.
+                UserDefinedTypeRangeOption::Canonical(_) => {
+                    return Ok(Outcome::NotUnderstood(
+                        "range types with a CANONICAL function are not modelled".into(),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        let Some(subtype) = subtype else {
+            return Err(ReplayError::new(
+                SqlState::Raised("invalid_object_definition"),
+                "type attribute \"subtype\" is required".to_string(),
+            ));
+        };
+        let subtype = self.resolve_column_type(subtype)?;
+        let (mschema, mname) = match multirange {
+            Some(m) => {
+                let (ms, mn) = split_name(m);
+                (self.target_schema(ms)?, mn)
+            }
+            None => (schema.to_string(), multirange_type_name(&n)),
+        };
+        if self.catalog.schemas[&mschema].has_type(&mname) || (mschema == schema && mname == n) {
+            return Err(ReplayError::new(
+                SqlState::DuplicateObject,
+                format!("type \"{mname}\" already exists"),
+            ));
+        }
+        let range = QualifiedName::new(schema, &n);
+        self.catalog
+            .schemas
+            .get_mut(&mschema)
+            .expect("schema")
+            .multiranges
+            .insert(mname, range);
+        self.catalog
+            .schemas
+            .get_mut(schema)
+            .expect("schema")
+            .ranges
+            .insert(n.clone(), RangeType { name: n, subtype });
+        Ok(Outcome::Understood)
     }
 
     /// `ALTER TYPE`: enum values and renames.
@@ -208,6 +295,19 @@ impl Replayer {
                 } else if let Some(mut c) = s.composites.remove(&n) {
                     c.name = new.clone();
                     s.composites.insert(new.clone(), c);
+                } else if let Some(mut r) = s.ranges.remove(&n) {
+                    // Its multirange type keeps its name and follows it.
+                    r.name = new.clone();
+                    s.ranges.insert(new.clone(), r);
+                    for sc in self.catalog.schemas.values_mut() {
+                        for m in sc.multiranges.values_mut() {
+                            if m.schema == schema && m.name == n {
+                                m.name = new.clone();
+                            }
+                        }
+                    }
+                } else if let Some(m) = s.multiranges.remove(&n) {
+                    s.multiranges.insert(new.clone(), m);
                 }
                 self.rename_type_references(&schema, &n, &new);
             }
@@ -233,6 +333,16 @@ impl Replayer {
             for d in sc.domains.values_mut() {
                 if d.base.schema == schema && d.base.name == old {
                     d.base.name = new.to_string();
+                }
+            }
+            let types = sc
+                .composites
+                .values_mut()
+                .flat_map(|c| c.attributes.iter_mut().map(|(_, ty)| ty))
+                .chain(sc.ranges.values_mut().map(|r| &mut r.subtype));
+            for ty in types {
+                if ty.schema == schema && ty.name == old {
+                    ty.name = new.to_string();
                 }
             }
         }
@@ -343,6 +453,23 @@ impl Replayer {
             )),
         }
     }
+}
+
+/// PostgreSQL's `makeMultirangeTypeName`: the first `range` in the name becomes `multirange`,
+/// else `_multirange` is added (to the name cut to `NAMEDATALEN - 12` bytes); clipped to 63
+/// bytes.
+fn multirange_type_name(range: &str) -> String {
+    let name = match range.find("range") {
+        Some(i) => format!("{}multi{}", &range[..i], &range[i..]),
+        None => {
+            let mut cut = range.len().min(crate::catalog::NAMEDATALEN - 12);
+            while !range.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            format!("{}_multirange", &range[..cut])
+        }
+    };
+    crate::catalog::truncate_identifier(&name)
 }
 
 /// PostgreSQL's limit on an enum label: `NAMEDATALEN - 1` bytes.

@@ -242,6 +242,16 @@ fn scan_type<'a>(cx: &Ctx<'a>, k: &Keys<'_, '_>, out: &mut Out<'_, 'a>) -> Res<(
                 return Ok(());
             }
         }
+        for r in sc.ranges.keys() {
+            if !emit(r, "r", "R", None, None, false, None)? {
+                return Ok(());
+            }
+        }
+        for m in sc.multiranges.keys() {
+            if !emit(m, "m", "R", None, None, false, None)? {
+                return Ok(());
+            }
+        }
         for tb in tables(sc, None) {
             if !emit(&tb.name, "c", "C", Some(&tb.name), None, false, None)? {
                 return Ok(());
