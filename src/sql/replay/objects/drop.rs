@@ -108,6 +108,7 @@ impl Replayer {
         let deps = self.fks_referencing(schema, table, None);
         self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
         self.tracked.data.dropped(schema, table);
+        self.forget_table_policies(schema, table);
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.tables.remove(table);
         s.sequences
