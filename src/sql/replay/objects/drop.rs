@@ -162,7 +162,7 @@ impl Replayer {
         Ok(())
     }
 
-    fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
+    pub(super) fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
         let users = self.columns_where(&|c| c.ty.schema == schema && c.ty.name == name);
         if let (Some((_, t, c)), false) = (users.first(), cascade) {
             return Err(depends_error(
