@@ -140,3 +140,175 @@ impl Replayer {
         Ok(())
     }
 }
+
+/// Whether expression text `text` (as the catalog prints it) calls a function named `name`:
+/// qualified with `schema`, or unqualified when `bare` (the name resolves to that schema's
+/// function on the search path).
+pub(crate) fn calls_function(text: &str, schema: &str, name: &str, bare: bool) -> bool {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize() else {
+        return false;
+    };
+    let tokens: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let word = |t: &Token| match t {
+        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    };
+    (0..tokens.len()).any(|i| {
+        if word(tokens[i]).as_deref() != Some(name)
+            || !matches!(tokens.get(i + 1), Some(Token::LParen))
+        {
+            return false;
+        }
+        match (i.checked_sub(1).map(|j| tokens[j]), i.checked_sub(2)) {
+            (Some(Token::Period), Some(j)) => word(tokens[j]).as_deref() == Some(schema),
+            // `x::name(…)` is a type, not a call.
+            (Some(Token::DoubleColon), _) => false,
+            _ => bare,
+        }
+    })
+}
+
+/// What calls a function and goes with it under `CASCADE`.
+#[derive(Debug, Default)]
+pub(crate) struct Callers {
+    /// Columns whose default calls it `(schema, table, column)`: the default is dropped.
+    defaults: Vec<(String, String, String)>,
+    /// Generated columns whose expression calls it: the column is dropped.
+    generated: Vec<(String, String, String)>,
+    /// Check constraints `(schema, table, name)` calling it: dropped.
+    checks: Vec<(String, String, String)>,
+    /// Policies calling it: dropped.
+    policies: Vec<Key>,
+    /// Views `(schema, name)` whose definition calls it: dropped.
+    views: Vec<(String, String)>,
+}
+
+impl Callers {
+    /// The first dependent, as PostgreSQL names it.
+    fn first(&self) -> Option<String> {
+        if let Some((_, t, c)) = self.defaults.first() {
+            return Some(format!("default value for column {c} of table {t}"));
+        }
+        if let Some((_, t, c)) = self.generated.first() {
+            return Some(format!("column {c} of table {t}"));
+        }
+        if let Some((_, t, c)) = self.checks.first() {
+            return Some(format!("constraint {c} on table {t}"));
+        }
+        if let Some((_, t, p)) = self.policies.first() {
+            return Some(format!("policy {p} on table {t}"));
+        }
+        self.views.first().map(|(_, v)| format!("view {v}"))
+    }
+}
+
+impl Replayer {
+    /// Whether an unqualified call of `name` in the catalog's text means schema `schema`'s
+    /// function: the first schema with a function of that name on the path expressions are
+    /// printed with.
+    pub(crate) fn bare_call_resolves_to(&self, schema: &str, name: &str) -> bool {
+        crate::pg::deparse::supabase_display_path()
+            .iter()
+            .find(|s| {
+                self.catalog
+                    .schemas
+                    .get(s.as_str())
+                    .is_some_and(|x| x.functions.contains(name))
+            })
+            .is_some_and(|s| s == schema)
+    }
+
+    /// What calls function `schema.name` (any of its overloads) in the catalog.
+    pub(crate) fn function_callers(&self, schema: &str, name: &str) -> Callers {
+        let bare = self.bare_call_resolves_to(schema, name);
+        let calls = |t: &str| calls_function(t, schema, name, bare);
+        let mut out = Callers::default();
+        for (sn, s) in &self.catalog.schemas {
+            for t in s.tables.values() {
+                for c in &t.columns {
+                    let key = (sn.clone(), t.name.clone(), c.name.clone());
+                    if c.generated.as_deref().is_some_and(calls) {
+                        out.generated.push(key);
+                    } else if c.default.as_deref().is_some_and(calls) {
+                        out.defaults.push(key);
+                    }
+                }
+                for k in &t.checks {
+                    if calls(&k.expression) {
+                        out.checks
+                            .push((sn.clone(), t.name.clone(), k.name.clone()));
+                    }
+                }
+                for p in &t.policies {
+                    if [&p.using, &p.with_check]
+                        .into_iter()
+                        .flatten()
+                        .any(|e| calls(e))
+                    {
+                        out.policies
+                            .push((sn.clone(), t.name.clone(), p.name.clone()));
+                    }
+                }
+            }
+            for v in s.views.values() {
+                if calls(&v.definition) {
+                    out.views.push((sn.clone(), v.name.clone()));
+                }
+            }
+        }
+        out.views.sort();
+        out
+    }
+
+    /// `DROP FUNCTION|EXTENSION …`: what calls the dropped functions stops the statement
+    /// (`what`: the object as PostgreSQL names it) or, with `CASCADE`, goes with them.
+    pub(crate) fn drop_callers(&mut self, what: &str, callers: Callers, cascade: bool) -> R<()> {
+        if !cascade {
+            return match callers.first() {
+                Some(dep) => Err(super::table::depends_error(what, &dep)),
+                None => Ok(()),
+            };
+        }
+        for (s, t, c) in callers.defaults {
+            if let Some(col) = self
+                .catalog
+                .table_mut(&s, &t)
+                .and_then(|t| t.columns.iter_mut().find(|x| x.name == c))
+            {
+                col.default = None;
+            }
+        }
+        for (s, t, c) in callers.checks {
+            if let Some(t) = self.catalog.table_mut(&s, &t) {
+                t.checks.retain(|k| k.name != c);
+            }
+        }
+        for key in &callers.policies {
+            self.drop_policy_cascaded(key);
+        }
+        for (s, v) in callers.views {
+            if let Some(schema) = self.catalog.schemas.get_mut(&s) {
+                schema.views.remove(&v);
+            }
+        }
+        self.prune_views();
+        for (s, t, c) in callers.generated {
+            if self
+                .catalog
+                .schemas
+                .get(&s)
+                .and_then(|x| x.tables.get(&t))
+                .is_some_and(|x| x.columns.iter().any(|y| y.name == c))
+            {
+                self.drop_column(&s, &t, &c, true)?;
+            }
+        }
+        Ok(())
+    }
+}

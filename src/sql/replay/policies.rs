@@ -138,12 +138,38 @@ impl Replayer {
         map.trees.entry(key).or_default()
     }
 
+    /// Whether policy `key` still exists in the catalog: a policy gone with `DROP POLICY`, with
+    /// its table (`DROP TABLE`, `DROP SCHEMA … CASCADE`) or by a rename whose key was not
+    /// followed no longer depends on anything, as `pg_depend` forgets it with the policy.
+    fn policy_exists(&self, key: &Key) -> bool {
+        self.catalog
+            .schemas
+            .get(&key.0)
+            .and_then(|s| s.tables.get(&key.1))
+            .is_some_and(|t| t.policies.iter().any(|p| p.name == key.2))
+    }
+
+    /// Forgets the trees of a policy that was dropped (`DROP POLICY`).
+    pub(crate) fn forget_policy(&mut self, schema: &str, table: &str, name: &str) {
+        self.policy_trees
+            .trees
+            .remove(&(schema.to_string(), table.to_string(), name.to_string()));
+    }
+
+    /// Forgets the trees of every policy of table `schema.table` (dropped with it).
+    pub(crate) fn forget_table_policies(&mut self, schema: &str, table: &str) {
+        self.policy_trees
+            .trees
+            .retain(|(s, t, _), _| (s.as_str(), t.as_str()) != (schema, table));
+    }
+
     /// The policies `(schema, table, name)` whose modelled expressions read column `col` of
     /// `schema.rel` (on that table, or in a sub-select), in a fixed order.
     pub(crate) fn policies_reading_column(&self, schema: &str, rel: &str, col: &str) -> Vec<Key> {
         self.policy_trees
             .candidates(schema, rel)
             .into_iter()
+            .filter(|(k, _)| self.policy_exists(k))
             .filter(|((s, t, _), trees)| {
                 [&trees.using, &trees.with_check]
                     .into_iter()
@@ -159,6 +185,7 @@ impl Replayer {
         self.policy_trees
             .candidates(schema, rel)
             .into_iter()
+            .filter(|(k, _)| self.policy_exists(k))
             .filter(|((s, t, _), trees)| {
                 (s.as_str(), t.as_str()) != (schema, rel)
                     && [&trees.using, &trees.with_check]

@@ -114,6 +114,16 @@ impl Replayer {
             self.track_routine_alter(stmt, &schema, &name);
         }
         let overloads_left = self.tracked.routines.has_name(&schema, &name);
+        // Every overload gone: what calls the name went with it (`CASCADE`) or stops the
+        // statement (one overload of several: which one a call resolved to is not known).
+        if let (false, Some(Statement::DropFunction(df))) = (overloads_left, &parsed) {
+            let cascade = matches!(
+                df.drop_behavior,
+                Some(sqlparser::ast::DropBehavior::Cascade)
+            );
+            let callers = self.function_callers(&schema, &name);
+            self.drop_callers(&format!("function {name}()"), callers, cascade)?;
+        }
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
             match verb {
                 "create" => {

@@ -110,6 +110,7 @@ impl Replayer {
         let deps = self.fks_referencing(schema, table, None);
         self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
         self.tracked.data.dropped(schema, table);
+        self.forget_table_policies(schema, table);
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.tables.remove(table);
         s.sequences
@@ -163,7 +164,7 @@ impl Replayer {
         Ok(())
     }
 
-    fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
+    pub(super) fn drop_type(&mut self, schema: &str, name: &str, cascade: bool) -> R<()> {
         if let Some(range) = self.catalog.schemas[schema].multiranges.get(name) {
             // A multirange type goes with its range type only.
             let shown = if self.type_visible(&range.schema, &range.name) {

@@ -114,8 +114,15 @@ impl Replayer {
 
     /// `DROP EXTENSION`.
     pub(crate) fn drop_extension(&mut self, e: &DropExtension) -> R<Outcome> {
+        let cascade = matches!(
+            e.cascade_or_restrict,
+            Some(sqlparser::ast::ReferentialAction::Cascade)
+        );
         for n in &e.names {
             let name = fold(n);
+            if let Some(ext) = self.catalog.extensions.get(&name).cloned() {
+                self.drop_extension_dependents(&name, &ext.schema, cascade)?;
+            }
             match self.catalog.extensions.remove(&name) {
                 Some(ext) => {
                     if let Some(s) = self.catalog.schemas.get_mut(&ext.schema) {
@@ -134,5 +141,38 @@ impl Replayer {
             }
         }
         Ok(Outcome::Understood)
+    }
+
+    /// The columns of the extension's types and what calls its functions: they stop `DROP
+    /// EXTENSION` or, with `CASCADE`, go with it.
+    fn drop_extension_dependents(&mut self, name: &str, schema: &str, cascade: bool) -> R<()> {
+        let what = format!("extension {name}");
+        let typed = self.columns_where(&|c| {
+            c.ty.schema == schema
+                && crate::pg::builtin::extensions::ext_type(&c.ty.name)
+                    .is_some_and(|t| t.extension == name)
+        });
+        if let (Some((_, t, c)), false) = (typed.first(), cascade) {
+            return Err(crate::sql::replay::table::depends_error(
+                &what,
+                &format!("column {c} of table {t}"),
+            ));
+        }
+        for f in extension_functions(name) {
+            let callers = self.function_callers(schema, f);
+            self.drop_callers(&what, callers, cascade)?;
+        }
+        for (s, t, c) in typed {
+            if self
+                .catalog
+                .schemas
+                .get(&s)
+                .and_then(|x| x.tables.get(&t))
+                .is_some_and(|x| x.columns.iter().any(|y| y.name == c))
+            {
+                self.drop_column(&s, &t, &c, true)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -145,12 +145,16 @@ impl Replayer {
         let t = self.table_mut(&schema, &table);
         let before = t.policies.len();
         t.policies.retain(|x| x.name != name);
-        if t.policies.len() == before && !p.if_exists {
+        if t.policies.len() == before {
+            if p.if_exists {
+                return Ok(Outcome::Understood);
+            }
             return Err(ReplayError::new(
                 SqlState::UndefinedObject,
                 format!("policy \"{name}\" for table \"{table}\" does not exist"),
             ));
         }
+        self.forget_policy(&schema, &table, &name);
         Ok(Outcome::Understood)
     }
 }

@@ -438,12 +438,9 @@ impl Replayer {
         let (schema, n) = split_name(&d.name);
         match self.find_in_path(schema.as_deref(), &|s| s.domains.contains_key(&n)) {
             Some(s) => {
-                self.catalog
-                    .schemas
-                    .get_mut(&s)
-                    .expect("schema")
-                    .domains
-                    .remove(&n);
+                let cascade =
+                    matches!(d.drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                self.drop_type(&s, &n, cascade)?;
                 Ok(Outcome::Understood)
             }
             None if d.if_exists => Ok(Outcome::Understood),
