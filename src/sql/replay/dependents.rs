@@ -191,7 +191,7 @@ pub(crate) struct Callers {
 
 impl Callers {
     /// The first dependent, as PostgreSQL names it.
-    fn first(&self) -> Option<String> {
+    pub(crate) fn first(&self) -> Option<String> {
         if let Some((_, t, c)) = self.defaults.first() {
             return Some(format!("default value for column {c} of table {t}"));
         }

@@ -114,6 +114,9 @@ impl Replayer {
             self.track_routine_alter(stmt, &schema, &name);
         }
         let overloads_left = self.tracked.routines.has_name(&schema, &name);
+        // Whether the statement changed tables (`DROP … CASCADE` of what they call): it is then
+        // understood, not passed over, so provenance records what it changed.
+        let mut changed_tables = false;
         // Every overload gone: what calls the name went with it (`CASCADE`) or stops the
         // statement (one overload of several: which one a call resolved to is not known).
         if let (false, Some(Statement::DropFunction(df))) = (overloads_left, &parsed) {
@@ -122,6 +125,7 @@ impl Replayer {
                 Some(sqlparser::ast::DropBehavior::Cascade)
             );
             let callers = self.function_callers(&schema, &name);
+            changed_tables = callers.first().is_some();
             self.drop_callers(&format!("function {name}()"), callers, cascade)?;
         }
         if let Some(s) = self.catalog.schemas.get_mut(&schema) {
@@ -139,7 +143,11 @@ impl Replayer {
         if let Some(sig) = sig {
             self.function_sigs.record(sig);
         }
-        Ok(Outcome::PassedOver)
+        Ok(if changed_tables {
+            Outcome::Understood
+        } else {
+            Outcome::PassedOver
+        })
     }
 
     /// The signature of a created function, when its parameter and result types resolve.
