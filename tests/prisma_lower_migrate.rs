@@ -104,7 +104,9 @@ const INVALID: &[&str] = &[
     // An enum list default naming a database label that is not a Prisma name:
     // `@default([red, blue-ish])`.
     "fixture array_defaults",
-    "fixture defaults",    // an enum list default naming database labels
+    "fixture defaults", // an enum list default naming database labels
+    // An enum list default the grammar does not read: `@default([a b])`.
+    "fixture enum_array_labels",
     "fixture multischema", // tables of the same name in two schemas
     "fixture names",       // a table whose name has no letters: `model  {`
     // Names that sanitise to the same name: two `model public_my_table`, fields `a_b` and `x`
@@ -126,6 +128,10 @@ const INVALID: &[&str] = &[
 /// columns are not made either.
 const NOT_CREATED: &[&str] = &[
     "fixture app_pg_types: public.everything",
+    // `Unsupported("_floatrange")[]` and `Unsupported("_short_text")[]` (an array of a domain)
+    // become `_floatrange[]`, `_short_text[]` in Prisma's SQL.
+    "fixture array_names_ranges: public.slots",
+    "fixture array_names_ranges: public.t",
     "fixture types: public.arrays",
 ];
 

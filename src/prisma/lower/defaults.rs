@@ -182,6 +182,15 @@ fn literal(
                 ))),
             }
         }
+        // A database label that reads as another value (`1`, `f(1)`): `db pull` writes it as
+        // it is in enum list defaults.
+        (Scalar::Enum { .. }, other) => {
+            let text = other.to_psl();
+            match enum_values.iter().find(|(_, db)| *db == text) {
+                Some((_, db)) => Ok(quote(db)),
+                None => mismatch(),
+            }
+        }
         _ => mismatch(),
     }
 }
