@@ -299,15 +299,22 @@ impl Replayer {
         }
         self.prune_views();
         for (s, t, c) in callers.generated {
-            if self
-                .catalog
-                .schemas
-                .get(&s)
-                .and_then(|x| x.tables.get(&t))
-                .is_some_and(|x| x.columns.iter().any(|y| y.name == c))
-            {
-                self.drop_column(&s, &t, &c, true)?;
-            }
+            self.drop_column_if_present(&s, &t, &c)?;
+        }
+        Ok(())
+    }
+
+    /// Drops column `schema.table.column` with what depends on it (`CASCADE`), when an earlier
+    /// drop of the same statement has not already taken it.
+    pub(crate) fn drop_column_if_present(&mut self, s: &str, t: &str, c: &str) -> R<()> {
+        let present = self
+            .catalog
+            .schemas
+            .get(s)
+            .and_then(|x| x.tables.get(t))
+            .is_some_and(|x| x.columns.iter().any(|y| y.name == c));
+        if present {
+            self.drop_column(s, t, c, true)?;
         }
         Ok(())
     }

@@ -163,15 +163,7 @@ impl Replayer {
             self.drop_callers(&what, callers, cascade)?;
         }
         for (s, t, c) in typed {
-            if self
-                .catalog
-                .schemas
-                .get(&s)
-                .and_then(|x| x.tables.get(&t))
-                .is_some_and(|x| x.columns.iter().any(|y| y.name == c))
-            {
-                self.drop_column(&s, &t, &c, true)?;
-            }
+            self.drop_column_if_present(&s, &t, &c)?;
         }
         Ok(())
     }
