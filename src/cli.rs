@@ -394,13 +394,14 @@ fn check(outputs: &Outputs, summary: &dyn Fn(&str, &std::path::Path)) -> ExitCod
     }
 }
 
-/// Prints the diagnostics of a run to stderr (errors only with `quiet`).
+/// Prints the diagnostics of a run to stderr (with `quiet`, only errors and the errors
+/// `--keep-going` passed over).
 pub(crate) fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: bool) {
     let text = if quiet {
         let mut errors = Diagnostics::new();
         for d in diags
             .iter()
-            .filter(|d| d.severity == schemagen::diagnostics::Severity::Error)
+            .filter(|d| d.severity == schemagen::diagnostics::Severity::Error || d.passed_over)
         {
             errors.push(d.clone());
         }

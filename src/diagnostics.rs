@@ -194,6 +194,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Suggested fix.
     pub help: Option<String>,
+    /// An error that `--keep-going` let through as a warning: still shown under `--quiet`, and
+    /// counted apart in the summary.
+    pub passed_over: bool,
 }
 
 impl Diagnostic {
@@ -205,6 +208,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            passed_over: false,
         }
     }
 
@@ -310,13 +314,23 @@ impl Diagnostics {
             .count()
     }
 
-    /// Turns every error into a warning (`--keep-going`).
-    pub fn downgrade_errors(&mut self) {
+    /// Turns every error into a warning marked [`Diagnostic::passed_over`] (`--keep-going`);
+    /// returns how many there were.
+    pub fn downgrade_errors(&mut self) -> usize {
+        let mut n = 0;
         for d in &mut self.items {
             if d.severity == Severity::Error {
                 d.severity = Severity::Warning;
+                d.passed_over = true;
+                n += 1;
             }
         }
+        n
+    }
+
+    /// Number of errors `--keep-going` let through ([`Diagnostics::downgrade_errors`]).
+    pub fn passed_over_count(&self) -> usize {
+        self.items.iter().filter(|d| d.passed_over).count()
     }
 
     /// Moves all diagnostics of `other` into `self`.

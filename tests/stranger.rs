@@ -320,6 +320,48 @@ fn quiet_hides_warnings_repeated_ones_print_once_and_a_summary_ends_the_run() {
     );
 }
 
+/// `--keep-going --quiet`: the errors let through are still shown (they are why the schema may
+/// lack a table), and the summary counts them apart from the warnings, replay warnings included.
+#[test]
+fn keep_going_with_quiet_still_shows_the_errors_it_passed_over_and_counts_them() {
+    let p = project();
+    let dir = p.path();
+    write(
+        &dir.join("supabase/migrations/20240101000000_init.sql"),
+        "create table a (id int primary key);\nalter table nope add column x int;\n\
+         create table b (id int primary key);\ncreate unlogged table c (id int primary key);\n",
+    );
+    let (code, _, stderr) = run(schemagen(dir).args([
+        "prisma-from-sql",
+        "--keep-going",
+        "--quiet",
+        "--prisma-version",
+        "6",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("relation \"nope\" does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("20240101000000_init.sql:2:1"),
+        "the passed-over error names its place:\n{stderr}"
+    );
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.ends_with(
+            "; 1 error(s) passed over by --keep-going (what those statements make may be missing)"
+        ),
+        "{stderr}"
+    );
+    // Without --keep-going the same history is refused and nothing is written.
+    refused(
+        dir,
+        &["prisma-from-sql"],
+        &["relation \"nope\" does not exist"],
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn new_files_get_0666_minus_the_umask_and_no_temporary_file_is_left() {

@@ -71,12 +71,21 @@ pub(super) fn prisma_from_sql(args: PrismaArgs) -> ExitCode {
         .filter(|l| l.trim_start().starts_with("- "))
         .count()
         + rendered.notices.len();
+    let passed_over = diags.passed_over_count();
+    let other_warnings = diags.warning_count() - passed_over;
     let totals = || {
-        format!(
-            "{} models, views and enums as Prisma {major}'s db pull writes them{from}; {warning_count} warning(s){}",
+        let mut t = format!(
+            "{} models, views and enums as Prisma {major}'s db pull writes them{from}; {} warning(s){}",
             rendered.blocks,
-            if args.quiet && warning_count > 0 { " (hidden by --quiet)" } else { "" }
-        )
+            warning_count + other_warnings,
+            if args.quiet && warning_count + other_warnings > 0 { " (hidden by --quiet)" } else { "" }
+        );
+        if passed_over > 0 {
+            t.push_str(&format!(
+                "; {passed_over} error(s) passed over by --keep-going (what those statements make may be missing)"
+            ));
+        }
+        t
     };
     // A schema in several files: one line per file, then the totals once.
     let files = rendered.outputs.len();

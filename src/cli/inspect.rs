@@ -45,10 +45,17 @@ pub(super) fn inspect(args: InspectArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(&e, false),
     };
-    if keep_going {
-        diags.downgrade_errors();
-    }
+    let passed_over = if keep_going {
+        diags.downgrade_errors()
+    } else {
+        0
+    };
     print_diagnostics(&diags, &sources, args.quiet);
+    if passed_over > 0 {
+        eprintln!(
+            "{passed_over} error(s) passed over by --keep-going: the catalog may lack what those statements make"
+        );
+    }
     if diags.has_errors() {
         return fail(
             &Error::Diagnostics {
