@@ -141,10 +141,49 @@ impl Replayer {
     }
 }
 
+/// Finds calls of one function in expression texts (as the catalog prints them).
+pub(crate) struct CallFinder<'a> {
+    schema: &'a str,
+    name: &'a str,
+    /// Unqualified calls count (the name resolves to that schema's function on the search path).
+    bare: bool,
+    /// The name, in any ASCII case: a text that never contains it is not tokenized (a
+    /// `DROP FUNCTION` looks at every default, check, policy and view of the catalog). `None`
+    /// for a name with `"` (written doubled inside quotes): every text is tokenized.
+    needle: Option<aho_corasick::AhoCorasick>,
+}
+
+impl<'a> CallFinder<'a> {
+    pub(crate) fn new(schema: &'a str, name: &'a str, bare: bool) -> Self {
+        let needle = (!name.is_empty() && !name.contains('"'))
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build([name])
+                    .ok()
+            })
+            .flatten();
+        CallFinder {
+            schema,
+            name,
+            bare,
+            needle,
+        }
+    }
+
+    /// Whether `text` calls the function: qualified with its schema, or unqualified when `bare`.
+    pub(crate) fn calls(&self, text: &str) -> bool {
+        if self.needle.as_ref().is_some_and(|n| !n.is_match(text)) {
+            return false;
+        }
+        calls_function(text, self.schema, self.name, self.bare)
+    }
+}
+
 /// Whether expression text `text` (as the catalog prints it) calls a function named `name`:
 /// qualified with `schema`, or unqualified when `bare` (the name resolves to that schema's
 /// function on the search path).
-pub(crate) fn calls_function(text: &str, schema: &str, name: &str, bare: bool) -> bool {
+fn calls_function(text: &str, schema: &str, name: &str, bare: bool) -> bool {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize() else {
@@ -227,16 +266,17 @@ impl Replayer {
     /// What calls function `schema.name` (any of its overloads) in the catalog.
     pub(crate) fn function_callers(&self, schema: &str, name: &str) -> Callers {
         let bare = self.bare_call_resolves_to(schema, name);
-        let calls = |t: &str| calls_function(t, schema, name, bare);
+        let finder = CallFinder::new(schema, name, bare);
+        let calls = |t: &str| finder.calls(t);
         let mut out = Callers::default();
         for (sn, s) in &self.catalog.schemas {
             for t in s.tables.values() {
                 for c in &t.columns {
-                    let key = (sn.clone(), t.name.clone(), c.name.clone());
+                    let key = || (sn.clone(), t.name.clone(), c.name.clone());
                     if c.generated.as_deref().is_some_and(calls) {
-                        out.generated.push(key);
+                        out.generated.push(key());
                     } else if c.default.as_deref().is_some_and(calls) {
-                        out.defaults.push(key);
+                        out.defaults.push(key());
                     }
                 }
                 for k in &t.checks {
