@@ -196,9 +196,26 @@ pub fn sql_from_prisma(
         context: Some(&history),
         ..Default::default()
     };
-    let mut lowered = lower_files(&ast, &placed, &opts, diags);
+    // What `db pull` would write is lowered on a second thread meanwhile (it needs only the
+    // history and the schema's own blocks).
+    let (mut lowered, pulled) = std::thread::scope(|s| {
+        let pulled = std::thread::Builder::new()
+            .name("schemagen-pulled".into())
+            .spawn_scoped(s, || pulled_catalog(&history, &ast, &opts));
+        let lowered = lower_files(&ast, &placed, &opts, diags);
+        let pulled = match pulled {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread: the same work here.
+            Err(_) => pulled_catalog(&history, &ast, &opts),
+        };
+        (lowered, pulled)
+    });
     super::stop_on_errors(diags)?;
-    keep_what_pull_cannot_print(&mut lowered, &history, &ast, &opts);
+    if let Some(pulled) = &pulled {
+        keep_what_pull_cannot_print(&mut lowered, &history, pulled);
+    }
     let prev = Previous::new(&ast);
     let mut schemas = prev.schemas();
     if schemas.is_empty() {
@@ -295,35 +312,35 @@ pub fn sql_from_prisma(
     }))
 }
 
-/// Where `db pull` cannot print what the history built (a `jsonb[]` default it prints as `[]`, a
-/// domain array it prints as `Unsupported("email[]")`, an enum default it prints as
-/// `dbgenerated(…)`), the schema it writes lowers to something else than the history, and a
-/// schema just written by `prisma-from-sql` would give steps no one asked for. So the schema
-/// `db pull` would write (re-introspecting `ast`) is lowered too, and each column or enum of
-/// `lowered` that is exactly what that schema says is taken as the history has it: only what
-/// the user changed is a step.
-fn keep_what_pull_cannot_print(
-    lowered: &mut Catalog,
+/// The schema `db pull` would write over `ast` for the history (re-introspection), lowered:
+/// see [`keep_what_pull_cannot_print`]. `None` when it does not lower cleanly.
+fn pulled_catalog(
     history: &Catalog,
     ast: &crate::psl::ast::SchemaAst,
     opts: &LowerOptions<'_>,
-) {
+) -> Option<Catalog> {
     let prev = Previous::new(ast);
     let rendered = crate::emit::prisma::render(
         history,
         &prev,
         &crate::emit::prisma::PrismaOptions::default(),
     );
-    let Ok(pulled_ast) = crate::prisma::parse(&rendered.text) else {
-        return;
-    };
+    let pulled_ast = crate::prisma::parse(&rendered.text).ok()?;
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let id = sources.add(PathBuf::from("schema.prisma"), rendered.text.clone());
+    let id = sources.add(PathBuf::from("schema.prisma"), rendered.text);
     let pulled = lower_files(&pulled_ast, &[(0, id)], opts, &mut diags);
-    if diags.has_errors() {
-        return;
-    }
+    (!diags.has_errors()).then_some(pulled)
+}
+
+/// Where `db pull` cannot print what the history built (a `jsonb[]` default it prints as `[]`, a
+/// domain array it prints as `Unsupported("email[]")`, an enum default it prints as
+/// `dbgenerated(…)`), the schema it writes lowers to something else than the history, and a
+/// schema just written by `prisma-from-sql` would give steps no one asked for. So the schema
+/// `db pull` would write (re-introspecting the user's schema) is lowered too (`pulled`, from
+/// [`pulled_catalog`]), and each column or enum of `lowered` that is exactly what that schema
+/// says is taken as the history has it: only what the user changed is a step.
+fn keep_what_pull_cannot_print(lowered: &mut Catalog, history: &Catalog, pulled: &Catalog) {
     // The columns taken from the history may have its domains (of any schema) as types.
     for (sn, h) in &history.schemas {
         if h.domains.is_empty() {
