@@ -112,6 +112,11 @@ const INVALID: &[&str] = &[
     // Names that sanitise to the same name: two `model public_my_table`, fields `a_b` and `x`
     // twice in `t`; relation fields of the models named `ä` and `ö` have no name (`public__[]`).
     "fixture names_clashes",
+    // Two tables named with no letters (`ä`, `ö`): two `model public__`, relation fields
+    // without a type (`? @relation(…)`) or named `__a_idTo`.
+    "fixture names_nameless",
+    // A table named `ä` (`model  {`) and relation fields pointing at it with no type.
+    "fixture names_nameless_one",
     // GIN and GiST indexes on an `Int` column (operator classes of btree_gin/btree_gist): Prisma
     // allows those index types on a few scalar types only.
     "fixture opclasses",

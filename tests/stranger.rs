@@ -320,6 +320,45 @@ fn quiet_hides_warnings_repeated_ones_print_once_and_a_summary_ends_the_run() {
     );
 }
 
+/// Found by fuzzing (scripts/fuzz.sh sql_replay): relation fields pointing at a table whose
+/// name sanitises to nothing have no type (`? @relation(…)`) and, named after it, a leading `_`
+/// (`_c_aTo ? @relation(…)`), as Prisma's engine writes them
+/// (tests/fixtures/prisma/names_nameless_one); schemagen could not read that back. Each run
+/// now reads the previous one's output, and the output settles.
+#[test]
+fn fuzz_found_relations_to_nameless_models_read_back() {
+    let p = project();
+    let dir = p.path();
+    write(
+        &dir.join("supabase/migrations/20240101000000_init.sql"),
+        "create table \"ä\" (id int primary key);\n\
+         create table \"my-table\" (id int references \"ä\"(id));\n\
+         create table c (id int primary key, a int references \"ä\"(id), b int unique references \"ä\"(id));\n",
+    );
+    let args = ["prisma-from-sql", "--quiet", "--prisma-version", "7"];
+    let (code, _, err) = run(schemagen(dir).args(args));
+    assert_eq!(code, 0, "{err}");
+    let first = std::fs::read_to_string(dir.join("prisma/schema.prisma")).unwrap();
+    assert!(first.contains("\n  ? @relation(fields: [id]"), "{first}");
+    assert!(
+        first.contains("\n  _c_aTo ? @relation(\"c_aTo\""),
+        "{first}"
+    );
+    let (code, _, err) = run(schemagen(dir).args(args));
+    assert_eq!(
+        code, 0,
+        "the second run reads the first one's output:\n{err}"
+    );
+    let (code, _, err) = run(schemagen(dir).args([
+        "prisma-from-sql",
+        "--check",
+        "--quiet",
+        "--prisma-version",
+        "7",
+    ]));
+    assert_eq!(code, 0, "the output settles:\n{err}");
+}
+
 /// `--keep-going --quiet`: the errors let through are still shown (they are why the schema may
 /// lack a table), and the summary counts them apart from the warnings, replay warnings included.
 #[test]

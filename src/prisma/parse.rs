@@ -79,7 +79,9 @@ impl<'a> Parser<'a> {
     /// A field line with one word (`name`, `name @unique`, `name?`) is refused as Prisma's
     /// parser refuses it, except what `db pull` itself writes for a relation field whose name
     /// sanitised to nothing: the related model's name alone, `Model[]`, `Model?` or
-    /// `Model @relation(…)` (schemagen reads its own output; see [`Parser::field`]).
+    /// `Model @relation(…)`, and for one pointing at a model whose own name sanitised to
+    /// nothing, no type (`? @relation(…)`) and a name with a leading `_` (schemagen reads its
+    /// own output; see [`Parser::field`]).
     fn fields_without_a_name_or_type(&mut self, ast: &SchemaAst) {
         let models: std::collections::HashSet<&str> = ast
             .tops
@@ -98,12 +100,15 @@ impl<'a> Parser<'a> {
             };
             for f in &m.fields {
                 let relation = matches!(top, Top::Model(_)) && models.contains(f.ty.name.as_str());
-                if !f.name.name.is_empty() || relation {
+                // A name with a leading `_` or no type name (`? @relation(…)`): only `db pull`'s
+                // relations to and named after a model whose name sanitised to nothing.
+                let odd = f.name.name.starts_with('_') || f.ty.name.is_empty() && !f.ty.unsupported;
+                if relation || !f.name.name.is_empty() && !odd {
                     continue;
                 }
                 // Prisma's grammar reads `name?` and `name[]` as no field at all, and
                 // `name` / `name @attribute` as a field missing its type.
-                let message = if f.ty.arity == Arity::Required && !f.ty.unsupported {
+                let message = if f.ty.arity == Arity::Required && !f.ty.unsupported && !odd {
                     format!(
                         "Error validating {container} \"{}\": This field declaration is invalid. \
                          It is either missing a name or a type.",

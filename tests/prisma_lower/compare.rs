@@ -322,7 +322,7 @@ pub fn has_unnamable_table(c: &Catalog, scope: &Scope) -> bool {
 ///   table, enum or (with the `views` preview) view sanitises to the same name, the sanitised
 ///   `{schema}_{table}` (`ModelName::new_from_sql`). So `ä` alone is written `model  {`, while
 ///   `ä` next to `ö` is `model public__`, which Prisma reads (and `1\n}` next to them
-///   `model public_1__`);
+///   `model public_1__`), but twice: tables sharing a model name are left out too;
 /// * a foreign key whose relation fields have no name: the fields of a relation that is not
 ///   ambiguous are named after the sanitised tables (`public__[]` for the back relation to
 ///   `ö`), and an empty name leaves a line Prisma does not read as a field. Foreign keys to and
@@ -362,10 +362,19 @@ impl Unwritten {
                 sane
             }
         };
+        // Model names two tables share (`ä` and `ö` are both `public__`): which one a relation
+        // field's type means is not written either.
+        let mut model_names: BTreeMap<String, usize> = BTreeMap::new();
+        for (sn, s) in in_scope() {
+            for t in s.tables.values() {
+                *model_names.entry(model_name(sn, &t.name)).or_default() += 1;
+            }
+        }
         let mut tables = BTreeSet::new();
         for (sn, s) in in_scope() {
             for t in s.tables.values() {
-                if model_name(sn, &t.name).is_empty() {
+                let m = model_name(sn, &t.name);
+                if m.is_empty() || model_names[&m] > 1 {
                     tables.insert((sn.clone(), t.name.clone()));
                 }
             }

@@ -298,9 +298,11 @@ fn block_lines(b: &Block) -> Vec<String> {
         }
         if l.commented_out {
             rows.push(Row::Comment(comment_line(&plain_line(l))));
-        } else if l.name.is_empty() {
-            // A field whose name sanitised to nothing (a relation to a table named `ä`): psl's
-            // reformatter cannot parse the line and copies it, trimmed, outside the table.
+        } else if !is_identifier(&l.name) {
+            // A field whose name is not an identifier in psl's grammar: empty (a relation to a
+            // table named `ä`) or starting with `_` (a relation named after such a table,
+            // `__a_idTo`): psl's reformatter cannot parse the line and copies it, trimmed,
+            // outside the table.
             rows.push(Row::Verbatim(plain_line(l).trim_start().to_string()));
         } else if !l.attributes.iter().all(|a| attribute_parses(a)) {
             // An enum-array default whose labels are not values in the grammar (`[a b]`,

@@ -8,7 +8,32 @@ use super::*;
 
 impl<'a> Parser<'a> {
     pub(super) fn field(&mut self, start: usize, docs: Option<String>) -> PResult<Field> {
-        let mut name = self.ident()?;
+        // `db pull` writes a relation field pointing at a model whose name sanitised to nothing
+        // with no type (`? @relation(…)`, `_c_aTo ? @relation(…)`), and one named after such a
+        // model with a leading `_` (`__kTo`). Read here, refused after the parse unless they
+        // are such relations ([`Parser::fields_without_a_name_or_type`]).
+        if self.at_typeless_arity() {
+            return self.field_rest(
+                start,
+                docs,
+                Ident {
+                    name: String::new(),
+                    span: self.pos..self.pos,
+                },
+            );
+        }
+        let mut name = if self.peek() == Some('_') {
+            let at = self.pos;
+            while matches!(self.peek(), Some(c) if is_ident_char(c)) {
+                self.bump();
+            }
+            Ident {
+                name: self.src[at..self.pos].to_string(),
+                span: at..self.pos,
+            }
+        } else {
+            self.ident()?
+        };
         // `db pull` writes a relation field whose name sanitised to nothing as its type alone
         // (`other[]`, `other?`, `other @relation(…)`); read it as a field without a name.
         let after = self.pos;
@@ -25,6 +50,16 @@ impl<'a> Parser<'a> {
                 span: name.span.start..name.span.start,
             };
         }
+        self.field_rest(start, docs, name)
+    }
+
+    /// At `?` or `[]` where a type name should be (see [`Parser::field`]).
+    fn at_typeless_arity(&self) -> bool {
+        self.rest().starts_with('?') || self.rest().starts_with("[]")
+    }
+
+    /// A field after its name: the type and the attributes.
+    fn field_rest(&mut self, start: usize, docs: Option<String>, name: Ident) -> PResult<Field> {
         // Prisma 1 legacy `name: Type`.
         if self.eat(":") {
             self.skip_ws();
@@ -79,6 +114,8 @@ impl<'a> Parser<'a> {
                 arity: Arity::List,
                 span,
             });
+        } else if self.at_typeless_arity() {
+            (String::new(), false)
         } else {
             match self.ident() {
                 Ok(i) => (i.name, false),
