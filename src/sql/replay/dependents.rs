@@ -222,6 +222,8 @@ pub(crate) struct Callers {
     generated: Vec<(String, String, String)>,
     /// Check constraints `(schema, table, name)` calling it: dropped.
     checks: Vec<(String, String, String)>,
+    /// Indexes `(schema, table, name)` with a key or predicate calling it: dropped.
+    indexes: Vec<(String, String, String)>,
     /// Policies calling it: dropped.
     policies: Vec<Key>,
     /// Views `(schema, name)` whose definition calls it: dropped.
@@ -239,6 +241,9 @@ impl Callers {
         }
         if let Some((_, t, c)) = self.checks.first() {
             return Some(format!("constraint {c} on table {t}"));
+        }
+        if let Some((_, _, i)) = self.indexes.first() {
+            return Some(format!("index {i}"));
         }
         if let Some((_, t, p)) = self.policies.first() {
             return Some(format!("policy {p} on table {t}"));
@@ -285,6 +290,16 @@ impl Replayer {
                             .push((sn.clone(), t.name.clone(), k.name.clone()));
                     }
                 }
+                for i in &t.indexes {
+                    let keys = i.keys.iter().filter_map(|k| match &k.target {
+                        crate::catalog::IndexTarget::Expression(e) => Some(e.as_str()),
+                        crate::catalog::IndexTarget::Column(_) => None,
+                    });
+                    if keys.chain(i.predicate.as_deref()).any(calls) {
+                        out.indexes
+                            .push((sn.clone(), t.name.clone(), i.name.clone()));
+                    }
+                }
                 for p in &t.policies {
                     if [&p.using, &p.with_check]
                         .into_iter()
@@ -304,6 +319,69 @@ impl Replayer {
         }
         out.views.sort();
         out
+    }
+
+    /// Rewrites every text of `callers` with `f` (a renamed function: see
+    /// [`crate::sql::replay::objects::rename_function_calls`]).
+    pub(crate) fn rewrite_callers(&mut self, callers: &Callers, f: &dyn Fn(&str) -> String) {
+        let columns = callers.defaults.iter().chain(&callers.generated);
+        for (s, t, c) in columns {
+            if let Some(col) = self
+                .catalog
+                .table_mut(s, t)
+                .and_then(|t| t.columns.iter_mut().find(|x| &x.name == c))
+            {
+                for text in [&mut col.default, &mut col.generated].into_iter().flatten() {
+                    *text = f(text);
+                }
+            }
+        }
+        for (s, t, c) in &callers.checks {
+            if let Some(k) = self
+                .catalog
+                .table_mut(s, t)
+                .and_then(|t| t.checks.iter_mut().find(|k| &k.name == c))
+            {
+                k.expression = f(&k.expression);
+            }
+        }
+        for (s, t, i) in &callers.indexes {
+            if let Some(i) = self
+                .catalog
+                .table_mut(s, t)
+                .and_then(|t| t.indexes.iter_mut().find(|x| &x.name == i))
+            {
+                for k in &mut i.keys {
+                    if let crate::catalog::IndexTarget::Expression(e) = &mut k.target {
+                        *e = f(e);
+                    }
+                }
+                if let Some(p) = &mut i.predicate {
+                    *p = f(p);
+                }
+            }
+        }
+        for (s, t, p) in &callers.policies {
+            if let Some(p) = self
+                .catalog
+                .table_mut(s, t)
+                .and_then(|t| t.policies.iter_mut().find(|x| &x.name == p))
+            {
+                for text in [&mut p.using, &mut p.with_check].into_iter().flatten() {
+                    *text = f(text);
+                }
+            }
+        }
+        for (s, v) in &callers.views {
+            if let Some(v) = self
+                .catalog
+                .schemas
+                .get_mut(s)
+                .and_then(|x| x.views.get_mut(v))
+            {
+                v.definition = f(&v.definition);
+            }
+        }
     }
 
     /// `DROP FUNCTION|EXTENSION …`: what calls the dropped functions stops the statement
@@ -327,6 +405,11 @@ impl Replayer {
         for (s, t, c) in callers.checks {
             if let Some(t) = self.catalog.table_mut(&s, &t) {
                 t.checks.retain(|k| k.name != c);
+            }
+        }
+        for (s, t, i) in callers.indexes {
+            if let Some(t) = self.catalog.table_mut(&s, &t) {
+                t.indexes.retain(|x| x.name != i);
             }
         }
         for key in &callers.policies {

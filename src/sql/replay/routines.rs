@@ -110,13 +110,12 @@ impl Replayer {
             _ => None,
         };
         self.track_routine(verb, &schema, &name, parsed.as_ref(), procedure);
-        if verb == "alter" {
-            self.track_routine_alter(stmt, &schema, &name);
-        }
+        // A rename that changed how the catalog's texts print is understood (provenance).
+        let renamed_calls = verb == "alter" && self.alter_routine_name(stmt, &schema, &name);
         let overloads_left = self.tracked.routines.has_name(&schema, &name);
         // Whether the statement changed tables (`DROP … CASCADE` of what they call): it is then
         // understood, not passed over, so provenance records what it changed.
-        let mut changed_tables = false;
+        let mut changed_tables = renamed_calls;
         // Every overload gone: what calls the name went with it (`CASCADE`) or stops the
         // statement (one overload of several: which one a call resolved to is not known).
         if let (false, Some(Statement::DropFunction(df))) = (overloads_left, &parsed) {
@@ -148,6 +147,55 @@ impl Replayer {
         } else {
             Outcome::PassedOver
         })
+    }
+
+    /// `ALTER FUNCTION … RENAME TO` / `SET SCHEMA`: the routine moves; when every overload of
+    /// the name moved, the catalog's texts calling it print the new name, as PostgreSQL (which
+    /// keeps calls by oid) prints them: unqualified when the new name resolves on the printing
+    /// path, else qualified. (Of several overloads, which one a call meant is not known.)
+    fn alter_routine_name(&mut self, stmt: Stmt<'_>, schema: &str, name: &str) -> bool {
+        let overloads = self.tracked.routines.named(schema, name).count();
+        let callers = self.function_callers(schema, name);
+        let bare = self.bare_call_resolves_to(schema, name);
+        let Some((new_schema, new_name, moved)) = self.track_routine_alter(stmt, schema, name)
+        else {
+            return false;
+        };
+        if moved == 0 || (new_schema == schema && new_name == name) {
+            return false;
+        }
+        let all = moved == overloads;
+        if all {
+            if let Some(s) = self.catalog.schemas.get_mut(schema) {
+                s.functions.remove(name);
+            }
+            let sigs: Vec<_> = self.function_sigs.named(schema, name).to_vec();
+            self.function_sigs.remove_name(schema, name);
+            for mut sig in sigs {
+                sig.schema = new_schema.clone();
+                sig.name = new_name.clone();
+                self.function_sigs.record(sig);
+            }
+        }
+        if let Some(s) = self.catalog.schemas.get_mut(&new_schema) {
+            s.functions.insert(new_name.clone());
+        }
+        if !all || callers.first().is_none() {
+            return false;
+        }
+        let printed = if self.bare_call_resolves_to(&new_schema, &new_name) {
+            crate::sql::quote_ident(&new_name)
+        } else {
+            format!(
+                "{}.{}",
+                crate::sql::quote_ident(&new_schema),
+                crate::sql::quote_ident(&new_name)
+            )
+        };
+        self.rewrite_callers(&callers, &|t: &str| {
+            super::objects::rename_function_calls(t, schema, name, bare, &printed)
+        });
+        true
     }
 
     /// The signature of a created function, when its parameter and result types resolve.

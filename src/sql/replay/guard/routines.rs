@@ -310,12 +310,13 @@ impl Routines {
         arity: Option<usize>,
         new_schema: &str,
         new_name: &str,
-    ) {
+    ) -> usize {
         let moved: Vec<u32> = self
             .named(schema, name)
             .filter(|r| arity.is_none_or(|n| r.args.len() == n))
             .map(|r| r.id)
             .collect();
+        let n = moved.len();
         for id in moved {
             self.unindex(schema, name, id);
             self.index(new_schema, new_name, id);
@@ -324,6 +325,7 @@ impl Routines {
                 r.name = new_name.to_string();
             }
         }
+        n
     }
 
     /// Records `DROP SCHEMA … CASCADE` / a schema rename.

@@ -329,20 +329,22 @@ impl Replayer {
 
     /// `ALTER FUNCTION|PROCEDURE|ROUTINE name[(args)] RENAME TO new` / `SET SCHEMA s`, for the
     /// routine `schema.name`. With an argument list and several overloads, only the overloads
-    /// whose argument count matches move (argument types are not compared).
-    pub(crate) fn track_routine_alter(&mut self, stmt: Stmt<'_>, schema: &str, name: &str) {
+    /// whose argument count matches move (argument types are not compared). Returns the new
+    /// `(schema, name)` and how many overloads moved.
+    pub(crate) fn track_routine_alter(
+        &mut self,
+        stmt: Stmt<'_>,
+        schema: &str,
+        name: &str,
+    ) -> Option<(String, String, usize)> {
         let w = words(stmt);
         let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
         let ident = |i: usize| w.get(i).and_then(|(_, v)| v.clone());
-        let Some(k) = (0..w.len()).find(|&k| {
+        let k = (0..w.len()).find(|&k| {
             (word(k) == "rename" && word(k + 1) == "to")
                 || (word(k) == "set" && word(k + 1) == "schema")
-        }) else {
-            return;
-        };
-        let Some(target) = ident(k + 2) else {
-            return;
-        };
+        })?;
+        let target = ident(k + 2)?;
         let (new_schema, new_name) = if word(k) == "rename" {
             (schema.to_string(), target)
         } else {
@@ -368,9 +370,11 @@ impl Replayer {
                 0
             }
         });
-        self.tracked
+        let moved = self
+            .tracked
             .routines
             .rename(schema, name, arity, &new_schema, &new_name);
+        Some((new_schema, new_name, moved))
     }
 
     /// A table created by `CREATE TABLE` (`with_rows`: `AS …`, whose rows are not followed).

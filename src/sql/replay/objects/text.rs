@@ -165,6 +165,65 @@ pub(crate) fn rename_identifier(text: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// Calls of function `schema.name` in an expression text, qualified or (when `bare`: the name
+/// resolves to that function on the printing path) unqualified, renamed to `new` (written as
+/// it is: `make_code`, `util.twice`). PostgreSQL keeps calls by oid, so `ALTER FUNCTION …
+/// RENAME TO` / `SET SCHEMA` changes how they print.
+pub(crate) fn rename_function_calls(
+    text: &str,
+    schema: &str,
+    name: &str,
+    bare: bool,
+    new: &str,
+) -> String {
+    let Some(toks) = word_ranges(text) else {
+        return text.to_string();
+    };
+    let sig: Vec<usize> = (0..toks.len())
+        .filter(|&i| !matches!(toks[i].1, Token::Whitespace(_)))
+        .collect();
+    let folded = |i: usize| match &toks[i].1 {
+        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    };
+    let mut hits: Vec<std::ops::Range<usize>> = Vec::new();
+    for k in 0..sig.len() {
+        let i = sig[k];
+        if folded(i).as_deref() != Some(name)
+            || !matches!(sig.get(k + 1).map(|&j| &toks[j].1), Some(Token::LParen))
+        {
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|p| &toks[sig[p]].1);
+        match prev {
+            // `x::name(…)` is a type.
+            Some(Token::DoubleColon) => {}
+            Some(Token::Period) => {
+                if let Some(q) = k.checked_sub(2).map(|p| sig[p]) {
+                    if folded(q).as_deref() == Some(schema) {
+                        hits.push(toks[q].0.start..toks[i].0.end);
+                    }
+                }
+            }
+            _ if bare => hits.push(toks[i].0.clone()),
+            _ => {}
+        }
+    }
+    if hits.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + new.len());
+    let mut last = 0;
+    for r in hits {
+        out.push_str(&text[last..r.start]);
+        out.push_str(new);
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +240,24 @@ mod tests {
         );
         assert!(mentions_identifier("(a IS NOT NULL)", "a", "a"));
         assert!(!mentions_identifier("(ab IS NOT NULL)", "a", "a"));
+    }
+
+    #[test]
+    fn renames_function_calls_only() {
+        assert_eq!(
+            rename_function_calls(
+                "(f(a) + public.f(b) + x.f(c) + a::f(1))",
+                "public",
+                "f",
+                true,
+                "g"
+            ),
+            "(g(a) + g(b) + x.f(c) + a::f(1))"
+        );
+        assert_eq!(
+            rename_function_calls("(f(a) + public.f(b) + f)", "public", "f", false, "util.g"),
+            "(f(a) + util.g(b) + f)"
+        );
     }
 
     #[test]
