@@ -121,6 +121,13 @@ impl Replayer {
         for n in &e.names {
             let name = fold(n);
             if let Some(ext) = self.catalog.extensions.get(&name).cloned() {
+                // The Supabase base catalog lists its extensions (uuid-ossp, pgcrypto in
+                // `extensions`) but not their functions, which calls resolve to all the same.
+                if let Some(s) = self.catalog.schemas.get_mut(&ext.schema) {
+                    for f in extension_functions(&name) {
+                        s.functions.insert(f.to_string());
+                    }
+                }
                 self.drop_extension_dependents(&name, &ext.schema, cascade)?;
             }
             match self.catalog.extensions.remove(&name) {
