@@ -36,6 +36,14 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
     ns.sort();
     ns.dedup();
     db.namespaces = ns;
+    for t in crate::pg::builtin::extensions::TYPES {
+        if let Some(e) = catalog.extensions.get(t.extension) {
+            if db.namespaces.contains(&e.schema) {
+                db.extension_types
+                    .insert((e.schema.clone(), t.name.to_string()));
+            }
+        }
+    }
 
     // Enums first: column types refer to them.
     for n in &db.namespaces {
@@ -262,6 +270,13 @@ fn family_and_native(db: &Db, ty: &SqlType) -> (Family, Option<Native>) {
     }
     match db.find_enum(&ty.name, Some(&ty.schema)) {
         Some(e) => (Family::Enum(e), None),
+        None if ty.is_array()
+            && db
+                .extension_types
+                .contains(&(ty.schema.clone(), ty.name.clone())) =>
+        {
+            (Family::Unsupported(ty.name.clone()), None)
+        }
         None => (Family::Unsupported(ty.udt_name()), None),
     }
 }

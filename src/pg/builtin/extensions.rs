@@ -95,6 +95,36 @@ pub(crate) const TYPES: &[ExtType] = &[
         category: b'U',
     },
     ExtType {
+        extension: "isn",
+        name: "isbn13",
+        category: b'U',
+    },
+    ExtType {
+        extension: "isn",
+        name: "ismn",
+        category: b'U',
+    },
+    ExtType {
+        extension: "isn",
+        name: "ismn13",
+        category: b'U',
+    },
+    ExtType {
+        extension: "isn",
+        name: "issn",
+        category: b'U',
+    },
+    ExtType {
+        extension: "isn",
+        name: "issn13",
+        category: b'U',
+    },
+    ExtType {
+        extension: "isn",
+        name: "upc",
+        category: b'U',
+    },
+    ExtType {
         extension: "pg_trgm",
         name: "gtrgm",
         category: b'U',

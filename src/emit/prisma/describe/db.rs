@@ -216,6 +216,11 @@ pub struct Db {
     pub views: Vec<DbView>,
     /// Foreign keys left out because they leave the introspected schemas.
     pub cross_schema: Vec<CrossSchemaReference>,
+    /// Types of installed extensions that live in an introspected schema `(schema, name)`:
+    /// the engine knows them by name, so an array of one is `Unsupported("ltree")[]` where an
+    /// array of any other type it does not support is named as information_schema names it
+    /// (`Unsupported("_int4range")[]`, `Unsupported("_hstore")[]` for hstore in `extensions`).
+    pub extension_types: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Db {
