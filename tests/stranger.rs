@@ -359,6 +359,36 @@ fn fuzz_found_relations_to_nameless_models_read_back() {
     assert_eq!(code, 0, "the output settles:\n{err}");
 }
 
+/// Found by fuzzing (scripts/fuzz.sh sql_replay): an enum label with a quote or a bracket in an
+/// array default is written as it is (`@default([red"])`, as `db pull` writes labels), and the
+/// next run could not read it back. PostgreSQL accepts the history.
+#[test]
+fn fuzz_found_enum_array_labels_with_quotes_and_brackets_read_back() {
+    let p = project();
+    let dir = p.path();
+    write(
+        &dir.join("supabase/migrations/20240101000000_init.sql"),
+        "create type e as enum ('red\"', 'x)', 'ok');\n\
+         create table t (id int primary key, c e[] default '{\"red\\\"\",ok}'::e[], d e[] default '{\"x)\"}'::e[]);\n",
+    );
+    let args = ["prisma-from-sql", "--quiet", "--prisma-version", "7"];
+    let (code, _, err) = run(schemagen(dir).args(args));
+    assert_eq!(code, 0, "{err}");
+    let first = std::fs::read_to_string(dir.join("prisma/schema.prisma")).unwrap();
+    assert!(first.contains("@default([red\", ok])"), "{first}");
+    let (code, _, err) = run(schemagen(dir).args([
+        "prisma-from-sql",
+        "--check",
+        "--quiet",
+        "--prisma-version",
+        "7",
+    ]));
+    assert_eq!(
+        code, 0,
+        "the next run reads it and finds it up to date:\n{err}"
+    );
+}
+
 /// `--keep-going --quiet`: the errors let through are still shown (they are why the schema may
 /// lack a table), and the summary counts them apart from the warnings, replay warnings included.
 #[test]

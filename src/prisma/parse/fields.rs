@@ -289,8 +289,8 @@ impl<'a> Parser<'a> {
 
     /// An array element followed by more words before `,` or `]`, or that is no value at all:
     /// `db pull` writes enum labels in array defaults as they are (`@default([a b, _ok])` for
-    /// the labels `a b` and `_ok`), and schemagen must read back what it wrote; the words are
-    /// kept as one name, as written.
+    /// the labels `a b` and `_ok`, `[red"]` for `red"`), and schemagen must read back what it
+    /// wrote; the words are kept as one name, as written.
     fn words_run_on(&mut self, start: usize, item: Expr) -> PResult<Expr> {
         if matches!(self.peek(), None | Some(',') | Some(']')) && self.pos > start {
             return Ok(item);
@@ -298,7 +298,8 @@ impl<'a> Parser<'a> {
         while let Some(c) = self.peek() {
             match c {
                 ',' | ']' => break,
-                '\n' | '\r' | '"' | '[' | '(' | ')' => return self.fail("expected `,` or `]`"),
+                // A label may hold quotes and brackets (`a"b`, `x)`): only the line's end stops it.
+                '\n' | '\r' => return self.fail("expected `,` or `]`"),
                 _ => {
                     self.bump();
                 }
