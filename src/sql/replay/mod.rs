@@ -283,6 +283,10 @@ pub(crate) fn split_name(name: &ObjectName) -> (Option<String>, String) {
 pub struct Replayer {
     pub(crate) catalog: Catalog,
     pub(crate) search_path: Vec<String>,
+    /// The path to go back to at the end of the transaction, after `SET LOCAL search_path` or
+    /// `set_config('search_path', …, true)` (the Supabase CLI runs a file in one transaction,
+    /// so without `COMMIT` it lasts to the end of the file).
+    pub(crate) local_path_restore: Option<Vec<String>>,
     stats: ReplayStats,
     /// Every index and constraint name that has existed (a superset: names are added, never
     /// removed). A name not in it is certainly free; a name in it is checked against the

@@ -63,6 +63,7 @@ impl Replayer {
                 if let Some(outcome) = self.call_routine(stmt, diags) {
                     return outcome;
                 }
+                self.end_of_transaction(stmt);
                 self.track_passed_over(stmt);
                 Ok(Outcome::PassedOver)
             }
@@ -71,6 +72,7 @@ impl Replayer {
             Kind::ResetSearchPath => {
                 // `RESET search_path` / `RESET ALL`: back to the session's default.
                 self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+                self.local_path_restore = None;
                 Ok(Outcome::Understood)
             }
             Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
@@ -217,8 +219,8 @@ impl Replayer {
             return Ok(outcome);
         }
         if sets_path {
-            if let Some(path) = super::objects::set_config_search_path(&q) {
-                self.search_path = path;
+            if let Some((path, local)) = super::objects::set_config_search_path(&q) {
+                self.set_search_path(path, local);
                 return Ok(Outcome::Understood);
             }
         }
@@ -254,11 +256,43 @@ impl Replayer {
         crate::sql::replay::plpgsql::call_statement(self, stmt, f, None, diags)
     }
 
+    /// Sets the search path for the session or, `local`, to the end of the transaction.
+    fn set_search_path(&mut self, path: Vec<String>, local: bool) {
+        if local {
+            if self.local_path_restore.is_none() {
+                self.local_path_restore = Some(std::mem::take(&mut self.search_path));
+            }
+        } else {
+            self.local_path_restore = None;
+        }
+        self.search_path = path;
+    }
+
+    /// `COMMIT`, `END`, `ROLLBACK`, `ABORT` (not `ROLLBACK TO` a savepoint): a search path set
+    /// for the transaction ends with it.
+    fn end_of_transaction(&mut self, stmt: Stmt<'_>) {
+        if self.local_path_restore.is_none() {
+            return;
+        }
+        let w = stmt.words(3);
+        let ends = match w.first().map(String::as_str) {
+            Some("commit" | "end" | "abort") => !w.iter().any(|x| x == "prepared"),
+            Some("rollback") => !w.iter().any(|x| x == "to" || x == "prepared"),
+            _ => false,
+        };
+        if ends {
+            if let Some(path) = self.local_path_restore.take() {
+                self.search_path = path;
+            }
+        }
+    }
+
     /// `SET search_path …` changes name resolution; other settings are passed over.
     fn set_statement(&mut self, stmt: Stmt<'_>) -> R<Outcome> {
         let sig = stmt.significant();
         let mut i = 1;
         let w = |i: usize| sig.get(i).map(|(_, t)| word_of(t)).unwrap_or_default();
+        let local = w(i) == "local";
         if matches!(w(i).as_str(), "session" | "local") {
             i += 1;
         }
@@ -293,7 +327,7 @@ impl Replayer {
                 }
             }
         }
-        self.search_path = path;
+        self.set_search_path(path, local);
         Ok(Outcome::Understood)
     }
 }

@@ -151,6 +151,7 @@ impl Replayer {
         Replayer {
             catalog: base,
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
+            local_path_restore: None,
             stats: ReplayStats::default(),
             known_names,
             function_sigs: Default::default(),
@@ -256,6 +257,7 @@ impl Replayer {
     ) {
         let source = sources.get(file);
         self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
+        self.local_path_restore = None;
         self.stats.files += 1;
         self.stats.bytes += source.text.len();
         self.replay_part(sources, file, prepared, diags);

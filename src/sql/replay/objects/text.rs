@@ -5,8 +5,9 @@ use sqlparser::ast::{Expr, Query, SelectItem, SetExpr, Value};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-/// `SELECT pg_catalog.set_config('search_path', '…', false)` → the new path.
-pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
+/// `SELECT pg_catalog.set_config('search_path', '…', is_local)` → the new path, and whether it
+/// is set for the transaction only (`is_local` true).
+pub(crate) fn set_config_search_path(q: &Query) -> Option<(Vec<String>, bool)> {
     let SetExpr::Select(sel) = q.body.as_ref() else {
         return None;
     };
@@ -37,7 +38,14 @@ pub(crate) fn set_config_search_path(q: &Query) -> Option<Vec<String>> {
     if !lit(0)?.eq_ignore_ascii_case("search_path") {
         return None;
     }
-    Some(parse_search_path_string(&lit(1)?))
+    let local = matches!(
+        args.get(2),
+        Some(sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+            Expr::Value(v),
+        ))) if matches!(&v.value, Value::Boolean(true))
+            || matches!(&v.value, Value::SingleQuotedString(s) if matches!(s.to_ascii_lowercase().as_str(), "t" | "true" | "on" | "yes"))
+    );
+    Some((parse_search_path_string(&lit(1)?), local))
 }
 
 /// `'"$user", public'` → `["$user", "public"]`.
