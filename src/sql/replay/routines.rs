@@ -154,6 +154,17 @@ impl Replayer {
     /// keeps calls by oid) prints them: unqualified when the new name resolves on the printing
     /// path, else qualified. (Of several overloads, which one a call meant is not known.)
     fn alter_routine_name(&mut self, stmt: Stmt<'_>, schema: &str, name: &str) -> bool {
+        // Most ALTER FUNCTION statements change an owner or a setting: no caller search then.
+        let sig = stmt.significant();
+        let moves = sig.windows(2).any(|w| {
+            matches!(
+                (word_of(w[0].1).as_str(), word_of(w[1].1).as_str()),
+                ("rename", "to") | ("set", "schema")
+            )
+        });
+        if !moves {
+            return false;
+        }
         let overloads = self.tracked.routines.named(schema, name).count();
         let callers = self.function_callers(schema, name);
         let bare = self.bare_call_resolves_to(schema, name);
