@@ -320,6 +320,15 @@ fn quiet_hides_warnings_repeated_ones_print_once_and_a_summary_ends_the_run() {
     );
 }
 
+/// `prisma-from-sql --check` for Prisma 7, quiet: exit 0 when the schema is up to date.
+const CHECK_7: [&str; 5] = [
+    "prisma-from-sql",
+    "--check",
+    "--quiet",
+    "--prisma-version",
+    "7",
+];
+
 /// Found by fuzzing (scripts/fuzz.sh sql_replay): relation fields pointing at a table whose
 /// name sanitises to nothing have no type (`? @relation(…)`) and, named after it, a leading `_`
 /// (`_c_aTo ? @relation(…)`), as Prisma's engine writes them
@@ -349,13 +358,7 @@ fn fuzz_found_relations_to_nameless_models_read_back() {
         code, 0,
         "the second run reads the first one's output:\n{err}"
     );
-    let (code, _, err) = run(schemagen(dir).args([
-        "prisma-from-sql",
-        "--check",
-        "--quiet",
-        "--prisma-version",
-        "7",
-    ]));
+    let (code, _, err) = run(schemagen(dir).args(CHECK_7));
     assert_eq!(code, 0, "the output settles:\n{err}");
 }
 
@@ -376,13 +379,7 @@ fn fuzz_found_enum_array_labels_with_quotes_and_brackets_read_back() {
     assert_eq!(code, 0, "{err}");
     let first = std::fs::read_to_string(dir.join("prisma/schema.prisma")).unwrap();
     assert!(first.contains("@default([red\", ok])"), "{first}");
-    let (code, _, err) = run(schemagen(dir).args([
-        "prisma-from-sql",
-        "--check",
-        "--quiet",
-        "--prisma-version",
-        "7",
-    ]));
+    let (code, _, err) = run(schemagen(dir).args(CHECK_7));
     assert_eq!(
         code, 0,
         "the next run reads it and finds it up to date:\n{err}"

@@ -184,33 +184,8 @@ impl<'a> CallFinder<'a> {
 /// qualified with `schema`, or unqualified when `bare` (the name resolves to that schema's
 /// function on the search path).
 fn calls_function(text: &str, schema: &str, name: &str, bare: bool) -> bool {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize() else {
-        return false;
-    };
-    let tokens: Vec<&Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
-    let word = |t: &Token| match t {
-        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
-        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
-        _ => None,
-    };
-    (0..tokens.len()).any(|i| {
-        if word(tokens[i]).as_deref() != Some(name)
-            || !matches!(tokens.get(i + 1), Some(Token::LParen))
-        {
-            return false;
-        }
-        match (i.checked_sub(1).map(|j| tokens[j]), i.checked_sub(2)) {
-            (Some(Token::Period), Some(j)) => word(tokens[j]).as_deref() == Some(schema),
-            // `x::name(…)` is a type, not a call.
-            (Some(Token::DoubleColon), _) => false,
-            _ => bare,
-        }
-    })
+    crate::sql::replay::objects::function_call_ranges(text, schema, name, bare)
+        .is_some_and(|hits| !hits.is_empty())
 }
 
 /// What calls a function and goes with it under `CASCADE`.

@@ -19,8 +19,8 @@ use super::{name_parts, split_name, Outcome, ReplayError, Replayer, SqlState, R}
 pub(crate) use extensions::move_extension;
 pub(super) use indexes::dedupe_index_column_names;
 pub(crate) use text::{
-    mentions_identifier, parse_search_path_string, rename_function_calls, rename_identifier,
-    set_config_search_path,
+    function_call_ranges, mentions_identifier, parse_search_path_string, rename_function_calls,
+    rename_identifier, set_config_search_path,
 };
 
 impl Replayer {

@@ -173,20 +173,16 @@ pub(crate) fn rename_identifier(text: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// Calls of function `schema.name` in an expression text, qualified or (when `bare`: the name
-/// resolves to that function on the printing path) unqualified, renamed to `new` (written as
-/// it is: `make_code`, `util.twice`). PostgreSQL keeps calls by oid, so `ALTER FUNCTION …
-/// RENAME TO` / `SET SCHEMA` changes how they print.
-pub(crate) fn rename_function_calls(
+/// The byte ranges of the calls of function `schema.name` in an expression text: `schema.name`
+/// when qualified, `name` alone when `bare` (the name resolves to that function on the printing
+/// path); `x::name(…)` is a type. `None` when the text does not tokenize.
+pub(crate) fn function_call_ranges(
     text: &str,
     schema: &str,
     name: &str,
     bare: bool,
-    new: &str,
-) -> String {
-    let Some(toks) = word_ranges(text) else {
-        return text.to_string();
-    };
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let toks = word_ranges(text)?;
     let sig: Vec<usize> = (0..toks.len())
         .filter(|&i| !matches!(toks[i].1, Token::Whitespace(_)))
         .collect();
@@ -195,7 +191,7 @@ pub(crate) fn rename_function_calls(
         Token::Word(w) => Some(w.value.to_ascii_lowercase()),
         _ => None,
     };
-    let mut hits: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut hits = Vec::new();
     for k in 0..sig.len() {
         let i = sig[k];
         if folded(i).as_deref() != Some(name)
@@ -203,9 +199,7 @@ pub(crate) fn rename_function_calls(
         {
             continue;
         }
-        let prev = k.checked_sub(1).map(|p| &toks[sig[p]].1);
-        match prev {
-            // `x::name(…)` is a type.
+        match k.checked_sub(1).map(|p| &toks[sig[p]].1) {
             Some(Token::DoubleColon) => {}
             Some(Token::Period) => {
                 if let Some(q) = k.checked_sub(2).map(|p| sig[p]) {
@@ -218,6 +212,21 @@ pub(crate) fn rename_function_calls(
             _ => {}
         }
     }
+    Some(hits)
+}
+
+/// Calls of function `schema.name` in an expression text, qualified or (when `bare`: the name
+/// resolves to that function on the printing path) unqualified, renamed to `new` (written as
+/// it is: `make_code`, `util.twice`). PostgreSQL keeps calls by oid, so `ALTER FUNCTION …
+/// RENAME TO` / `SET SCHEMA` changes how they print.
+pub(crate) fn rename_function_calls(
+    text: &str,
+    schema: &str,
+    name: &str,
+    bare: bool,
+    new: &str,
+) -> String {
+    let hits = function_call_ranges(text, schema, name, bare).unwrap_or_default();
     if hits.is_empty() {
         return text.to_string();
     }
