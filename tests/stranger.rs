@@ -658,3 +658,39 @@ fn fuzz_found_builtin_called_with_too_few_arguments_is_refused_as_postgresql_doe
     let after = std::fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
     assert_eq!(before, after);
 }
+
+/// A file that opens a transaction block and never ends it: `supabase migration up` (2.117.0,
+/// measured) reports success, then runs every later file inside the open block and rolls them
+/// all back with their history rows. The replay warns at the BEGIN, in the file that left it
+/// open, whether or not another file follows; a block that is ended draws no warning.
+#[test]
+fn a_transaction_block_left_open_is_named_at_its_begin() {
+    let p = project();
+    let dir = p.path();
+    write(
+        &dir.join("supabase/migrations/20240101000000_init.sql"),
+        "begin;\ncreate table a (id int primary key);\ncommit;\n",
+    );
+    write(
+        &dir.join("supabase/migrations/20240102000000_open.sql"),
+        "create table b (id int primary key);\n  begin;\ncreate table c (id int primary key);\n",
+    );
+    let (code, _, stderr) = run(schemagen(dir).args(["inspect"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("20240102000000_open.sql:2:3")
+            && stderr.contains("this transaction block is never ended"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("20240101000000_init.sql:1:1"), "{stderr}");
+    assert_eq!(stderr.matches("never ended").count(), 1, "{stderr}");
+    // Followed by another file, the warning still names the file that left the block open.
+    write(
+        &dir.join("supabase/migrations/20240103000000_next.sql"),
+        "create table d (id int primary key);\n",
+    );
+    let (code, _, stderr) = run(schemagen(dir).args(["inspect"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("20240102000000_open.sql:2:3"), "{stderr}");
+    assert_eq!(stderr.matches("never ended").count(), 1, "{stderr}");
+}

@@ -209,6 +209,7 @@ pub(crate) fn replay_dir_then(
         let id = sources.add(path, text);
         replayer.replay_file(sources, id, diags);
     }
+    replayer.end_of_history(diags);
     let (catalog, stats) = replayer.finish_with_stats();
     Ok(Replayed {
         catalog,

@@ -206,7 +206,14 @@ pub fn apply_migration_set(db: &Db, dir: &Path) -> SetOutcome {
         let (text, names) = comment_out_missing_extensions(&text, &available);
         outcome.commented_extensions.extend(names);
         let label = path.file_name().unwrap().to_string_lossy().into_owned();
-        if let Err(e) = db.psql_labelled(&text, &label, true) {
+        // A file that rolls back a transaction block of its own: `supabase migration up`
+        // (2.117.0, measured) commits what came before its first BEGIN, COMMIT or ROLLBACK and
+        // runs the rest statement by statement, so `ROLLBACK` undoes only its own block. psql
+        // without `-1` ends such a file the same way; with `-1` the ROLLBACK would undo the
+        // whole file.
+        let lower = text.to_ascii_lowercase();
+        let single = !(lower.contains("rollback") || lower.contains("abort"));
+        if let Err(e) = db.psql_labelled(&text, &label, single) {
             if db.psql_labelled(&text, &label, false).is_ok() {
                 outcome.statement_by_statement.push((path, e));
             } else {

@@ -25,8 +25,10 @@ mod prepare;
 mod provenance_tests;
 mod routines;
 mod run;
+mod schema_elements;
 mod session;
 mod table;
+mod transactions;
 mod views;
 
 use serde::Serialize;
@@ -287,6 +289,13 @@ pub struct Replayer {
     /// `set_config('search_path', …, true)` (the Supabase CLI runs a file in one transaction,
     /// so without `COMMIT` it lasts to the end of the file).
     pub(crate) local_path_restore: Option<Vec<String>>,
+    /// The open transaction block, watched when the file can roll it back (see
+    /// `transactions`).
+    tx: Option<Box<transactions::Transaction>>,
+    /// Whether the file being replayed says `rollback` or `abort` anywhere.
+    may_roll_back: bool,
+    /// The `BEGIN` of the transaction block open in the file being replayed.
+    open_block: Option<crate::diagnostics::Span>,
     stats: ReplayStats,
     /// Every index and constraint name that has existed (a superset: names are added, never
     /// removed). A name not in it is certainly free; a name in it is checked against the

@@ -64,6 +64,9 @@ impl Replayer {
                     return outcome;
                 }
                 self.end_of_transaction(stmt);
+                if self.transaction_control(stmt) {
+                    return Ok(Outcome::Understood);
+                }
                 self.track_passed_over(stmt);
                 Ok(Outcome::PassedOver)
             }
@@ -92,7 +95,9 @@ impl Replayer {
             Kind::Parse => match parse() {
                 Ok(parsed) => self.apply_parsed(stmt, parsed, diags),
                 Err(e) if e.too_deep => self.run_deep(stmt, diags),
-                Err(e) => Err(syntax_error(stmt, &e)),
+                Err(e) => self
+                    .schema_elements(stmt, diags)
+                    .unwrap_or_else(|| Err(syntax_error(stmt, &e))),
             },
         }
     }

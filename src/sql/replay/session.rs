@@ -152,6 +152,9 @@ impl Replayer {
             catalog: base,
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
             local_path_restore: None,
+            tx: None,
+            may_roll_back: false,
+            open_block: None,
             stats: ReplayStats::default(),
             known_names,
             function_sigs: Default::default(),
@@ -258,6 +261,8 @@ impl Replayer {
         let source = sources.get(file);
         self.search_path = DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect();
         self.local_path_restore = None;
+        self.end_of_file(diags);
+        self.may_roll_back = super::transactions::may_roll_back(&source.text);
         self.stats.files += 1;
         self.stats.bytes += source.text.len();
         self.replay_part(sources, file, prepared, diags);
@@ -378,6 +383,11 @@ impl Replayer {
     pub(crate) fn bump_errors(&mut self) {
         self.stats.statements += 1;
         self.stats.errors += 1;
+    }
+
+    /// Ends the last file replayed: reports what it left unfinished (a transaction block).
+    pub fn end_of_history(&mut self, diags: &mut Diagnostics) {
+        self.end_of_file(diags);
     }
 
     /// The resulting catalog, with lists sorted as Postgres reports them.
