@@ -129,6 +129,17 @@ pub(crate) const TYPES: &[ExtType] = &[
         name: "gtrgm",
         category: b'U',
     },
+    // Domains: `lo` over oid, `earth` over cube (a domain's category is its base type's).
+    ExtType {
+        extension: "lo",
+        name: "lo",
+        category: b'N',
+    },
+    ExtType {
+        extension: "earthdistance",
+        name: "earth",
+        category: b'U',
+    },
 ];
 
 /// The extension type called `name`.
@@ -285,4 +296,43 @@ pub(crate) fn is_ext_type_of(extension: &str, name: &str) -> bool {
     TYPES
         .iter()
         .any(|t| t.extension == extension && t.name == name.trim_start_matches('_'))
+}
+
+/// `(access method, operator class, extension)` of the operator classes contrib extensions
+/// define that are not their type's default (PostgreSQL 15: `pg_opclass` where not
+/// `opcdefault`, joined to the extension through `pg_depend`); the defaults are in
+/// [`crate::pg::builtin::opclasses::DEFAULT_OPCLASSES`].
+pub(crate) const NON_DEFAULT_OPCLASSES: &[(&str, &str, &str)] = &[
+    ("btree", "citext_pattern_ops", "citext"),
+    ("gin", "gin__int_ops", "intarray"),
+    ("gin", "gin_trgm_ops", "pg_trgm"),
+    ("gist", "gist__intbig_ops", "intarray"),
+    ("gist", "gist_trgm_ops", "pg_trgm"),
+];
+
+/// Whether index access method `method` with operator class `opclass` (named, or else the
+/// default for the key's type as `format_type` prints it) comes from extension `extension`.
+pub(crate) fn opclass_of_extension(
+    extension: &str,
+    method: &str,
+    opclass: Option<&str>,
+    key_type: Option<&str>,
+) -> bool {
+    use crate::pg::builtin::opclasses::DEFAULT_OPCLASSES;
+    match opclass {
+        Some(c) => {
+            let c = c.rsplit('.').next().unwrap_or(c);
+            DEFAULT_OPCLASSES
+                .iter()
+                .any(|&(m, n, _, e)| m == method && n == c && e == extension)
+                || NON_DEFAULT_OPCLASSES
+                    .iter()
+                    .any(|&(m, n, e)| m == method && n == c && e == extension)
+        }
+        None => key_type.is_some_and(|ty| {
+            DEFAULT_OPCLASSES
+                .iter()
+                .any(|&(m, _, t, e)| m == method && t == ty && e == extension)
+        }),
+    }
 }

@@ -197,8 +197,11 @@ pub(crate) struct Callers {
     generated: Vec<(String, String, String)>,
     /// Check constraints `(schema, table, name)` calling it: dropped.
     checks: Vec<(String, String, String)>,
-    /// Indexes `(schema, table, name)` with a key or predicate calling it: dropped.
-    indexes: Vec<(String, String, String)>,
+    /// Indexes `(schema, table, name)` with a key or predicate calling it (or a key with an
+    /// extension's operator class): dropped.
+    pub(crate) indexes: Vec<(String, String, String)>,
+    /// Exclusion constraints `(schema, table, name)` with an extension's operator class: dropped.
+    pub(crate) exclusions: Vec<(String, String, String)>,
     /// Policies calling it: dropped.
     policies: Vec<Key>,
     /// Views `(schema, name)` whose definition calls it: dropped.
@@ -219,6 +222,9 @@ impl Callers {
         }
         if let Some((_, _, i)) = self.indexes.first() {
             return Some(format!("index {i}"));
+        }
+        if let Some((_, t, c)) = self.exclusions.first() {
+            return Some(format!("constraint {c} on table {t}"));
         }
         if let Some((_, t, p)) = self.policies.first() {
             return Some(format!("policy {p} on table {t}"));
@@ -385,6 +391,11 @@ impl Replayer {
         for (s, t, i) in callers.indexes {
             if let Some(t) = self.catalog.table_mut(&s, &t) {
                 t.indexes.retain(|x| x.name != i);
+            }
+        }
+        for (s, t, x) in callers.exclusions {
+            if let Some(t) = self.catalog.table_mut(&s, &t) {
+                t.exclusions.retain(|c| c.name != x);
             }
         }
         for key in &callers.policies {

@@ -169,9 +169,221 @@ impl Replayer {
             let callers = self.function_callers(schema, f);
             self.drop_callers(&what, callers, cascade)?;
         }
+        let users = self.opclass_users(name);
+        self.drop_callers(&what, users, cascade)?;
         for (s, t, c) in typed {
             self.drop_column_if_present(&s, &t, &c)?;
         }
         Ok(())
     }
+
+    /// Indexes and exclusion constraints with a key whose operator class the extension defines
+    /// (`gin_trgm_ops`; `btree_gist`'s default class for an `integer` key of a GiST index).
+    fn opclass_users(&self, extension: &str) -> super::super::dependents::Callers {
+        use crate::pg::builtin::extensions::opclass_of_extension;
+        let mut out = super::super::dependents::Callers::default();
+        for (sn, s) in &self.catalog.schemas {
+            for t in s.tables.values() {
+                let key_type = |column: &str| {
+                    let c = t.columns.iter().find(|c| c.name == column)?;
+                    let is_enum = c.ty.schema != "pg_catalog"
+                        && self
+                            .catalog
+                            .schemas
+                            .get(&c.ty.schema)
+                            .is_some_and(|x| x.enums.contains_key(&c.ty.name));
+                    Some(if is_enum {
+                        "anyenum".to_string() + &"[]".repeat(c.ty.array_dims as usize)
+                    } else {
+                        opclass_input_type(&c.ty)
+                    })
+                };
+                for i in &t.indexes {
+                    let uses = i.keys.iter().any(|k| {
+                        let column = match &k.target {
+                            crate::catalog::IndexTarget::Column(c) => key_type(c),
+                            crate::catalog::IndexTarget::Expression(_) => None,
+                        };
+                        opclass_of_extension(
+                            extension,
+                            &i.method,
+                            k.opclass.as_deref(),
+                            column.as_deref(),
+                        )
+                    });
+                    if uses {
+                        out.indexes
+                            .push((sn.clone(), t.name.clone(), i.name.clone()));
+                    }
+                }
+                for x in &t.exclusions {
+                    let Some((method, elements)) = exclusion_elements(&x.definition) else {
+                        continue;
+                    };
+                    let uses = elements.iter().any(|(column, opclass)| {
+                        let ty = column.as_deref().and_then(key_type);
+                        opclass_of_extension(extension, method, opclass.as_deref(), ty.as_deref())
+                    });
+                    if uses {
+                        out.exclusions
+                            .push((sn.clone(), t.name.clone(), x.name.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Replayer {
+    /// PostgreSQL refuses a GiST or GIN key with no operator class when its type has no
+    /// default one for the method (42704): an `integer` or `text` key needs `btree_gist` or
+    /// `btree_gin` installed. Judged only for plain columns of common built-in scalar types,
+    /// whose default classes [`DEFAULT_OPCLASSES`](crate::pg::builtin::opclasses::DEFAULT_OPCLASSES)
+    /// lists in full; anything else is left to PostgreSQL.
+    pub(crate) fn require_default_opclass(
+        &self,
+        method: &str,
+        column: &crate::catalog::Column,
+    ) -> R<()> {
+        use crate::pg::builtin::opclasses::DEFAULT_OPCLASSES;
+        if !matches!(method, "gist" | "gin")
+            || column.ty.schema != "pg_catalog"
+            || column.ty.array_dims != 0
+        {
+            return Ok(());
+        }
+        if !matches!(
+            column.ty.name.as_str(),
+            "int2"
+                | "int4"
+                | "int8"
+                | "numeric"
+                | "float4"
+                | "float8"
+                | "text"
+                | "varchar"
+                | "bpchar"
+                | "uuid"
+                | "bool"
+                | "date"
+                | "timestamp"
+                | "timestamptz"
+                | "time"
+                | "timetz"
+                | "interval"
+                | "bytea"
+                | "inet"
+                | "cidr"
+                | "macaddr"
+                | "macaddr8"
+                | "money"
+                | "oid"
+                | "bit"
+                | "varbit"
+        ) {
+            return Ok(());
+        }
+        let ty = opclass_input_type(&column.ty);
+        // Binary-coercible inputs PostgreSQL also accepts (`varchar` → `text_ops`).
+        let coerced = match column.ty.name.as_str() {
+            "varchar" => Some("text"),
+            "cidr" => Some("inet"),
+            _ => None,
+        };
+        let found = DEFAULT_OPCLASSES.iter().any(|&(m, _, t, e)| {
+            m == method
+                && (t == ty || Some(t) == coerced)
+                && (e.is_empty() || self.catalog.extensions.contains_key(e))
+        });
+        if found {
+            return Ok(());
+        }
+        Err(ReplayError::new(
+            SqlState::UndefinedObject,
+            format!("data type {ty} has no default operator class for access method \"{method}\""),
+        ))
+    }
+}
+
+/// A type as the input type of an operator class is printed (`format_type` without a typmod:
+/// `character`, `bit`, `integer[]`).
+fn opclass_input_type(ty: &crate::catalog::SqlType) -> String {
+    let base = crate::catalog::SqlType {
+        modifiers: Vec::new(),
+        array_dims: 0,
+        ..ty.clone()
+    };
+    let name = match (base.schema.as_str(), base.name.as_str()) {
+        ("pg_catalog", "bpchar") => "character".to_string(),
+        ("pg_catalog", "bit") => "bit".to_string(),
+        _ => base.format(false),
+    };
+    name + &"[]".repeat(ty.array_dims as usize)
+}
+
+/// The access method and the elements `(column, operator class)` of an exclusion constraint
+/// as `pg_get_constraintdef` prints it: `EXCLUDE USING gist (room WITH =, during WITH &&)`, an
+/// expression element (`(lower(name)) gist_trgm_ops WITH =`) has no column.
+pub(crate) fn exclusion_elements(
+    definition: &str,
+) -> Option<(&str, Vec<(Option<String>, Option<String>)>)> {
+    let rest = definition.strip_prefix("EXCLUDE USING ")?;
+    let (method, rest) = rest.split_once(' ')?;
+    let rest = rest.strip_prefix('(')?;
+    // The element list ends at the matching parenthesis; split at its top-level commas.
+    let mut elements = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    for (i, ch) in rest.char_indices() {
+        match ch {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth == 0 => {
+                elements.push(&rest[start..i]);
+                break;
+            }
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                elements.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let parsed = elements
+        .into_iter()
+        .map(|e| {
+            let e = e.trim();
+            let e = e.rsplit_once(" WITH ").map_or(e, |(before, _)| before);
+            // The column (or parenthesised expression), then the words after it.
+            let (column, after) = if e.starts_with('(') {
+                let mut depth = 0;
+                let end = e
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(e.len(), |(i, _)| i + 1);
+                (None, &e[end..])
+            } else if let Some(q) = e.strip_prefix('"') {
+                let end = q.find('"').unwrap_or(q.len());
+                (Some(q[..end].to_string()), q.get(end + 1..).unwrap_or(""))
+            } else {
+                let end = e.find(' ').unwrap_or(e.len());
+                (Some(e[..end].to_string()), &e[end..])
+            };
+            let opclass = after
+                .split_whitespace()
+                .next()
+                .filter(|w| !matches!(*w, "COLLATE" | "ASC" | "DESC" | "NULLS"))
+                .map(str::to_string);
+            (column, opclass)
+        })
+        .collect();
+    Some((method, parsed))
 }

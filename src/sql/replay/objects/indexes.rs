@@ -61,6 +61,13 @@ impl Replayer {
                 k.opclass = None;
             }
         }
+        for k in &keys {
+            if let (IndexTarget::Column(c), None) = (&k.target, &k.opclass) {
+                if let Some(column) = columns.iter().find(|x| &x.name == c) {
+                    self.require_default_opclass(&method, column)?;
+                }
+            }
+        }
         let index = Index {
             name,
             unique: ci.unique,

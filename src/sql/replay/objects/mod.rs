@@ -16,7 +16,7 @@ use sqlparser::ast::{ObjectName, SequenceOptions};
 use super::table::{apply_sequence_options, default_sequence};
 use super::{name_parts, split_name, Outcome, ReplayError, Replayer, SqlState, R};
 
-pub(crate) use extensions::move_extension;
+pub(crate) use extensions::{exclusion_elements, move_extension};
 pub(super) use indexes::dedupe_index_column_names;
 pub(crate) use text::{
     function_call_ranges, mentions_identifier, parse_search_path_string, rename_function_calls,

@@ -70,6 +70,16 @@ impl Replayer {
                 predicate,
                 columns,
             } => {
+                if let Some((method, elements)) =
+                    crate::sql::replay::objects::exclusion_elements(&definition)
+                {
+                    for (column, _) in elements.iter().filter(|(_, opclass)| opclass.is_none()) {
+                        if let Some(c) = t.columns.iter().find(|c| Some(&c.name) == column.as_ref())
+                        {
+                            self.require_default_opclass(method, c)?;
+                        }
+                    }
+                }
                 if let Some(p) = predicate {
                     // `pg_get_constraintdef`: the predicate as printed, in parentheses.
                     let ctx = self.table_ctx(schema, table, &t.columns);
