@@ -322,12 +322,14 @@ fn opclass_input_type(ty: &crate::catalog::SqlType) -> String {
     name + &"[]".repeat(ty.array_dims as usize)
 }
 
+/// One element of an exclusion constraint: its column (none for an expression) and its operator
+/// class when one is printed.
+pub(crate) type ExclusionElement = (Option<String>, Option<String>);
+
 /// The access method and the elements `(column, operator class)` of an exclusion constraint
 /// as `pg_get_constraintdef` prints it: `EXCLUDE USING gist (room WITH =, during WITH &&)`, an
 /// expression element (`(lower(name)) gist_trgm_ops WITH =`) has no column.
-pub(crate) fn exclusion_elements(
-    definition: &str,
-) -> Option<(&str, Vec<(Option<String>, Option<String>)>)> {
+pub(crate) fn exclusion_elements(definition: &str) -> Option<(&str, Vec<ExclusionElement>)> {
     let rest = definition.strip_prefix("EXCLUDE USING ")?;
     let (method, rest) = rest.split_once(' ')?;
     let rest = rest.strip_prefix('(')?;
