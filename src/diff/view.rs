@@ -337,16 +337,13 @@ pub(crate) fn prisma_type(c: &Catalog, ty: &SqlType) -> (SqlType, bool) {
     let mut ty = ty.clone();
     let mut not_null = false;
     for _ in 0..16 {
-        let Some(d) = c
-            .schemas
-            .get(&ty.schema)
-            .and_then(|s| s.domains.get(&ty.name))
+        let Some((base, domain_not_null)) = crate::pg::builtin::extensions::domain_base(c, &ty)
         else {
             break;
         };
-        not_null |= d.not_null;
+        not_null |= domain_not_null;
         let dims = ty.array_dims;
-        ty = d.base.clone();
+        ty = base;
         ty.array_dims = ty.array_dims.max(dims);
     }
     ty.array_dims = ty.array_dims.min(1);

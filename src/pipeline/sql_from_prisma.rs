@@ -341,7 +341,14 @@ fn pulled_catalog(
 /// [`pulled_catalog`]), and each column or enum of `lowered` that is exactly what that schema
 /// says is taken as the history has it: only what the user changed is a step.
 fn keep_what_pull_cannot_print(lowered: &mut Catalog, history: &Catalog, pulled: &Catalog) {
-    // The columns taken from the history may have its domains (of any schema) as types.
+    // The columns taken from the history may have its domains (of any schema) as types, and
+    // the domains of its extensions (`lo`), known through the extension.
+    for (en, e) in &history.extensions {
+        lowered
+            .extensions
+            .entry(en.clone())
+            .or_insert_with(|| e.clone());
+    }
     for (sn, h) in &history.schemas {
         if h.domains.is_empty() {
             continue;

@@ -551,6 +551,28 @@ fn prisma_type(c: &Catalog, ty: &SqlType) -> (SqlType, bool) {
         ty = d.base.clone();
         ty.array_dims = ty.array_dims.max(dims);
     }
+    // The domains extensions define (not in the catalog, like every extension's object): lo's
+    // `lo` over `oid`, earthdistance's `earth` over cube's `cube`.
+    let installed = |e: &str| c.extensions.get(e).map(|x| x.schema.clone());
+    if !ty.is_array() {
+        let base = match ty.name.as_str() {
+            "lo" if installed("lo").as_deref() == Some(ty.schema.as_str()) => {
+                Some(("pg_catalog".to_string(), "oid"))
+            }
+            "earth" if installed("earthdistance").as_deref() == Some(ty.schema.as_str()) => {
+                installed("cube").map(|s| (s, "cube"))
+            }
+            _ => None,
+        };
+        if let Some((schema, name)) = base {
+            ty = SqlType {
+                schema,
+                name: name.to_string(),
+                modifiers: Vec::new(),
+                array_dims: 0,
+            };
+        }
+    }
     ty.array_dims = ty.array_dims.min(1);
     let builtin = ty.schema == "pg_catalog";
     match family(c, &ty) {

@@ -37,6 +37,11 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
     ns.dedup();
     db.namespaces = ns;
     for t in crate::pg::builtin::extensions::TYPES {
+        // A domain is not known by name: an array of one is named as information_schema
+        // names it (`Unsupported("_earth")[]`).
+        if crate::pg::builtin::extensions::ext_domain_base(t.extension, t.name).is_some() {
+            continue;
+        }
         if let Some(e) = catalog.extensions.get(t.extension) {
             if db.namespaces.contains(&e.schema) {
                 db.extension_types
@@ -210,15 +215,13 @@ fn resolve_domain(catalog: &Catalog, ty: &SqlType) -> (SqlType, bool) {
         return (current, false);
     }
     for _ in 0..16 {
-        let Some(d) = catalog
-            .schemas
-            .get(&current.schema)
-            .and_then(|s| s.domains.get(&current.name))
+        let Some((base, domain_not_null)) =
+            crate::pg::builtin::extensions::domain_base(catalog, &current)
         else {
             break;
         };
-        not_null |= d.not_null;
-        current = d.base.clone();
+        not_null |= domain_not_null;
+        current = base;
     }
     (current, not_null)
 }

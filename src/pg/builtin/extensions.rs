@@ -336,3 +336,47 @@ pub(crate) fn opclass_of_extension(
         }),
     }
 }
+
+/// The base type of an extension type that is a domain, `(extension of the base or "" for a
+/// built-in, type name)`: lo's `lo` is over `oid`, earthdistance's `earth` over cube's `cube`.
+pub(crate) fn ext_domain_base(extension: &str, name: &str) -> Option<(&'static str, &'static str)> {
+    match (extension, name) {
+        ("lo", "lo") => Some(("", "oid")),
+        ("earthdistance", "earth") => Some(("cube", "cube")),
+        _ => None,
+    }
+}
+
+/// What domain `ty` is over, and whether the domain is `NOT NULL`: a domain of the catalog, or
+/// one an installed extension defines (`lo`, `earth`; not in the catalog, as the live reader
+/// leaves out what belongs to an extension).
+pub(crate) fn domain_base(
+    c: &crate::catalog::Catalog,
+    ty: &crate::catalog::SqlType,
+) -> Option<(crate::catalog::SqlType, bool)> {
+    if let Some(d) = c
+        .schemas
+        .get(&ty.schema)
+        .and_then(|s| s.domains.get(&ty.name))
+    {
+        return Some((d.base.clone(), d.not_null));
+    }
+    let t = ext_type(&ty.name)?;
+    let (base_ext, base) = ext_domain_base(t.extension, t.name)?;
+    if c.extensions.get(t.extension)?.schema != ty.schema {
+        return None;
+    }
+    let schema = match base_ext {
+        "" => "pg_catalog".to_string(),
+        e => c.extensions.get(e)?.schema.clone(),
+    };
+    Some((
+        crate::catalog::SqlType {
+            schema,
+            name: base.to_string(),
+            modifiers: Vec::new(),
+            array_dims: 0,
+        },
+        false,
+    ))
+}
