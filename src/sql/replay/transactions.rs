@@ -38,12 +38,16 @@ enum Control {
 
 /// Whether a file's text can roll a transaction back (see the module's note).
 pub(crate) fn may_roll_back(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    ["rollback", "abort"].iter().any(|w| {
-        bytes
-            .windows(w.len())
-            .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
-    })
+    static WORDS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["rollback", "abort"])
+            .ok()
+    });
+    // Without the automaton (it cannot fail to build for two words), watch every file.
+    words.as_ref().is_none_or(|w| w.is_match(text))
 }
 
 fn control(stmt: Stmt<'_>) -> Option<Control> {
