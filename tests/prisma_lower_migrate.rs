@@ -137,6 +137,8 @@ const NOT_CREATED: &[&str] = &[
     // become `_floatrange[]`, `_short_text[]` in Prisma's SQL.
     "fixture array_names_ranges: public.slots",
     "fixture array_names_ranges: public.t",
+    // `Unsupported("_earth")[]` (an array of earthdistance's domain) becomes `_earth[]`.
+    "fixture extension_domains: public.images",
     // `Unsupported("_hstore")[]`, `Unsupported("_cube")[]` (extension types outside the
     // datasource's schemas) become `_hstore[]`, `_cube[]`, and `Unsupported("isbn13")[]` an
     // unqualified `isbn13[]`.
