@@ -693,4 +693,23 @@ fn a_transaction_block_left_open_is_named_at_its_begin() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("20240102000000_open.sql:2:3"), "{stderr}");
     assert_eq!(stderr.matches("never ended").count(), 1, "{stderr}");
+    // A block ended by ROLLBACK (which restores what the replay kept at BEGIN) is ended, and
+    // what it made is gone.
+    write(
+        &dir.join("supabase/migrations/20240102000000_open.sql"),
+        "begin;
+create table b (id int primary key);
+savepoint s;
+create table c (id int);
+         rollback to savepoint s;
+rollback;
+",
+    );
+    let (code, stdout, stderr) = run(schemagen(dir).args(["inspect"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("never ended"), "{stderr}");
+    assert!(
+        stdout.contains("table a") && stdout.contains("table d") && !stdout.contains("table b"),
+        "{stdout}"
+    );
 }

@@ -116,6 +116,8 @@ impl Replayer {
         back.generation = self.generation + 1;
         back.tx = self.tx.take();
         back.may_roll_back = self.may_roll_back;
+        // Whether a block is open is what the statement just decided, not what it was then.
+        back.open_block = self.open_block.take();
         // Provenance compares the whole catalog: a rollback names nothing.
         back.ran_routine = true;
         *self = back;
