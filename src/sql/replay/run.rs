@@ -63,7 +63,6 @@ impl Replayer {
                 if let Some(outcome) = self.call_routine(stmt, diags) {
                     return outcome;
                 }
-                self.end_of_transaction(stmt);
                 if self.transaction_control(stmt) {
                     return Ok(Outcome::Understood);
                 }
@@ -271,25 +270,6 @@ impl Replayer {
             self.local_path_restore = None;
         }
         self.search_path = path;
-    }
-
-    /// `COMMIT`, `END`, `ROLLBACK`, `ABORT` (not `ROLLBACK TO` a savepoint): a search path set
-    /// for the transaction ends with it.
-    fn end_of_transaction(&mut self, stmt: Stmt<'_>) {
-        if self.local_path_restore.is_none() {
-            return;
-        }
-        let w = stmt.words(3);
-        let ends = match w.first().map(String::as_str) {
-            Some("commit" | "end" | "abort") => !w.iter().any(|x| x == "prepared"),
-            Some("rollback") => !w.iter().any(|x| x == "to" || x == "prepared"),
-            _ => false,
-        };
-        if ends {
-            if let Some(path) = self.local_path_restore.take() {
-                self.search_path = path;
-            }
-        }
     }
 
     /// `SET search_path …` changes name resolution; other settings are passed over.

@@ -149,11 +149,12 @@ impl Replayer {
             Control::Begin => {
                 self.open_block.get_or_insert(stmt.raw.span);
             }
-            Control::Commit { chain } | Control::Rollback { chain } if !chain => {
-                self.open_block = None;
-            }
-            Control::Commit { .. } | Control::Rollback { .. } => {
-                self.open_block = Some(stmt.raw.span);
+            Control::Commit { chain } | Control::Rollback { chain } => {
+                self.open_block = chain.then_some(stmt.raw.span);
+                // A search path set for the transaction (`SET LOCAL`) ends with it.
+                if let Some(path) = self.local_path_restore.take() {
+                    self.search_path = path;
+                }
             }
             _ => {}
         }
