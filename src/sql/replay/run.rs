@@ -66,7 +66,7 @@ impl Replayer {
                 if self.transaction_control(stmt) {
                     return Ok(Outcome::Understood);
                 }
-                self.track_passed_over(stmt);
+                self.track_passed_over(stmt)?;
                 Ok(Outcome::PassedOver)
             }
             Kind::Select => self.select_statement(stmt, diags),
@@ -96,6 +96,7 @@ impl Replayer {
                 Err(e) if e.too_deep => self.run_deep(stmt, diags),
                 Err(e) => self
                     .schema_elements(stmt, diags)
+                    .or_else(|| self.comment_on_type_text(stmt))
                     .unwrap_or_else(|| Err(syntax_error(stmt, &e))),
             },
         }

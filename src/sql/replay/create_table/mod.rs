@@ -114,6 +114,9 @@ impl Replayer {
             pending.push(self.pending_from_table_constraint(c, false)?);
         }
         // The table exists from here on (self references and name choices see it).
+        // A new relation has no triggers (a view of that name dropped on a path that did not
+        // forget its triggers).
+        self.tracked.triggers.forget_relation(&schema, &name);
         let s = self
             .catalog
             .schemas

@@ -87,6 +87,11 @@ fn set_schema_impl(
         dst.tables.insert(n.clone(), t);
         r.tracked.data.moved((&from, &n), (&target, &n));
     }
+    if moved_relation {
+        r.tracked
+            .triggers
+            .relation_moved((&from, &n), (&target, &n));
+    }
     if let Some(v) = view {
         dst.views.insert(n.clone(), v);
     }

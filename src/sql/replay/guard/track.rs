@@ -10,7 +10,7 @@ use sqlparser::tokenizer::Token;
 use super::data::{dml_target, ColSnap, DataStore, Entry};
 use super::routines::Routines;
 use super::skipped::Skipped;
-use crate::sql::replay::{split_name, word_of, Replayer, Stmt};
+use crate::sql::replay::{split_name, word_of, ReplayError, Replayer, SqlState, Stmt, R};
 
 /// A trigger: enough for `pg_trigger` and `information_schema.triggers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +67,63 @@ impl Triggers {
         }
         if tables.is_empty() {
             self.by_name.remove(schema);
+        }
+    }
+
+    /// Whether trigger `name` exists on `schema.table`.
+    pub(crate) fn exists(&self, schema: &str, table: &str, name: &str) -> bool {
+        self.by_name
+            .get(schema)
+            .and_then(|m| m.get(table))
+            .and_then(|m| m.get(name))
+            .is_some_and(|ids| !ids.is_empty())
+    }
+
+    /// The table (or view) `schema.table` is gone, or is new: none of its triggers remain.
+    pub(crate) fn forget_relation(&mut self, schema: &str, table: &str) {
+        let Some(tables) = self.by_name.get_mut(schema) else {
+            return;
+        };
+        if let Some(names) = tables.remove(table) {
+            for id in names.values().flatten() {
+                self.list.remove(id);
+            }
+        }
+        if tables.is_empty() {
+            self.by_name.remove(schema);
+        }
+    }
+
+    /// A schema is gone with everything in it.
+    pub(crate) fn forget_schema(&mut self, schema: &str) {
+        if let Some(tables) = self.by_name.remove(schema) {
+            for id in tables.values().flat_map(|n| n.values()).flatten() {
+                self.list.remove(id);
+            }
+        }
+    }
+
+    /// `ALTER TABLE|VIEW … RENAME TO` / `SET SCHEMA`: the triggers follow their relation.
+    pub(crate) fn relation_moved(&mut self, from: (&str, &str), to: (&str, &str)) {
+        if from == to {
+            return;
+        }
+        let Some(names) = self.by_name.get_mut(from.0).and_then(|m| m.remove(from.1)) else {
+            return;
+        };
+        if self.by_name.get(from.0).is_some_and(HashMap::is_empty) {
+            self.by_name.remove(from.0);
+        }
+        for id in names.values().flatten() {
+            if let Some(t) = self.list.get_mut(id) {
+                t.schema = to.0.to_string();
+                t.table = to.1.to_string();
+            }
+        }
+        for (name, mut ids) in names {
+            let at = self.index(to.0, to.1, &name);
+            at.append(&mut ids);
+            at.sort_unstable();
         }
     }
 
@@ -173,7 +230,7 @@ fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
 
 impl Replayer {
     /// A statement passed over (DML, triggers, grants…): what it changes for the evaluator.
-    pub(crate) fn track_passed_over(&mut self, stmt: Stmt<'_>) {
+    pub(crate) fn track_passed_over(&mut self, stmt: Stmt<'_>) -> R<()> {
         // Most statements passed over are grants, comments and the like: decide from the
         // leading words before turning the whole statement (a function body…) into words.
         let lead = stmt.words(5); // CREATE OR REPLACE CONSTRAINT TRIGGER
@@ -183,7 +240,7 @@ impl Replayer {
             _ => false,
         };
         if !relevant {
-            return;
+            return Ok(());
         }
         let w = words(stmt);
         match w.first().map(|(w, _)| w.as_str()) {
@@ -206,9 +263,10 @@ impl Replayer {
                     }
                 }
             }
-            Some("create" | "drop" | "alter") => self.track_trigger(&w),
+            Some("create" | "drop" | "alter") => return self.track_trigger(stmt, &w),
             _ => {}
         }
+        Ok(())
     }
 
     fn table_schema(&self, schema: Option<&str>, name: &str) -> Option<String> {
@@ -251,8 +309,10 @@ impl Replayer {
         }
     }
 
-    /// `CREATE TRIGGER` / `DROP TRIGGER` / `ALTER TRIGGER … RENAME`.
-    fn track_trigger(&mut self, w: &[(String, Option<String>)]) {
+    /// `CREATE TRIGGER` / `DROP TRIGGER` / `ALTER TRIGGER … RENAME`. A `CREATE TRIGGER`
+    /// (without `OR REPLACE`) of a name the table already has a trigger by is refused, as
+    /// PostgreSQL refuses it (42710).
+    fn track_trigger(&mut self, stmt: Stmt<'_>, w: &[(String, Option<String>)]) -> R<()> {
         let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
         let ident = |i: usize| w.get(i).and_then(|(_, v)| v.clone());
         let mut i = 1;
@@ -263,7 +323,7 @@ impl Replayer {
             i += 1;
         }
         if word(i) != "trigger" {
-            return;
+            return Ok(());
         }
         i += 1;
         let verb = word(0).to_string();
@@ -271,22 +331,36 @@ impl Replayer {
             i += 2;
         }
         let Some(name) = ident(i) else {
-            return;
+            return Ok(());
         };
         let Some(on) = (i..w.len()).find(|k| word(*k) == "on") else {
-            return;
+            return Ok(());
         };
         let (schema, table, after) = match (ident(on + 1), word(on + 2), ident(on + 3)) {
             (Some(s), ".", Some(t)) => (Some(s), t, on + 4),
             (Some(t), _, _) => (None, t, on + 2),
-            _ => return,
+            _ => return Ok(()),
         };
         let Some(s) = self
             .table_schema(schema.as_deref(), &table)
             .or_else(|| self.find_in_path(schema.as_deref(), &|sc| sc.views.contains_key(&table)))
         else {
-            return;
+            return Ok(());
         };
+        let replace = word(1) == "or";
+        if verb == "create" && !replace && self.tracked.triggers.exists(&s, &table, &name) {
+            // Only for tables: a view's triggers are not forgotten on every path a view goes.
+            if self.catalog.schemas[&s].tables.contains_key(&table) {
+                let mut err = ReplayError::new(
+                    SqlState::DuplicateObject,
+                    format!("trigger \"{name}\" for relation \"{table}\" already exists"),
+                );
+                if let Some(&(at, _)) = stmt.significant().get(i) {
+                    err.span = Some(stmt.token_span(at));
+                }
+                return Err(err);
+            }
+        }
         if verb != "alter" {
             self.tracked.triggers.remove(&s, &table, &name);
         }
@@ -320,11 +394,20 @@ impl Replayer {
                     .find(|k| word(*k) == "to")
                     .and_then(|k| ident(k + 1));
                 if let Some(new) = new {
+                    let exists = self.tracked.triggers.exists(&s, &table, &new);
+                    if exists && new != name && self.catalog.schemas[&s].tables.contains_key(&table)
+                    {
+                        return Err(ReplayError::new(
+                            SqlState::DuplicateObject,
+                            format!("trigger \"{new}\" for relation \"{table}\" already exists"),
+                        ));
+                    }
                     self.tracked.triggers.rename(&s, &table, &name, &new);
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// `ALTER FUNCTION|PROCEDURE|ROUTINE name[(args)] RENAME TO new` / `SET SCHEMA s`, for the

@@ -2,7 +2,9 @@
 
 use sqlparser::ast::{CommentObject, ObjectName};
 
-use crate::sql::replay::{name_parts, split_name, Outcome, ReplayError, Replayer, SqlState, R};
+use crate::sql::replay::{
+    name_parts, split_name, word_of, Outcome, ReplayError, Replayer, SqlState, Stmt, R,
+};
 
 impl Replayer {
     /// `COMMENT ON …`.
@@ -81,6 +83,12 @@ impl Replayer {
             }
             CommentObject::Type | CommentObject::Domain => {
                 let Some((s, n)) = self.find_type(name) else {
+                    // A built-in or extension type (`comment on type uuid`): its comment is not
+                    // modelled.
+                    let builtin = sqlparser::ast::DataType::Custom(name.clone(), Vec::new());
+                    if object == CommentObject::Type && self.resolve_column_type(&builtin).is_ok() {
+                        return Ok(Outcome::PassedOver);
+                    }
                     return missing(&format!("type \"{}\" does not exist", name));
                 };
                 if let Some(e) = self
@@ -124,5 +132,35 @@ impl Replayer {
             _ => return Ok(Outcome::PassedOver),
         }
         Ok(Outcome::Understood)
+    }
+
+    /// `COMMENT ON TYPE <type name> IS …` where the type is written in a form sqlparser does not
+    /// read after `TYPE` (PostgreSQL's grammar takes any `Typename` there: `double precision`,
+    /// `character varying`, `st[]`). The type must exist; its comment is not modelled. `None`
+    /// when the statement is not of that form.
+    pub(crate) fn comment_on_type_text(&self, stmt: Stmt<'_>) -> Option<R<Outcome>> {
+        let sig = stmt.significant();
+        let w = |k: usize| sig.get(k).map(|(_, t)| word_of(t)).unwrap_or_default();
+        if w(0) != "comment" || w(1) != "on" || w(2) != "type" {
+            return None;
+        }
+        // `IS` followed by the comment (a string or NULL) ends the statement.
+        let is = (3..sig.len())
+            .rev()
+            .find(|&k| w(k) == "is" && k + 2 == sig.len())?;
+        let tokens = stmt.tokens();
+        let text: String = tokens[sig[3].0..sig[is].0]
+            .iter()
+            .map(|t| t.token.to_string())
+            .collect();
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let mut parser = sqlparser::parser::Parser::new(&dialect)
+            .try_with_sql(&text)
+            .ok()?;
+        let dt = parser.parse_data_type().ok()?;
+        if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
+            return None;
+        }
+        Some(self.resolve_column_type(&dt).map(|_| Outcome::PassedOver))
     }
 }

@@ -110,6 +110,7 @@ impl Replayer {
         let deps = self.fks_referencing(schema, table, None);
         self.drop_dependent_fks(&format!("table {table}"), deps, cascade)?;
         self.tracked.data.dropped(schema, table);
+        self.tracked.triggers.forget_relation(schema, table);
         self.forget_table_policies(schema, table);
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.tables.remove(table);
@@ -261,6 +262,7 @@ impl Replayer {
         }
         self.catalog.schemas.remove(name);
         self.tracked.routines.schema_gone(name);
+        self.tracked.triggers.forget_schema(name);
         self.catalog.extensions.retain(|_, e| e.schema != name);
         Ok(())
     }

@@ -115,6 +115,9 @@ impl Replayer {
             let new = name_parts(new).pop().unwrap_or_default();
             self.relation_renamed(&schema, &name, &new);
             self.tracked.data.moved((&schema, &name), (&schema, &new));
+            self.tracked
+                .triggers
+                .relation_moved((&schema, &name), (&schema, &new));
         }
         Ok(())
     }
