@@ -202,9 +202,83 @@ impl Replayer {
                 &format!("column {c} of table {t}"),
             ));
         }
-        for (s, t, c) in users {
-            self.table_mut(&s, &t).columns.retain(|x| x.name != c);
+        // Views with an output column of the type depend on it (`select 'x'::e`).
+        let is_it = |ty: &crate::catalog::SqlType| {
+            (ty.schema == schema && ty.name == name)
+                || multirange
+                    .as_ref()
+                    .is_some_and(|(ms, mn)| ty.schema == *ms && ty.name == *mn)
+        };
+        let views: Vec<(String, String)> = self
+            .catalog
+            .schemas
+            .iter()
+            .flat_map(|(sn, sc)| {
+                sc.views
+                    .values()
+                    .filter(|v| v.columns.iter().any(|c| is_it(&c.ty)))
+                    .map(move |v| (sn.clone(), v.name.clone()))
+            })
+            .collect();
+        if let (Some((_, v)), false) = (views.first(), cascade) {
+            return Err(depends_error(&format!("type {name}"), &format!("view {v}")));
         }
+        // Domains over the type go with it (and what uses them); composite types lose their
+        // attributes of the type.
+        let mut domains = Vec::new();
+        let mut attributes = Vec::new();
+        for (sn, sc) in &self.catalog.schemas {
+            for d in sc.domains.values().filter(|d| is_it(&d.base)) {
+                domains.push((sn.clone(), d.name.clone()));
+            }
+            for c in sc.composites.values() {
+                for (a, _) in c.attributes.iter().filter(|(_, ty)| is_it(ty)) {
+                    attributes.push((sn.clone(), c.name.clone(), a.clone()));
+                }
+            }
+        }
+        if !cascade {
+            if let Some((_, d)) = domains.first() {
+                return Err(depends_error(&format!("type {name}"), &format!("type {d}")));
+            }
+            if let Some((_, c, a)) = attributes.first() {
+                return Err(depends_error(
+                    &format!("type {name}"),
+                    &format!("column {a} of composite type {c}"),
+                ));
+            }
+        }
+        for (ds, dn) in domains {
+            if self
+                .catalog
+                .schemas
+                .get(&ds)
+                .is_some_and(|sc| sc.domains.contains_key(&dn))
+            {
+                self.drop_type(&ds, &dn, true)?;
+            }
+        }
+        for (cs, cn, a) in attributes {
+            if let Some(c) = self
+                .catalog
+                .schemas
+                .get_mut(&cs)
+                .and_then(|sc| sc.composites.get_mut(&cn))
+            {
+                c.attributes.retain(|(x, _)| *x != a);
+            }
+        }
+        // Each column goes as `DROP COLUMN … CASCADE` takes it: with its indexes, constraints,
+        // and the views and policies reading it.
+        for (s, t, c) in users {
+            self.drop_column_if_present(&s, &t, &c)?;
+        }
+        for (s, v) in views {
+            if let Some(sc) = self.catalog.schemas.get_mut(&s) {
+                sc.views.remove(&v);
+            }
+        }
+        self.prune_views();
         let s = self.catalog.schemas.get_mut(schema).expect("schema");
         s.enums.remove(name);
         s.composites.remove(name);
