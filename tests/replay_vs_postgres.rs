@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::apply::first_error;
-use common::compare::{compare, Comparison};
+use common::compare::{compare, compare_view_order, Comparison};
 use common::pg::{apply_migration_set, PgCluster};
 use common::shared::{self, CORPUS, PRELUDE};
 use schemagen::diagnostics::{Diagnostics, Sources};
@@ -37,6 +37,13 @@ fn check_set(name: &str, dir: &Path) -> Checked {
     let (replayed, stats) =
         schemagen::replay_dir_with_stats(dir, &mut sources, &mut diags).expect("replay");
     let c = compare(&live, &replayed, &|_| true);
+    // The order of the views' rows (db pull lists views in it) is a measured figure, not an
+    // assertion: replay follows the writes to each row, PostgreSQL also the free space of its
+    // pages (an updated row that no longer fits its page goes to one with room).
+    let mut notes = notes;
+    if let Some(d) = compare_view_order(&live, &replayed, &|_| true) {
+        notes.push(format!("{name}: views' row order differs: {d}"));
+    }
     let problems = (diags.has_errors() || stats.not_understood > 0).then(|| {
         format!(
             "replay: {} errors, {} statements not understood where PostgreSQL applied the set:\n{}",

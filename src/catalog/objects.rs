@@ -59,6 +59,16 @@ pub struct View {
     /// `COMMENT ON VIEW`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Where the view's `pg_class` row stands among the others (0: not known). `db pull` lists
+    /// views in that order, and every write to the row (`CREATE OR REPLACE`, a rename, a new
+    /// schema or owner, `ALTER VIEW … SET (…)`, `GRANT`/`REVOKE`, a first trigger) puts the row
+    /// after the others. Only the order of the numbers means something.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub row_order: u64,
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A sequence.

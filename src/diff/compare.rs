@@ -87,6 +87,10 @@ pub fn normalise(c: &Catalog) -> Catalog {
     c.extensions.clear();
     for s in c.schemas.values_mut() {
         s.functions.clear();
+        // Compared on its own (see [`compare_view_order`]).
+        for v in s.views.values_mut() {
+            v.row_order = 0;
+        }
     }
     c.sort();
     c
@@ -363,6 +367,50 @@ fn short(v: Option<&Value>) -> String {
             }
         }
     }
+}
+
+/// The order of the views' `pg_class` rows (the order `db pull` lists views in) on both sides:
+/// a difference naming both orders when they are not the same. Only views both sides have, in
+/// the schemas `keep` keeps, whose replayed order is known ([`crate::catalog::View::row_order`]
+/// is not 0), are compared; materialized views are left out (db pull does not print them).
+pub fn compare_view_order(
+    live: &Catalog,
+    replayed: &Catalog,
+    keep: &dyn Fn(&str) -> bool,
+) -> Option<Difference> {
+    let order = |c: &Catalog, other: &Catalog| -> Vec<String> {
+        let mut views: Vec<(u64, String)> = c
+            .schemas
+            .iter()
+            .filter(|(s, _)| keep(s))
+            .flat_map(|(s, sc)| sc.views.values().map(move |v| (s, v)))
+            .filter(|(s, v)| {
+                !v.materialized
+                    && other
+                        .schemas
+                        .get(*s)
+                        .and_then(|o| o.views.get(&v.name))
+                        .is_some()
+            })
+            .filter(|(s, v)| {
+                replayed
+                    .schemas
+                    .get(*s)
+                    .and_then(|r| r.views.get(&v.name))
+                    .is_some_and(|r| r.row_order != 0)
+            })
+            .map(|(s, v)| (v.row_order, format!("{s}.{}", v.name)))
+            .collect();
+        views.sort();
+        views.into_iter().map(|(_, n)| n).collect()
+    };
+    let (l, r) = (order(live, replayed), order(replayed, live));
+    (l != r).then(|| Difference {
+        object: ObjectKey::schema(""),
+        path: "order of the views' rows".into(),
+        live: l.join(", "),
+        replay: r.join(", "),
+    })
 }
 
 #[cfg(test)]

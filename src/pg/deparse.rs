@@ -53,6 +53,7 @@ mod collation;
 mod colname;
 mod consts;
 mod funcs;
+mod new_enum_values;
 mod node;
 mod print;
 mod query;
@@ -72,6 +73,7 @@ pub(crate) fn is_collation_for(f: &sqlparser::ast::Function) -> bool {
     matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))
 }
 
+pub(crate) use new_enum_values::{watch as watch_new_enum_values, NewEnumValue};
 pub use refs::referenced_columns;
 pub use view::{analyse_bool, view_query, AnalysedExpr, AnalysedView, ViewQuery};
 

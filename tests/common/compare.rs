@@ -4,7 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub use schemagen::pipeline::compare::{
-    compare, is_viewdef_form, normalise, Comparison, Difference,
+    compare, compare_view_order, is_viewdef_form, normalise, Comparison, Difference,
 };
 
 /// The differences, one per line, joined with `sep`.

@@ -17,7 +17,9 @@ impl Reader<'_, '_> {
                     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
                     CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS viewdef,
                     coalesce(c.reloptions, '{{}}')::text[] AS options,
-                    obj_description(c.oid, 'pg_class') AS comment
+                    obj_description(c.oid, 'pg_class') AS comment,
+                    (((c.ctid::text::point)[0] * 65536 + (c.ctid::text::point)[1]) + 1)::int8
+                        AS row_order
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND {USER_SCHEMA}
                AND {} AND {}",
@@ -54,6 +56,7 @@ impl Reader<'_, '_> {
                             .unwrap_or_default(),
                         options: row.try_get("options")?,
                         comment,
+                        row_order: row.try_get::<_, i64>("row_order")?.max(1) as u64,
                         ..View::default()
                     };
                     self.schema_mut(&schema).views.insert(name.clone(), view);
@@ -77,7 +80,34 @@ impl Reader<'_, '_> {
                 },
             );
         }
+        self.rank_view_rows();
         Ok(())
+    }
+
+    /// Views numbered 1, 2, … in the order of their rows (the physical positions read are not
+    /// kept: only their order means something).
+    fn rank_view_rows(&mut self) {
+        let mut rows: Vec<(u64, String, String)> = self
+            .catalog
+            .schemas
+            .iter()
+            .flat_map(|(s, sc)| {
+                sc.views
+                    .values()
+                    .map(move |v| (v.row_order, s.clone(), v.name.clone()))
+            })
+            .collect();
+        rows.sort();
+        for (rank, (_, s, v)) in rows.into_iter().enumerate() {
+            if let Some(v) = self
+                .catalog
+                .schemas
+                .get_mut(&s)
+                .and_then(|sc| sc.views.get_mut(&v))
+            {
+                v.row_order = rank as u64 + 1;
+            }
+        }
     }
 
     /// Columns of every relation read, in `attnum` order, dropped ones left out.

@@ -157,8 +157,14 @@ pub fn describe(catalog: &Catalog, namespaces: &[String]) -> Db {
         db.tables[i].fks = fks;
     }
 
-    for n in &db.namespaces {
-        for v in catalog.schemas[n].views.values() {
+    let mut views: Vec<(&String, &crate::catalog::View)> = db
+        .namespaces
+        .iter()
+        .flat_map(|n| catalog.schemas[n].views.values().map(move |v| (n, v)))
+        .collect();
+    views.sort_by_key(|(_, v)| v.row_order);
+    {
+        for (n, v) in views {
             if v.materialized {
                 continue;
             }

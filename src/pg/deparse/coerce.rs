@@ -53,6 +53,9 @@ impl Analyzer<'_, '_> {
         if let Node::Const { ty, value, .. } = &node {
             if ty.is_unknown() {
                 let base = self.ctx.base_type(target);
+                if let Some(v) = value {
+                    super::new_enum_values::note(&base, v);
+                }
                 let value = value
                     .as_ref()
                     .map(|v| consts::normalize(self.ctx, v, &base).unwrap_or_else(|| v.clone()));

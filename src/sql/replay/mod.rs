@@ -320,6 +320,13 @@ pub struct Replayer {
     /// statement passed over: the catalog, the search path, the routine registry), so `DO`
     /// blocks can reuse a compiled query while it stays the same.
     pub(crate) generation: u64,
+    /// The last [`crate::catalog::View::row_order`] handed out.
+    pub(crate) row_clock: u64,
+    /// Enum labels added in the transaction being replayed (the file, as the Supabase CLI runs
+    /// it, or an explicit block): PostgreSQL refuses to use them until it commits.
+    pub(crate) new_enum_values: Vec<crate::pg::deparse::NewEnumValue>,
+    /// After a `COMMIT` that no `BEGIN` follows, each statement commits on its own.
+    pub(crate) autocommit: bool,
     /// Provenance compares the whole catalog after every statement (a test's reference).
     exhaustive: bool,
     /// `SCHEMAGEN_SLOW_STATEMENTS=N`: the N slowest statements, printed to stderr by

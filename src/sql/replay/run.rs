@@ -21,8 +21,37 @@ impl Replayer {
         self.run_parsed(stmt, kind(stmt), Ahead::Nothing, diags)
     }
 
-    /// [`Replayer::run`] with the statement's kind known and what [`prepare`] did ahead.
+    /// [`Replayer::run`] with the statement's kind known and what [`prepare`] did ahead. While
+    /// the transaction has added enum labels, a statement that reads one (a constant coerced to
+    /// the enum) is refused as PostgreSQL 15 refuses it.
     pub(super) fn run_parsed(
+        &mut self,
+        stmt: Stmt<'_>,
+        kind: Kind,
+        ahead: Ahead,
+        diags: &mut Diagnostics,
+    ) -> R<Outcome> {
+        if self.new_enum_values.is_empty() {
+            return self.run_statement(stmt, kind, ahead, diags);
+        }
+        let values = self.new_enum_values.clone();
+        let (result, hit) = crate::pg::deparse::watch_new_enum_values(&values, || {
+            self.run_statement(stmt, kind, ahead, diags)
+        });
+        match (result, hit) {
+            (Ok(_), Some((_, ty, label))) => Err(ReplayError::new(
+                SqlState::Raised("unsafe_new_enum_value_usage"),
+                format!(
+                    "unsafe use of new value \"{label}\" of enum type {ty} (the value was added in \
+                     this transaction: the Supabase CLI runs each migration file in one, so use it \
+                     in a later migration, or after a COMMIT)"
+                ),
+            )),
+            (result, _) => result,
+        }
+    }
+
+    fn run_statement(
         &mut self,
         stmt: Stmt<'_>,
         kind: Kind,

@@ -148,9 +148,12 @@ impl Replayer {
         match control {
             Control::Begin => {
                 self.open_block.get_or_insert(stmt.raw.span);
+                self.autocommit = false;
             }
             Control::Commit { chain } | Control::Rollback { chain } => {
                 self.open_block = chain.then_some(stmt.raw.span);
+                self.new_enum_values.clear();
+                self.autocommit = !chain;
                 // A search path set for the transaction (`SET LOCAL`) ends with it.
                 if let Some(path) = self.local_path_restore.take() {
                     self.search_path = path;
@@ -231,6 +234,8 @@ impl Replayer {
     /// replay keeps what the block made.
     pub(crate) fn end_of_file(&mut self, diags: &mut crate::diagnostics::Diagnostics) {
         self.tx = None;
+        self.new_enum_values.clear();
+        self.autocommit = false;
         if let Some(span) = self.open_block.take() {
             diags.push(
                 crate::diagnostics::Diagnostic::warning(

@@ -212,7 +212,8 @@ pub struct Db {
     pub tables: Vec<Tbl>,
     /// Enums ordered by (schema, name).
     pub enums: Vec<DbEnum>,
-    /// Views ordered by (schema, name).
+    /// Views in the order of their `pg_class` rows, as the engine reads them (see
+    /// [`crate::catalog::View::row_order`]); by (schema, name) where that order is not known.
     pub views: Vec<DbView>,
     /// Foreign keys left out because they leave the introspected schemas.
     pub cross_schema: Vec<CrossSchemaReference>,

@@ -93,7 +93,14 @@ fn set_schema_impl(
             .relation_moved((&from, &n), (&target, &n));
     }
     if let Some(v) = view {
-        dst.views.insert(n.clone(), v);
+        r.row_clock += 1;
+        dst.views.insert(
+            n.clone(),
+            crate::catalog::View {
+                row_order: r.row_clock,
+                ..v
+            },
+        );
     }
     if let Some(q) = seq {
         dst.sequences.insert(n.clone(), q);

@@ -236,7 +236,10 @@ impl Replayer {
         let lead = stmt.words(5); // CREATE OR REPLACE CONSTRAINT TRIGGER
         let relevant = match lead.first().map(String::as_str) {
             Some("insert" | "update" | "delete" | "truncate" | "copy" | "merge" | "with") => true,
-            Some("create" | "drop" | "alter") => lead.iter().any(|w| w == "trigger"),
+            Some("create" | "drop" | "alter") if lead.iter().any(|w| w == "trigger") => true,
+            // What writes a view's `pg_class` row (see `View::row_order`).
+            Some("grant" | "revoke") => true,
+            Some("alter") => matches!(lead.get(1).map(String::as_str), Some("view" | "table")),
             _ => false,
         };
         if !relevant {
@@ -263,6 +266,8 @@ impl Replayer {
                     }
                 }
             }
+            Some("grant" | "revoke") => self.track_grant(&w),
+            Some("alter") if !w.iter().any(|(x, _)| x == "trigger") => self.track_owner(&w),
             Some("create" | "drop" | "alter") => return self.track_trigger(stmt, &w),
             _ => {}
         }
@@ -306,6 +311,86 @@ impl Replayer {
                     self.tracked.data.logged(&s, &name, entry);
                 }
             }
+        }
+    }
+
+    /// `GRANT|REVOKE … ON [TABLE] names` / `ON ALL TABLES IN SCHEMA names`: the views named
+    /// have their row written (column privileges are kept elsewhere: no write).
+    fn track_grant(&mut self, w: &[(String, Option<String>)]) {
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let Some(on) = w.iter().position(|(x, _)| x == "on") else {
+            return;
+        };
+        if w[..on].iter().any(|(x, _)| x == "(") {
+            return;
+        }
+        let end = w
+            .iter()
+            .skip(on)
+            .position(|(x, _)| x == "to" || x == "from")
+            .map_or(w.len(), |k| on + k);
+        let (all, mut i) = match (word(on + 1), word(on + 2)) {
+            ("all", "tables") if word(on + 3) == "in" && word(on + 4) == "schema" => (true, on + 5),
+            ("table", _) => (false, on + 2),
+            (
+                "sequence" | "function" | "procedure" | "routine" | "schema" | "type" | "domain"
+                | "database" | "language" | "foreign" | "large" | "tablespace" | "parameter"
+                | "all",
+                _,
+            ) => return,
+            _ => (false, on + 1),
+        };
+        while i < end {
+            let Some(first) = w[i].1.clone() else {
+                return;
+            };
+            let (schema, name, next) = match (word(i + 1), w.get(i + 2).and_then(|x| x.1.clone())) {
+                (".", Some(n)) => (Some(first), n, i + 3),
+                _ => (None, first, i + 1),
+            };
+            if all {
+                if self.catalog.schemas.contains_key(&name) {
+                    self.schema_view_rows_written(&name);
+                }
+            } else if let Some(s) =
+                self.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&name))
+            {
+                self.view_row_written(&s, &name);
+            }
+            if word(next) != "," {
+                return;
+            }
+            i = next + 1;
+        }
+    }
+
+    /// `ALTER VIEW|TABLE [IF EXISTS] name OWNER TO role`: a view given another owner than the
+    /// role replaying (`postgres`) has its row written.
+    fn track_owner(&mut self, w: &[(String, Option<String>)]) {
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let n = w.len();
+        if n < 5 || word(n - 3) != "owner" || word(n - 2) != "to" {
+            return;
+        }
+        if matches!(
+            word(n - 1),
+            "postgres" | "current_user" | "session_user" | "current_role"
+        ) {
+            return;
+        }
+        let mut i = 2;
+        if word(2) == "if" && word(3) == "exists" {
+            i = 4;
+        }
+        let Some(first) = w.get(i).and_then(|x| x.1.clone()) else {
+            return;
+        };
+        let (schema, name) = match (word(i + 1), w.get(i + 2).and_then(|x| x.1.clone())) {
+            (".", Some(n)) => (Some(first), n),
+            _ => (None, first),
+        };
+        if let Some(s) = self.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&name)) {
+            self.view_row_written(&s, &name);
         }
     }
 
@@ -360,6 +445,13 @@ impl Replayer {
                 }
                 return Err(err);
             }
+        }
+        if verb == "create"
+            && !self.tracked.triggers.on_table(&s, &table)
+            && self.catalog.schemas[&s].views.contains_key(&table)
+        {
+            // A view's first trigger sets `relhastriggers` in its row.
+            self.view_row_written(&s, &table);
         }
         if verb != "alter" {
             self.tracked.triggers.remove(&s, &table, &name);

@@ -118,6 +118,7 @@ impl Replayer {
             self.tracked
                 .triggers
                 .relation_moved((&schema, &name), (&schema, &new));
+            self.view_row_written(&schema, &new);
         }
         Ok(())
     }

@@ -234,7 +234,10 @@ impl Replayer {
                         }
                     }
                 };
-                e.values.insert(pos, v);
+                e.values.insert(pos, v.clone());
+                if !self.autocommit {
+                    self.new_enum_values.push((schema.clone(), n.clone(), v));
+                }
             }
             AlterTypeOperation::RenameValue(r) => {
                 let Some(e) = s.enums.get_mut(&n) else {

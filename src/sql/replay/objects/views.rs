@@ -58,6 +58,7 @@ impl Replayer {
             indexes: old.map(|old| old.indexes.clone()).unwrap_or_default(),
             options,
             comment: old.and_then(|old| old.comment.clone()),
+            row_order: 0,
         };
         self.catalog
             .schemas
@@ -65,6 +66,7 @@ impl Replayer {
             .expect("schema")
             .views
             .insert(n.clone(), view);
+        self.view_row_written(&schema, &n);
         self.remember_view(&schema, &n, state);
         Ok(Outcome::Understood)
     }
@@ -160,6 +162,7 @@ impl Replayer {
                 )?;
             }
             AlterViewOperation::SetOptions { options } => {
+                self.view_row_written(&schema, &n);
                 let v = self.view_mut(&schema, &n);
                 for o in view_options(options) {
                     let key = o.split('=').next().unwrap_or("").to_string();
@@ -307,5 +310,40 @@ pub(crate) fn storable_columns(columns: &[crate::catalog::Column]) -> R<()> {
             format!("column \"{}\" has pseudo-type record", c.name),
         )),
         None => Ok(()),
+    }
+}
+
+impl Replayer {
+    /// The `pg_class` row of view `schema.name` was written: it now stands after every other
+    /// (see [`View::row_order`]).
+    pub(crate) fn view_row_written(&mut self, schema: &str, name: &str) {
+        self.row_clock += 1;
+        let clock = self.row_clock;
+        if let Some(v) = self
+            .catalog
+            .schemas
+            .get_mut(schema)
+            .and_then(|s| s.views.get_mut(name))
+        {
+            v.row_order = clock;
+        }
+    }
+
+    /// Every view of `schema` had its row written in one statement (`GRANT … ON ALL TABLES IN
+    /// SCHEMA`): PostgreSQL writes them in the order their rows stand.
+    pub(crate) fn schema_view_rows_written(&mut self, schema: &str) {
+        let Some(s) = self.catalog.schemas.get(schema) else {
+            return;
+        };
+        let mut views: Vec<(u64, String)> = s
+            .views
+            .values()
+            .filter(|v| !v.materialized)
+            .map(|v| (v.row_order, v.name.clone()))
+            .collect();
+        views.sort();
+        for (_, v) in views {
+            self.view_row_written(schema, &v);
+        }
     }
 }
