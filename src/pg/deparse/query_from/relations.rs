@@ -142,44 +142,44 @@ impl Analyzer<'_, '_> {
             within_group: Vec::new(),
         });
         let node = self.expr(&call);
-        let (columns, scalar, col_aliases) =
-            match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
-                Ok(c) => c,
-                Err(Unsupported) => {
-                    // Columns unknown (a function returning a row type): references to them
-                    // are left untyped, the rest of the query is still analysed.
-                    self.unmodelled.set(true);
-                    let lateral = lateral || node.contains_vars();
-                    self.push_rte(Rte {
-                        known: false,
-                        ..Rte::new(&refname, &wanted, Vec::new())
-                    });
-                    return Ok(FromItem::Function {
-                        call: Box::new(node),
-                        refname,
-                        lateral,
-                        ordinality,
-                        col_aliases: Vec::new(),
-                    });
-                }
-            };
+        let cols = match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
+            Ok(c) => c,
+            Err(Unsupported) => {
+                // Columns unknown (a function returning a type not in the catalog): references to them
+                // are left untyped, the rest of the query is still analysed.
+                self.unmodelled.set(true);
+                let lateral = lateral || node.contains_vars();
+                self.push_rte(Rte {
+                    known: false,
+                    ..Rte::new(&refname, &wanted, Vec::new())
+                });
+                return Ok(FromItem::Function {
+                    call: Box::new(node),
+                    refname,
+                    lateral,
+                    ordinality,
+                    col_aliases: Vec::new(),
+                });
+            }
+        };
         let lateral = lateral || node.contains_vars();
         self.push_rte(Rte {
-            scalar,
-            ..Rte::new(&refname, &wanted, columns)
+            scalar: cols.scalar,
+            rowtype: cols.rowtype,
+            ..Rte::new(&refname, &wanted, cols.columns)
         });
         Ok(FromItem::Function {
             call: Box::new(node),
             refname,
             lateral,
             ordinality,
-            col_aliases,
+            col_aliases: cols.col_aliases,
         })
     }
 
-    /// The columns of a function in FROM: its column definition list, its OUT parameters, or
-    /// its single scalar result (named after the alias, else the function); whether it is
-    /// scalar; the column list to print.
+    /// The columns of a function in FROM (`addRangeTableEntryForFunction`): its column
+    /// definition list, its OUT parameters, the attributes of the composite type it returns, or
+    /// its single scalar result (named after the alias, else the function).
     pub(super) fn function_columns(
         &self,
         node: &Node,
@@ -187,7 +187,7 @@ impl Analyzer<'_, '_> {
         wanted: &str,
         ordinality: bool,
         alias: Option<&TableAlias>,
-    ) -> Result<(Vec<OutColumn>, bool, Vec<String>), Unsupported> {
+    ) -> Result<FunctionColumns, Unsupported> {
         let Node::Func(f) = &node else {
             return Err(Unsupported);
         };
@@ -196,6 +196,7 @@ impl Analyzer<'_, '_> {
         }
         let coldefs = alias.is_some_and(|a| a.columns.iter().any(|c| c.data_type.is_some()));
         let mut scalar = false;
+        let mut rowtype = None;
         let mut columns: Vec<OutColumn> = Vec::new();
         let mut col_aliases = Vec::new();
         if coldefs {
@@ -233,8 +234,18 @@ impl Analyzer<'_, '_> {
                         .collect::<Vec<OutColumn>>()
                 })
                 .filter(|c| !c.is_empty());
+            // A function returning a composite type (`RETURNS [SETOF] t` for a table, a view
+            // or a `CREATE TYPE … AS (…)` type): its attributes (`TYPEFUNC_COMPOSITE`).
+            let composite = || {
+                let cols = self.ctx.row_columns(&f.ty)?;
+                (!cols.is_empty()).then_some(cols)
+            };
             columns = match declared.clone().or_else(|| out_columns(fname, &f.ty)) {
                 Some(cols) => cols,
+                None if composite().is_some() => {
+                    rowtype = (!ordinality).then(|| f.ty.clone());
+                    composite().unwrap_or_default()
+                }
                 None => {
                     let ty = f.ty.clone();
                     let known_scalar = !ty.is_opaque()
@@ -263,8 +274,25 @@ impl Analyzer<'_, '_> {
             // A function's column list is always printed.
             col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
         }
-        Ok((columns, scalar, col_aliases))
+        Ok(FunctionColumns {
+            columns,
+            scalar,
+            rowtype,
+            col_aliases,
+        })
     }
+}
+
+/// What a function in FROM gives its range-table entry.
+pub(super) struct FunctionColumns {
+    /// Its columns (after the alias's column names, with `ordinality`).
+    columns: Vec<OutColumn>,
+    /// Whether it returns a scalar: its whole row is its single column.
+    scalar: bool,
+    /// The composite type it returns (the type of its whole row; `record` otherwise).
+    rowtype: Option<Ty>,
+    /// The column list to print after its alias.
+    col_aliases: Vec<String>,
 }
 
 /// The output columns of built-in set-returning functions with OUT parameters.
