@@ -5,9 +5,11 @@ use crate::pg::deparse::analyze::{Analyzer, Rte};
 use crate::pg::deparse::node::Node;
 use crate::pg::deparse::query::{FromItem, OutColumn, Unsupported};
 use crate::pg::deparse::typesys::Ty;
+use crate::pg::deparse::ROWS_FROM;
 use crate::pg::types::resolve_type;
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgumentList, FunctionArguments, ObjectName, TableAlias,
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments,
+    ObjectName, TableAlias,
 };
 
 impl Analyzer<'_, '_> {
@@ -115,7 +117,8 @@ impl Analyzer<'_, '_> {
     }
 
     /// A function in FROM: `unnest(a) x`, `generate_series(1, 3) g(n)`,
-    /// `jsonb_to_recordset(j) AS r(a int, b text)`.
+    /// `jsonb_to_recordset(j) AS r(a int, b text)`; or `ROWS FROM (f(…), g(…))`, whose calls
+    /// are its arguments (`transformRangeFunction`).
     pub(super) fn function_item(
         &mut self,
         name: &ObjectName,
@@ -124,37 +127,44 @@ impl Analyzer<'_, '_> {
         ordinality: bool,
         alias: Option<&TableAlias>,
     ) -> Result<FromItem, Unsupported> {
-        let fname = self.name_parts(name).pop().unwrap_or_default();
-        let wanted = alias.map(|a| self.ident(&a.name)).unwrap_or(fname.clone());
+        let calls: Vec<(String, Expr)> = if is_rows_from(name) {
+            let mut calls = Vec::new();
+            for a in args {
+                match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e @ Expr::Function(f))) => {
+                        let fname = self.name_parts(&f.name).pop().unwrap_or_default();
+                        calls.push((fname, e.clone()));
+                    }
+                    _ => return Err(Unsupported),
+                }
+            }
+            calls
+        } else {
+            let fname = self.name_parts(name).pop().unwrap_or_default();
+            vec![(fname, call_expr(name, args))]
+        };
+        let first = calls.first().map(|c| c.0.clone()).ok_or(Unsupported)?;
+        let wanted = alias.map(|a| self.ident(&a.name)).unwrap_or(first);
         let refname = self.next_name(&wanted);
-        let call = Expr::Function(Function {
-            name: name.clone(),
-            uses_odbc_syntax: false,
-            parameters: FunctionArguments::None,
-            args: FunctionArguments::List(FunctionArgumentList {
-                duplicate_treatment: None,
-                args: args.to_vec(),
-                clauses: Vec::new(),
-            }),
-            filter: None,
-            null_treatment: None,
-            over: None,
-            within_group: Vec::new(),
-        });
-        let node = self.expr(&call);
-        let cols = match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
+        let nodes: Vec<Node> = calls.iter().map(|(_, e)| self.expr(e)).collect();
+        let lateral = lateral || nodes.iter().any(Node::contains_vars);
+        let cols = if let [node] = nodes.as_slice() {
+            self.function_columns(node, &calls[0].0, &wanted, ordinality, alias)
+        } else {
+            self.rows_from_columns(&nodes, &calls, ordinality, alias)
+        };
+        let cols = match cols {
             Ok(c) => c,
             Err(Unsupported) => {
-                // Columns unknown (a function returning a type not in the catalog): references to them
-                // are left untyped, the rest of the query is still analysed.
+                // Columns unknown (a function returning a type not in the catalog): references
+                // to them are left untyped, the rest of the query is still analysed.
                 self.unmodelled.set(true);
-                let lateral = lateral || node.contains_vars();
                 self.push_rte(Rte {
                     known: false,
                     ..Rte::new(&refname, &wanted, Vec::new())
                 });
                 return Ok(FromItem::Function {
-                    call: Box::new(node),
+                    calls: nodes,
                     refname,
                     lateral,
                     ordinality,
@@ -162,18 +172,51 @@ impl Analyzer<'_, '_> {
                 });
             }
         };
-        let lateral = lateral || node.contains_vars();
         self.push_rte(Rte {
             scalar: cols.scalar,
             rowtype: cols.rowtype,
             ..Rte::new(&refname, &wanted, cols.columns)
         });
         Ok(FromItem::Function {
-            call: Box::new(node),
+            calls: nodes,
             refname,
             lateral,
             ordinality,
             col_aliases: cols.col_aliases,
+        })
+    }
+
+    /// The columns of `ROWS FROM (…)` with several calls: each call's columns in turn (a
+    /// scalar one named after its function), then `ordinality`; renamed by the alias's list.
+    fn rows_from_columns(
+        &self,
+        nodes: &[Node],
+        calls: &[(String, Expr)],
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+    ) -> Result<FunctionColumns, Unsupported> {
+        if alias.is_some_and(|a| a.columns.iter().any(|c| c.data_type.is_some())) {
+            return Err(Unsupported);
+        }
+        let mut columns = Vec::new();
+        for (node, (fname, _)) in nodes.iter().zip(calls) {
+            columns.extend(
+                self.function_columns(node, fname, fname, false, None)?
+                    .columns,
+            );
+        }
+        if ordinality {
+            columns.push(("ordinality".into(), Ty::b("int8"), Vec::new()));
+        }
+        if let Some(a) = alias {
+            self.apply_aliases(&mut columns, a)?;
+        }
+        let col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
+        Ok(FunctionColumns {
+            columns,
+            scalar: false,
+            rowtype: None,
+            col_aliases,
         })
     }
 
@@ -281,6 +324,29 @@ impl Analyzer<'_, '_> {
             col_aliases,
         })
     }
+}
+
+/// Whether a FROM item's name is the one `ROWS FROM (…)` is read as.
+pub(super) fn is_rows_from(name: &ObjectName) -> bool {
+    matches!(name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == ROWS_FROM))
+}
+
+/// The call `name(args)` as an expression.
+fn call_expr(name: &ObjectName, args: &[FunctionArg]) -> Expr {
+    Expr::Function(Function {
+        name: name.clone(),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args.to_vec(),
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
 }
 
 /// What a function in FROM gives its range-table entry.
