@@ -68,6 +68,10 @@ mod visibility;
 /// identifier cannot be): `pg_collation_for(expr)` printed in its SQL syntax.
 pub(crate) const COLLATION_FOR: &str = "collation for";
 
+/// The name a FROM item `ROWS FROM (f(…), g(…))` is read as: a table function (a name with a
+/// space) whose arguments are the calls.
+pub(crate) const ROWS_FROM: &str = "rows from";
+
 /// Whether `f` is `COLLATION FOR (expr)`.
 pub(crate) fn is_collation_for(f: &sqlparser::ast::Function) -> bool {
     matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))

@@ -162,6 +162,8 @@ pub(crate) enum Node {
         field: String,
         /// Type.
         ty: Ty,
+        /// The attribute's modifiers (`resulttypmod`).
+        typmod: Vec<i64>,
     },
     /// `x[i]`, `x[a:b]`.
     Subscript {

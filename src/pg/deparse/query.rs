@@ -163,8 +163,8 @@ pub(crate) enum FromItem {
     },
     /// A set-returning function.
     Function {
-        /// The call.
-        call: Box<Node>,
+        /// The calls: one, or those of `ROWS FROM (…)`.
+        calls: Vec<Node>,
         /// Range-table name.
         refname: String,
         /// `LATERAL` (written, or implied by a reference to an earlier FROM item).

@@ -32,6 +32,27 @@ impl Analyzer<'_, '_> {
         let alias = |a: &Option<TableAlias>| a.as_ref().map(|a| self.ident(&a.name));
         let last = |n: &ObjectName| self.name_parts(n).pop().unwrap_or_default();
         match tf {
+            // `ROWS FROM (f(…), …)` is named after its first function.
+            TableFactor::Table {
+                name,
+                alias: a,
+                args: Some(sqlparser::ast::TableFunctionArgs { args, .. }),
+                ..
+            }
+            | TableFactor::Function {
+                name,
+                alias: a,
+                args,
+                ..
+            } if relations::is_rows_from(name) => {
+                let first = args.first().and_then(|arg| match arg {
+                    FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+                        sqlparser::ast::Expr::Function(f),
+                    )) => Some(last(&f.name)),
+                    _ => None,
+                });
+                out.push(alias(a).or(first).unwrap_or_else(|| "?".into()))
+            }
             TableFactor::Table { name, alias: a, .. }
             | TableFactor::Function { name, alias: a, .. } => {
                 out.push(alias(a).unwrap_or_else(|| last(name)))

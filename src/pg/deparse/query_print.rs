@@ -411,7 +411,7 @@ impl Printer<'_, '_> {
                 self.column_aliases(col_aliases);
             }
             FromItem::Function {
-                call,
+                calls,
                 refname,
                 lateral,
                 ordinality,
@@ -420,7 +420,18 @@ impl Printer<'_, '_> {
                 if *lateral {
                     self.buf.push_str("LATERAL ");
                 }
-                self.expr(call, true);
+                if let [call] = calls.as_slice() {
+                    self.expr(call, true);
+                } else {
+                    self.buf.push_str("ROWS FROM(");
+                    for (i, call) in calls.iter().enumerate() {
+                        if i > 0 {
+                            self.buf.push_str(", ");
+                        }
+                        self.expr(call, true);
+                    }
+                    self.buf.push(')');
+                }
                 if *ordinality {
                     self.buf.push_str(" WITH ORDINALITY");
                 }

@@ -171,29 +171,42 @@ fn builtins() -> &'static Builtins {
 }
 
 impl ExprContext<'_> {
-    /// The type of attribute `field` of the composite type `ty` (a composite type's attribute,
-    /// or a table's or view's column for its row type).
-    pub(crate) fn field_type(&self, ty: &Ty, field: &str) -> Option<Ty> {
+    /// The attribute `field` of the composite type `ty` (a composite type's attribute, or a
+    /// table's or view's column for its row type): its type and modifiers.
+    pub(crate) fn field_type(&self, ty: &Ty, field: &str) -> Option<(Ty, Vec<i64>)> {
+        self.row_columns(ty)?
+            .into_iter()
+            .find(|(n, _, _)| n == field)
+            .map(|(_, t, m)| (t, m))
+    }
+
+    /// The attributes of the composite type `ty` in order, with their modifiers (what
+    /// `lookup_rowtype_tupdesc` gives, dropped attributes left out): a `CREATE TYPE … AS (…)`
+    /// type, or the row type of a table or view. `None` for any other type.
+    pub(crate) fn row_columns(&self, ty: &Ty) -> Option<Vec<(String, Ty, Vec<i64>)>> {
         if ty.array {
             return None;
         }
         let s = self.catalog.schemas.get(&ty.schema)?;
         if let Some(c) = s.composites.get(&ty.name) {
-            return c
-                .attributes
-                .iter()
-                .find(|(n, _)| n == field)
-                .map(|(_, t)| Ty::from_sql(t));
+            return Some(
+                c.attributes
+                    .iter()
+                    .map(|(n, t)| (n.clone(), Ty::from_sql(t), t.modifiers.clone()))
+                    .collect(),
+            );
         }
         let columns = match (s.tables.get(&ty.name), s.views.get(&ty.name)) {
             (Some(t), _) => &t.columns,
             (None, Some(v)) => &v.columns,
             (None, None) => return None,
         };
-        columns
-            .iter()
-            .find(|c| c.name == field)
-            .map(|c| Ty::from_sql(&c.ty))
+        Some(
+            columns
+                .iter()
+                .map(|c| (c.name.clone(), Ty::from_sql(&c.ty), c.ty.modifiers.clone()))
+                .collect(),
+        )
     }
 
     /// Category, preferred flag and kind of `ty`.

@@ -63,3 +63,22 @@ fn a_default_takes_no_bare_boolean_operators() {
     assert!(e.location.is_some());
     ok("create table t (a bool default (true and false))");
 }
+
+#[test]
+fn rows_from_is_read_where_a_from_item_stands() {
+    let text = |sql: &str| match ok(sql) {
+        Parsed::Sql(s, _) => s.to_string(),
+        other => panic!("{other:?}"),
+    };
+    for sql in [
+        "create view v as select * from rows from (f(), g(1)) with ordinality as r(a, b)",
+        "create view v as select * from t join rows from (f()) r on true",
+        "create view v as select * from t, lateral rows from (f(t.id), g()) r",
+        "create view v as select * from t, rows from (f()) r",
+    ] {
+        assert!(text(sql).contains("rows from(f("), "{sql}: {}", text(sql));
+    }
+    // A column named `rows` before FROM stays a column.
+    let sql = "create view v as select a, rows from (select 1 as a, 2 as rows) s";
+    assert!(!text(sql).contains("rows from("), "{}", text(sql));
+}

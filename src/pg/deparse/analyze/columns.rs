@@ -158,14 +158,15 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 }
                 AccessExpr::Dot(Expr::Identifier(id)) => {
                     let field = self.ident(id);
-                    let ty = self
+                    let (ty, typmod) = self
                         .ctx
                         .field_type(&node.ty(), &field)
-                        .unwrap_or_else(Ty::opaque);
+                        .unwrap_or_else(|| (Ty::opaque(), Vec::new()));
                     node = Node::FieldSelect {
                         arg: Box::new(node),
                         field,
                         ty,
+                        typmod,
                     };
                 }
                 AccessExpr::Dot(_) => return self.raw(whole),

@@ -100,9 +100,14 @@ impl Analyzer<'_, '_> {
                         it.next().unwrap_or_else(Node::null),
                         it.next().unwrap_or_else(Node::null),
                     );
+                    // `transformAExprNullIf`: an `=` operator expression yielding its first
+                    // argument as coerced to the operator's input type (`varchar` → `text`).
                     let ty = a.ty();
                     return match self.make_op(None, "=", Some(a), b) {
-                        Node::Op { args, .. } => Node::NullIf { args, ty },
+                        Node::Op { args, .. } => {
+                            let ty = args.first().map(Node::ty).unwrap_or(ty);
+                            Node::NullIf { args, ty }
+                        }
                         other => other,
                     };
                 }

@@ -167,6 +167,7 @@ impl Node {
                 .map(|c| c.2.clone())
                 .unwrap_or_default(),
             Node::Subscript { arg, .. } => arg.expr_typmod(),
+            Node::FieldSelect { typmod, .. } => typmod.clone(),
             _ => Vec::new(),
         }
     }

@@ -5,9 +5,11 @@ use crate::pg::deparse::analyze::{Analyzer, Rte};
 use crate::pg::deparse::node::Node;
 use crate::pg::deparse::query::{FromItem, OutColumn, Unsupported};
 use crate::pg::deparse::typesys::Ty;
+use crate::pg::deparse::ROWS_FROM;
 use crate::pg::types::resolve_type;
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgumentList, FunctionArguments, ObjectName, TableAlias,
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments,
+    ObjectName, TableAlias,
 };
 
 impl Analyzer<'_, '_> {
@@ -115,7 +117,8 @@ impl Analyzer<'_, '_> {
     }
 
     /// A function in FROM: `unnest(a) x`, `generate_series(1, 3) g(n)`,
-    /// `jsonb_to_recordset(j) AS r(a int, b text)`.
+    /// `jsonb_to_recordset(j) AS r(a int, b text)`; or `ROWS FROM (f(…), g(…))`, whose calls
+    /// are its arguments (`transformRangeFunction`).
     pub(super) fn function_item(
         &mut self,
         name: &ObjectName,
@@ -124,62 +127,102 @@ impl Analyzer<'_, '_> {
         ordinality: bool,
         alias: Option<&TableAlias>,
     ) -> Result<FromItem, Unsupported> {
-        let fname = self.name_parts(name).pop().unwrap_or_default();
-        let wanted = alias.map(|a| self.ident(&a.name)).unwrap_or(fname.clone());
-        let refname = self.next_name(&wanted);
-        let call = Expr::Function(Function {
-            name: name.clone(),
-            uses_odbc_syntax: false,
-            parameters: FunctionArguments::None,
-            args: FunctionArguments::List(FunctionArgumentList {
-                duplicate_treatment: None,
-                args: args.to_vec(),
-                clauses: Vec::new(),
-            }),
-            filter: None,
-            null_treatment: None,
-            over: None,
-            within_group: Vec::new(),
-        });
-        let node = self.expr(&call);
-        let (columns, scalar, col_aliases) =
-            match self.function_columns(&node, &fname, &wanted, ordinality, alias) {
-                Ok(c) => c,
-                Err(Unsupported) => {
-                    // Columns unknown (a function returning a row type): references to them
-                    // are left untyped, the rest of the query is still analysed.
-                    self.unmodelled.set(true);
-                    let lateral = lateral || node.contains_vars();
-                    self.push_rte(Rte {
-                        known: false,
-                        ..Rte::new(&refname, &wanted, Vec::new())
-                    });
-                    return Ok(FromItem::Function {
-                        call: Box::new(node),
-                        refname,
-                        lateral,
-                        ordinality,
-                        col_aliases: Vec::new(),
-                    });
+        let calls: Vec<(String, Expr)> = if is_rows_from(name) {
+            let mut calls = Vec::new();
+            for a in args {
+                match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e @ Expr::Function(f))) => {
+                        let fname = self.name_parts(&f.name).pop().unwrap_or_default();
+                        calls.push((fname, e.clone()));
+                    }
+                    _ => return Err(Unsupported),
                 }
-            };
-        let lateral = lateral || node.contains_vars();
+            }
+            calls
+        } else {
+            let fname = self.name_parts(name).pop().unwrap_or_default();
+            vec![(fname, call_expr(name, args))]
+        };
+        let first = calls.first().map(|c| c.0.clone()).ok_or(Unsupported)?;
+        let wanted = alias.map(|a| self.ident(&a.name)).unwrap_or(first);
+        let refname = self.next_name(&wanted);
+        let nodes: Vec<Node> = calls.iter().map(|(_, e)| self.expr(e)).collect();
+        let lateral = lateral || nodes.iter().any(Node::contains_vars);
+        let cols = if let [node] = nodes.as_slice() {
+            self.function_columns(node, &calls[0].0, &wanted, ordinality, alias)
+        } else {
+            self.rows_from_columns(&nodes, &calls, ordinality, alias)
+        };
+        let cols = match cols {
+            Ok(c) => c,
+            Err(Unsupported) => {
+                // Columns unknown (a function returning a type not in the catalog): references
+                // to them are left untyped, the rest of the query is still analysed.
+                self.unmodelled.set(true);
+                self.push_rte(Rte {
+                    known: false,
+                    ..Rte::new(&refname, &wanted, Vec::new())
+                });
+                return Ok(FromItem::Function {
+                    calls: nodes,
+                    refname,
+                    lateral,
+                    ordinality,
+                    col_aliases: Vec::new(),
+                });
+            }
+        };
         self.push_rte(Rte {
-            scalar,
-            ..Rte::new(&refname, &wanted, columns)
+            scalar: cols.scalar,
+            rowtype: cols.rowtype,
+            ..Rte::new(&refname, &wanted, cols.columns)
         });
         Ok(FromItem::Function {
-            call: Box::new(node),
+            calls: nodes,
             refname,
             lateral,
             ordinality,
+            col_aliases: cols.col_aliases,
+        })
+    }
+
+    /// The columns of `ROWS FROM (…)` with several calls: each call's columns in turn (a
+    /// scalar one named after its function), then `ordinality`; renamed by the alias's list.
+    fn rows_from_columns(
+        &self,
+        nodes: &[Node],
+        calls: &[(String, Expr)],
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+    ) -> Result<FunctionColumns, Unsupported> {
+        if alias.is_some_and(|a| a.columns.iter().any(|c| c.data_type.is_some())) {
+            return Err(Unsupported);
+        }
+        let mut columns = Vec::new();
+        for (node, (fname, _)) in nodes.iter().zip(calls) {
+            columns.extend(
+                self.function_columns(node, fname, fname, false, None)?
+                    .columns,
+            );
+        }
+        if ordinality {
+            columns.push(("ordinality".into(), Ty::b("int8"), Vec::new()));
+        }
+        if let Some(a) = alias {
+            self.apply_aliases(&mut columns, a)?;
+        }
+        let col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
+        Ok(FunctionColumns {
+            columns,
+            scalar: false,
+            rowtype: None,
             col_aliases,
         })
     }
 
-    /// The columns of a function in FROM: its column definition list, its OUT parameters, or
-    /// its single scalar result (named after the alias, else the function); whether it is
-    /// scalar; the column list to print.
+    /// The columns of a function in FROM (`addRangeTableEntryForFunction`): its column
+    /// definition list, its OUT parameters, the attributes of the composite type it returns, or
+    /// its single scalar result (named after the alias, else the function).
     pub(super) fn function_columns(
         &self,
         node: &Node,
@@ -187,7 +230,7 @@ impl Analyzer<'_, '_> {
         wanted: &str,
         ordinality: bool,
         alias: Option<&TableAlias>,
-    ) -> Result<(Vec<OutColumn>, bool, Vec<String>), Unsupported> {
+    ) -> Result<FunctionColumns, Unsupported> {
         let Node::Func(f) = &node else {
             return Err(Unsupported);
         };
@@ -196,6 +239,7 @@ impl Analyzer<'_, '_> {
         }
         let coldefs = alias.is_some_and(|a| a.columns.iter().any(|c| c.data_type.is_some()));
         let mut scalar = false;
+        let mut rowtype = None;
         let mut columns: Vec<OutColumn> = Vec::new();
         let mut col_aliases = Vec::new();
         if coldefs {
@@ -233,8 +277,18 @@ impl Analyzer<'_, '_> {
                         .collect::<Vec<OutColumn>>()
                 })
                 .filter(|c| !c.is_empty());
+            // A function returning a composite type (`RETURNS [SETOF] t` for a table, a view
+            // or a `CREATE TYPE … AS (…)` type): its attributes (`TYPEFUNC_COMPOSITE`).
+            let composite = || {
+                let cols = self.ctx.row_columns(&f.ty)?;
+                (!cols.is_empty()).then_some(cols)
+            };
             columns = match declared.clone().or_else(|| out_columns(fname, &f.ty)) {
                 Some(cols) => cols,
+                None if composite().is_some() => {
+                    rowtype = (!ordinality).then(|| f.ty.clone());
+                    composite().unwrap_or_default()
+                }
                 None => {
                     let ty = f.ty.clone();
                     let known_scalar = !ty.is_opaque()
@@ -263,8 +317,48 @@ impl Analyzer<'_, '_> {
             // A function's column list is always printed.
             col_aliases = columns.iter().map(|c| quote_ident(&c.0)).collect();
         }
-        Ok((columns, scalar, col_aliases))
+        Ok(FunctionColumns {
+            columns,
+            scalar,
+            rowtype,
+            col_aliases,
+        })
     }
+}
+
+/// Whether a FROM item's name is the one `ROWS FROM (…)` is read as.
+pub(super) fn is_rows_from(name: &ObjectName) -> bool {
+    matches!(name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == ROWS_FROM))
+}
+
+/// The call `name(args)` as an expression.
+fn call_expr(name: &ObjectName, args: &[FunctionArg]) -> Expr {
+    Expr::Function(Function {
+        name: name.clone(),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args.to_vec(),
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
+/// What a function in FROM gives its range-table entry.
+pub(super) struct FunctionColumns {
+    /// Its columns (after the alias's column names, with `ordinality`).
+    columns: Vec<OutColumn>,
+    /// Whether it returns a scalar: its whole row is its single column.
+    scalar: bool,
+    /// The composite type it returns (the type of its whole row; `record` otherwise).
+    rowtype: Option<Ty>,
+    /// The column list to print after its alias.
+    col_aliases: Vec<String>,
 }
 
 /// The output columns of built-in set-returning functions with OUT parameters.

@@ -92,7 +92,7 @@ pub(super) fn from_has_raw(f: &FromItem) -> bool {
             left, right, on, ..
         } => from_has_raw(left) || from_has_raw(right) || on.as_deref().is_some_and(node_has_raw),
         FromItem::Subquery { query, .. } => query_has_raw(query),
-        FromItem::Function { call, .. } => node_has_raw(call),
+        FromItem::Function { calls, .. } => calls.iter().any(node_has_raw),
     }
 }
 

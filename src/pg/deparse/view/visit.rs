@@ -64,7 +64,11 @@ macro_rules! walkers {
                     }
                 }
                 FromItem::Subquery { query, .. } => $query(query, node, from),
-                FromItem::Function { call, .. } => $node_fn(call, node, from),
+                FromItem::Function { calls, .. } => {
+                    for call in calls {
+                        $node_fn(call, node, from);
+                    }
+                }
                 FromItem::Rel { .. } | FromItem::Cte { .. } => {}
             }
         }

@@ -16,6 +16,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::ast::Extras;
 use super::{lower_word, ParseError};
+use crate::pg::deparse::ROWS_FROM;
 
 use indexes_views::{create_index_clauses, recursive_view, view_clauses};
 use tables::{create_table_clauses, key_clauses, reference_clause_order};
@@ -95,6 +96,7 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
     if w(0) == "drop" && w(1) == "index" && w(2) == "concurrently" {
         drop[2] = true;
     }
+    rows_from(sig);
     if drop.iter().any(|d| *d) {
         let mut i = 0;
         sig.retain(|_| {
@@ -110,6 +112,46 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
         ctas_column_names(sig)?;
     }
     Ok(extras)
+}
+
+/// `ROWS FROM (f(…), g(…))` where a FROM item may stand (after `FROM`, `JOIN`, `LATERAL`, or a
+/// comma of a FROM list): the two words become the one name [`ROWS_FROM`] (a name no unquoted
+/// identifier has), read as a table function whose arguments are the calls.
+fn rows_from(sig: &mut Vec<TokenWithSpan>) {
+    let depth = depths(sig);
+    let mut at = Vec::new();
+    for i in 1..sig.len() {
+        if word(sig, i) != "rows" || word(sig, i + 1) != "from" || !is(sig, i + 2, &Token::LParen) {
+            continue;
+        }
+        let from_item = match word(sig, i - 1).as_str() {
+            "from" | "join" | "lateral" => true,
+            // A comma of a FROM list: the clause it is in, at its depth, is FROM.
+            _ if is(sig, i - 1, &Token::Comma) => (0..i - 1)
+                .rev()
+                .take_while(|&k| depth[k] >= depth[i])
+                .filter(|&k| depth[k] == depth[i])
+                .map(|k| word(sig, k))
+                .find(|w| matches!(w.as_str(), "from" | "select" | "where" | "group" | "having"))
+                .is_some_and(|w| w == "from"),
+            _ => false,
+        };
+        if from_item {
+            at.push(i);
+        }
+    }
+    for &i in at.iter().rev() {
+        let span = sig[i].span;
+        sig[i] = TokenWithSpan::new(
+            Token::Word(Word {
+                value: ROWS_FROM.into(),
+                quote_style: None,
+                keyword: sqlparser::keywords::Keyword::NoKeyword,
+            }),
+            span,
+        );
+        sig.remove(i + 1);
+    }
 }
 
 /// `CREATE TABLE name (a, b) AS query`: the list names the query's columns (sqlparser wants a
