@@ -148,6 +148,14 @@ impl Replayer {
                 known_names.extend(v.indexes.iter().map(|i| i.name.clone()));
             }
         }
+        // The history's views come after the base's (see `View::row_order`).
+        let row_clock = base
+            .schemas
+            .values()
+            .flat_map(|s| s.views.values())
+            .map(|v| v.row_order)
+            .max()
+            .unwrap_or(0);
         Replayer {
             catalog: base,
             search_path: DEFAULT_SEARCH_PATH.iter().map(|s| s.to_string()).collect(),
@@ -164,7 +172,7 @@ impl Replayer {
             tracked: Default::default(),
             before: None,
             generation: 0,
-            row_clock: 0,
+            row_clock,
             new_enum_values: Vec::new(),
             autocommit: false,
             exhaustive: false,

@@ -238,7 +238,8 @@ impl Replayer {
             Some("insert" | "update" | "delete" | "truncate" | "copy" | "merge" | "with") => true,
             Some("create" | "drop" | "alter") if lead.iter().any(|w| w == "trigger") => true,
             // What writes a view's `pg_class` row (see `View::row_order`).
-            Some("grant" | "revoke") => true,
+            // (`EXECUTE` and `USAGE` are never a view's privileges: functions, schemas…)
+            Some("grant" | "revoke") => !lead.iter().any(|w| w == "execute" || w == "usage"),
             Some("alter") => matches!(lead.get(1).map(String::as_str), Some("view" | "table")),
             _ => false,
         };
