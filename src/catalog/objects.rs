@@ -37,8 +37,9 @@ pub struct EnumType {
     pub comment: Option<String>,
 }
 
-/// A view or materialized view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A view or materialized view. Two views are equal whatever their
+/// [`row_order`](View::row_order): it is where a row stands, not what the view is.
+#[derive(Debug, Clone, Default, Eq, Serialize, Deserialize)]
 pub struct View {
     /// View name.
     pub name: String,
@@ -65,6 +66,28 @@ pub struct View {
     /// after the others. Only the order of the numbers means something.
     #[serde(default, skip_serializing_if = "is_zero_u64")]
     pub row_order: u64,
+}
+
+impl PartialEq for View {
+    fn eq(&self, o: &View) -> bool {
+        let View {
+            name,
+            materialized,
+            definition,
+            columns,
+            indexes,
+            options,
+            comment,
+            row_order: _,
+        } = self;
+        *name == o.name
+            && *materialized == o.materialized
+            && *definition == o.definition
+            && *columns == o.columns
+            && *indexes == o.indexes
+            && *options == o.options
+            && *comment == o.comment
+    }
 }
 
 fn is_zero_u64(n: &u64) -> bool {
