@@ -228,6 +228,19 @@ fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// The name `[schema.]name` starting at word `i`, and the index of the word after it.
+fn qualified_name(
+    w: &[(String, Option<String>)],
+    i: usize,
+) -> Option<(Option<String>, String, usize)> {
+    let first = w.get(i)?.1.clone()?;
+    let dot = w.get(i + 1).is_some_and(|(x, _)| x == ".");
+    Some(match w.get(i + 2).and_then(|x| x.1.clone()) {
+        Some(n) if dot => (Some(first), n, i + 3),
+        _ => (None, first, i + 1),
+    })
+}
+
 impl Replayer {
     /// A statement passed over (DML, triggers, grants…): what it changes for the evaluator.
     pub(crate) fn track_passed_over(&mut self, stmt: Stmt<'_>) -> R<()> {
@@ -342,12 +355,8 @@ impl Replayer {
             _ => (false, on + 1),
         };
         while i < end {
-            let Some(first) = w[i].1.clone() else {
+            let Some((schema, name, next)) = qualified_name(w, i) else {
                 return;
-            };
-            let (schema, name, next) = match (word(i + 1), w.get(i + 2).and_then(|x| x.1.clone())) {
-                (".", Some(n)) => (Some(first), n, i + 3),
-                _ => (None, first, i + 1),
             };
             if all {
                 if self.catalog.schemas.contains_key(&name) {
@@ -383,12 +392,8 @@ impl Replayer {
         if word(2) == "if" && word(3) == "exists" {
             i = 4;
         }
-        let Some(first) = w.get(i).and_then(|x| x.1.clone()) else {
+        let Some((schema, name, _)) = qualified_name(w, i) else {
             return;
-        };
-        let (schema, name) = match (word(i + 1), w.get(i + 2).and_then(|x| x.1.clone())) {
-            (".", Some(n)) => (Some(first), n),
-            _ => (None, first),
         };
         if let Some(s) = self.find_in_path(schema.as_deref(), &|s| s.views.contains_key(&name)) {
             self.view_row_written(&s, &name);
