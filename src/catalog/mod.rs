@@ -241,6 +241,34 @@ impl Schema {
         }
     }
 
+    /// A copy without its tables, views, enums and sequences (what a Prisma schema describing
+    /// this schema says anew).
+    pub fn without_relations(&self) -> Self {
+        let Schema {
+            name,
+            tables: _,
+            views: _,
+            enums: _,
+            sequences: _,
+            composites,
+            domains,
+            ranges,
+            multiranges,
+            functions,
+            comment,
+        } = self;
+        Schema {
+            name: name.clone(),
+            composites: composites.clone(),
+            domains: domains.clone(),
+            ranges: ranges.clone(),
+            multiranges: multiranges.clone(),
+            functions: functions.clone(),
+            comment: comment.clone(),
+            ..Default::default()
+        }
+    }
+
     /// Whether a relation (table, view, sequence, index, composite type) called `name` exists:
     /// these share one namespace in `pg_class`.
     pub fn has_relation(&self, name: &str) -> bool {

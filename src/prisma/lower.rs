@@ -212,17 +212,25 @@ impl<'a> Lowering<'a> {
             described.push(opts.default_schema.clone());
         }
         let mut out = Catalog::default();
-        let mut ctx = opts.context.cloned().unwrap_or_default();
+        // The described schemas' relations, enums and sequences are not copied (they are
+        // cleared: the schema file says what they are).
+        let mut ctx = Catalog::default();
+        if let Some(c) = opts.context {
+            ctx.extensions = c.extensions.clone();
+            for (n, s) in &c.schemas {
+                let s = if described.contains(n) {
+                    s.without_relations()
+                } else {
+                    s.clone()
+                };
+                ctx.schemas.insert(n.clone(), s);
+            }
+        }
         for s in &described {
             out.schemas.insert(s.clone(), Schema::new(s));
-            let c = ctx
-                .schemas
+            ctx.schemas
                 .entry(s.clone())
                 .or_insert_with(|| Schema::new(s));
-            c.tables.clear();
-            c.views.clear();
-            c.enums.clear();
-            c.sequences.clear();
         }
         let mut search_path = vec![opts.default_schema.clone()];
         search_path.extend(supabase_display_path().iter().cloned());
