@@ -72,6 +72,10 @@ pub(crate) const COLLATION_FOR: &str = "collation for";
 /// space) whose arguments are the calls.
 pub(crate) const ROWS_FROM: &str = "rows from";
 
+/// The field name `(expr).*` is read as (field selection of every attribute of a row value):
+/// an unquoted `*`, which no identifier is. sqlparser takes `.*` only after a dotted name.
+pub(crate) const FIELD_STAR: &str = "*";
+
 /// Whether `f` is `COLLATION FOR (expr)`.
 pub(crate) fn is_collation_for(f: &sqlparser::ast::Function) -> bool {
     matches!(f.name.0.as_slice(), [p] if p.as_ident().is_some_and(|i| i.quote_style.is_none() && i.value == COLLATION_FOR))

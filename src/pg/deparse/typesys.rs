@@ -171,15 +171,6 @@ fn builtins() -> &'static Builtins {
 }
 
 impl ExprContext<'_> {
-    /// The attribute `field` of the composite type `ty` (a composite type's attribute, or a
-    /// table's or view's column for its row type): its type and modifiers.
-    pub(crate) fn field_type(&self, ty: &Ty, field: &str) -> Option<(Ty, Vec<i64>)> {
-        self.row_columns(ty)?
-            .into_iter()
-            .find(|(n, _, _)| n == field)
-            .map(|(_, t, m)| (t, m))
-    }
-
     /// The attributes of the composite type `ty` in order, with their modifiers (what
     /// `lookup_rowtype_tupdesc` gives, dropped attributes left out): a `CREATE TYPE … AS (…)`
     /// type, or the row type of a table or view. `None` for any other type.

@@ -81,7 +81,7 @@ impl<'a, 'c> Analyzer<'a, 'c> {
     }
 
     /// `(x).field`, `x[i]`, `x[a:b]`.
-    pub(super) fn field_access(
+    pub(in crate::pg::deparse) fn field_access(
         &mut self,
         root: &Expr,
         chain: &[sqlparser::ast::AccessExpr],
@@ -159,8 +159,9 @@ impl<'a, 'c> Analyzer<'a, 'c> {
                 AccessExpr::Dot(Expr::Identifier(id)) => {
                     let field = self.ident(id);
                     let (ty, typmod) = self
-                        .ctx
-                        .field_type(&node.ty(), &field)
+                        .node_row_columns(&node)
+                        .and_then(|cols| cols.into_iter().find(|(n, _, _)| *n == field))
+                        .map(|(_, t, m)| (t, m))
                         .unwrap_or_else(|| (Ty::opaque(), Vec::new()));
                     node = Node::FieldSelect {
                         arg: Box::new(node),

@@ -56,6 +56,10 @@ impl Analyzer<'_, '_> {
         for item in &sel.projection {
             match item {
                 SelectItem::UnnamedExpr(e) => {
+                    if let Some(fields) = self.field_star(e)? {
+                        out.targets.extend(fields);
+                        continue;
+                    }
                     let n = self.expr(e);
                     out.targets.push((n, figure_colname(e, self.ctx)));
                 }
@@ -75,20 +79,8 @@ impl Analyzer<'_, '_> {
                     _,
                 ) => {
                     let q = self.name_parts(n).pop().unwrap_or_default();
-                    let rte = self
-                        .scopes
-                        .iter()
-                        .rev()
-                        .find_map(|s| s.iter().find(|r| r.lookup == q && r.rels.is_none()))
-                        .cloned()
-                        .ok_or(Unsupported)?;
-                    if !rte.known {
-                        return Err(Unsupported);
-                    }
-                    for i in 0..rte.columns.len() {
-                        let var = rte.var(i).ok_or(Unsupported)?;
-                        out.targets.push((var, Some(rte.columns[i].0.clone())));
-                    }
+                    let columns = self.rte_columns(&q)?;
+                    out.targets.extend(columns);
                 }
                 _ => return Err(Unsupported),
             }
@@ -155,6 +147,70 @@ impl Analyzer<'_, '_> {
             self.limit_offset(&mut out, q)?;
         }
         Ok(out)
+    }
+
+    /// `(expr).*` in a target list (see [`crate::pg::deparse::FIELD_STAR`]): one field
+    /// selection per attribute of the row type, named after it, as PostgreSQL expands it.
+    /// `None` for any other expression.
+    fn field_star(&mut self, e: &Expr) -> Result<Option<Vec<(Node, Option<String>)>>, Unsupported> {
+        use sqlparser::ast::AccessExpr;
+        let mut e = e;
+        while let Expr::Nested(inner) = e {
+            e = inner;
+        }
+        let Expr::CompoundFieldAccess { root, access_chain } = e else {
+            return Ok(None);
+        };
+        let Some((AccessExpr::Dot(Expr::Identifier(star)), chain)) = access_chain.split_last()
+        else {
+            return Ok(None);
+        };
+        if star.quote_style.is_some() || star.value != crate::pg::deparse::FIELD_STAR {
+            return Ok(None);
+        }
+        let base = if chain.is_empty() {
+            self.expr(root)
+        } else {
+            self.field_access(root, chain, e)
+        };
+        // `(t).*`: the columns of the range-table entry, as `t.*`.
+        if let Node::WholeRow { rel, .. } = &base {
+            return self.rte_columns(rel).map(Some);
+        }
+        let fields = self.node_row_columns(&base).ok_or(Unsupported)?;
+        Ok(Some(
+            fields
+                .into_iter()
+                .map(|(field, ty, typmod)| {
+                    let n = Node::FieldSelect {
+                        arg: Box::new(base.clone()),
+                        field: field.clone(),
+                        ty,
+                        typmod,
+                    };
+                    (n, Some(field))
+                })
+                .collect(),
+        ))
+    }
+
+    /// `q.*`: the columns of range-table entry `q`.
+    fn rte_columns(&self, q: &str) -> Result<Vec<(Node, Option<String>)>, Unsupported> {
+        let rte = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.iter().find(|r| r.lookup == q && r.rels.is_none()))
+            .ok_or(Unsupported)?;
+        if !rte.known {
+            return Err(Unsupported);
+        }
+        (0..rte.columns.len())
+            .map(|i| {
+                let var = rte.var(i).ok_or(Unsupported)?;
+                Ok((var, Some(rte.columns[i].0.clone())))
+            })
+            .collect()
     }
 
     /// One element of a grouping-sets GROUP BY: `()`, an expression or a parenthesised list,

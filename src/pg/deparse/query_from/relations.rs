@@ -220,6 +220,41 @@ impl Analyzer<'_, '_> {
         })
     }
 
+    /// The columns a user function declares (`RETURNS TABLE`, OUT parameters), for a call.
+    pub(in crate::pg::deparse) fn declared_columns(
+        &self,
+        f: &crate::pg::deparse::node::FuncCall,
+    ) -> Option<Vec<OutColumn>> {
+        self.ctx
+            .sigs_named(&f.func.schema, &f.func.name)
+            .into_iter()
+            .find(|s| {
+                s.args.len() == f.func.args.len()
+                    && s.args
+                        .iter()
+                        .zip(&f.func.args)
+                        .all(|(a, b)| Ty::from_sql(a) == *b)
+            })
+            .map(|s| {
+                s.out_columns
+                    .iter()
+                    .map(|(n, t)| (n.clone(), Ty::from_sql(t), t.modifiers.clone()))
+                    .collect::<Vec<OutColumn>>()
+            })
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The fields of a row value: the attributes of its composite type, or the OUT
+    /// parameters of the function returning it (`RETURNS record`).
+    pub(in crate::pg::deparse) fn node_row_columns(&self, node: &Node) -> Option<Vec<OutColumn>> {
+        if let Node::Func(f) = node {
+            if !f.func.opaque && f.ty.is("record") {
+                return self.declared_columns(f);
+            }
+        }
+        self.ctx.row_columns(&node.ty())
+    }
+
     /// The columns of a function in FROM (`addRangeTableEntryForFunction`): its column
     /// definition list, its OUT parameters, the attributes of the composite type it returns, or
     /// its single scalar result (named after the alias, else the function).
@@ -258,25 +293,7 @@ impl Analyzer<'_, '_> {
                 columns.push((name, Ty::from_sql(&t), t.modifiers.clone()));
             }
         } else {
-            // The columns a user function declares (`RETURNS TABLE`, OUT parameters).
-            let declared = self
-                .ctx
-                .sigs_named(&f.func.schema, &f.func.name)
-                .into_iter()
-                .find(|s| {
-                    s.args.len() == f.func.args.len()
-                        && s.args
-                            .iter()
-                            .zip(&f.func.args)
-                            .all(|(a, b)| Ty::from_sql(a) == *b)
-                })
-                .map(|s| {
-                    s.out_columns
-                        .iter()
-                        .map(|(n, t)| (n.clone(), Ty::from_sql(t), t.modifiers.clone()))
-                        .collect::<Vec<OutColumn>>()
-                })
-                .filter(|c| !c.is_empty());
+            let declared = self.declared_columns(f);
             // A function returning a composite type (`RETURNS [SETOF] t` for a table, a view
             // or a `CREATE TYPE … AS (…)` type): its attributes (`TYPEFUNC_COMPOSITE`).
             let composite = || {

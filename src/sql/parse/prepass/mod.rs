@@ -16,7 +16,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::ast::Extras;
 use super::{lower_word, ParseError};
-use crate::pg::deparse::ROWS_FROM;
+use crate::pg::deparse::{FIELD_STAR, ROWS_FROM};
 
 use indexes_views::{create_index_clauses, recursive_view, view_clauses};
 use tables::{create_table_clauses, key_clauses, reference_clause_order};
@@ -97,6 +97,7 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
         drop[2] = true;
     }
     rows_from(sig);
+    field_star(sig);
     if drop.iter().any(|d| *d) {
         let mut i = 0;
         sig.retain(|_| {
@@ -112,6 +113,22 @@ pub(super) fn run(sig: &mut Vec<TokenWithSpan>, words: &[String]) -> Result<Extr
         ctas_column_names(sig)?;
     }
     Ok(extras)
+}
+
+/// `(expr).*` and `(expr)[i].*`: the `*` becomes the field name [`FIELD_STAR`].
+fn field_star(sig: &mut [TokenWithSpan]) {
+    for i in 2..sig.len() {
+        if sig[i].token == Token::Mul
+            && sig[i - 1].token == Token::Period
+            && matches!(sig[i - 2].token, Token::RParen | Token::RBracket)
+        {
+            sig[i].token = Token::Word(Word {
+                value: FIELD_STAR.to_string(),
+                quote_style: None,
+                keyword: sqlparser::keywords::Keyword::NoKeyword,
+            });
+        }
+    }
 }
 
 /// `ROWS FROM (f(…), g(…))` where a FROM item may stand (after `FROM`, `JOIN`, `LATERAL`, or a
