@@ -99,6 +99,7 @@ pub(crate) enum SqlState {
     InvalidParameterValue,
     InvalidFunctionDefinition,
     FeatureNotSupported,
+    WrongObjectType,
     /// An error raised inside a `DO` block, by its condition name.
     Raised(&'static str),
 }
@@ -121,6 +122,7 @@ impl SqlState {
             SqlState::StatementTooComplex => "statement_too_complex",
             SqlState::InternalError => "internal_error",
             SqlState::FeatureNotSupported => "feature_not_supported",
+            SqlState::WrongObjectType => "wrong_object_type",
             SqlState::UniqueViolation => "unique_violation",
             SqlState::InvalidParameterValue => "invalid_parameter_value",
             SqlState::InvalidFunctionDefinition => "invalid_function_definition",

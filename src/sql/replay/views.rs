@@ -16,6 +16,8 @@ pub(crate) struct ViewState {
     pub analysed: Option<AnalysedView>,
     /// The tables and views the query reads, `(schema, name)`.
     pub relations: Vec<(String, String)>,
+    /// Every column's type was inferred (none was given `text` for want of knowing it).
+    pub typed: bool,
 }
 
 /// Views by `(schema, name)`.

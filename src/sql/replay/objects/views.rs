@@ -49,7 +49,17 @@ impl Replayer {
         let old = self.catalog.schemas[&schema].views.get(&n);
         let (definition, columns, state) = self.view_query(&v.query, &names, old, &n, stmt, diags);
         storable_columns(&columns)?;
+        distinct_column_names(&columns)?;
         let old = self.catalog.schemas[&schema].views.get(&n);
+        if let Some(old) = old {
+            // What `CREATE OR REPLACE VIEW` may not change (`checkViewColumns`); types are
+            // compared only where both were inferred.
+            let old_typed = self
+                .views
+                .get(&(schema.clone(), n.clone()))
+                .is_some_and(|s| s.typed);
+            replaced_view_columns(&old.columns, &columns, old_typed && state.typed)?;
+        }
         let view = View {
             name: n.clone(),
             materialized: v.materialized,
@@ -123,6 +133,7 @@ impl Replayer {
         let state = ViewState {
             analysed: shape.analysed,
             relations: shape.relations,
+            typed: shape.untyped.is_empty() && !columns.is_empty(),
         };
         (definition, columns, state)
     }
@@ -162,19 +173,11 @@ impl Replayer {
                 )?;
             }
             AlterViewOperation::SetOptions { options } => {
-                self.view_row_written(&schema, &n);
-                let v = self.view_mut(&schema, &n);
-                for o in view_options(options) {
-                    let key = o.split('=').next().unwrap_or("").to_string();
-                    match v
-                        .options
-                        .iter_mut()
-                        .find(|x| x.starts_with(&format!("{key}=")))
-                    {
-                        Some(x) => *x = o,
-                        None => v.options.push(o),
-                    }
-                }
+                self.set_view_options(&schema, &n, view_options(options), &[]);
+            }
+            AlterViewOperation::ResetOptions { options } => {
+                let keys: Vec<String> = options.iter().map(fold).collect();
+                self.set_view_options(&schema, &n, Vec::new(), &keys);
             }
             AlterViewOperation::SetSchema { schema_name } => {
                 let target = schema_name.0.last().and_then(|p| p.as_ident()).cloned();
@@ -276,7 +279,7 @@ impl Replayer {
 }
 
 /// `WITH (security_invoker = true)` → `["security_invoker=true"]`.
-fn view_options(o: &[SqlOption]) -> Vec<String> {
+pub(crate) fn view_options(o: &[SqlOption]) -> Vec<String> {
     let out: Vec<String> = o
         .iter()
         .filter_map(|o| match o {
@@ -292,10 +295,55 @@ fn view_options(o: &[SqlOption]) -> Vec<String> {
                 };
                 Some(format!("{}={}", name_parts(key).join("."), v))
             }
+            // A boolean parameter without a value is true.
+            SqlOption::Ident(key) => Some(format!("{}=true", name_parts(key).join("."))),
             _ => None,
         })
         .collect();
     out
+}
+
+/// A relation's column names are distinct ("column specified more than once").
+pub(crate) fn distinct_column_names(columns: &[crate::catalog::Column]) -> R<()> {
+    let mut seen = std::collections::HashSet::new();
+    match columns.iter().find(|c| !seen.insert(c.name.as_str())) {
+        Some(c) => Err(ReplayError::new(
+            SqlState::DuplicateColumn,
+            format!("column \"{}\" specified more than once", c.name),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `CREATE OR REPLACE VIEW` keeps the view's columns, in order, with their names and types
+/// (PostgreSQL's `checkViewColumns`); it may only add columns at the end. `types`: whether
+/// to compare the types.
+fn replaced_view_columns(
+    old: &[crate::catalog::Column],
+    new: &[crate::catalog::Column],
+    types: bool,
+) -> R<()> {
+    let error = |m: String| Err(ReplayError::new(SqlState::InvalidDefinition, m));
+    if new.len() < old.len() {
+        return error("cannot drop columns from view".into());
+    }
+    for (o, n) in old.iter().zip(new) {
+        if o.name != n.name {
+            return error(format!(
+                "cannot change name of view column \"{}\" to \"{}\"",
+                o.name, n.name
+            ));
+        }
+        if types && o.ty != n.ty {
+            return error(format!(
+                "cannot change data type of view column \"{}\" from {} to {}",
+                o.name,
+                o.ty.format(false),
+                n.ty.format(false)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `row(…)` and other anonymous records cannot be stored as a column's type (a view's or
@@ -314,6 +362,27 @@ pub(crate) fn storable_columns(columns: &[crate::catalog::Column]) -> R<()> {
 }
 
 impl Replayer {
+    /// `SET (key=value, …)` and `RESET (key, …)` of view `schema.name`'s options.
+    pub(crate) fn set_view_options(
+        &mut self,
+        schema: &str,
+        name: &str,
+        set: Vec<String>,
+        reset: &[String],
+    ) {
+        self.view_row_written(schema, name);
+        let v = self.view_mut(schema, name);
+        let key_of = |o: &str| o.split('=').next().unwrap_or("").to_string();
+        v.options.retain(|o| !reset.contains(&key_of(o)));
+        for o in set {
+            let key = key_of(&o);
+            match v.options.iter_mut().find(|x| key_of(x) == key) {
+                Some(x) => *x = o,
+                None => v.options.push(o),
+            }
+        }
+    }
+
     /// The `pg_class` row of view `schema.name` was written: it now stands after every other
     /// (see [`View::row_order`]).
     pub(crate) fn view_row_written(&mut self, schema: &str, name: &str) {
