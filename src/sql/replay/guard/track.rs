@@ -211,7 +211,7 @@ impl Tracked {
 }
 
 /// Significant tokens of a statement as (lower-case word or punctuation, identifier value).
-fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
+pub(crate) fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
     stmt.significant()
         .into_iter()
         .map(|(_, t)| match t {
@@ -229,7 +229,7 @@ fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
 }
 
 /// The name `[schema.]name` starting at word `i`, and the index of the word after it.
-fn qualified_name(
+pub(crate) fn qualified_name(
     w: &[(String, Option<String>)],
     i: usize,
 ) -> Option<(Option<String>, String, usize)> {
@@ -247,6 +247,12 @@ impl Replayer {
         // Most statements passed over are grants, comments and the like: decide from the
         // leading words before turning the whole statement (a function body…) into words.
         let lead = stmt.words(5); // CREATE OR REPLACE CONSTRAINT TRIGGER
+        if matches!(
+            lead.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            ["create", "foreign", "table", ..] | ["import", "foreign", "schema", ..]
+        ) {
+            self.foreign_tables = true;
+        }
         let relevant = match lead.first().map(String::as_str) {
             Some("insert" | "update" | "delete" | "truncate" | "copy" | "merge" | "with") => true,
             Some("create" | "drop" | "alter") if lead.iter().any(|w| w == "trigger") => true,
