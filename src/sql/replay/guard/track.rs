@@ -10,6 +10,7 @@ use sqlparser::tokenizer::Token;
 use super::data::{dml_target, ColSnap, DataStore, Entry};
 use super::routines::Routines;
 use super::skipped::Skipped;
+use crate::sql::replay::objects::known::Found;
 use crate::sql::replay::{split_name, word_of, ReplayError, Replayer, SqlState, Stmt, R};
 
 /// A trigger: enough for `pg_trigger` and `information_schema.triggers`.
@@ -438,6 +439,12 @@ impl Replayer {
             (Some(t), _, _) => (None, t, on + 2),
             _ => return Ok(()),
         };
+        if verb == "create" {
+            if let Found::Missing(e) = self.lookup_relation(schema.as_deref(), &table) {
+                return Err(e);
+            }
+            self.check_trigger_function(w, after)?;
+        }
         let Some(s) = self
             .table_schema(schema.as_deref(), &table)
             .or_else(|| self.find_in_path(schema.as_deref(), &|sc| sc.views.contains_key(&table)))
@@ -510,6 +517,47 @@ impl Replayer {
                 }
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// `EXECUTE FUNCTION|PROCEDURE name(args)` of a `CREATE TRIGGER` (from word `from`): the
+    /// function must exist (42883), and one the history created without arguments must return
+    /// `trigger` (42P17). Arguments written there are the trigger's, not the function's.
+    fn check_trigger_function(&self, w: &[(String, Option<String>)], from: usize) -> R<()> {
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let Some(at) = (from..w.len())
+            .find(|&k| word(k) == "execute" && matches!(word(k + 1), "function" | "procedure"))
+        else {
+            return Ok(());
+        };
+        let Some((schema, name, next)) = qualified_name(w, at + 2) else {
+            return Ok(());
+        };
+        if word(next) != "(" {
+            return Ok(());
+        }
+        let s = match self.lookup_routine(schema.as_deref(), &name, "function", Some("")) {
+            Found::Missing(e) => return Err(e),
+            Found::Unknown => return Ok(()),
+            Found::In(s) => s,
+        };
+        let no_args: Vec<_> = self
+            .tracked
+            .routines
+            .named(&s, &name)
+            .filter(|r| r.args.is_empty() && r.kind == 'f')
+            .collect();
+        let returns_trigger = |r: &&super::routines::Routine| {
+            r.ret
+                .as_ref()
+                .is_none_or(|t| t.schema.is_empty() || t.name.eq_ignore_ascii_case("trigger"))
+        };
+        if !no_args.is_empty() && !no_args.iter().any(returns_trigger) {
+            return Err(ReplayError::new(
+                SqlState::Raised("invalid_object_definition"),
+                format!("function {name} must return type trigger"),
+            ));
         }
         Ok(())
     }
