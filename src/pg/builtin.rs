@@ -30,6 +30,13 @@ pub(crate) fn is_builtin_type(name: &str) -> bool {
     types().contains_key(name)
 }
 
+/// Whether `pg_catalog` has a routine called `name` (any kind, any arguments).
+pub(crate) fn is_builtin_routine(name: &str) -> bool {
+    static N: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    N.get_or_init(|| pg_data::ROUTINE_NAMES.lines().collect())
+        .contains(name)
+}
+
 /// Whether the built-in (`pg_catalog`) type `name` has an array type (`_name`): every one but the
 /// pseudo-types and the few internal types PostgreSQL 15 gives none.
 pub(crate) fn builtin_has_array(name: &str) -> bool {

@@ -339,6 +339,9 @@ pub struct Replayer {
     /// Set when the statement being replayed ran a routine's body (its changes are not named
     /// in the statement: provenance then compares the whole catalog).
     pub(crate) ran_routine: bool,
+    /// Set once the history creates a foreign table (`CREATE FOREIGN TABLE`, `IMPORT FOREIGN
+    /// SCHEMA`: passed over): relations then may exist that the catalog does not hold.
+    pub(crate) foreign_tables: bool,
 }
 
 impl Replayer {

@@ -95,6 +95,7 @@ impl Replayer {
                 if self.transaction_control(stmt) {
                     return Ok(Outcome::Understood);
                 }
+                self.check_references(stmt)?;
                 self.track_passed_over(stmt)?;
                 Ok(Outcome::PassedOver)
             }
@@ -106,7 +107,12 @@ impl Replayer {
                 self.local_path_restore = None;
                 Ok(Outcome::Understood)
             }
-            Kind::Routine(verb) => self.routine_statement(stmt, verb, parse),
+            Kind::Routine(verb) => {
+                if verb == "alter" {
+                    self.check_references(stmt)?;
+                }
+                self.routine_statement(stmt, verb, parse)
+            }
             Kind::Do => crate::sql::replay::plpgsql::run_do(self, stmt, lexed_body, diags),
             Kind::NotAStatement => {
                 let first = stmt.significant().first().map(|&(i, t)| (i, t.to_string()));

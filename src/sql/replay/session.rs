@@ -179,6 +179,7 @@ impl Replayer {
             slow: SlowLog::from_env(),
             do_limits: Default::default(),
             ran_routine: false,
+            foreign_tables: false,
         }
     }
 

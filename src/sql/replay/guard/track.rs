@@ -10,6 +10,7 @@ use sqlparser::tokenizer::Token;
 use super::data::{dml_target, ColSnap, DataStore, Entry};
 use super::routines::Routines;
 use super::skipped::Skipped;
+use crate::sql::replay::objects::known::Found;
 use crate::sql::replay::{split_name, word_of, ReplayError, Replayer, SqlState, Stmt, R};
 
 /// A trigger: enough for `pg_trigger` and `information_schema.triggers`.
@@ -211,7 +212,7 @@ impl Tracked {
 }
 
 /// Significant tokens of a statement as (lower-case word or punctuation, identifier value).
-fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
+pub(crate) fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
     stmt.significant()
         .into_iter()
         .map(|(_, t)| match t {
@@ -229,7 +230,7 @@ fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
 }
 
 /// The name `[schema.]name` starting at word `i`, and the index of the word after it.
-fn qualified_name(
+pub(crate) fn qualified_name(
     w: &[(String, Option<String>)],
     i: usize,
 ) -> Option<(Option<String>, String, usize)> {
@@ -247,6 +248,12 @@ impl Replayer {
         // Most statements passed over are grants, comments and the like: decide from the
         // leading words before turning the whole statement (a function body…) into words.
         let lead = stmt.words(5); // CREATE OR REPLACE CONSTRAINT TRIGGER
+        if matches!(
+            lead.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            ["create", "foreign", "table", ..] | ["import", "foreign", "schema", ..]
+        ) {
+            self.foreign_tables = true;
+        }
         let relevant = match lead.first().map(String::as_str) {
             Some("insert" | "update" | "delete" | "truncate" | "copy" | "merge" | "with") => true,
             Some("create" | "drop" | "alter") if lead.iter().any(|w| w == "trigger") => true,
@@ -432,6 +439,12 @@ impl Replayer {
             (Some(t), _, _) => (None, t, on + 2),
             _ => return Ok(()),
         };
+        if verb == "create" {
+            if let Found::Missing(e) = self.lookup_relation(schema.as_deref(), &table) {
+                return Err(e);
+            }
+            self.check_trigger_function(w, after)?;
+        }
         let Some(s) = self
             .table_schema(schema.as_deref(), &table)
             .or_else(|| self.find_in_path(schema.as_deref(), &|sc| sc.views.contains_key(&table)))
@@ -504,6 +517,47 @@ impl Replayer {
                 }
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// `EXECUTE FUNCTION|PROCEDURE name(args)` of a `CREATE TRIGGER` (from word `from`): the
+    /// function must exist (42883), and one the history created without arguments must return
+    /// `trigger` (42P17). Arguments written there are the trigger's, not the function's.
+    fn check_trigger_function(&self, w: &[(String, Option<String>)], from: usize) -> R<()> {
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let Some(at) = (from..w.len())
+            .find(|&k| word(k) == "execute" && matches!(word(k + 1), "function" | "procedure"))
+        else {
+            return Ok(());
+        };
+        let Some((schema, name, next)) = qualified_name(w, at + 2) else {
+            return Ok(());
+        };
+        if word(next) != "(" {
+            return Ok(());
+        }
+        let s = match self.lookup_routine(schema.as_deref(), &name, "function", Some("")) {
+            Found::Missing(e) => return Err(e),
+            Found::Unknown => return Ok(()),
+            Found::In(s) => s,
+        };
+        let no_args: Vec<_> = self
+            .tracked
+            .routines
+            .named(&s, &name)
+            .filter(|r| r.args.is_empty() && r.kind == 'f')
+            .collect();
+        let returns_trigger = |r: &&super::routines::Routine| {
+            r.ret
+                .as_ref()
+                .is_none_or(|t| t.schema.is_empty() || t.name.eq_ignore_ascii_case("trigger"))
+        };
+        if !no_args.is_empty() && !no_args.iter().any(returns_trigger) {
+            return Err(ReplayError::new(
+                SqlState::Raised("invalid_object_definition"),
+                format!("function {name} must return type trigger"),
+            ));
         }
         Ok(())
     }
