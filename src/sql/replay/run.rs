@@ -108,7 +108,7 @@ impl Replayer {
                 Ok(Outcome::Understood)
             }
             Kind::Routine(verb) => {
-                if verb == "alter" {
+                if verb == "alter" || verb == "comment" {
                     self.check_references(stmt)?;
                 }
                 self.routine_statement(stmt, verb, parse)

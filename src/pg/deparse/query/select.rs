@@ -12,6 +12,9 @@ use sqlparser::ast::{
 
 use super::*;
 
+/// A target-list entry: its expression and output name.
+type Target = (Node, Option<String>);
+
 impl Analyzer<'_, '_> {
     /// One SELECT. `names` are the range-table names of its FROM items ([`Self::assign_names`]);
     /// `resolve_unknowns` turns untyped literal outputs into `text` (all but set-operation
@@ -152,7 +155,7 @@ impl Analyzer<'_, '_> {
     /// `(expr).*` in a target list (see [`crate::pg::deparse::FIELD_STAR`]): one field
     /// selection per attribute of the row type, named after it, as PostgreSQL expands it.
     /// `None` for any other expression.
-    fn field_star(&mut self, e: &Expr) -> Result<Option<Vec<(Node, Option<String>)>>, Unsupported> {
+    fn field_star(&mut self, e: &Expr) -> Result<Option<Vec<Target>>, Unsupported> {
         use sqlparser::ast::AccessExpr;
         let mut e = e;
         while let Expr::Nested(inner) = e {
@@ -195,7 +198,7 @@ impl Analyzer<'_, '_> {
     }
 
     /// `q.*`: the columns of range-table entry `q`.
-    fn rte_columns(&self, q: &str) -> Result<Vec<(Node, Option<String>)>, Unsupported> {
+    fn rte_columns(&self, q: &str) -> Result<Vec<Target>, Unsupported> {
         let rte = self
             .scopes
             .iter()

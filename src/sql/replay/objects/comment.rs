@@ -129,6 +129,20 @@ impl Replayer {
                     }
                 }
             }
+            // Comments not modelled: the object must exist all the same.
+            // (Functions, extensions, triggers and policies: see `check_comment`.)
+            CommentObject::Sequence => {
+                let (schema, n) = split_name(name);
+                let found = self.lookup_relation(schema.as_deref(), &n);
+                if let super::known::Found::Missing(e) = found {
+                    return if if_exists {
+                        Ok(Outcome::PassedOver)
+                    } else {
+                        Err(e)
+                    };
+                }
+                return Ok(Outcome::PassedOver);
+            }
             _ => return Ok(Outcome::PassedOver),
         }
         Ok(Outcome::Understood)

@@ -149,6 +149,11 @@ fn platform_schemas() -> &'static BTreeSet<String> {
     })
 }
 
+/// Whether `schema` is one of the Supabase platform's (its objects change with the platform).
+pub(crate) fn platform_schema(schema: &str) -> bool {
+    platform_schemas().contains(schema)
+}
+
 /// `schema "s" does not exist` (3F000).
 pub(crate) fn missing_schema(schema: &str) -> ReplayError {
     ReplayError::new(

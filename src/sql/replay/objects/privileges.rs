@@ -237,8 +237,89 @@ impl Replayer {
         match lead.first().map(String::as_str) {
             Some("grant" | "revoke") => self.check_grant(stmt),
             Some("alter") => self.check_owner_to(stmt),
+            Some("comment") => self.check_comment(stmt),
             _ => Ok(()),
         }
+    }
+
+    /// `COMMENT ON {FUNCTION|PROCEDURE|ROUTINE|EXTENSION|TRIGGER|POLICY} … IS …` (comments the
+    /// catalog does not keep): the object must exist.
+    fn check_comment(&self, stmt: Stmt<'_>) -> R<()> {
+        let lead = stmt.words(3);
+        let kind = lead.get(2).map(String::as_str).unwrap_or("");
+        if !matches!(
+            kind,
+            "function" | "procedure" | "routine" | "extension" | "trigger" | "policy"
+        ) {
+            return Ok(());
+        }
+        let w = words(stmt);
+        let word = |i: usize| w.get(i).map(|(x, _)| x.as_str()).unwrap_or("");
+        let n = w.len();
+        if n < 6 || word(1) != "on" || word(n - 2) != "is" {
+            return Ok(());
+        }
+        let is = n - 2;
+        match kind {
+            "extension" => {
+                let Some(name) = w[3].1.clone().filter(|_| is == 4) else {
+                    return Ok(());
+                };
+                if !self.catalog.extensions.contains_key(&name) {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedObject,
+                        format!("extension \"{name}\" does not exist"),
+                    ));
+                }
+            }
+            "trigger" | "policy" => {
+                let Some(name) = w[3].1.clone().filter(|_| word(4) == "on") else {
+                    return Ok(());
+                };
+                let Some((schema, table, next)) = qualified_name(&w, 5) else {
+                    return Ok(());
+                };
+                if next != is {
+                    return Ok(());
+                }
+                let Some(s) = check(self.lookup_relation(schema.as_deref(), &table))? else {
+                    return Ok(());
+                };
+                let Some(t) = self.catalog.schemas[&s].tables.get(&table) else {
+                    return Ok(());
+                };
+                let exists = if kind == "trigger" {
+                    self.tracked.triggers.exists(&s, &table, &name)
+                } else {
+                    t.policies.iter().any(|p| p.name == name)
+                };
+                if !exists && !super::known::platform_schema(&s) {
+                    return Err(ReplayError::new(
+                        SqlState::UndefinedObject,
+                        format!("{kind} \"{name}\" for table \"{table}\" does not exist"),
+                    ));
+                }
+            }
+            _ => {
+                let Some((schema, name, next)) = qualified_name(&w, 3) else {
+                    return Ok(());
+                };
+                let (args, after) = match argument_list(&w, next) {
+                    Some((args, after)) => (Some(args), after),
+                    None => (None, next),
+                };
+                if after != is {
+                    return Ok(());
+                }
+                let what = if kind == "procedure" {
+                    "procedure"
+                } else {
+                    "function"
+                };
+                check(self.lookup_routine(schema.as_deref(), &name, what, args.as_deref()))?;
+            }
+        }
+        Ok(())
     }
 
     fn check_grant(&self, stmt: Stmt<'_>) -> R<()> {
