@@ -13,6 +13,7 @@ mod alter_actions;
 mod alter_table;
 mod create_table;
 mod dependents;
+mod dml_labels;
 mod forms;
 pub(crate) mod guard;
 mod inheritance;
