@@ -29,7 +29,7 @@ pub(crate) fn move_extension(
     }
 }
 
-fn extension_functions(name: &str) -> &'static [&'static str] {
+pub(crate) fn extension_functions(name: &str) -> &'static [&'static str] {
     match name {
         "uuid-ossp" => &[
             "uuid_generate_v1",

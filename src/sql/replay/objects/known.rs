@@ -50,58 +50,31 @@ const OUTSIDE_SCHEMAS: &[&str] = &[
     "timescaledb_experimental",
 ];
 
-/// Functions a Supabase project's `extensions` schema has: those of the extensions it starts
-/// with (`pgcrypto`, `uuid-ossp`, `pg_stat_statements`, and `pgjwt` in older projects) and the
+/// Functions a Supabase project's `extensions` schema has besides those
+/// [`super::extensions::extension_functions`] lists for the extensions it starts with
+/// ([`EXTENSIONS_SCHEMA_EXTENSIONS`]): `pg_stat_statements`'s, the rest of `pgcrypto`'s, and the
 /// platform's event-trigger helpers.
 const EXTENSIONS_SCHEMA_FUNCTIONS: &[&str] = &[
-    "algorithm_sign",
-    "armor",
-    "crypt",
-    "dearmor",
-    "decrypt",
-    "decrypt_iv",
-    "digest",
-    "encrypt",
-    "encrypt_iv",
-    "gen_random_bytes",
-    "gen_random_uuid",
-    "gen_salt",
     "grant_pg_cron_access",
     "grant_pg_graphql_access",
     "grant_pg_net_access",
-    "hmac",
     "pg_stat_statements",
     "pg_stat_statements_info",
     "pg_stat_statements_reset",
     "pgp_armor_headers",
-    "pgp_key_id",
-    "pgp_pub_decrypt",
     "pgp_pub_decrypt_bytea",
-    "pgp_pub_encrypt",
     "pgp_pub_encrypt_bytea",
-    "pgp_sym_decrypt",
     "pgp_sym_decrypt_bytea",
-    "pgp_sym_encrypt",
     "pgp_sym_encrypt_bytea",
     "pgrst_ddl_watch",
     "pgrst_drop_watch",
     "set_graphql_placeholder",
-    "sign",
     "try_cast_double",
-    "url_decode",
-    "url_encode",
-    "uuid_generate_v1",
-    "uuid_generate_v1mc",
-    "uuid_generate_v3",
-    "uuid_generate_v4",
-    "uuid_generate_v5",
-    "uuid_nil",
-    "uuid_ns_dns",
-    "uuid_ns_oid",
-    "uuid_ns_url",
-    "uuid_ns_x500",
-    "verify",
 ];
+
+/// The extensions whose functions a fresh project's `extensions` schema has (`pgjwt` in older
+/// projects).
+const EXTENSIONS_SCHEMA_EXTENSIONS: &[&str] = &["uuid-ossp", "pgcrypto", "pgjwt"];
 
 /// Extensions that make no schema and no relation of their own (only functions, types and
 /// operators, in the schema they are installed in).
@@ -259,6 +232,9 @@ impl Replayer {
         let mut extensions = self.extensions_in(schema).filter(|e| *e != "plpgsql");
         if schema == "extensions" {
             EXTENSIONS_SCHEMA_FUNCTIONS.contains(&name)
+                || EXTENSIONS_SCHEMA_EXTENSIONS
+                    .iter()
+                    .any(|e| super::extensions::extension_functions(e).contains(&name))
                 || extensions.any(|e| !BASE_EXTENSIONS.contains(&e))
         } else {
             extensions.next().is_some()

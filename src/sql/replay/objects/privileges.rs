@@ -230,6 +230,28 @@ fn check(found: Found) -> R<Option<String>> {
 }
 
 impl Replayer {
+    /// The routine named at `w[at..]` (`[schema.]name [(args)]`, ending at `end`) of kind
+    /// `kind` (`function`, `procedure`, `routine`) must exist; nothing is said of other shapes.
+    fn check_routine_at(&self, w: &W, at: usize, end: usize, kind: &str) -> R<()> {
+        let Some((schema, name, next)) = qualified_name(w, at) else {
+            return Ok(());
+        };
+        let (args, after) = match argument_list(w, next) {
+            Some((args, after)) => (Some(args), after),
+            None => (None, next),
+        };
+        if after != end {
+            return Ok(());
+        }
+        let what = if kind == "procedure" {
+            "procedure"
+        } else {
+            "function"
+        };
+        check(self.lookup_routine(schema.as_deref(), &name, what, args.as_deref()))?;
+        Ok(())
+    }
+
     /// A statement passed over that names objects it does not change: `GRANT`/`REVOKE … ON`,
     /// `ALTER … OWNER TO`. PostgreSQL's error when one does not exist.
     pub(crate) fn check_references(&self, stmt: Stmt<'_>) -> R<()> {
@@ -301,22 +323,7 @@ impl Replayer {
                 }
             }
             _ => {
-                let Some((schema, name, next)) = qualified_name(&w, 3) else {
-                    return Ok(());
-                };
-                let (args, after) = match argument_list(&w, next) {
-                    Some((args, after)) => (Some(args), after),
-                    None => (None, next),
-                };
-                if after != is {
-                    return Ok(());
-                }
-                let what = if kind == "procedure" {
-                    "procedure"
-                } else {
-                    "function"
-                };
-                check(self.lookup_routine(schema.as_deref(), &name, what, args.as_deref()))?;
+                self.check_routine_at(&w, 3, is, kind)?;
             }
         }
         Ok(())
@@ -382,22 +389,7 @@ impl Replayer {
                     }
                 }
                 Target::Routine(what) => {
-                    let Some((schema, name, next)) = qualified_name(&w, a) else {
-                        return Ok(());
-                    };
-                    let (args, after) = match argument_list(&w, next) {
-                        Some((args, after)) => (Some(args), after),
-                        None => (None, next),
-                    };
-                    if after != b {
-                        return Ok(());
-                    }
-                    let what = if what == "procedure" {
-                        "procedure"
-                    } else {
-                        "function"
-                    };
-                    check(self.lookup_routine(schema.as_deref(), &name, what, args.as_deref()))?;
+                    self.check_routine_at(&w, a, b, what)?;
                 }
                 Target::Schema | Target::AllIn(_) => {
                     let Some(name) = w[a].1.clone().filter(|_| b == a + 1) else {
@@ -577,22 +569,7 @@ impl Replayer {
                 }
             }
             "function" | "procedure" | "routine" => {
-                let Some((schema, name, next)) = qualified_name(&w, i) else {
-                    return Ok(());
-                };
-                let (args, after) = match argument_list(&w, next) {
-                    Some((args, after)) => (Some(args), after),
-                    None => (None, next),
-                };
-                if after != owner {
-                    return Ok(());
-                }
-                let what = if kind == "procedure" {
-                    "procedure"
-                } else {
-                    "function"
-                };
-                check(self.lookup_routine(schema.as_deref(), &name, what, args.as_deref()))?;
+                self.check_routine_at(&w, i, owner, kind)?;
             }
             _ => {
                 let Some((schema, name, next)) = qualified_name(&w, i) else {
