@@ -484,7 +484,9 @@ fn prisma_6_projects_keep_their_datasource_as_prisma_6_db_pull_does() {
                create table users (id bigint generated always as identity primary key, email text not null unique, m mood);\n\
                create table posts (id serial primary key, author bigint not null references users(id) on delete cascade, title text, published boolean default false);\n\
                create index posts_published on posts (title) where published;\n\
-               create unique index users_lower_email on users (lower(email));\n";
+               create unique index users_lower_email on users (lower(email));\n\
+               create index posts_author_lower_title on posts (author, lower(title)) where published;\n\
+               create unique index users_lower_email_mood on users (lower(email)) where m is not null;\n";
     write(
         &dir.join("supabase/migrations/20240101000000_init.sql"),
         sql,

@@ -181,9 +181,16 @@ fn calculate_datamodel(
     };
     let mut db = describe::describe(catalog, &namespaces);
     if opts.prisma_major <= 6 {
-        // Prisma 6's describer does not read partial indexes at all.
+        // Prisma 6's describer does not read partial indexes at all: not even as expression
+        // indexes (no warning, no doc comment; checked with its engine).
         for t in &mut db.tables {
             t.indexes.retain(|i| i.predicate.is_none());
+            let indexes = &catalog.schemas[&t.schema].tables[&t.name].indexes;
+            t.expression_indexes.retain(|e| {
+                !indexes
+                    .iter()
+                    .any(|i| &i.name == e && i.predicate.is_some())
+            });
         }
     }
     let calc_opts = calculate::CalcOptions {
