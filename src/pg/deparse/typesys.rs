@@ -225,6 +225,13 @@ impl ExprContext<'_> {
                     kind: TyKind::Enum,
                 };
             }
+            if schema.ranges.contains_key(&ty.name) || schema.multiranges.contains_key(&ty.name) {
+                return TyInfo {
+                    category: b'R',
+                    preferred: false,
+                    kind: TyKind::Base,
+                };
+            }
             if let Some(d) = schema.domains.get(&ty.name) {
                 let base = Ty::from_sql(&d.base);
                 let info = self.type_info(&base);
@@ -264,6 +271,77 @@ impl ExprContext<'_> {
             TyKind::Domain(base, _) => self.base_type(&base),
             _ => ty.clone(),
         }
+    }
+
+    /// The element type of a range or multirange type (`rngsubtype`): what `anyelement`
+    /// resolves to beside an `anyrange` argument (`lower(tstzrange)` is a `timestamptz`).
+    pub(crate) fn range_subtype(&self, ty: &Ty) -> Option<Ty> {
+        let ty = self.base_type(ty);
+        if ty.array {
+            return None;
+        }
+        if ty.schema == "pg_catalog" {
+            let sub = match ty.name.as_str() {
+                "int4range" | "int4multirange" => "int4",
+                "int8range" | "int8multirange" => "int8",
+                "numrange" | "nummultirange" => "numeric",
+                "tsrange" | "tsmultirange" => "timestamp",
+                "tstzrange" | "tstzmultirange" => "timestamptz",
+                "daterange" | "datemultirange" => "date",
+                _ => return None,
+            };
+            return Some(Ty::b(sub));
+        }
+        let s = self.catalog.schemas.get(&ty.schema)?;
+        let range = match s.multiranges.get(&ty.name) {
+            Some(r) => self.catalog.schemas.get(&r.schema)?.ranges.get(&r.name)?,
+            None => s.ranges.get(&ty.name)?,
+        };
+        Some(Ty::from_sql(&range.subtype))
+    }
+
+    /// The range type of a multirange type (`None` for other types).
+    pub(crate) fn multirange_range(&self, ty: &Ty) -> Option<Ty> {
+        if ty.array {
+            return None;
+        }
+        if ty.schema == "pg_catalog" {
+            let range = match ty.name.as_str() {
+                "nummultirange" => "numrange".to_string(),
+                n => format!("{}range", n.strip_suffix("multirange")?),
+            };
+            return Some(Ty::b(&range));
+        }
+        let r = self.catalog.schemas.get(&ty.schema)?.multiranges.get(&ty.name)?;
+        Some(Ty {
+            schema: r.schema.clone(),
+            name: r.name.clone(),
+            array: false,
+        })
+    }
+
+    /// The multirange type of a range type (`None` for other types).
+    pub(crate) fn range_multirange(&self, ty: &Ty) -> Option<Ty> {
+        if ty.array {
+            return None;
+        }
+        if ty.schema == "pg_catalog" {
+            let multi = match ty.name.as_str() {
+                "numrange" => "nummultirange".to_string(),
+                n => format!("{}multirange", n.strip_suffix("range")?),
+            };
+            return Some(Ty::b(&multi));
+        }
+        self.catalog.schemas.iter().find_map(|(sn, s)| {
+            s.multiranges
+                .iter()
+                .find(|(_, r)| r.schema == ty.schema && r.name == ty.name)
+                .map(|(m, _)| Ty {
+                    schema: sn.clone(),
+                    name: m.clone(),
+                    array: false,
+                })
+        })
     }
 
     /// Whether `ty` is an enum.

@@ -14,11 +14,9 @@ pub(super) fn polymorphic_accepts(ctx: &ExprContext<'_>, target: &Ty, input: &Ty
         "anynonarray" | "anycompatiblenonarray" => !input.array,
         "anyenum" => ctx.is_enum(&input),
         "anyrange" | "anycompatiblerange" => {
-            !input.array && ctx.category(&input) == b'R' && !input.name.ends_with("multirange")
+            ctx.category(&input) == b'R' && ctx.multirange_range(&input).is_none()
         }
-        "anymultirange" | "anycompatiblemultirange" => {
-            !input.array && input.name.ends_with("multirange")
-        }
+        "anymultirange" | "anycompatiblemultirange" => ctx.multirange_range(&input).is_some(),
         _ => false,
     }
 }
@@ -55,8 +53,13 @@ pub(crate) fn resolve_polymorphic(
                 }
                 a.elem()
             }
-            "anyrange" | "anycompatiblerange" | "anymultirange" | "anycompatiblemultirange" => {
+            // Kept as the range type: a multirange argument gives its range.
+            "anyrange" | "anycompatiblerange" => {
                 range = Some(a.clone());
+                continue;
+            }
+            "anymultirange" | "anycompatiblemultirange" => {
+                range = Some(ctx.multirange_range(&a).unwrap_or(a));
                 continue;
             }
             _ => a,
@@ -70,6 +73,10 @@ pub(crate) fn resolve_polymorphic(
                 None => elem = Some(e),
             }
         }
+    }
+    // A range argument fixes the element type (`rngsubtype`) when no element argument did.
+    if elem.is_none() {
+        elem = range.as_ref().and_then(|r| ctx.range_subtype(r));
     }
     let compat = if compat_seen {
         if compat_elems.is_empty() {
@@ -91,8 +98,9 @@ pub(crate) fn resolve_polymorphic(
         };
         match d.name.as_str() {
             "anyarray" | "anycompatiblearray" => base.map(|b| b.array_of()),
-            "anyrange" | "anycompatiblerange" | "anymultirange" | "anycompatiblemultirange" => {
-                range.clone()
+            "anyrange" | "anycompatiblerange" => range.clone(),
+            "anymultirange" | "anycompatiblemultirange" => {
+                range.as_ref().and_then(|r| ctx.range_multirange(r))
             }
             _ => base,
         }
