@@ -312,7 +312,12 @@ impl ExprContext<'_> {
             };
             return Some(Ty::b(&range));
         }
-        let r = self.catalog.schemas.get(&ty.schema)?.multiranges.get(&ty.name)?;
+        let r = self
+            .catalog
+            .schemas
+            .get(&ty.schema)?
+            .multiranges
+            .get(&ty.name)?;
         Some(Ty {
             schema: r.schema.clone(),
             name: r.name.clone(),

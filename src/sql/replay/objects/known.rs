@@ -106,6 +106,11 @@ const PLAIN_EXTENSIONS: &[&str] = &[
     "refint",
 ];
 
+/// Extensions whose functions [`super::extensions::extension_functions`] lists and no other
+/// extension provides under the same names.
+const OWN_FUNCTION_EXTENSIONS: &[&str] =
+    &["moddatetime", "pg_trgm", "unaccent", "citext", "vector"];
+
 /// The extensions a Supabase project starts with, whose functions
 /// [`EXTENSIONS_SCHEMA_FUNCTIONS`] lists.
 const BASE_EXTENSIONS: &[&str] = &["plpgsql", "pgcrypto", "uuid-ossp", "pg_stat_statements"];
@@ -230,12 +235,26 @@ impl Replayer {
             return true;
         }
         let mut extensions = self.extensions_in(schema).filter(|e| *e != "plpgsql");
-        if schema == "extensions" {
-            EXTENSIONS_SCHEMA_FUNCTIONS.contains(&name)
+        if schema == "extensions"
+            && (EXTENSIONS_SCHEMA_FUNCTIONS.contains(&name)
                 || EXTENSIONS_SCHEMA_EXTENSIONS
                     .iter()
-                    .any(|e| super::extensions::extension_functions(e).contains(&name))
-                || extensions.any(|e| !BASE_EXTENSIONS.contains(&e))
+                    .any(|e| super::extensions::extension_functions(e).contains(&name)))
+        {
+            return true;
+        }
+        // A function only an extension the history has not installed provides
+        // (`extensions.moddatetime` before `create extension moddatetime`) is missing, whatever
+        // else the schema's other extensions add.
+        let of_missing_extension = OWN_FUNCTION_EXTENSIONS.iter().any(|e| {
+            !self.catalog.extensions.contains_key(*e)
+                && super::extensions::extension_functions(e).contains(&name)
+        });
+        if of_missing_extension {
+            return false;
+        }
+        if schema == "extensions" {
+            extensions.any(|e| !BASE_EXTENSIONS.contains(&e))
         } else {
             extensions.next().is_some()
         }
