@@ -251,6 +251,10 @@ pub(crate) enum Command {
         /// Configuration file [default: ./schemagen.toml if present].
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Report errors in the migrations as warnings and make the migration from what
+        /// replays (errors in the schema and in the new migration still stop the run).
+        #[arg(long, conflicts_with = "from_prisma_migrations")]
+        keep_going: bool,
     },
     /// Print the SQL that builds a fresh Supabase project's database (auth, storage, realtime…
     /// schemas, roles, functions, publication) in an empty PostgreSQL database, from the base
@@ -346,6 +350,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             rename,
             from_prisma_migrations,
             config,
+            keep_going,
         } => sql_from_prisma(SqlArgs {
             create_only,
             db_url,
@@ -359,6 +364,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
             rename,
             from_prisma_migrations,
             config,
+            keep_going,
         }),
     }
 }
@@ -417,10 +423,24 @@ pub(crate) fn print_diagnostics(diags: &Diagnostics, sources: &Sources, quiet: b
 /// Reports an error that stopped the run; exit status 2. `writes`: the command writes files (so
 /// the message says that nothing was written).
 pub(crate) fn fail(e: &Error, writes: bool) -> ExitCode {
+    fail_with(e, writes, true)
+}
+
+/// [`fail`] for a command without `--keep-going` (its message does not offer it).
+pub(crate) fn fail_without_keep_going(e: &Error, writes: bool) -> ExitCode {
+    fail_with(e, writes, false)
+}
+
+fn fail_with(e: &Error, writes: bool, keep_going: bool) -> ExitCode {
     match e {
         Error::Diagnostics { errors, warnings } => eprintln!(
-            "error: {errors} error(s), {warnings} warning(s){} (use --keep-going to continue past errors)",
-            if writes { "; nothing was written" } else { "" }
+            "error: {errors} error(s), {warnings} warning(s){}{}",
+            if writes { "; nothing was written" } else { "" },
+            if keep_going {
+                " (use --keep-going to continue past errors)"
+            } else {
+                ""
+            }
         ),
         Error::Schema { located, .. } => {
             eprint!("{located}");

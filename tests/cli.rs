@@ -82,6 +82,74 @@ fn errors_stop_the_run_with_their_location_and_exit_2() {
     assert_eq!(json["schemas"]["public"]["tables"]["a"]["name"], "a");
 }
 
+/// `sql-from-prisma` on a history with an error: exit 2, nothing written, and the message
+/// offers `--keep-going`, which makes the migration from what replays; `check` (which has no
+/// such flag) does not offer it.
+#[test]
+fn sql_from_prisma_keeps_going_past_history_errors_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::create_dir_all(dir.path().join("prisma")).unwrap();
+    write(
+        &migrations,
+        "20240101000000_init.sql",
+        "create table a (id int primary key);\nalter table missing add column x int;\n",
+    );
+    write(
+        &dir.path().join("prisma"),
+        "schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel a {\n  id Int @id\n}\n\nmodel b {\n  id Int @id\n}\n",
+    );
+    let out = schemagen()
+        .current_dir(dir.path())
+        .args(["sql-from-prisma", "--create-only", "--name", "add b"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("20240101000000_init.sql:2:1"), "{stderr}");
+    assert!(
+        stderr.contains("nothing was written (use --keep-going"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&migrations).unwrap().count(), 1);
+
+    let out = schemagen()
+        .current_dir(dir.path())
+        .args([
+            "sql-from-prisma",
+            "--create-only",
+            "--keep-going",
+            "--name",
+            "add b",
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("warning: relation \"missing\" does not exist"),
+        "{stderr}"
+    );
+    let written: Vec<_> = std::fs::read_dir(&migrations)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("_add_b.sql"))
+        .collect();
+    assert_eq!(written.len(), 1, "{stderr}");
+    let sql = std::fs::read_to_string(migrations.join(&written[0])).unwrap();
+    assert!(sql.contains("CREATE TABLE \"b\""), "{sql}");
+    assert!(!sql.contains("CREATE TABLE \"a\""), "{sql}");
+
+    let out = schemagen()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("error(s)"), "{stderr}");
+    assert!(!stderr.contains("--keep-going"), "{stderr}");
+}
+
 #[test]
 fn files_the_supabase_cli_skips_are_reported_and_duplicate_versions_are_errors() {
     let dir = tempfile::tempdir().unwrap();

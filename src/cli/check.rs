@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use schemagen::diagnostics::{Diagnostics, Sources};
 use schemagen::pipeline::{self, PrismaDrift, PrismaFromSql};
 
-use super::{fail, print_diagnostics};
+use super::{fail_without_keep_going, print_diagnostics};
 
 /// Arguments of `schemagen check`.
 pub(crate) struct CheckArgs {
@@ -24,7 +24,7 @@ pub(crate) struct CheckArgs {
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let config = match schemagen::config::Config::load(args.config.as_deref()) {
         Ok(c) => c,
-        Err(e) => return fail(&e, false),
+        Err(e) => return fail_without_keep_going(&e, false),
     };
     let schema_named = args.schema.is_some() || config.prisma.schema.is_some();
     let rust_out = config.rust.out.clone();
@@ -32,7 +32,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         .and_then(|s| s.with_prisma_major(args.prisma_version));
     let settings = match settings {
         Ok(s) => s,
-        Err(e) => return fail(&e, false),
+        Err(e) => return fail_without_keep_going(&e, false),
     };
     let mut drift = false;
     if !schema_named && !settings.schema.exists() {
@@ -46,7 +46,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         print_diagnostics(&diags, &sources, args.quiet);
         let checked = match result {
             Ok(c) => c,
-            Err(e) => return fail(&e, false),
+            Err(e) => return fail_without_keep_going(&e, false),
         };
         let (schema, migrations) = (checked.schema.display(), settings.migrations.display());
         match checked.drift {
@@ -128,7 +128,7 @@ fn check_database(migrations: &std::path::Path, url: &str, quiet: bool) -> Resul
     let mut diags = Diagnostics::new();
     let result = pipeline::check_database(migrations, url, &mut sources, &mut diags);
     print_diagnostics(&diags, &sources, quiet);
-    let c = result.map_err(|e| fail(&e, false))?;
+    let c = result.map_err(|e| fail_without_keep_going(&e, false))?;
     let (db, folder) = (&c.target, migrations.display());
     if !c.has_history {
         eprintln!(

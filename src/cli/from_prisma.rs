@@ -22,6 +22,7 @@ pub(super) struct SqlArgs {
     pub(super) rename: Vec<String>,
     pub(super) from_prisma_migrations: Option<PathBuf>,
     pub(super) config: Option<PathBuf>,
+    pub(super) keep_going: bool,
 }
 
 pub(super) fn sql_from_prisma(args: SqlArgs) -> ExitCode {
@@ -57,6 +58,7 @@ pub(super) fn sql_from_prisma(args: SqlArgs) -> ExitCode {
     settings.allow_destructive = args.allow_destructive;
     settings.down = args.down;
     settings.renames = args.rename;
+    settings.keep_going = args.keep_going;
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let result = pipeline::sql_from_prisma(&settings, &mut sources, &mut diags);
@@ -117,7 +119,7 @@ pub(super) fn sql_from_prisma(args: SqlArgs) -> ExitCode {
 pub(super) fn convert_prisma_migrations(dir: PathBuf, args: SqlArgs) -> ExitCode {
     let config = match schemagen::config::Config::load(args.config.as_deref()) {
         Ok(c) => c,
-        Err(e) => return fail(&e, true),
+        Err(e) => return fail_without_keep_going(&e, true),
     };
     let mut settings = pipeline::FromPrismaMigrations::new();
     settings.prisma_migrations = dir;
@@ -132,10 +134,10 @@ pub(super) fn convert_prisma_migrations(dir: PathBuf, args: SqlArgs) -> ExitCode
     print_diagnostics(&diags, &sources, false);
     let converted = match result {
         Ok(c) => c,
-        Err(e) => return fail(&e, true),
+        Err(e) => return fail_without_keep_going(&e, true),
     };
     if let Err(e) = converted.outputs.create_new() {
-        return fail(&e, true);
+        return fail_without_keep_going(&e, true);
     }
     let mut written = 0;
     for f in &converted.folders {

@@ -10,7 +10,7 @@ use schemagen::diagnostics::{Diagnostics, Sources};
 use schemagen::pipeline::verify::{verify, Interrupt, Verify};
 use schemagen::Error;
 
-use super::{fail, print_diagnostics};
+use super::{fail_without_keep_going, print_diagnostics};
 
 /// Exit code of an interrupted run (128 + SIGINT).
 const INTERRUPTED: u8 = 130;
@@ -45,7 +45,7 @@ pub(crate) fn run(migrations: PathBuf, url: String, stats: bool, quiet: bool) ->
             );
             return ExitCode::from(2);
         }
-        Err(e) => return fail(&e, false),
+        Err(e) => return fail_without_keep_going(&e, false),
     };
     if v.prelude_loaded {
         eprintln!(

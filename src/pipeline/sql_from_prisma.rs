@@ -44,6 +44,9 @@ pub struct SqlFromPrisma {
     pub renames: Vec<String>,
     /// The time the version is made from (UTC seconds since the epoch); `None`: now.
     pub now: Option<u64>,
+    /// Errors in the history become warnings (`--keep-going`): the migration is made from the
+    /// catalog replayed past them. Errors of the schema and of the new migration still stop.
+    pub keep_going: bool,
 }
 
 impl SqlFromPrisma {
@@ -58,6 +61,7 @@ impl SqlFromPrisma {
             down: false,
             renames: Vec::new(),
             now: None,
+            keep_going: false,
         }
     }
 }
@@ -173,6 +177,9 @@ pub fn sql_from_prisma(
     diags: &mut Diagnostics,
 ) -> Result<Option<SqlMigration>> {
     let history = super::replay_dir(&settings.migrations, sources, diags)?;
+    if settings.keep_going {
+        diags.downgrade_errors();
+    }
     super::stop_on_errors(diags)?;
     // The versions of the files replay read (their names follow the Supabase CLI's rule).
     let existing = versions_read(sources);
