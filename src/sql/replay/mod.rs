@@ -343,6 +343,9 @@ pub struct Replayer {
     /// Set once the history creates a foreign table (`CREATE FOREIGN TABLE`, `IMPORT FOREIGN
     /// SCHEMA`: passed over): relations then may exist that the catalog does not hold.
     pub(crate) foreign_tables: bool,
+    /// Names of the temporary tables and views the history created (passed over: they live in
+    /// the session's `pg_temp` schema, first on the search path).
+    pub(crate) temp_relations: std::collections::BTreeSet<String>,
 }
 
 impl Replayer {

@@ -96,6 +96,7 @@ impl Replayer {
                     return Ok(Outcome::Understood);
                 }
                 self.check_references(stmt)?;
+                self.check_dml(stmt)?;
                 self.coerce_dml_constants(stmt);
                 self.track_passed_over(stmt)?;
                 Ok(Outcome::PassedOver)

@@ -180,6 +180,7 @@ impl Replayer {
             do_limits: Default::default(),
             ran_routine: false,
             foreign_tables: false,
+            temp_relations: Default::default(),
         }
     }
 

@@ -22,6 +22,8 @@ impl Replayer {
         diags: &mut Diagnostics,
     ) -> R<Outcome> {
         if ct.temporary {
+            let (_, name) = split_name(&ct.name);
+            self.temp_relations.insert(name);
             return Ok(Outcome::PassedOver);
         }
         let (schema, name) = split_name(&ct.name);

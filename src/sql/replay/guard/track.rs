@@ -309,7 +309,7 @@ impl Replayer {
             };
             match verb {
                 "truncate" => self.tracked.data.truncated(&s, &name),
-                "copy" | "merge" => {
+                "merge" => {
                     let why = format!("{} at {}", verb.to_uppercase(), location(stmt));
                     self.tracked.data.unknown(&s, &name, why);
                 }
@@ -321,11 +321,13 @@ impl Replayer {
                             name: c.name.clone(),
                             default: c.default.clone(),
                             computed: c.identity.is_some() || c.generated.is_some(),
+                            generated: c.generated.is_some(),
+                            ty: super::cast::Ty::parse(&c.ty.to_string()),
                         })
                         .collect();
                     let entry = Entry {
                         seq: 0,
-                        text: stmt.text().to_string(),
+                        text: dml_text(stmt),
                         columns: std::sync::Arc::new(columns),
                         at: location(stmt),
                     };
@@ -678,4 +680,24 @@ impl Replayer {
 pub(crate) fn location(stmt: Stmt<'_>) -> String {
     let (l, c) = stmt.source.line_col(stmt.raw.span.start);
     format!("{}:{l}:{c}", stmt.source.path.display())
+}
+
+/// The text of a DML statement as it is parsed again when the rows are rebuilt. A `COPY … FROM
+/// stdin` statement's data lines follow its `;` in the file, outside the statement's bytes: they
+/// are put back after it.
+fn dml_text(stmt: Stmt<'_>) -> String {
+    let tokens = stmt.tokens();
+    let Some(at) = tokens
+        .iter()
+        .position(|t| matches!(t.token, sqlparser::tokenizer::Token::CopyData { .. }))
+    else {
+        return stmt.text().to_string();
+    };
+    let mut text: String = tokens[..at].iter().map(|t| t.token.to_string()).collect();
+    if let sqlparser::tokenizer::Token::CopyData { data, .. } = &tokens[at].token {
+        text.push_str(";\n");
+        text.push_str(data);
+        text.push_str("\\.\n");
+    }
+    text
 }

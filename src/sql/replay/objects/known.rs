@@ -116,7 +116,7 @@ const OWN_FUNCTION_EXTENSIONS: &[&str] =
 const BASE_EXTENSIONS: &[&str] = &["plpgsql", "pgcrypto", "uuid-ossp", "pg_stat_statements"];
 
 /// The schemas of the Supabase base catalog but `public` and `extensions`: the platform's.
-fn platform_schemas() -> &'static BTreeSet<String> {
+pub(crate) fn platform_schemas() -> &'static BTreeSet<String> {
     static S: OnceLock<BTreeSet<String>> = OnceLock::new();
     S.get_or_init(|| {
         crate::sql::supabase::base_catalog()
@@ -201,6 +201,12 @@ impl Replayer {
                 .get(s)
                 .is_some_and(|sc| sc.has_relation(name))
         };
+        if schema.is_none_or(|s| s == "pg_temp") && self.temp_relations.contains(name) {
+            return Found::Unknown;
+        }
+        if schema == Some("pg_temp") {
+            return Found::Missing(super::super::undefined_relation(schema, name));
+        }
         if let Some(s) = schema {
             return match self.catalog.schemas.get(s) {
                 Some(_) if has(s) => Found::In(s.to_string()),

@@ -2,6 +2,7 @@
 //! policies, extensions, drops and renames.
 
 mod comment;
+mod dml;
 mod drop;
 mod extensions;
 mod indexes;

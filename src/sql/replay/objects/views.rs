@@ -20,6 +20,8 @@ impl Replayer {
         diags: &mut Diagnostics,
     ) -> R<Outcome> {
         if v.temporary {
+            let (_, name) = split_name(&v.name);
+            self.temp_relations.insert(name);
             return Ok(Outcome::PassedOver);
         }
         let (schema, n) = split_name(&v.name);

@@ -2,10 +2,11 @@
 //! by a plain `CREATE TABLE` starts empty, and the `INSERT`, `UPDATE`, `DELETE` and `TRUNCATE`
 //! statements the history runs on it are logged (their text and the table's columns at that
 //! point). A guard that reads the table (`IF NOT EXISTS (SELECT 1 FROM seances WHERE formation_id
-//! IS NULL)`) replays the log with the evaluator. Anything else (`COPY`, `INSERT … SELECT` over
-//! unknown data, a table from the base catalog, a log too large) makes the contents unknown, and
-//! reading them says why.
+//! IS NULL)`) replays the log with the evaluator, `COPY … FROM stdin` rows included. Anything
+//! else (`COPY` from a file, `MERGE`, `INSERT … SELECT` over unknown data, a table from the base
+//! catalog, a log too large) makes the contents unknown, and reading them says why.
 
+mod copy;
 mod rows;
 
 use std::collections::HashMap;
@@ -27,6 +28,10 @@ pub(crate) struct ColSnap {
     pub default: Option<String>,
     /// Identity or generated: a value the history does not give.
     pub computed: bool,
+    /// Generated (`GENERATED ALWAYS AS (…) STORED`): not among `COPY`'s columns.
+    pub generated: bool,
+    /// The column's type, as values read from text (`COPY`) are converted to it.
+    pub ty: super::cast::Ty,
 }
 
 #[derive(Debug)]
@@ -195,6 +200,8 @@ impl DataStore {
                 name: c.clone(),
                 default: None,
                 computed: false,
+                generated: false,
+                ty: super::cast::Ty::Any,
             })
             .collect();
         t.align(&current, cx)?;

@@ -1,7 +1,8 @@
 //! Replaying a table's log into rows: `INSERT` (with defaults, `ON CONFLICT`, unique keys), `UPDATE` and `DELETE` run by the evaluator.
 
 use sqlparser::ast::{
-    AssignmentTarget, Expr, FromTable, OnConflictAction, OnInsert, SetExpr, Statement, TableFactor,
+    AssignmentTarget, CopyLegacyOption, CopyOption, CopyPayload, CopyTarget, Expr, FromTable,
+    Ident, OnConflictAction, OnInsert, SetExpr, Statement, TableFactor,
 };
 
 use crate::sql::replay::guard::errors::{Fail, Res};
@@ -111,10 +112,40 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
     };
     match parse(e)? {
         Statement::Insert(ins) => insert(cx, t, e, &ins),
-        Statement::Update(up) => {
-            if up.from.is_some() {
-                return Err(Fail::unknown("UPDATE … FROM".to_string()));
+        Statement::Copy {
+            source,
+            to,
+            target,
+            options,
+            legacy_options,
+            payload,
+        } => {
+            if to {
+                return Ok(());
             }
+            let (sqlparser::ast::CopySource::Table { columns, .. }, CopyTarget::Stdin) =
+                (&source, &target)
+            else {
+                return Err(Fail::unknown(format!("COPY FROM {target}")));
+            };
+            copy(
+                cx,
+                t,
+                e,
+                columns,
+                &options,
+                &legacy_options,
+                payload.as_ref(),
+            )
+        }
+        Statement::Update(up) => {
+            let from = match &up.from {
+                Some(
+                    sqlparser::ast::UpdateTableFromKind::AfterSet(f)
+                    | sqlparser::ast::UpdateTableFromKind::BeforeSet(f),
+                ) => Some(f.as_slice()),
+                None => None,
+            };
             let alias = match &up.table.relation {
                 TableFactor::Table { name, alias, .. } => alias
                     .as_ref()
@@ -123,9 +154,14 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
                 _ => return Err(Fail::unknown("UPDATE target".to_string())),
             };
             let mut comp = row_compiler(cx, &alias, &t.columns);
-            let filter = match &up.selection {
-                Some(w) => Some(comp.expr(w)?),
-                None => None,
+            // With `FROM`, a row is updated when the join finds a row for it, and the `SET`
+            // expressions read the first one found (PostgreSQL takes an arbitrary one).
+            let filter = match (from, &up.selection) {
+                (Some(from), w) => {
+                    Some(comp.expr(&joined("EXISTS (SELECT 1", from, w.as_ref())?)?)
+                }
+                (None, Some(w)) => Some(comp.expr(w)?),
+                (None, None) => None,
             };
             let mut sets = Vec::new();
             for a in &up.assignments {
@@ -148,7 +184,14 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
                             &e.columns[i],
                         )?)
                     }
-                    v => comp.expr(v)?,
+                    v => match from {
+                        Some(from) => comp.expr(&joined(
+                            &format!("(SELECT {v}"),
+                            from,
+                            up.selection.as_ref(),
+                        )?)?,
+                        None => comp.expr(v)?,
+                    },
                 };
                 sets.push((i, value));
             }
@@ -176,9 +219,6 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
             Ok(())
         }
         Statement::Delete(del) => {
-            if del.using.is_some() {
-                return Err(Fail::unknown("DELETE … USING".to_string()));
-            }
             let from = match &del.from {
                 FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
             };
@@ -190,11 +230,15 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
                 _ => return Err(Fail::unknown("DELETE target".to_string())),
             };
             let mut comp = row_compiler(cx, &alias, &t.columns);
-            let Some(w) = &del.selection else {
-                t.rows.clear();
-                return Ok(());
+            // With `USING`, a row goes when the join finds a row for it.
+            let filter = match (&del.using, &del.selection) {
+                (Some(using), w) => comp.expr(&joined("EXISTS (SELECT 1", using, w.as_ref())?)?,
+                (None, Some(w)) => comp.expr(w)?,
+                (None, None) => {
+                    t.rows.clear();
+                    return Ok(());
+                }
             };
-            let filter = comp.expr(w)?;
             let mut keep = Vec::with_capacity(t.rows.len());
             for row in std::mem::take(&mut t.rows) {
                 let env = Env {
@@ -300,6 +344,10 @@ fn insert(cx: &Ctx<'_>, t: &mut Rows, e: &Entry, ins: &sqlparser::ast::Insert) -
             for row in new_rows {
                 let mut conflict = false;
                 for key in &keys {
+                    // A value a sequence or a random UUID gives is new: no conflict on it.
+                    if key.iter().any(|&i| fresh(&e.columns[i], &row[i])) {
+                        continue;
+                    }
                     for existing in &t.rows {
                         let mut same = true;
                         for &i in key {
@@ -319,6 +367,95 @@ fn insert(cx: &Ctx<'_>, t: &mut Rows, e: &Entry, ins: &sqlparser::ast::Insert) -
         Some(_) => return Err(Fail::unknown("INSERT … ON DUPLICATE KEY".to_string())),
     }
     Ok(())
+}
+
+/// `{head} FROM {from} [WHERE {filter}] LIMIT 1)`: a subquery over the other tables of an
+/// `UPDATE … FROM` or `DELETE … USING`, correlated with the row of the target table.
+fn joined(head: &str, from: &[sqlparser::ast::TableWithJoins], filter: Option<&Expr>) -> Res<Expr> {
+    let from = from
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let filter = filter.map(|w| format!(" WHERE {w}")).unwrap_or_default();
+    let text = format!("{head} FROM {from}{filter} LIMIT 1)");
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(&text)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|m| Fail::unknown(format!("sqlparser: {m}")))
+}
+
+/// `COPY … FROM stdin`: the data lines become rows (columns not listed take their default).
+fn copy(
+    cx: &Ctx<'_>,
+    t: &mut Rows,
+    e: &Entry,
+    columns: &[Ident],
+    options: &[CopyOption],
+    legacy: &[CopyLegacyOption],
+    payload: Option<&CopyPayload>,
+) -> Res<()> {
+    let targets: Vec<usize> = if columns.is_empty() {
+        (0..t.columns.len())
+            .filter(|&i| !e.columns[i].generated)
+            .collect()
+    } else {
+        let mut out = Vec::new();
+        for c in columns {
+            let n = fold(c);
+            match t.columns.iter().position(|x| *x == n) {
+                Some(i) => out.push(i),
+                None => {
+                    return Err(Fail::pg(
+                        "undefined_column",
+                        format!("column \"{n}\" does not exist"),
+                    ))
+                }
+            }
+        }
+        out
+    };
+    let format = super::copy::Format::new(options, legacy).map_err(Fail::unknown)?;
+    let data = payload.map_or("", |p| p.data.as_str());
+    for fields in format.rows(data).map_err(Fail::unknown)? {
+        if fields.len() != targets.len() {
+            return Err(Fail::unknown(format!(
+                "a COPY line has {} field(s) for {} column(s)",
+                fields.len(),
+                targets.len()
+            )));
+        }
+        let mut row: Vec<Option<V<'static>>> = vec![None; t.columns.len()];
+        for (field, &col) in fields.into_iter().zip(&targets) {
+            row[col] = Some(match field {
+                None => V::Null,
+                Some(s) => cx.cast(V::text(s), &e.columns[col].ty)?.into_owned(),
+            });
+        }
+        t.rows.push(finish_row(cx, e, row)?);
+    }
+    Ok(())
+}
+
+/// Whether `v`, the value of column `c` in a new row, is one the history does not give and no
+/// other row holds: from an identity, a sequence or a random UUID.
+fn fresh(c: &ColSnap, v: &V<'_>) -> bool {
+    if !matches!(v, V::Opaque) {
+        return false;
+    }
+    let generates = |d: &str| {
+        let d = d.to_ascii_lowercase();
+        [
+            "nextval(",
+            "gen_random_uuid(",
+            "uuid_generate_v4(",
+            "uuid_generate_v1(",
+        ]
+        .iter()
+        .any(|f| d.contains(f))
+    };
+    (c.computed && !c.generated) || c.default.as_deref().is_some_and(generates)
 }
 
 fn finish_row(cx: &Ctx<'_>, e: &Entry, row: Vec<Option<V<'static>>>) -> Res<Vec<V<'static>>> {
