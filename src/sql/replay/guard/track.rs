@@ -213,11 +213,16 @@ impl Tracked {
 
 /// Significant tokens of a statement as (lower-case word or punctuation, identifier value).
 pub(crate) fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
-    stmt.tokens()
-        .iter()
-        .filter(|t| !crate::sql::split::is_trivia(&t.token))
-        .map(|t| word(&t.token))
-        .collect()
+    let tokens = stmt.tokens();
+    // Sized once (a filtered collect starts small and grows by copying).
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .iter()
+            .filter(|t| !crate::sql::split::is_trivia(&t.token))
+            .map(|t| word(&t.token)),
+    );
+    out
 }
 
 /// One significant token as [`words`] gives it: an unquoted word as its lower case (once as
