@@ -14,6 +14,7 @@ mod cuts;
 mod token;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
@@ -21,11 +22,45 @@ use sqlparser::tokenizer::{Location, Span, TokenWithSpan};
 
 pub(crate) use cuts::cut_points;
 
+/// Hashes the keyword table's keys: FxHash's mixing, a word (8 bytes) at a time. The keys are
+/// sqlparser's fixed keywords (nothing to resist chosen collisions); SipHash cost as much as
+/// the rest of reading a word.
+#[derive(Default)]
+struct KeywordHasher(u64);
+
+impl KeywordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for KeywordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The table takes its buckets from the low bits: the product's well-mixed high bits.
+        self.0.rotate_left(26)
+    }
+}
+
+/// The keyword table: keywords by their (upper-case) bytes.
+type KeywordMap = HashMap<&'static [u8], Keyword, BuildHasherDefault<KeywordHasher>>;
+
 /// Keywords by their (upper-case) bytes, and the longest keyword's length.
-fn keywords() -> &'static (HashMap<&'static [u8], Keyword>, usize) {
-    static K: OnceLock<(HashMap<&'static [u8], Keyword>, usize)> = OnceLock::new();
+fn keywords() -> &'static (KeywordMap, usize) {
+    static K: OnceLock<(KeywordMap, usize)> = OnceLock::new();
     K.get_or_init(|| {
-        let map: HashMap<&'static [u8], Keyword> = ALL_KEYWORDS
+        let map: KeywordMap = ALL_KEYWORDS
             .iter()
             .map(|k| k.as_bytes())
             .zip(ALL_KEYWORDS_INDEX.iter().copied())

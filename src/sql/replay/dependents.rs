@@ -188,6 +188,22 @@ fn calls_function(text: &str, schema: &str, name: &str, bare: bool) -> bool {
         .is_some_and(|hits| !hits.is_empty())
 }
 
+/// The catalog's texts in one buffer, and where each starts with its [`text_key`]: kept from
+/// one `DROP FUNCTION` to the next (the buffer's pages are not fresh each time).
+type Texts = (String, Vec<(usize, (usize, usize))>);
+
+thread_local! {
+    /// See [`Replayer::texts_mentioning`].
+    static TEXTS: std::cell::RefCell<Texts> = const {
+        std::cell::RefCell::new((String::new(), Vec::new()))
+    };
+}
+
+/// A text's identity while the catalog is borrowed: where its bytes are, and how many.
+fn text_key(text: &str) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
+}
+
 /// What calls a function and goes with it under `CASCADE`.
 #[derive(Debug, Default)]
 pub(crate) struct Callers {
@@ -253,7 +269,56 @@ impl Replayer {
     pub(crate) fn function_callers(&self, schema: &str, name: &str) -> Callers {
         let bare = self.bare_call_resolves_to(schema, name);
         let finder = CallFinder::new(schema, name, bare);
-        let calls = |t: &str| finder.calls(t);
+        let Some(needle) = finder.needle.as_ref().filter(|_| !name.contains('\0')) else {
+            return self.callers_where(|t| finder.calls(t));
+        };
+        // One search of all the texts at once: most names are in none of them.
+        let mentioning = self.texts_mentioning(needle);
+        if mentioning.is_empty() {
+            return Callers::default();
+        }
+        self.callers_where(|t| {
+            mentioning.binary_search(&text_key(t)).is_ok() && calls_function(t, schema, name, bare)
+        })
+    }
+
+    /// The texts [`Self::callers_where`] reads that contain `needle` (as [`text_key`]s,
+    /// sorted). They are searched in one buffer, each followed by a NUL (which no name
+    /// contains: a match never spans two texts): a search per text costs more than the
+    /// search itself on the catalog's many short texts.
+    fn texts_mentioning(&self, needle: &aho_corasick::AhoCorasick) -> Vec<(usize, usize)> {
+        TEXTS.with(|texts| {
+            {
+                let (buffer, starts) = &mut *texts.borrow_mut();
+                buffer.clear();
+                starts.clear();
+            }
+            // Never calling: every text is read (nothing short-circuits).
+            self.callers_where(|t| {
+                let (buffer, starts) = &mut *texts.borrow_mut();
+                starts.push((buffer.len(), text_key(t)));
+                buffer.push_str(t);
+                buffer.push('\0');
+                false
+            });
+            let (buffer, starts) = &*texts.borrow();
+            let mut out: Vec<(usize, usize)> = needle
+                .find_iter(buffer.as_str())
+                .filter_map(|m| {
+                    let i = starts.partition_point(|(at, _)| *at <= m.start());
+                    starts.get(i.checked_sub(1)?).map(|(_, key)| *key)
+                })
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+    }
+
+    /// What in the catalog has a text for which `calls` holds (a default, generated column,
+    /// check, index key or predicate, policy expression, view definition). Texts are read in
+    /// a fixed order; a text is skipped only when `calls` held for another of its object.
+    fn callers_where(&self, calls: impl Fn(&str) -> bool + Copy) -> Callers {
         let mut out = Callers::default();
         for (sn, s) in &self.catalog.schemas {
             for t in s.tables.values() {

@@ -193,22 +193,31 @@ impl<'a> Stmt<'a> {
 
     /// Index (into `tokens()`) and token of the significant tokens.
     pub fn significant(&self) -> Vec<(usize, &'a Token)> {
-        self.tokens()
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !is_trivia(&t.token))
-            .map(|(i, t)| (i, &t.token))
-            .collect()
+        let tokens = self.tokens();
+        // Sized once (a filtered collect starts small and grows by copying).
+        let mut out = Vec::with_capacity(tokens.len());
+        out.extend(
+            tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !is_trivia(&t.token))
+                .map(|(i, t)| (i, &t.token)),
+        );
+        out
     }
 
     /// The first `n` significant tokens as lower-case words (`""` for non-words).
     pub fn words(&self, n: usize) -> Vec<String> {
-        self.tokens()
-            .iter()
-            .filter(|t| !is_trivia(&t.token))
-            .take(n)
-            .map(|t| word_of(&t.token))
-            .collect()
+        let tokens = self.tokens();
+        let mut out = Vec::with_capacity(n.min(tokens.len()));
+        out.extend(
+            tokens
+                .iter()
+                .filter(|t| !is_trivia(&t.token))
+                .take(n)
+                .map(|t| word_of(&t.token)),
+        );
+        out
     }
 
     /// Span of token `i` (index into `tokens()`).

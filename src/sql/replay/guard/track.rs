@@ -11,7 +11,7 @@ use super::data::{dml_target, ColSnap, DataStore, Entry};
 use super::routines::Routines;
 use super::skipped::Skipped;
 use crate::sql::replay::objects::known::Found;
-use crate::sql::replay::{split_name, word_of, ReplayError, Replayer, SqlState, Stmt, R};
+use crate::sql::replay::{split_name, ReplayError, Replayer, SqlState, Stmt, R};
 
 /// A trigger: enough for `pg_trigger` and `information_schema.triggers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,20 +213,41 @@ impl Tracked {
 
 /// Significant tokens of a statement as (lower-case word or punctuation, identifier value).
 pub(crate) fn words(stmt: Stmt<'_>) -> Vec<(String, Option<String>)> {
-    stmt.significant()
-        .into_iter()
-        .map(|(_, t)| match t {
-            Token::Word(w) => (
-                word_of(t),
-                Some(if w.quote_style.is_some() {
-                    w.value.clone()
-                } else {
-                    w.value.to_ascii_lowercase()
-                }),
-            ),
-            other => (other.to_string(), None),
-        })
-        .collect()
+    let tokens = stmt.tokens();
+    // Sized once (a filtered collect starts small and grows by copying).
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .iter()
+            .filter(|t| !crate::sql::split::is_trivia(&t.token))
+            .map(|t| word(&t.token)),
+    );
+    out
+}
+
+/// One significant token as [`words`] gives it: an unquoted word as its lower case (once as
+/// the word, once as the identifier), a quoted one as `""` and its value, anything else as it
+/// prints (the common punctuation without formatting).
+fn word(t: &Token) -> (String, Option<String>) {
+    let printed = match t {
+        Token::Word(w) if w.quote_style.is_some() => {
+            return (String::new(), Some(w.value.clone()));
+        }
+        Token::Word(w) => {
+            let lower = w.value.to_ascii_lowercase();
+            return (lower.clone(), Some(lower));
+        }
+        Token::Comma => ",",
+        Token::Period => ".",
+        Token::LParen => "(",
+        Token::RParen => ")",
+        Token::SemiColon => ";",
+        Token::Eq => "=",
+        Token::Mul => "*",
+        Token::DoubleColon => "::",
+        other => return (other.to_string(), None),
+    };
+    (printed.to_string(), None)
 }
 
 /// The name `[schema.]name` starting at word `i`, and the index of the word after it.

@@ -242,7 +242,8 @@ fn format<'e>(cx: &Ctx<'_>, a: Vec<V<'e>>) -> Res<V<'e>> {
     let args: Vec<V<'e>> = it.collect();
     // A VARIADIC array argument spreads.
     let chars: Vec<char> = fmt.chars().collect();
-    let mut out = String::new();
+    // The format's length and then some for the arguments: the result grows less often.
+    let mut out = String::with_capacity(fmt.len() + 64);
     let mut next = 0usize;
     let mut i = 0;
     let bad = |m: &str| Fail::pg("invalid_parameter_value", m.to_string());
