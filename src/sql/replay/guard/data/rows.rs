@@ -1,4 +1,6 @@
-//! Replaying a table's log into rows: `INSERT` (with defaults, `ON CONFLICT`, unique keys), `UPDATE` and `DELETE` run by the evaluator.
+//! Replaying a table's log into rows: `INSERT` (with defaults, `ON CONFLICT`, unique keys),
+//! `UPDATE` (also `… FROM`), `DELETE` (also `… USING`) and `COPY … FROM stdin` run by the
+//! evaluator.
 
 use sqlparser::ast::{
     AssignmentTarget, CopyLegacyOption, CopyOption, CopyPayload, CopyTarget, Expr, FromTable,
