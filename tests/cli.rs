@@ -12,6 +12,10 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
 #[test]
 fn version_and_help() {
     let out = schemagen().arg("--version").assert().success();
@@ -47,7 +51,7 @@ fn errors_stop_the_run_with_their_location_and_exit_2() {
         .arg(dir.path())
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         out.get_output().stdout.is_empty(),
         "nothing printed on error"
@@ -73,7 +77,7 @@ fn errors_stop_the_run_with_their_location_and_exit_2() {
         .arg(dir.path())
         .assert()
         .success();
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("warning: relation \"missing\" does not exist"),
         "{stderr}"
@@ -106,7 +110,7 @@ fn sql_from_prisma_keeps_going_past_history_errors_when_asked() {
         .args(["sql-from-prisma", "--create-only", "--name", "add b"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("20240101000000_init.sql:2:1"), "{stderr}");
     assert!(
         stderr.contains("nothing was written (use --keep-going"),
@@ -125,7 +129,7 @@ fn sql_from_prisma_keeps_going_past_history_errors_when_asked() {
         ])
         .assert()
         .success();
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("warning: relation \"missing\" does not exist"),
         "{stderr}"
@@ -145,7 +149,7 @@ fn sql_from_prisma_keeps_going_past_history_errors_when_asked() {
         .args(["check"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("error(s)"), "{stderr}");
     assert!(!stderr.contains("--keep-going"), "{stderr}");
 }
@@ -169,7 +173,7 @@ fn files_the_supabase_cli_skips_are_reported_and_duplicate_versions_are_errors()
         .arg(dir.path())
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("notes.sql: skipped"), "{stderr}");
     assert!(
         stderr.contains("have the same version 20240101000000"),
@@ -183,7 +187,7 @@ fn unreadable_folder_is_a_clear_error() {
         .args(["inspect", "--migrations", "/nonexistent/migrations"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("/nonexistent/migrations"), "{stderr}");
 }
 
@@ -198,7 +202,7 @@ fn example_project_replays_cleanly() {
         ])
         .assert()
         .success();
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("0 not understood, 0 error(s)"), "{stderr}");
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     for t in [
@@ -243,7 +247,7 @@ fn unreadable_migrations_are_errors_at_their_place() {
             .arg(dir.path())
             .assert()
             .code(2);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        let stderr = stderr_of(&out);
         assert!(stderr.contains(expected), "{name}: {stderr}");
     }
 
@@ -277,7 +281,7 @@ fn unreadable_migrations_are_errors_at_their_place() {
             .timeout(std::time::Duration::from_secs(60))
             .assert()
             .code(2);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        let stderr = stderr_of(&out);
         assert!(
             stderr.contains("20240101000000_a.sql: not a regular file (a character device)"),
             "{stderr}"

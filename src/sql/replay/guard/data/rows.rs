@@ -264,24 +264,27 @@ pub(super) fn apply(cx: &Ctx<'_>, t: &mut Rows, e: &Entry) -> Res<()> {
     }
 }
 
+/// The positions of the named columns among the table's (an `INSERT` or `COPY` column list).
+fn positions(t: &Rows, names: impl Iterator<Item = String>) -> Res<Vec<usize>> {
+    names
+        .map(|n| {
+            t.columns.iter().position(|x| *x == n).ok_or_else(|| {
+                Fail::pg("undefined_column", format!("column \"{n}\" does not exist"))
+            })
+        })
+        .collect()
+}
+
 fn insert(cx: &Ctx<'_>, t: &mut Rows, e: &Entry, ins: &sqlparser::ast::Insert) -> Res<()> {
     let targets: Vec<usize> = if ins.columns.is_empty() {
         (0..t.columns.len()).collect()
     } else {
-        let mut out = Vec::new();
-        for c in &ins.columns {
-            let n = name_parts(c).pop().unwrap_or_default();
-            match t.columns.iter().position(|x| *x == n) {
-                Some(i) => out.push(i),
-                None => {
-                    return Err(Fail::pg(
-                        "undefined_column",
-                        format!("column \"{n}\" does not exist"),
-                    ))
-                }
-            }
-        }
-        out
+        positions(
+            t,
+            ins.columns
+                .iter()
+                .map(|c| name_parts(c).pop().unwrap_or_default()),
+        )?
     };
     let Some(source) = &ins.source else {
         // DEFAULT VALUES
@@ -403,20 +406,7 @@ fn copy(
             .filter(|&i| !e.columns[i].generated)
             .collect()
     } else {
-        let mut out = Vec::new();
-        for c in columns {
-            let n = fold(c);
-            match t.columns.iter().position(|x| *x == n) {
-                Some(i) => out.push(i),
-                None => {
-                    return Err(Fail::pg(
-                        "undefined_column",
-                        format!("column \"{n}\" does not exist"),
-                    ))
-                }
-            }
-        }
-        out
+        positions(t, columns.iter().map(fold))?
     };
     let format = super::copy::Format::new(options, legacy).map_err(Fail::unknown)?;
     let data = payload.map_or("", |p| p.data.as_str());
